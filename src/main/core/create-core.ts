@@ -1,0 +1,52 @@
+import { openStore } from '../store/open-store'
+import type { OpenStoreOptions, Store } from '../store/open-store'
+import { JobManager } from '../services/jobs/job-manager'
+import { SettingsService } from '../services/settings/settings-service'
+import { SystemService } from '../services/system/system-service'
+import { EventHub } from './event-hub'
+import { buildHandlers } from './handlers'
+import { HandlerRegistry } from './registry'
+import { APP_VERSION } from './version'
+
+export interface Services {
+  system: SystemService
+  settings: SettingsService
+  jobs: JobManager
+}
+
+export interface Core {
+  dataDir: string
+  store: Store
+  hub: EventHub
+  services: Services
+  registry: HandlerRegistry
+  close(): void
+}
+
+export interface CoreOptions extends OpenStoreOptions {
+  dataDir: string
+  log?: (level: 'warn' | 'error', message: string) => void
+}
+
+/** Builds the services in dependency order over one workspace; both transports share it. */
+export function createCore(options: CoreOptions): Core {
+  const log = options.log ?? ((level, message) => console[level](message))
+  const store = openStore(options.dataDir, options)
+  const hub = new EventHub()
+  const services: Services = {
+    system: new SystemService({ appVersion: APP_VERSION, dataDir: options.dataDir, store }),
+    settings: new SettingsService(store.db),
+    jobs: new JobManager(store.db, hub),
+  }
+  const registry = new HandlerRegistry(buildHandlers(services), (channel, error) =>
+    log('error', `[${channel}] ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+  )
+  return {
+    dataDir: options.dataDir,
+    store,
+    hub,
+    services,
+    registry,
+    close: () => store.close(),
+  }
+}

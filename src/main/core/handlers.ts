@@ -1,0 +1,18 @@
+import type { Services } from './create-core'
+import type { HandlerMap } from './registry'
+
+/** Channel -> service method. Transports never see services; services never see transports. */
+export function buildHandlers(s: Services): HandlerMap {
+  return {
+    'system.info': (_req, ctx) => s.system.info(ctx.transport === 'electron' ? 'electron' : 'websocket'),
+    'settings.get': ({ key }) => ({ key, value: s.settings.get(key) as never }),
+    'settings.set': ({ key, value }) => {
+      s.settings.set(key, value)
+      return { key, value }
+    },
+    'settings.list': () => s.settings.list() as never,
+    'jobs.list': ({ limit }) => s.jobs.list(limit),
+    'jobs.get': ({ id }) => s.jobs.get(id),
+    'jobs.cancel': ({ id }) => ({ id, cancelRequested: s.jobs.cancel(id) }),
+  }
+}

@@ -1,0 +1,5 @@
+import type { Migration } from '../migration'
+import { m0001Core } from './0001-core'
+
+/** Append only. Never edit a migration that has shipped: add the next one. */
+export const MIGRATIONS: readonly Migration[] = [m0001Core]

@@ -1,0 +1,33 @@
+import Database from 'better-sqlite3'
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { migrate } from './migrate'
+import type { Db } from './migration'
+import { MIGRATIONS } from './migrations'
+
+export const DB_FILE = 'semagic.sqlite'
+
+export interface Store {
+  db: Db
+  path: string
+  schemaVersion: number
+  close(): void
+}
+
+export interface OpenStoreOptions {
+  /** Electron loads an Electron-ABI build of better-sqlite3 through this (see README). */
+  nativeBinding?: string
+}
+
+/** One SQLite file per workspace: WAL so that the CLI and the studio can share it. */
+export function openStore(dataDir: string, options: OpenStoreOptions = {}): Store {
+  mkdirSync(dataDir, { recursive: true })
+  const path = join(dataDir, DB_FILE)
+  const db = new Database(path, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {})
+  db.pragma('journal_mode = WAL')
+  db.pragma('busy_timeout = 5000')
+  db.pragma('foreign_keys = ON')
+  db.pragma('synchronous = NORMAL')
+  const schemaVersion = migrate(db, MIGRATIONS)
+  return { db, path, schemaVersion, close: () => db.close() }
+}
