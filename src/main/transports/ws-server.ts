@@ -95,6 +95,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   function attach(ws: WebSocket): void {
     sockets.add(ws)
     ws.on('close', () => sockets.delete(ws))
+    // Protocol violations (oversized or invalid frames) surface here; ws closes the socket
+    // itself, and an unhandled 'error' would take the whole server down.
+    ws.on('error', () => sockets.delete(ws))
     ws.on('message', (data, isBinary) => {
       void (async () => {
         let frame: RequestFrame
