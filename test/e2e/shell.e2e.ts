@@ -48,12 +48,14 @@ describe('the studio in Chromium against semagic serve', () => {
 
   it('returns a validation error for a malformed payload sent over the page socket', async () => {
     const result = await page.evaluate(
-      () =>
+      (host) =>
         new Promise<unknown>((resolve) => {
-          const ws = new WebSocket(`ws://${location.host}/ws`)
+          // No token in the URL: the page's cookie authenticates the upgrade.
+          const ws = new WebSocket(`ws://${host}/ws`)
           ws.onopen = () => ws.send(JSON.stringify({ type: 'call', id: 7, channel: 'jobs.get', payload: { id: 12 } }))
           ws.onmessage = (m) => resolve(JSON.parse(String(m.data)))
         }),
+      new URL(origin).host,
     )
     expect(result).toMatchObject({ type: 'result', id: 7, result: { ok: false, error: { code: 'VALIDATION' } } })
   })
