@@ -3,9 +3,10 @@ import { APP_VERSION } from '../core/version'
 import { CliUsageError } from './cli-error'
 import { COMMON_OPTIONS } from './command'
 import type { CliIo, Command } from './command'
+import { datasetsCommand } from './commands/datasets'
 import { serveCommand } from './commands/serve'
 
-const COMMANDS: Command[] = [serveCommand]
+const COMMANDS: Command[] = [serveCommand, datasetsCommand]
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length))

@@ -1,5 +1,6 @@
 import { openStore } from '../store/open-store'
 import type { OpenStoreOptions, Store } from '../store/open-store'
+import { DatasetsService } from '../services/datasets/datasets-service'
 import { JobManager } from '../services/jobs/job-manager'
 import { SettingsService } from '../services/settings/settings-service'
 import { SystemService } from '../services/system/system-service'
@@ -12,6 +13,7 @@ export interface Services {
   system: SystemService
   settings: SettingsService
   jobs: JobManager
+  datasets: DatasetsService
 }
 
 export interface Core {
@@ -33,10 +35,12 @@ export function createCore(options: CoreOptions): Core {
   const log = options.log ?? ((level, message) => console[level](message))
   const store = openStore(options.dataDir, options)
   const hub = new EventHub()
+  const jobs = new JobManager(store.db, hub)
   const services: Services = {
     system: new SystemService({ appVersion: APP_VERSION, dataDir: options.dataDir, store }),
     settings: new SettingsService(store.db),
-    jobs: new JobManager(store.db, hub),
+    jobs,
+    datasets: new DatasetsService(store.db, jobs),
   }
   const registry = new HandlerRegistry(buildHandlers(services), (channel, error) =>
     log('error', `[${channel}] ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),

@@ -1,3 +1,4 @@
+import { datasetsHandlers } from '../services/datasets/datasets-handlers'
 import type { Services } from './create-core'
 import type { HandlerMap } from './registry'
 
@@ -14,5 +15,6 @@ export function buildHandlers(s: Services): HandlerMap {
     'jobs.list': ({ limit }) => s.jobs.list(limit),
     'jobs.get': ({ id }) => s.jobs.get(id),
     'jobs.cancel': ({ id }) => ({ id, cancelRequested: s.jobs.cancel(id) }),
+    ...datasetsHandlers(s.datasets),
   }
 }

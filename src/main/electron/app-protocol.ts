@@ -1,7 +1,7 @@
 import { net, protocol } from 'electron'
 import { pathToFileURL } from 'node:url'
 import { RENDERER_CSP } from '../security/csp'
-import { resolveInside } from '../transports/static-files'
+import { resolveInside } from '../security/confine-path'
 
 export const APP_SCHEME = 'app'
 export const APP_ORIGIN = `${APP_SCHEME}://studio`

@@ -1,6 +1,6 @@
-import { createReadStream, realpathSync, statSync } from 'node:fs'
+import { createReadStream, statSync } from 'node:fs'
 import type { ServerResponse } from 'node:http'
-import { extname, join, sep } from 'node:path'
+import { extname } from 'node:path'
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -15,29 +15,6 @@ const TYPES: Record<string, string> = {
   '.wasm': 'application/wasm',
   '.ico': 'image/x-icon',
   '.woff2': 'font/woff2',
-}
-
-/**
- * Resolves a URL path inside `root`, or null when it would leave it (.., encoded .., or a
- * symlink pointing outside). The real path is compared, not the string.
- */
-export function resolveInside(root: string, urlPath: string): string | null {
-  let decoded: string
-  try {
-    decoded = decodeURIComponent(urlPath)
-  } catch {
-    return null
-  }
-  if (decoded.includes('\0')) return null
-  const realRoot = realpathSync(root)
-  const candidate = join(realRoot, decoded)
-  let real: string
-  try {
-    real = realpathSync(candidate)
-  } catch {
-    return null
-  }
-  return real === realRoot || real.startsWith(realRoot + sep) ? real : null
 }
 
 export function sendFile(res: ServerResponse, file: string, headers: Record<string, string> = {}): boolean {

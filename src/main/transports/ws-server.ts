@@ -9,7 +9,8 @@ import type { ServerFrame } from '../../shared/ipc/wire'
 import type { Core } from '../core/create-core'
 import { RENDERER_CSP } from '../security/csp'
 import { allowedHosts, cookieName, hostAllowed, newToken, originAllowed, readCookie, tokenMatches } from './auth'
-import { resolveInside, sendFile } from './static-files'
+import { resolveInside } from '../security/confine-path'
+import { sendFile } from './static-files'
 
 export interface ServeOptions {
   core: Core

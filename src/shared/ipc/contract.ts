@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import { datasetsChannels } from './channels/datasets'
 import { jobsChannels } from './channels/jobs'
 import { settingsChannels } from './channels/settings'
 import { systemChannels } from './channels/system'
@@ -11,6 +12,7 @@ export const contract = {
   ...systemChannels,
   ...settingsChannels,
   ...jobsChannels,
+  ...datasetsChannels,
 }
 
 export type Contract = typeof contract

@@ -1,7 +1,7 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { resolveInside } from '../../../src/main/transports/static-files'
+import { resolveInside } from '../../../src/main/security/confine-path'
 import { tempDir } from '../../helpers/temp-dir'
 
 const dir = tempDir()

@@ -1,0 +1,43 @@
+import { createCore } from '../../core/create-core'
+import { defaultDataDir } from '../../paths'
+import { CliUsageError } from '../cli-error'
+import type { Command } from '../command'
+import { runImport } from './datasets-import'
+
+const USAGE = [
+  'semagic datasets import --spair ROOT [--name NAME] [--json] [--data-dir DIR]',
+  '       semagic datasets list [--json] [--data-dir DIR]',
+].join('\n')
+
+export const datasetsCommand: Command = {
+  name: 'datasets',
+  summary: 'index an SPair-71k tree into the workspace (import) or list the indexed data sets (list)',
+  usage: USAGE,
+  options: {
+    spair: { type: 'string' },
+    name: { type: 'string' },
+    json: { type: 'boolean', default: false },
+  },
+  async run(values, positionals, io) {
+    const [sub, ...extra] = positionals
+    if (sub !== 'import' && sub !== 'list') throw new CliUsageError(`expected "import" or "list"\nusage: ${USAGE}`)
+    if (extra.length > 0) throw new CliUsageError(`unexpected argument "${extra[0]}"\nusage: ${USAGE}`)
+    const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : defaultDataDir()
+    const core = createCore({ dataDir, log: (level, message) => io.stderr.write(`${level}: ${message}\n`) })
+    try {
+      if (sub === 'import') return await runImport(core, values, io)
+      const all = core.services.datasets.list()
+      if (values.json) io.stdout.write(`${JSON.stringify(all, null, 2)}\n`)
+      else if (all.length === 0) io.stdout.write(`no data sets in ${dataDir}\n`)
+      else {
+        for (const d of all) {
+          const pairs = d.pairs.trn + d.pairs.val + d.pairs.test
+          io.stdout.write(`${d.name}\t${d.images} images\t${pairs} pairs\t${d.warningCount} warnings\t${d.root}\n`)
+        }
+      }
+      return 0
+    } finally {
+      core.close()
+    }
+  },
+}

@@ -1,0 +1,17 @@
+import type { HandlerMap } from '../../core/registry'
+import type { DatasetsService } from './datasets-service'
+
+type DatasetChannel = Extract<keyof HandlerMap, `datasets.${string}`>
+
+/** The `datasets.*` channels, spread into the core's handler map. */
+export function datasetsHandlers(datasets: DatasetsService): Pick<HandlerMap, DatasetChannel> {
+  return {
+    'datasets.import': ({ root, name }) => datasets.startImport(root, name),
+    'datasets.list': () => datasets.list(),
+    'datasets.get': ({ name }) => datasets.get(name),
+    'datasets.warnings': ({ name, offset, limit }) => datasets.warnings(name, offset, limit),
+    'datasets.images': (q) => datasets.images(q),
+    'datasets.pairs': (q) => datasets.pairs(q),
+    'datasets.image': (q) => datasets.image(q),
+  }
+}

@@ -1,0 +1,119 @@
+import { basename, isAbsolute, resolve } from 'node:path'
+import { DatasetName } from '../../../shared/ipc/channels/datasets'
+import type { DatasetSummary, ImageDetail, ImageItem, ImportResult, ImportWarning, PairItem } from '../../../shared/ipc/channels/datasets'
+import type { ParsedRequestOf } from '../../../shared/ipc/contract'
+import { AppError } from '../../core/app-error'
+import { readSpairTree } from '../../datasets/spair/read-tree'
+import { assertSpairRoot, scanSpairTree } from '../../datasets/spair/scan-tree'
+import { SEGMENTATION_RULE } from '../../datasets/spair/segmentation'
+import type { Db } from '../../store/migration'
+import type { JobContext, JobManager } from '../jobs/job-manager'
+import { allDatasets, findDataset, imageDetail, imagesPage, pairsPage, requireDataset, summarize, warningsPage } from './dataset-queries'
+import type { Page } from './dataset-queries'
+import { writeSpairIndex } from './index-writer'
+
+/** How many warnings travel in a job result; the rest are paged with `datasets.warnings`. */
+export const RESULT_WARNINGS = 100
+
+export type ImportContext = Pick<JobContext, 'progress' | 'throwIfCancelled'>
+
+/** Data sets in the workspace index: imports run as jobs, reads answer from SQLite. */
+export class DatasetsService {
+  private readonly importing = new Set<string>()
+
+  constructor(
+    private readonly db: Db,
+    private readonly jobs: JobManager,
+  ) {}
+
+  /** Checks the root at once (a wrong folder is an error of the call, not of a job), then starts the job. */
+  startImport(root: string, name?: string): { jobId: string } {
+    if (!isAbsolute(root)) throw new AppError('BAD_INPUT', `the root must be an absolute path, got ${root}`)
+    const dir = resolve(root)
+    assertSpairRoot(dir)
+    const dsName = name ?? basename(dir)
+    const valid = DatasetName.safeParse(dsName)
+    if (!valid.success) throw new AppError('BAD_INPUT', `"${dsName}" cannot name a data set (${valid.error.issues[0]?.message}); pass a name`)
+    if (this.importing.has(dsName)) throw new AppError('CONFLICT', `data set "${dsName}" is already being imported`)
+    this.importing.add(dsName)
+    const jobId = this.jobs.start('datasets.import', `Import ${dsName}`, { root: dir, name: dsName }, async (ctx) => {
+      try {
+        return await this.importTree(dir, dsName, ctx)
+      } finally {
+        this.importing.delete(dsName)
+      }
+    })
+    return { jobId }
+  }
+
+  /**
+   * Unchanged trees are recognised twice: by names, sizes and mtimes before anything is read
+   * (fast), then by the content hash after reading (a touched or copied tree).
+   */
+  async importTree(root: string, name: string, ctx: ImportContext): Promise<ImportResult> {
+    const started = performance.now()
+    const warnings: ImportWarning[] = []
+    const warn = (file: string, field: string, message: string): void => {
+      warnings.push({ file, field, message })
+    }
+    const finish = (status: ImportResult['status']): ImportResult => {
+      const ds = requireDataset(this.db, name)
+      const stored = status === 'unchanged' ? warningsPage(this.db, ds, 0, RESULT_WARNINGS).items : warnings.slice(0, RESULT_WARNINGS)
+      return { name, status, summary: summarize(this.db, ds), warnings: stored, seconds: (performance.now() - started) / 1000 }
+    }
+    const keep = (fingerprint: string): ImportResult => {
+      this.db.prepare('UPDATE datasets SET root = ?, fingerprint = ? WHERE name = ?').run(root, fingerprint, name)
+      return finish('unchanged')
+    }
+
+    ctx.progress(0, null, 'files', 'scanning')
+    const scan = await scanSpairTree(root, warn)
+    if (scan.imageAnnotations.length === 0) {
+      throw new AppError('BAD_INPUT', `${root} is not an SPair-71k tree: ImageAnnotation/ has no <category>/<image>.json files`)
+    }
+    const before = findDataset(this.db, name)
+    if (before?.fingerprint === scan.fingerprint) return keep(scan.fingerprint)
+
+    const data = await readSpairTree(scan, warn, {
+      progress: (done, total, message) => ctx.progress(done, total, 'files', message),
+      throwIfCancelled: () => ctx.throwIfCancelled(),
+    })
+    ctx.throwIfCancelled()
+    if (before?.content_hash === data.contentHash) return keep(scan.fingerprint)
+    const files = scan.imageAnnotations.length + scan.pairAnnotations.length + scan.layouts.length
+    ctx.progress(files, files, 'files', 'writing the index')
+    const { created } = writeSpairIndex(this.db, {
+      name,
+      root,
+      fingerprint: scan.fingerprint,
+      segmentationRule: SEGMENTATION_RULE,
+      data,
+      warnings,
+    })
+    return finish(created ? 'imported' : 'updated')
+  }
+
+  list(): DatasetSummary[] {
+    return allDatasets(this.db).map((ds) => summarize(this.db, ds))
+  }
+
+  get(name: string): DatasetSummary {
+    return summarize(this.db, requireDataset(this.db, name))
+  }
+
+  warnings(name: string, offset = 0, limit = Number.MAX_SAFE_INTEGER): Page<ImportWarning> {
+    return warningsPage(this.db, requireDataset(this.db, name), offset, limit)
+  }
+
+  images(q: ParsedRequestOf<'datasets.images'>): Page<ImageItem> {
+    return imagesPage(this.db, requireDataset(this.db, q.name), q)
+  }
+
+  pairs(q: ParsedRequestOf<'datasets.pairs'>): Page<PairItem> {
+    return pairsPage(this.db, requireDataset(this.db, q.name), q)
+  }
+
+  image(q: ParsedRequestOf<'datasets.image'>): ImageDetail {
+    return imageDetail(this.db, requireDataset(this.db, q.name), q.category, q.stem)
+  }
+}
