@@ -29,7 +29,8 @@ void app.whenReady().then(() => {
     app.exit(1)
     return
   }
-  serveRenderer(join(outDir, 'renderer'))
+  const media = core.services.media
+  serveRenderer(join(outDir, 'renderer'), (path) => media.resolve(path))
   attachIpc(core, isTrustedUrl, () => window?.webContents ?? null)
   window = createMainWindow(outDir)
   app.on('activate', () => {

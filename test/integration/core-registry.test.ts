@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3'
+import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -88,14 +89,22 @@ describe('core over a real SQLite file', () => {
     expect(unknown).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } })
   })
 
-  it('marks jobs left running by a crashed process as interrupted', () => {
+  it('marks jobs left running by a dead process as interrupted, and leaves a live process its jobs', () => {
     const { core: c, dir } = core()
     c.close()
     cleanups.length = 0
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString()
     const db = new Database(join(dir, DB_FILE))
-    db.prepare("INSERT INTO jobs (id, kind, title, status, created_at, updated_at) VALUES ('x', 'k', 't', 'running', 'a', 'a')").run()
+    const insert = db.prepare(
+      "INSERT INTO jobs (id, kind, title, status, owner_pid, created_at, updated_at) VALUES (?, 'k', 't', 'running', ?, 'a', 'a')",
+    )
+    insert.run('crashed', Number(dead))
+    insert.run('legacy', null)
+    insert.run('live', process.pid) // e.g. the studio, while the CLI opens the same workspace
     db.close()
     const again = core(dir)
-    expect(again.core.services.jobs.get('x').status).toBe('interrupted')
+    expect(again.core.services.jobs.get('crashed').status).toBe('interrupted')
+    expect(again.core.services.jobs.get('legacy').status).toBe('interrupted')
+    expect(again.core.services.jobs.get('live').status).toBe('running')
   })
 })

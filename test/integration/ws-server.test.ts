@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { copyFileSync, cpSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { request } from 'node:http'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -8,6 +8,7 @@ import type { Core } from '../../src/main/core/create-core'
 import { startServer } from '../../src/main/transports/ws-server'
 import type { RunningServer } from '../../src/main/transports/ws-server'
 import { tempDir } from '../helpers/temp-dir'
+import { FIXTURE } from './datasets/helpers'
 
 const dir = tempDir()
 let core: Core
@@ -94,6 +95,31 @@ describe('semagic serve transport', () => {
       const r = await get(`${path}?token=${server.token}`)
       expect(r.status, path).toBe(404)
       expect(r.body).not.toContain('outside')
+    }
+  })
+
+  it('serves images of registered data sets only, and nothing else from their roots', async () => {
+    const root = join(dir.path, 'spair', 'SPair-71k')
+    cpSync(FIXTURE, root, { recursive: true })
+    copyFileSync(join(root, 'JPEGImages/cat/2008_000001.jpg'), join(dir.path, 'spair', 'outside.jpg'))
+    symlinkSync(join(dir.path, 'spair', 'outside.jpg'), join(root, 'JPEGImages/cat/link.jpg'))
+    const { jobId } = core.services.datasets.startImport(root, 'fx')
+    await core.services.jobs.wait(jobId)
+    const auth = `?token=${server.token}`
+    const jpeg = await get(`/media/fx/JPEGImages/cat/2008_000001.jpg${auth}`)
+    expect(jpeg.status).toBe(200)
+    expect(jpeg.headers['content-type']).toBe('image/jpeg')
+    expect((await get(`/media/fx/Segmentation/cat/2008_000001.png${auth}`)).status).toBe(200)
+    expect((await get(`/media/fx/JPEGImages/cat/2008_000001.jpg`)).status).toBe(401)
+    for (const path of [
+      '/media/fx/ImageAnnotation/cat/2008_000001.json',
+      '/media/fx/..%2Foutside.jpg',
+      '/media/fx/JPEGImages/..%2F..%2Foutside.jpg',
+      '/media/fx/JPEGImages/cat/link.jpg',
+      '/media/nope/JPEGImages/cat/2008_000001.jpg',
+      '/media/fx',
+    ]) {
+      expect((await get(`${path}${auth}`)).status, path).toBe(404)
     }
   })
 

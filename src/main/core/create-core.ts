@@ -1,7 +1,9 @@
 import { openStore } from '../store/open-store'
 import type { OpenStoreOptions, Store } from '../store/open-store'
+import { CurationService } from '../services/curation/curation-service'
 import { DatasetsService } from '../services/datasets/datasets-service'
 import { JobManager } from '../services/jobs/job-manager'
+import { MediaService } from '../services/media/media-service'
 import { SettingsService } from '../services/settings/settings-service'
 import { SystemService } from '../services/system/system-service'
 import { EventHub } from './event-hub'
@@ -14,6 +16,8 @@ export interface Services {
   settings: SettingsService
   jobs: JobManager
   datasets: DatasetsService
+  curation: CurationService
+  media: MediaService
 }
 
 export interface Core {
@@ -41,6 +45,8 @@ export function createCore(options: CoreOptions): Core {
     settings: new SettingsService(store.db),
     jobs,
     datasets: new DatasetsService(store.db, jobs),
+    curation: new CurationService(store.db),
+    media: new MediaService(store.db),
   }
   const registry = new HandlerRegistry(buildHandlers(services), (channel, error) =>
     log('error', `[${channel}] ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),

@@ -1,3 +1,4 @@
+import { curationHandlers } from '../services/curation/curation-handlers'
 import { datasetsHandlers } from '../services/datasets/datasets-handlers'
 import type { Services } from './create-core'
 import type { HandlerMap } from './registry'
@@ -16,5 +17,6 @@ export function buildHandlers(s: Services): HandlerMap {
     'jobs.get': ({ id }) => s.jobs.get(id),
     'jobs.cancel': ({ id }) => ({ id, cancelRequested: s.jobs.cancel(id) }),
     ...datasetsHandlers(s.datasets),
+    ...curationHandlers(s.curation),
   }
 }

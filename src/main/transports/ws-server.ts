@@ -8,6 +8,7 @@ import { RequestFrame } from '../../shared/ipc/wire'
 import type { ServerFrame } from '../../shared/ipc/wire'
 import type { Core } from '../core/create-core'
 import { RENDERER_CSP } from '../security/csp'
+import { MEDIA_PREFIX } from '../services/media/media-service'
 import { allowedHosts, cookieName, hostAllowed, newToken, originAllowed, readCookie, tokenMatches } from './auth'
 import { resolveInside } from '../security/confine-path'
 import { sendFile } from './static-files'
@@ -69,7 +70,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       headers['Set-Cookie'] = `${cookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`
     }
     const path = url.pathname === '/' ? '/index.html' : url.pathname
-    const file = resolveInside(rendererDir, path)
+    const file = path.startsWith(MEDIA_PREFIX) ? core.services.media.resolve(path) : resolveInside(rendererDir, path)
     if (!file || !sendFile(res, file, headers)) return refuse(res, 404, 'not found')
   })
 

@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import { curationChannels } from './channels/curation'
 import { datasetsChannels } from './channels/datasets'
 import { jobsChannels } from './channels/jobs'
 import { settingsChannels } from './channels/settings'
@@ -13,6 +14,7 @@ export const contract = {
   ...settingsChannels,
   ...jobsChannels,
   ...datasetsChannels,
+  ...curationChannels,
 }
 
 export type Contract = typeof contract

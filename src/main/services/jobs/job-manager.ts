@@ -54,9 +54,21 @@ export class JobManager {
     private readonly hub: EventHub,
     private readonly persistEveryMs = 250,
   ) {
-    db.prepare(`UPDATE jobs SET status = 'interrupted', updated_at = ? WHERE status IN ('queued', 'running')`).run(
-      new Date().toISOString(),
-    )
+    this.markOrphansInterrupted()
+  }
+
+  /**
+   * A job still "running" in the table belongs to a process that died, unless that process is
+   * alive: the CLI and the studio may share a workspace, and one must not orphan the other's jobs.
+   */
+  private markOrphansInterrupted(): void {
+    const rows = this.db.prepare(`SELECT id, owner_pid FROM jobs WHERE status IN ('queued', 'running')`).all() as {
+      id: string
+      owner_pid: number | null
+    }[]
+    const mark = this.db.prepare(`UPDATE jobs SET status = 'interrupted', updated_at = ? WHERE id = ?`)
+    const now = new Date().toISOString()
+    for (const r of rows) if (r.owner_pid === null || !processAlive(r.owner_pid)) mark.run(now, r.id)
   }
 
   list(limit: number): Job[] {
@@ -84,10 +96,10 @@ export class JobManager {
     const now = new Date().toISOString()
     this.db
       .prepare(
-        `INSERT INTO jobs (id, kind, title, status, params, created_at, updated_at)
-         VALUES (?, ?, ?, 'running', ?, ?, ?)`,
+        `INSERT INTO jobs (id, kind, title, status, params, owner_pid, created_at, updated_at)
+         VALUES (?, ?, ?, 'running', ?, ?, ?, ?)`,
       )
-      .run(id, kind, title, JSON.stringify(params ?? {}), now, now)
+      .run(id, kind, title, JSON.stringify(params ?? {}), process.pid, now, now)
     const controller = new AbortController()
     this.controllers.set(id, controller)
     this.publish(id)
@@ -159,5 +171,15 @@ export class JobManager {
 
   private publish(id: string): void {
     this.hub.emit('job.updated', this.get(id))
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else, so it is alive.
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
   }
 }
