@@ -2,6 +2,7 @@ import { openStore } from '../store/open-store'
 import type { OpenStoreOptions, Store } from '../store/open-store'
 import { CurationService } from '../services/curation/curation-service'
 import { DatasetsService } from '../services/datasets/datasets-service'
+import { ExportService } from '../services/export/export-service'
 import { JobManager } from '../services/jobs/job-manager'
 import { MediaService } from '../services/media/media-service'
 import { SettingsService } from '../services/settings/settings-service'
@@ -17,6 +18,7 @@ export interface Services {
   jobs: JobManager
   datasets: DatasetsService
   curation: CurationService
+  exports: ExportService
   media: MediaService
 }
 
@@ -46,6 +48,7 @@ export function createCore(options: CoreOptions): Core {
     jobs,
     datasets: new DatasetsService(store.db, jobs),
     curation: new CurationService(store.db),
+    exports: new ExportService(store.db, jobs),
     media: new MediaService(store.db),
   }
   const registry = new HandlerRegistry(buildHandlers(services), (channel, error) =>

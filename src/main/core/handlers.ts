@@ -16,7 +16,7 @@ export function buildHandlers(s: Services): HandlerMap {
     'jobs.list': ({ limit }) => s.jobs.list(limit),
     'jobs.get': ({ id }) => s.jobs.get(id),
     'jobs.cancel': ({ id }) => ({ id, cancelRequested: s.jobs.cancel(id) }),
-    ...datasetsHandlers(s.datasets),
+    ...datasetsHandlers(s.datasets, s.exports),
     ...curationHandlers(s.curation),
   }
 }

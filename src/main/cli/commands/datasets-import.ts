@@ -1,12 +1,11 @@
 import { resolve } from 'node:path'
 import type { ImportResult, ImportWarning } from '../../../shared/ipc/channels/datasets'
-import type { Job } from '../../../shared/ipc/channels/jobs'
 import { formatDuration } from '../../../shared/progress'
 import { AppError } from '../../core/app-error'
 import type { Core } from '../../core/create-core'
 import { CliUsageError } from '../cli-error'
 import type { CliIo, Values } from '../command'
-import { createProgressReporter } from '../progress-reporter'
+import { followJob } from '../follow-job'
 
 const SHOWN_WARNINGS = 20
 
@@ -36,36 +35,17 @@ export async function runImport(core: Core, values: Values, io: CliIo): Promise<
   const root = values.spair
   if (typeof root !== 'string' || root.length === 0) throw new CliUsageError('--spair ROOT is required')
   const name = typeof values.name === 'string' ? values.name : undefined
-  const reporter = createProgressReporter(io.stderr, 'import')
-  // Only this process's import runs in this core, so its kind identifies it from the first event.
-  const detach = core.hub.attach((event, payload) => {
-    const job = payload as Job
-    if (event === 'job.updated' && job.kind === 'datasets.import' && job.status === 'running' && job.progress) {
-      reporter.update(job.progress)
-    }
-  })
-  let jobId: string | null = null
-  const cancel = (): void => {
-    if (jobId) core.services.jobs.cancel(jobId)
-  }
-  process.once('SIGINT', cancel)
   try {
-    jobId = core.services.datasets.startImport(resolve(root), name).jobId
-    const result = (await core.services.jobs.wait(jobId)) as ImportResult
-    reporter.done()
+    const result = await followJob<ImportResult>(core, io, 'import', () => core.services.datasets.startImport(resolve(root), name).jobId)
     const warnings = core.services.datasets.warnings(result.name).items
     io.stderr.write(`${result.name}: ${result.status} in ${formatDuration(result.seconds)} (${result.seconds.toFixed(2)} s), content ${result.summary.contentHash.slice(0, 12)}\n`)
     io.stdout.write(values.json ? `${JSON.stringify(importJson(result, warnings), null, 2)}\n` : humanSummary(result, warnings))
     return 0
   } catch (error) {
-    reporter.done()
     if (error instanceof AppError && error.code === 'CANCELLED') {
       io.stderr.write('import cancelled; the previous index is unchanged\n')
       return 130
     }
     throw error
-  } finally {
-    process.off('SIGINT', cancel)
-    detach()
   }
 }

@@ -2,30 +2,36 @@ import { createCore } from '../../core/create-core'
 import { defaultDataDir } from '../../paths'
 import { CliUsageError } from '../cli-error'
 import type { Command } from '../command'
+import { runExport } from './datasets-export'
 import { runImport } from './datasets-import'
 
 const USAGE = [
   'semagic datasets import --spair ROOT [--name NAME] [--json] [--data-dir DIR]',
+  '       semagic datasets export --name NAME --out DIR [--json] [--data-dir DIR]',
   '       semagic datasets list [--json] [--data-dir DIR]',
 ].join('\n')
 
 export const datasetsCommand: Command = {
   name: 'datasets',
-  summary: 'index an SPair-71k tree into the workspace (import) or list the indexed data sets (list)',
+  summary: 'index an SPair-71k tree (import), write a curated data set out (export), list data sets (list)',
   usage: USAGE,
   options: {
     spair: { type: 'string' },
     name: { type: 'string' },
+    out: { type: 'string' },
     json: { type: 'boolean', default: false },
   },
   async run(values, positionals, io) {
     const [sub, ...extra] = positionals
-    if (sub !== 'import' && sub !== 'list') throw new CliUsageError(`expected "import" or "list"\nusage: ${USAGE}`)
+    if (sub !== 'import' && sub !== 'export' && sub !== 'list') {
+      throw new CliUsageError(`expected "import", "export" or "list"\nusage: ${USAGE}`)
+    }
     if (extra.length > 0) throw new CliUsageError(`unexpected argument "${extra[0]}"\nusage: ${USAGE}`)
     const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : defaultDataDir()
     const core = createCore({ dataDir, log: (level, message) => io.stderr.write(`${level}: ${message}\n`) })
     try {
       if (sub === 'import') return await runImport(core, values, io)
+      if (sub === 'export') return await runExport(core, values, io)
       const all = core.services.datasets.list()
       if (values.json) io.stdout.write(`${JSON.stringify(all, null, 2)}\n`)
       else if (all.length === 0) io.stdout.write(`no data sets in ${dataDir}\n`)

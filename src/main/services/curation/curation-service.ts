@@ -131,28 +131,6 @@ export class CurationService {
     return applyImageOverlays(imageDetail(this.db, ds, category, stem), this.imageOverlays(ds.id, category, stem))
   }
 
-  /** Every overlay of a data set, for export: image overlays by `category/stem`, pair ones by `split/name`. */
-  allOverlays(datasetId: number): { images: Map<string, Map<string, unknown>>; pairs: Map<string, Map<string, unknown>> } {
-    const collect = (rows: { a: string; b: string; field: string; value: string }[]): Map<string, Map<string, unknown>> => {
-      const out = new Map<string, Map<string, unknown>>()
-      for (const r of rows) {
-        const key = `${r.a}/${r.b}`
-        const m = out.get(key) ?? new Map<string, unknown>()
-        m.set(r.field, JSON.parse(r.value) as unknown)
-        out.set(key, m)
-      }
-      return out
-    }
-    return {
-      images: collect(
-        this.db.prepare('SELECT category AS a, stem AS b, field, value FROM image_overlays WHERE dataset_id = ?').all(datasetId) as never,
-      ),
-      pairs: collect(
-        this.db.prepare('SELECT split AS a, name AS b, field, value FROM pair_overlays WHERE dataset_id = ?').all(datasetId) as never,
-      ),
-    }
-  }
-
   private resolve(datasetId: number, name: string, op: EditOp): OverlayChange {
     if (op.op === 'pair.exclude') {
       const exists = this.db

@@ -1,12 +1,14 @@
 import type { HandlerMap } from '../../core/registry'
+import type { ExportService } from '../export/export-service'
 import type { DatasetsService } from './datasets-service'
 
 type DatasetChannel = Extract<keyof HandlerMap, `datasets.${string}`>
 
 /** The `datasets.*` channels, spread into the core's handler map. */
-export function datasetsHandlers(datasets: DatasetsService): Pick<HandlerMap, DatasetChannel> {
+export function datasetsHandlers(datasets: DatasetsService, exports: ExportService): Pick<HandlerMap, DatasetChannel> {
   return {
     'datasets.import': ({ root, name }) => datasets.startImport(root, name),
+    'datasets.export': ({ name, out }) => exports.startExport(name, out),
     'datasets.list': () => datasets.list(),
     'datasets.get': ({ name }) => datasets.get(name),
     'datasets.warnings': ({ name, offset, limit }) => datasets.warnings(name, offset, limit),

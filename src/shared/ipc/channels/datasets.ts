@@ -119,6 +119,17 @@ export const PairItem = z.object({
 })
 export type PairItem = z.infer<typeof PairItem>
 
+export const ExportResult = z.object({
+  name: z.string(),
+  out: z.string(),
+  images: Count,
+  pairs: SplitCounts,
+  /** Excluded pairs, pairs of excluded images, and pairs with no keypoint left visible in both images. */
+  droppedPairs: Count,
+  coco: z.object({ images: Count, annotations: Count }),
+})
+export type ExportResult = z.infer<typeof ExportResult>
+
 const Page = { offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(1000).default(100) }
 const paged = <T extends z.ZodType>(item: T) => z.object({ total: Count, offset: Count, items: z.array(item) })
 
@@ -126,6 +137,11 @@ export const datasetsChannels = {
   'datasets.import': channel({
     doc: 'Index an SPair-71k tree (absolute root) as a job; progress arrives as job.updated, the job result is an ImportResult.',
     request: z.object({ root: z.string().min(1).max(4096), name: DatasetName.optional() }).strict(),
+    response: z.object({ jobId: z.string() }),
+  }),
+  'datasets.export': channel({
+    doc: 'Write the curated data set to a new folder (absolute path) in SPair-71k layout plus COCO keypoints, as a job whose result is an ExportResult.',
+    request: z.object({ name: DatasetName, out: z.string().min(1).max(4096) }).strict(),
     response: z.object({ jobId: z.string() }),
   }),
   'datasets.list': channel({
