@@ -1,0 +1,172 @@
+/**
+ * Times every feature backbone on this machine and records the figures in BENCHMARKS.md.
+ *
+ *   npx vite-node bench/features-backbones.bench.ts
+ *
+ * tfjs runs on the backend initTfjs picks (wasm here: one thread in Node); ONNX runs on
+ * onnxruntime's CPU provider with one intra-op thread per core. No DINOv2 weights can be
+ * downloaded here, so the ONNX row times a ViT-S/14 of the same shape with random weights:
+ * the cost of the real export, not its features. Images are the crops the tests use.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
+import { join } from 'node:path'
+import { createBackbone } from '../src/main/features/backbones/create-backbone'
+import type { BackboneOptions } from '../src/main/features/backbones/types'
+import { cropSquare } from '../src/main/images/crop-square'
+import { vitLikeModel, writeModel } from '../test/helpers/onnx-model'
+import { tempDir } from '../test/helpers/temp-dir'
+import { texturedAnimal } from '../test/unit/features/textured-object'
+
+const COMMAND = 'npx vite-node bench/features-backbones.bench.ts'
+const MARK_BEGIN = '<!-- bench:features-backbones -->'
+const MARK_END = '<!-- /bench:features-backbones -->'
+/** Images per extract() call, as a cache fill would send them. */
+const BATCH = 4
+/** Timed rounds per backbone; the fastest counts, as the one least disturbed by other work. */
+const ROUNDS = 3
+
+interface Case {
+  label: string
+  id: string
+  options: BackboneOptions
+  images: number
+}
+
+interface Row {
+  label: string
+  backend: string
+  shape: string
+  loadS: number
+  msPerImage: number
+  /** CPU share other processes used during the counted round. */
+  others: string
+}
+
+function cpuModel(): string {
+  try {
+    return /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim() ?? 'unknown'
+  } catch {
+    return 'unknown'
+  }
+}
+
+/** Busy and total CPU time of the whole machine so far, in seconds (Linux), or null. */
+function machineCpu(): { busy: number; total: number } | null {
+  try {
+    const fields = /^cpu\s+(.+)$/m.exec(readFileSync('/proc/stat', 'utf8'))![1]!.trim().split(/\s+/).map(Number)
+    const total = fields.reduce((a, b) => a + b, 0)
+    // idle + iowait are not busy; USER_HZ is 100 on Linux.
+    return { busy: (total - fields[3]! - (fields[4] ?? 0)) / 100, total: total / 100 }
+  } catch {
+    return null
+  }
+}
+
+/**
+ * Share of the machine that other processes kept busy while `work` ran: timings taken next to
+ * someone else's build are slower, and this says by how much to distrust them.
+ */
+async function othersLoad<T>(work: () => Promise<T>): Promise<{ value: T; others: string }> {
+  const before = machineCpu()
+  const own = process.cpuUsage()
+  const value = await work()
+  const after = machineCpu()
+  if (!before || !after) return { value, others: 'unknown' }
+  const used = process.cpuUsage(own)
+  const ownS = (used.user + used.system) / 1e6
+  const share = Math.max(0, (after.busy - before.busy - ownS) / (after.total - before.total))
+  return { value, others: `${(100 * share).toFixed(0)} %` }
+}
+
+async function measure(c: Case): Promise<Row> {
+  let t = performance.now()
+  const backbone = await createBackbone(c.id, c.options)
+  const loadS = (performance.now() - t) / 1000
+  const info = backbone.describe()
+  const scene = texturedAnimal()
+  const crop = cropSquare(scene.image, scene.bbox, 0.1, info.inputSize).image
+  await backbone.extract([crop])
+  const images = Array.from({ length: c.images }, () => crop)
+  let best = { msPerImage: Infinity, others: 'unknown' }
+  for (let round = 0; round < ROUNDS; round++) {
+    const timed = await othersLoad(async () => {
+      t = performance.now()
+      for (let i = 0; i < images.length; i += BATCH) await backbone.extract(images.slice(i, i + BATCH))
+      return (performance.now() - t) / images.length
+    })
+    if (timed.value < best.msPerImage) best = { msPerImage: timed.value, others: timed.others }
+  }
+  backbone.dispose()
+  const row = {
+    label: c.label,
+    backend: info.backend,
+    shape: `${info.inputSize} px -> ${info.channels} x ${info.grid.height} x ${info.grid.width}`,
+    loadS,
+    ...best,
+  }
+  const perS = (1000 / row.msPerImage).toFixed(2)
+  process.stdout.write(
+    `${row.label.padEnd(40)} ${row.backend.padEnd(9)} ${row.shape.padEnd(26)} ${row.msPerImage.toFixed(1).padStart(7)} ms/image ${perS.padStart(6)} images/s (others ${row.others})\n`,
+  )
+  return row
+}
+
+function updateBenchmarks(section: string): void {
+  const path = join(__dirname, '..', 'BENCHMARKS.md')
+  const text = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n'
+  const start = text.indexOf(MARK_BEGIN)
+  const end = text.indexOf(MARK_END)
+  const next =
+    start >= 0 && end > start ? `${text.slice(0, start)}${section}${text.slice(end + MARK_END.length)}` : `${text.trimEnd()}\n\n${section}\n`
+  writeFileSync(path, next)
+}
+
+async function main(): Promise<void> {
+  const dir = tempDir('semagic-backbone-bench-')
+  try {
+    const vit = writeModel(dir.path, 'vit-s14-random.onnx', vitLikeModel({ depth: 12, dim: 384, heads: 6 }))
+    const cases: Case[] = [
+      { label: 'handmade (colour + gradient histograms)', id: 'handmade', options: {}, images: 40 },
+      { label: 'mobilenetv2, default layers', id: 'mobilenetv2', options: {}, images: 12 },
+      { label: 'mobilenetv2, default layers', id: 'mobilenetv2', options: { size: 224 }, images: 12 },
+      { label: 'inceptionv3 = pretrained, mixed4+5+7', id: 'inceptionv3', options: {}, images: 8 },
+      { label: 'inceptionv3, mixed4+5+7', id: 'inceptionv3', options: { size: 224 }, images: 8 },
+      { label: 'ONNX ViT-S/14 shape (DINOv2-S cost)', id: vit, options: { size: 224 }, images: 12 },
+    ]
+    const rows: Row[] = []
+    for (const c of cases) rows.push(await measure(c))
+    const machine = `${availableParallelism()} cores (nproc), ${cpuModel()}, Node ${process.version}, ${process.platform}-${process.arch}`
+    const section = [
+      MARK_BEGIN,
+      '## Feature backbones',
+      '',
+      `Wall time per image of \`extract()\` in batches of ${BATCH}, after one warm-up image, fastest of ${ROUNDS} rounds; load = reading the weights`,
+      '(and hashing them, for ONNX) + graph set-up + one dry run. Input: the tests\' synthetic animal, cropped square. The ONNX row is a ViT-S/14 with random weights',
+      '(DINOv2-S\'s shape and FLOPs; the real weights cannot be downloaded here).',
+      '',
+      `- command: \`${COMMAND}\``,
+      `- machine: ${machine}`,
+      `- date: ${new Date().toISOString().slice(0, 10)}`,
+      '',
+      '| backbone | runs on | input -> map | load, s | ms / image | images / s | CPU used by other processes meanwhile |',
+      '|---|---|---|---|---|---|---|',
+      ...rows.map(
+        (r) =>
+          `| ${r.label} | ${r.backend} | ${r.shape} | ${r.loadS.toFixed(2)} | ${r.msPerImage.toFixed(1)} | ${(1000 / r.msPerImage).toFixed(2)} | ${r.others} |`,
+      ),
+      '',
+      'A non-zero last column means other work shared the cores during that row: its figure is then an upper bound.',
+      MARK_END,
+    ].join('\n')
+    updateBenchmarks(section)
+    process.stdout.write(`${machine}; BENCHMARKS.md updated\n`)
+  } finally {
+    dir.remove()
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
+  process.exitCode = 1
+})

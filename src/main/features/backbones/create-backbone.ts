@@ -1,0 +1,38 @@
+import { loadOnnxBackbone } from './onnx-backbone'
+import { createHandmadeBackbone } from './handmade-backbone'
+import { loadPretrainedBackbone } from './pretrained-backbone'
+import type { PretrainedId } from './pretrained-models'
+import { PRETRAINED_DEFAULT, PRETRAINED_MODELS } from './pretrained-models'
+import type { Backbone, BackboneOptions } from './types'
+
+export const BACKBONE_IDS = ['pretrained', ...(Object.keys(PRETRAINED_MODELS) as PretrainedId[]), 'handmade'] as const
+
+function isPretrained(id: string): id is PretrainedId {
+  return Object.hasOwn(PRETRAINED_MODELS, id)
+}
+
+/**
+ * A backbone by id: `pretrained` (= PRETRAINED_DEFAULT, see pretrained-models.ts for why),
+ * `mobilenetv2`, `inceptionv3`, `handmade`, or a path to an `.onnx` file. Options a backbone
+ * has no use for are refused, so that a typo'd setup fails instead of silently doing less.
+ */
+export async function createBackbone(id: string, options: BackboneOptions = {}): Promise<Backbone> {
+  const refuse = (names: (keyof BackboneOptions)[], kind: string): void => {
+    const given = names.filter((n) => options[n] !== undefined)
+    if (given.length > 0) throw new Error(`backbone ${id}: option(s) ${given.join(', ')} do not apply to ${kind} backbones`)
+  }
+  if (id.toLowerCase().endsWith('.onnx')) {
+    refuse(['layers'], 'ONNX')
+    return loadOnnxBackbone(id, options)
+  }
+  const concrete = id === 'pretrained' ? PRETRAINED_DEFAULT : id
+  if (isPretrained(concrete)) {
+    refuse(['output', 'providers', 'normalization'], 'pretrained tfjs')
+    return loadPretrainedBackbone(concrete, options)
+  }
+  if (id === 'handmade') {
+    refuse(['layers', 'output', 'providers', 'normalization'], 'the handmade')
+    return createHandmadeBackbone(options)
+  }
+  throw new Error(`unknown backbone '${id}': use one of ${BACKBONE_IDS.join(', ')}, or a path to an .onnx file`)
+}

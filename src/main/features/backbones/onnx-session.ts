@@ -1,0 +1,92 @@
+import { createHash } from 'node:crypto'
+import { closeSync, openSync, readSync, statSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
+import { InferenceSession } from 'onnxruntime-node'
+import { providerUnavailable } from './onnx-providers'
+
+/** Protobuf caps a message at 2 GiB; bigger models keep weights in external data files. */
+export const DEFAULT_MAX_ONNX_BYTES = 2 * 1024 ** 3
+
+export interface OpenedSession {
+  session: InferenceSession
+  /** The providers the session was created with, best first. */
+  providers: string[]
+  notes: string[]
+  /** SHA-256 of the file: the model's identity for the feature cache, whatever its path. */
+  contentHash: string
+}
+
+function hashFile(path: string): string {
+  const hash = createHash('sha256')
+  const chunk = Buffer.allocUnsafe(16 * 1024 * 1024)
+  const fd = openSync(path, 'r')
+  try {
+    for (let n = readSync(fd, chunk); n > 0; n = readSync(fd, chunk)) hash.update(chunk.subarray(0, n))
+  } finally {
+    closeSync(fd)
+  }
+  return hash.digest('hex')
+}
+
+function describeLoadError(path: string, error: unknown): Error {
+  const message = (error as Error).message ?? String(error)
+  if (/protobuf parsing failed|failed to parse|invalid protobuf/i.test(message)) {
+    return new Error(`${path}: not an ONNX model (protobuf parse failure: ${message})`)
+  }
+  return new Error(`${path}: onnxruntime could not load the model: ${message}`)
+}
+
+/**
+ * Checks the file, then starts an ONNX Runtime session with the first providers that work.
+ * Only the graph is loaded: no custom-op libraries are registered, so nothing in the file can
+ * run code of its own. Providers without their libraries are skipped, and a provider that
+ * fails at session start is dropped in favour of the rest, each with its reason in `notes`.
+ */
+export async function openOnnxSession(
+  path: string,
+  requested: readonly string[],
+  maxBytes: number = DEFAULT_MAX_ONNX_BYTES,
+): Promise<OpenedSession> {
+  let size: number
+  try {
+    const st = statSync(path)
+    if (!st.isFile()) throw new Error(`${path}: not a file`)
+    size = st.size
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`${path}: ONNX model file not found`)
+    throw error
+  }
+  if (size > maxBytes) {
+    throw new Error(`${path}: ${size} bytes is over the ${maxBytes}-byte limit for ONNX models`)
+  }
+  const contentHash = hashFile(path)
+
+  const notes: string[] = []
+  let candidates = requested.filter((name) => {
+    const why = providerUnavailable(name)
+    if (why) notes.push(`onnx ${name} not used: ${why}`)
+    return why === null
+  })
+  if (candidates.length === 0) {
+    throw new Error(`${path}: none of the execution providers ${requested.join(', ')} can run here (${notes.join('; ')})`)
+  }
+  const options = (providers: string[]): InferenceSession.SessionOptions => ({
+    executionProviders: providers,
+    // Both cores on this kind of machine; ORT's own default also counts hyperthreads.
+    intraOpNumThreads: availableParallelism(),
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+  })
+  for (;;) {
+    try {
+      const session = await InferenceSession.create(path, options(candidates))
+      return { session, providers: candidates, notes, contentHash }
+    } catch (error) {
+      const [first, ...rest] = candidates
+      const protobuf = /protobuf parsing failed/i.test((error as Error).message ?? '')
+      if (protobuf || first === 'cpu' || rest.length === 0) throw describeLoadError(path, error)
+      notes.push(`onnx ${first} failed to start, fell back to ${rest.join(', ')}: ${(error as Error).message.split('\n')[0]}`)
+      candidates = rest
+    }
+  }
+}

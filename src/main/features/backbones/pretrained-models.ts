@@ -1,0 +1,58 @@
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+
+export type PretrainedId = 'mobilenetv2' | 'inceptionv3'
+
+export interface PretrainedModelSpec {
+  id: PretrainedId
+  name: string
+  /** Folder under nsfwjs's dist/models. */
+  folder: string
+  defaultSize: number
+  /** Below this the deepest default layer's grid collapses. */
+  minSize: number
+  defaultLayers: string[]
+  /** Layers worth suggesting when the user names one that does not exist. */
+  suggest: RegExp
+}
+
+/**
+ * The CNNs nsfwjs ships (fine-tuned from ImageNet for its classifier; mid layers still carry
+ * generic part semantics). Defaults are METHOD.md section 9's measured choices (2-D NN PCK@0.1
+ * on renders of two animals, 2 CPU cores).
+ */
+export const PRETRAINED_MODELS: Record<PretrainedId, PretrainedModelSpec> = {
+  inceptionv3: {
+    id: 'inceptionv3',
+    name: 'InceptionV3',
+    folder: 'inception_v3',
+    defaultSize: 299,
+    minSize: 75,
+    // PCK@0.1 0.363 (trivial bbox mapping 0.152); a 17 x 17 grid at 299.
+    defaultLayers: ['mixed4', 'mixed5', 'mixed7'],
+    suggest: /^mixed\d+$/,
+  },
+  mobilenetv2: {
+    id: 'mobilenetv2',
+    name: 'MobileNetV2',
+    folder: 'mobilenet_v2',
+    defaultSize: 320,
+    minSize: 32,
+    // PCK@0.1 0.289, about 3x cheaper than InceptionV3.
+    defaultLayers: ['block_6_expand_relu', 'block_10_expand_relu', 'block_13_expand_relu', 'block_16_expand_relu'],
+    suggest: /_expand_relu$|^out_relu$/,
+  },
+}
+
+/**
+ * What `pretrained` means: InceptionV3. It matched keypoints clearly better in METHOD.md's
+ * probe (0.363 vs 0.289 PCK@0.1) and is the backbone the working 3-D recipe was measured with;
+ * its cost (about 3x MobileNetV2's per image on wasm) is paid once, since features are cached.
+ */
+export const PRETRAINED_DEFAULT: PretrainedId = 'inceptionv3'
+
+export function pretrainedModelDir(spec: PretrainedModelSpec): string {
+  // nsfwjs's exports map hides package.json; its CommonJS entry sits in dist/cjs next to dist/models.
+  const entry = createRequire(__filename).resolve('nsfwjs')
+  return join(dirname(entry), '..', 'models', spec.folder)
+}
