@@ -6,10 +6,11 @@ export default defineConfig({
   main: {
     build: {
       rollupOptions: {
-        // One bundle graph, several entries: the Electron main, the CLI, and worker entries later.
+        // One bundle graph, several entries: the Electron main, the CLI and the worker threads.
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
           cli: resolve(__dirname, 'src/main/cli/index.ts'),
+          'feature-worker': resolve(__dirname, 'src/main/workers/feature-worker.ts'),
         },
       },
     },

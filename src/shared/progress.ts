@@ -13,9 +13,13 @@ export function startRate(now: number, done = 0): RateState {
   return { startedAt: now, lastAt: now, lastDone: done, rate: null }
 }
 
-export function updateRate(state: RateState, now: number, done: number, smoothing = 0.3): RateState {
+/**
+ * Work often completes in bursts (a batch of images at once), so the rate is measured over
+ * windows of at least `windowSec`: updates inside a window leave the state as it was.
+ */
+export function updateRate(state: RateState, now: number, done: number, smoothing = 0.3, windowSec = 0.5): RateState {
   const dt = (now - state.lastAt) / 1000
-  if (dt <= 0) return state
+  if (dt < windowSec) return state
   const instant = Math.max(0, (done - state.lastDone) / dt)
   const rate = state.rate === null ? instant : smoothing * instant + (1 - smoothing) * state.rate
   return { startedAt: state.startedAt, lastAt: now, lastDone: done, rate }

@@ -4,9 +4,10 @@ import { CliUsageError } from './cli-error'
 import { COMMON_OPTIONS } from './command'
 import type { CliIo, Command } from './command'
 import { datasetsCommand } from './commands/datasets'
+import { featuresCommand } from './commands/features'
 import { serveCommand } from './commands/serve'
 
-const COMMANDS: Command[] = [serveCommand, datasetsCommand]
+const COMMANDS: Command[] = [serveCommand, datasetsCommand, featuresCommand]
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length))
@@ -50,7 +51,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     }
     return await command.run(values, positionals, io)
   } catch (error) {
-    const usage = error instanceof CliUsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+    const code = (error as { code?: unknown }).code
+    const usage = error instanceof CliUsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))
     io.stderr.write(`semagic ${name}: ${(error as Error).message}\n`)
     if (!usage && process.env.SEMAGIC_DEBUG) io.stderr.write(`${(error as Error).stack ?? ''}\n`)
     return usage ? 2 : 1

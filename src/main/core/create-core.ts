@@ -1,8 +1,12 @@
+import { availableParallelism } from 'node:os'
+import { join } from 'node:path'
+import { builtMainDir } from '../build-paths'
 import { openStore } from '../store/open-store'
 import type { OpenStoreOptions, Store } from '../store/open-store'
 import { CurationService } from '../services/curation/curation-service'
 import { DatasetsService } from '../services/datasets/datasets-service'
 import { ExportService } from '../services/export/export-service'
+import { FeaturesService } from '../services/features/features-service'
 import { JobManager } from '../services/jobs/job-manager'
 import { MediaService } from '../services/media/media-service'
 import { SettingsService } from '../services/settings/settings-service'
@@ -19,6 +23,7 @@ export interface Services {
   datasets: DatasetsService
   curation: CurationService
   exports: ExportService
+  features: FeaturesService
   media: MediaService
 }
 
@@ -33,6 +38,8 @@ export interface Core {
 
 export interface CoreOptions extends OpenStoreOptions {
   dataDir: string
+  /** Folder of the built worker entries (default: found next to the build; none in tests). */
+  workerDir?: string | null
   log?: (level: 'warn' | 'error', message: string) => void
 }
 
@@ -41,6 +48,7 @@ export function createCore(options: CoreOptions): Core {
   const log = options.log ?? ((level, message) => console[level](message))
   const store = openStore(options.dataDir, options)
   const hub = new EventHub()
+  const workerDir = options.workerDir === undefined ? builtMainDir() : options.workerDir
   const jobs = new JobManager(store.db, hub)
   const services: Services = {
     system: new SystemService({ appVersion: APP_VERSION, dataDir: options.dataDir, store }),
@@ -49,6 +57,11 @@ export function createCore(options: CoreOptions): Core {
     datasets: new DatasetsService(store.db, jobs),
     curation: new CurationService(store.db),
     exports: new ExportService(store.db, jobs),
+    features: new FeaturesService(store.db, jobs, {
+      dataDir: options.dataDir,
+      workerFile: join(workerDir ?? '', 'feature-worker.js'),
+      workers: workerDir ? Math.max(1, Math.min(2, availableParallelism())) : 0,
+    }),
     media: new MediaService(store.db),
   }
   const registry = new HandlerRegistry(buildHandlers(services), (channel, error) =>

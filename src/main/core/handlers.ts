@@ -18,5 +18,8 @@ export function buildHandlers(s: Services): HandlerMap {
     'jobs.cancel': ({ id }) => ({ id, cancelRequested: s.jobs.cancel(id) }),
     ...datasetsHandlers(s.datasets, s.exports),
     ...curationHandlers(s.curation),
+    'features.extract': ({ name, backbone, size }) => s.features.startExtract(name, backbone, size === undefined ? {} : { size }),
+    'features.cache': () => s.features.cache(),
+    'features.clear': ({ settingsHash }) => s.features.clear(settingsHash),
   }
 }

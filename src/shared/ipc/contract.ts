@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import { curationChannels } from './channels/curation'
 import { datasetsChannels } from './channels/datasets'
+import { featuresChannels } from './channels/features'
 import { jobsChannels } from './channels/jobs'
 import { settingsChannels } from './channels/settings'
 import { systemChannels } from './channels/system'
@@ -15,6 +16,7 @@ export const contract = {
   ...jobsChannels,
   ...datasetsChannels,
   ...curationChannels,
+  ...featuresChannels,
 }
 
 export type Contract = typeof contract

@@ -10,9 +10,13 @@ describe('progress rate and ETA', () => {
     expect(s.rate).toBeCloseTo(16, 10)
   })
 
-  it('ignores updates with no elapsed time', () => {
-    const s = updateRate(startRate(0), 0, 5)
+  it('measures bursts over a window instead of the instant between two items', () => {
+    let s = updateRate(startRate(0), 0, 5)
     expect(s.rate).toBeNull()
+    s = updateRate(s, 10, 4) // four items 10 ms after the start: no rate of 400/s
+    expect(s.rate).toBeNull()
+    s = updateRate(s, 2000, 8)
+    expect(s.rate).toBe(4)
   })
 
   it('computes the ETA only when total and rate are known', () => {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { join } from 'node:path'
+import { builtRendererDir } from '../../build-paths'
 import { createCore } from '../../core/create-core'
 import { defaultDataDir } from '../../paths'
 import { startServer } from '../../transports/ws-server'
@@ -39,7 +39,7 @@ export const serveCommand: Command = {
     const host = String(values.host)
     const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : defaultDataDir()
     const core = createCore({ dataDir })
-    const running = await startServer({ core, rendererDir: join(__dirname, '../renderer'), host, port })
+    const running = await startServer({ core, rendererDir: builtRendererDir(), host, port })
     if (!['127.0.0.1', 'localhost', '::1'].includes(host)) {
       io.stderr.write(
         `warning: listening on ${host}, reachable from other machines; anyone with the token controls this workspace\n`,

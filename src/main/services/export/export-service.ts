@@ -5,7 +5,7 @@ import { AppError } from '../../core/app-error'
 import type { Db } from '../../store/migration'
 import { requireDataset } from '../datasets/dataset-queries'
 import type { JobContext, JobManager } from '../jobs/job-manager'
-import { loadCurated } from './load-curated'
+import { loadCurated } from '../curation/load-curated'
 import { writeCoco } from './write-coco'
 import { writeSpair } from './write-spair'
 

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { CuratedDataset } from './load-curated'
+import type { CuratedDataset } from '../curation/load-curated'
 
 /**
  * COCO keypoints: one category per data set category with `kp<id>` names over the ids it uses,

@@ -1,8 +1,8 @@
 import { copyFileSync, constants, mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import type { Split } from '../../../shared/ipc/channels/datasets'
-import type { CuratedDataset, CuratedImageRecord, PairRecord } from './load-curated'
-import { imageKey } from './load-curated'
+import type { CuratedDataset, CuratedImageRecord, PairRecord } from '../curation/load-curated'
+import { imageKey } from '../curation/load-curated'
 
 export interface SpairExportCounts {
   images: number

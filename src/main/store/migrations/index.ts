@@ -3,6 +3,7 @@ import { m0001Core } from './0001-core'
 import { m0002Datasets } from './0002-datasets'
 import { m0003Curation } from './0003-curation'
 import { m0004JobOwner } from './0004-job-owner'
+import { m0005Features } from './0005-features'
 
 /** Append only. Never edit a migration that has shipped: add the next one. */
-export const MIGRATIONS: readonly Migration[] = [m0001Core, m0002Datasets, m0003Curation, m0004JobOwner]
+export const MIGRATIONS: readonly Migration[] = [m0001Core, m0002Datasets, m0003Curation, m0004JobOwner, m0005Features]

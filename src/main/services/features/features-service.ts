@@ -1,0 +1,178 @@
+import { mkdirSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import type { ExtractSummary } from '../../../shared/ipc/channels/features'
+import { AppError } from '../../core/app-error'
+import { BACKBONE_IDS } from '../../features/backbones/create-backbone'
+import { settingsHash } from '../../features/backbones/settings-hash'
+import type { BackboneOptions, FeatureMap } from '../../features/backbones/types'
+import { readFeatureFile, writeFeatureFile } from '../../features/cache/feature-file'
+import type { ExtractTask } from '../../features/extract/extract-task'
+import { createExtractor } from '../../features/extract/extractor'
+import type { BBox, CropTransform } from '../../images/crop-square'
+import { squareCropTransform } from '../../images/crop-square'
+import type { Db } from '../../store/migration'
+import { loadCurated } from '../curation/load-curated'
+import { requireDataset } from '../datasets/dataset-queries'
+import type { JobContext, JobManager } from '../jobs/job-manager'
+import { fileSha1 } from './file-hash'
+
+/** Crops are squares around the (curated) box with 10 % margin, as METHOD.md §9 measured. */
+export const CROP_MARGIN = 0.1
+
+/** Where one image's features are, and how its crop maps to image pixels. */
+export interface FeatureEntry {
+  file: string
+  bbox: BBox
+  transform: CropTransform
+}
+
+export interface FeatureSet {
+  summary: ExtractSummary
+  /** By `category/stem`; images that failed are absent. */
+  entries: Map<string, FeatureEntry>
+}
+
+export interface FeaturesServiceOptions {
+  dataDir: string
+  /** The built worker entry (out/main/feature-worker.js); absent in source checkouts. */
+  workerFile: string
+  workers: number
+}
+
+const cropKey = (bbox: BBox, size: number): string =>
+  `sq${CROP_MARGIN}:${bbox.map((v) => v.toFixed(2)).join(',')}:${size}`
+
+/**
+ * Dense features of a data set's images, computed once per (backbone settings, image
+ * content, crop) and cached as float16 files indexed in SQLite.
+ */
+export class FeaturesService {
+  constructor(
+    private readonly db: Db,
+    private readonly jobs: JobManager,
+    private readonly options: FeaturesServiceOptions,
+  ) {}
+
+  startExtract(name: string, backbone: string, backboneOptions: BackboneOptions): { jobId: string } {
+    requireDataset(this.db, name)
+    if (!(BACKBONE_IDS as readonly string[]).includes(backbone) && !backbone.toLowerCase().endsWith('.onnx')) {
+      throw new AppError('BAD_INPUT', `unknown backbone '${backbone}': use one of ${BACKBONE_IDS.join(', ')}, or a path to an .onnx file`)
+    }
+    const jobId = this.jobs.start('features.extract', `Features of ${name} (${backbone})`, { name, backbone, ...backboneOptions }, async (ctx) =>
+      (await this.ensure(name, backbone, backboneOptions, ctx)).summary,
+    )
+    return { jobId }
+  }
+
+  /** Features of every image of the data set, computing only what the cache lacks. */
+  async ensure(name: string, backbone: string, backboneOptions: BackboneOptions, ctx?: JobContext): Promise<FeatureSet> {
+    const started = Date.now()
+    const ds = requireDataset(this.db, name)
+    const images = [...loadCurated(this.db, ds).images.values()]
+    let extractor
+    try {
+      extractor = await createExtractor(backbone, backboneOptions, { workers: this.options.workers, workerFile: this.options.workerFile })
+    } catch (error) {
+      throw new AppError('BAD_INPUT', (error as Error).message)
+    }
+    try {
+      const info = extractor.info
+      const hash = extractor.settingsHash
+      const dir = join(this.options.dataDir, 'cache', 'features', hash)
+      mkdirSync(dir, { recursive: true })
+      const find = this.db.prepare('SELECT file FROM feature_cache WHERE backbone_hash = ? AND image_hash = ? AND crop_key = ?')
+      const insert = this.db.prepare(
+        `INSERT OR REPLACE INTO feature_cache (backbone_hash, backbone_id, image_hash, crop_key, file, channels, height, width, stride, bytes, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      const entries = new Map<string, FeatureEntry>()
+      const todo: (ExtractTask & { imageHash: string; crop: string; entry: FeatureEntry })[] = []
+      const failed: ExtractSummary['failed'] = []
+      for (const img of images) {
+        const key = `${img.category}/${img.stem}`
+        const path = join(ds.root, img.file)
+        const bbox: BBox = img.bbox ?? [0, 0, img.width, img.height]
+        let imageHash: string
+        try {
+          imageHash = fileSha1(this.db, path)
+        } catch (error) {
+          failed.push({ image: key, message: `${path}: ${(error as Error).message}` })
+          continue
+        }
+        const crop = cropKey(bbox, info.inputSize)
+        const entry = { file: '', bbox, transform: squareCropTransform(bbox, CROP_MARGIN, info.inputSize) }
+        const cached = find.get(hash, imageHash, crop) as { file: string } | undefined
+        if (cached) entries.set(key, { ...entry, file: join(this.options.dataDir, cached.file) })
+        else todo.push({ key, path, bbox, margin: CROP_MARGIN, imageHash, crop, entry })
+      }
+      const byKey = new Map(todo.map((t) => [t.key, t]))
+      let done = 0
+      ctx?.progress(0, todo.length, 'images', `${images.length - todo.length} cached`)
+      await extractor.run(
+        todo,
+        (outcome) => {
+          const task = byKey.get(outcome.key)!
+          if ('error' in outcome) failed.push({ image: outcome.key, message: outcome.error })
+          else {
+            const relative = join('cache', 'features', hash, `${task.imageHash}-${settingsHash({ crop: task.crop })}.f16`)
+            const bytes = writeFeatureFile(join(this.options.dataDir, relative), outcome.map)
+            const m = outcome.map
+            insert.run(hash, info.id, task.imageHash, task.crop, relative, m.channels, m.height, m.width, m.stride, bytes, new Date().toISOString())
+            entries.set(task.key, { ...task.entry, file: join(this.options.dataDir, relative) })
+          }
+          ctx?.progress(++done, todo.length, 'images')
+        },
+        ctx?.signal,
+      )
+      ctx?.throwIfCancelled()
+      const seconds = (Date.now() - started) / 1000
+      const computed = todo.length - failed.filter((f) => byKey.has(f.image)).length
+      return {
+        entries,
+        summary: {
+          dataset: name,
+          backbone: info.id,
+          settingsHash: hash,
+          backend: info.backend,
+          inputSize: info.inputSize,
+          channels: info.channels,
+          grid: info.grid,
+          images: images.length,
+          computed,
+          cached: images.length - todo.length - failed.filter((f) => !byKey.has(f.image)).length,
+          failed,
+          seconds,
+          imagesPerSecond: computed > 0 ? computed / seconds : null,
+        },
+      }
+    } finally {
+      await extractor.dispose()
+    }
+  }
+
+  load(entry: FeatureEntry): FeatureMap {
+    return readFeatureFile(entry.file)
+  }
+
+  cache(): { backbone: string; settingsHash: string; files: number; bytes: number }[] {
+    return (
+      this.db
+        .prepare(
+          `SELECT backbone_id AS backbone, backbone_hash AS settingsHash, COUNT(*) AS files, SUM(bytes) AS bytes
+           FROM feature_cache GROUP BY backbone_hash ORDER BY backbone_id`,
+        )
+        .all() as { backbone: string; settingsHash: string; files: number; bytes: number }[]
+    )
+  }
+
+  clear(settingsHash: string): { files: number; bytes: number } {
+    const row = this.db
+      .prepare('SELECT COUNT(*) AS files, COALESCE(SUM(bytes), 0) AS bytes FROM feature_cache WHERE backbone_hash = ?')
+      .get(settingsHash) as { files: number; bytes: number }
+    // Rows first: a crash between the two leaves orphan files, never rows that point nowhere.
+    this.db.prepare('DELETE FROM feature_cache WHERE backbone_hash = ?').run(settingsHash)
+    if (/^[0-9a-f]+$/i.test(settingsHash)) rmSync(join(this.options.dataDir, 'cache', 'features', settingsHash), { recursive: true, force: true })
+    return row
+  }
+}
+
