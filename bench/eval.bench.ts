@@ -8,7 +8,7 @@
  *
  * Budget: the evaluator scores the set in well under a second (here: under 250 ms cold).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { readPredictionsJsonl } from '../src/main/eval/predictions-jsonl'
@@ -16,6 +16,7 @@ import { formatAlpha } from '../src/shared/eval/alpha-keys'
 import { evaluatePck } from '../src/shared/eval/pck-report'
 import { FLAG_NAMES } from '../src/shared/eval/pck-types'
 import type { PckReport, ReportMeta, ScoredPair, Xy } from '../src/shared/eval/pck-types'
+import { cpuModel, updateBenchmarks } from './bench-report'
 
 const COMMAND = 'npx vite-node bench/eval.bench.ts'
 const MARK_BEGIN = '<!-- bench:eval -->'
@@ -199,23 +200,7 @@ function time<T>(runs: number, work: () => T): { coldMs: number; medianMs: numbe
   return { coldMs, medianMs: ms[Math.floor(ms.length / 2)] as number, value }
 }
 
-function cpuModel(): string {
-  try {
-    return /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim() ?? 'unknown'
-  } catch {
-    return 'unknown'
-  }
-}
 
-function updateBenchmarks(section: string): void {
-  const path = join(__dirname, '..', 'BENCHMARKS.md')
-  const text = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n'
-  const start = text.indexOf(MARK_BEGIN)
-  const end = text.indexOf(MARK_END)
-  const next =
-    start >= 0 && end > start ? `${text.slice(0, start)}${section}${text.slice(end + MARK_END.length)}` : `${text.trimEnd()}\n\n${section}\n`
-  writeFileSync(path, next)
-}
 
 async function main(): Promise<void> {
   const load = loadavg()[0] as number
@@ -268,7 +253,7 @@ async function main(): Promise<void> {
     `| PCK@0.1 per image / per point / mean of categories | ${o?.perImage.toFixed(4)} / ${o?.perPoint.toFixed(4)} / ${o?.meanOfCategories.toFixed(4)} |`,
     MARK_END,
   ].join('\n')
-  updateBenchmarks(section)
+  updateBenchmarks(section, MARK_BEGIN, MARK_END)
   process.stdout.write(
     `${pairs.length} pairs, ${points} points: evaluatePck cold ${fast.coldMs.toFixed(1)} ms, warm ${fast.medianMs.toFixed(1)} ms; ` +
       `straightforward ${slow.medianMs.toFixed(1)} ms; reports ${identical ? 'identical' : 'DIFFERENT'}; ` +

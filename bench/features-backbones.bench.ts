@@ -8,15 +8,15 @@
  * downloaded here, so the ONNX row times a ViT-S/14 of the same shape with random weights:
  * the cost of the real export, not its features. Images are the crops the tests use.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
-import { join } from 'node:path'
 import { createBackbone } from '../src/main/features/backbones/create-backbone'
 import type { BackboneOptions } from '../src/main/features/backbones/types'
 import { cropSquare } from '../src/main/images/crop-square'
 import { vitLikeModel, writeModel } from '../test/helpers/onnx-model'
 import { tempDir } from '../test/helpers/temp-dir'
 import { texturedAnimal } from '../test/unit/features/textured-object'
+import { cpuModel, updateBenchmarks } from './bench-report'
 
 const COMMAND = 'npx vite-node bench/features-backbones.bench.ts'
 const MARK_BEGIN = '<!-- bench:features-backbones -->'
@@ -43,13 +43,6 @@ interface Row {
   others: string
 }
 
-function cpuModel(): string {
-  try {
-    return /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim() ?? 'unknown'
-  } catch {
-    return 'unknown'
-  }
-}
 
 /** Busy and total CPU time of the whole machine so far, in seconds (Linux), or null. */
 function machineCpu(): { busy: number; total: number } | null {
@@ -112,15 +105,6 @@ async function measure(c: Case): Promise<Row> {
   return row
 }
 
-function updateBenchmarks(section: string): void {
-  const path = join(__dirname, '..', 'BENCHMARKS.md')
-  const text = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n'
-  const start = text.indexOf(MARK_BEGIN)
-  const end = text.indexOf(MARK_END)
-  const next =
-    start >= 0 && end > start ? `${text.slice(0, start)}${section}${text.slice(end + MARK_END.length)}` : `${text.trimEnd()}\n\n${section}\n`
-  writeFileSync(path, next)
-}
 
 async function main(): Promise<void> {
   const dir = tempDir('semagic-backbone-bench-')
@@ -159,7 +143,7 @@ async function main(): Promise<void> {
       'A non-zero last column means other work shared the cores during that row: its figure is then an upper bound.',
       MARK_END,
     ].join('\n')
-    updateBenchmarks(section)
+    updateBenchmarks(section, MARK_BEGIN, MARK_END)
     process.stdout.write(`${machine}; BENCHMARKS.md updated\n`)
   } finally {
     dir.remove()

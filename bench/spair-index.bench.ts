@@ -7,7 +7,7 @@
  * Budget: the first import must finish in under 60 s on the 2-core reference machine.
  */
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createCore } from '../src/main/core/create-core'
@@ -16,6 +16,7 @@ import { scanSpairTree } from '../src/main/datasets/spair/scan-tree'
 import { writeSpairIndex } from '../src/main/services/datasets/index-writer'
 import { openStore } from '../src/main/store/open-store'
 import { writeSpairAnnotationTree } from './spair-annotation-tree'
+import { cpuModel, updateBenchmarks } from './bench-report'
 
 const BUDGET_S = 60
 const COMMAND = 'npx vite-node bench/spair-index.bench.ts'
@@ -52,13 +53,6 @@ function dropPageCache(): boolean {
   }
 }
 
-function cpuModel(): string {
-  try {
-    return /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim() ?? 'unknown'
-  } catch {
-    return 'unknown'
-  }
-}
 
 async function main(): Promise<number> {
   const work = mkdtempSync(join(tmpdir(), 'semagic-spair-bench-'))
@@ -146,7 +140,7 @@ async function main(): Promise<number> {
       'The write is one synchronous transaction (the stall above); everything before it yields every slice.',
       MARK_END,
     ].join('\n')
-    updateBenchmarks(section)
+    updateBenchmarks(section, MARK_BEGIN, MARK_END)
 
     process.stdout.write(`${rows.map(([k, v]) => `${k.padEnd(56)} ${v}`).join('\n')}\n${machine}\n`)
     process.stdout.write(`${ok ? 'PASS' : 'FAIL'}: first import ${first.value.seconds.toFixed(2)} s (budget ${BUDGET_S} s); BENCHMARKS.md updated\n`)
@@ -156,15 +150,6 @@ async function main(): Promise<number> {
   }
 }
 
-function updateBenchmarks(section: string): void {
-  const path = join(__dirname, '..', 'BENCHMARKS.md')
-  const text = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n\nFigures recorded by the scripts in `bench/`; each section says how to reproduce it.\n'
-  const start = text.indexOf(MARK_BEGIN)
-  const end = text.indexOf(MARK_END)
-  const next =
-    start >= 0 && end > start ? `${text.slice(0, start)}${section}${text.slice(end + MARK_END.length)}` : `${text.trimEnd()}\n\n${section}\n`
-  writeFileSync(path, next)
-}
 
 main().then(
   (code) => {

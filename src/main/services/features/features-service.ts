@@ -5,10 +5,11 @@ import { AppError } from '../../core/app-error'
 import { BACKBONE_IDS } from '../../features/backbones/create-backbone'
 import { settingsHash } from '../../features/backbones/settings-hash'
 import type { BackboneOptions, FeatureMap } from '../../features/backbones/types'
+import type { FeatureEntry } from '../../features/cache/feature-entry'
 import { readFeatureFile, writeFeatureFile } from '../../features/cache/feature-file'
 import type { ExtractTask } from '../../features/extract/extract-task'
 import { createExtractor } from '../../features/extract/extractor'
-import type { BBox, CropTransform } from '../../images/crop-square'
+import type { BBox } from '../../images/crop-square'
 import { squareCropTransform } from '../../images/crop-square'
 import type { Db } from '../../store/migration'
 import { loadCurated } from '../curation/load-curated'
@@ -18,13 +19,6 @@ import { fileSha1 } from './file-hash'
 
 /** Crops are squares around the (curated) box with 10 % margin, as METHOD.md §9 measured. */
 export const CROP_MARGIN = 0.1
-
-/** Where one image's features are, and how its crop maps to image pixels. */
-export interface FeatureEntry {
-  file: string
-  bbox: BBox
-  transform: CropTransform
-}
 
 export interface FeatureSet {
   summary: ExtractSummary
