@@ -4,10 +4,11 @@ import { CliUsageError } from './cli-error'
 import { COMMON_OPTIONS } from './command'
 import type { CliIo, Command } from './command'
 import { datasetsCommand } from './commands/datasets'
+import { evalCommand } from './commands/eval'
 import { featuresCommand } from './commands/features'
 import { serveCommand } from './commands/serve'
 
-const COMMANDS: Command[] = [serveCommand, datasetsCommand, featuresCommand]
+const COMMANDS: Command[] = [serveCommand, datasetsCommand, featuresCommand, evalCommand]
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length))

@@ -5,6 +5,7 @@ import { openStore } from '../store/open-store'
 import type { OpenStoreOptions, Store } from '../store/open-store'
 import { CurationService } from '../services/curation/curation-service'
 import { DatasetsService } from '../services/datasets/datasets-service'
+import { EvalService } from '../services/eval/eval-service'
 import { ExportService } from '../services/export/export-service'
 import { FeaturesService } from '../services/features/features-service'
 import { JobManager } from '../services/jobs/job-manager'
@@ -24,6 +25,7 @@ export interface Services {
   curation: CurationService
   exports: ExportService
   features: FeaturesService
+  eval: EvalService
   media: MediaService
 }
 
@@ -50,6 +52,11 @@ export function createCore(options: CoreOptions): Core {
   const hub = new EventHub()
   const workerDir = options.workerDir === undefined ? builtMainDir() : options.workerDir
   const jobs = new JobManager(store.db, hub)
+  const features = new FeaturesService(store.db, jobs, {
+    dataDir: options.dataDir,
+    workerFile: join(workerDir ?? '', 'feature-worker.js'),
+    workers: workerDir ? Math.max(1, Math.min(2, availableParallelism())) : 0,
+  })
   const services: Services = {
     system: new SystemService({ appVersion: APP_VERSION, dataDir: options.dataDir, store }),
     settings: new SettingsService(store.db),
@@ -57,11 +64,8 @@ export function createCore(options: CoreOptions): Core {
     datasets: new DatasetsService(store.db, jobs),
     curation: new CurationService(store.db),
     exports: new ExportService(store.db, jobs),
-    features: new FeaturesService(store.db, jobs, {
-      dataDir: options.dataDir,
-      workerFile: join(workerDir ?? '', 'feature-worker.js'),
-      workers: workerDir ? Math.max(1, Math.min(2, availableParallelism())) : 0,
-    }),
+    features,
+    eval: new EvalService(store.db, jobs, features),
     media: new MediaService(store.db),
   }
   const registry = new HandlerRegistry(buildHandlers(services), (channel, error) =>

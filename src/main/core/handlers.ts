@@ -21,5 +21,7 @@ export function buildHandlers(s: Services): HandlerMap {
     'features.extract': ({ name, backbone, size }) => s.features.startExtract(name, backbone, size === undefined ? {} : { size }),
     'features.cache': () => s.features.cache(),
     'features.clear': ({ settingsHash }) => s.features.clear(settingsHash),
+    'eval.run': (req) => s.eval.startEval(req),
+    'eval.reports': ({ dataset }) => s.eval.reports(dataset),
   }
 }

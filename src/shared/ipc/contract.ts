@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import { curationChannels } from './channels/curation'
 import { datasetsChannels } from './channels/datasets'
+import { evalChannels } from './channels/eval'
 import { featuresChannels } from './channels/features'
 import { jobsChannels } from './channels/jobs'
 import { settingsChannels } from './channels/settings'
@@ -17,6 +18,7 @@ export const contract = {
   ...datasetsChannels,
   ...curationChannels,
   ...featuresChannels,
+  ...evalChannels,
 }
 
 export type Contract = typeof contract

@@ -1,0 +1,78 @@
+import { writeFileSync } from 'node:fs'
+import { basename, resolve } from 'node:path'
+import type { ImportResult, Split } from '../../../shared/ipc/channels/datasets'
+import { EvalOptions } from '../../../shared/ipc/channels/eval'
+import { reportsToMarkdown } from '../../../shared/eval/report-tables'
+import { createCore } from '../../core/create-core'
+import type { EvalResult } from '../../services/eval/eval-service'
+import { defaultDataDir } from '../../paths'
+import { CliUsageError } from '../cli-error'
+import type { Command } from '../command'
+import { followJob } from '../follow-job'
+
+const USAGE =
+  'semagic eval (--dataset NAME | --spair ROOT) [--split test] --method METHOD [--alpha 0.05,0.1,0.15] ' +
+  '[--threshold bbox|image] [--compare le|lt] [--json FILE] [--data-dir DIR]\n' +
+  '  METHOD: nn-<backbone> (nn-pretrained, nn-mobilenetv2, nn-inceptionv3, nn-handmade, nn-/path/model.onnx)\n' +
+  '          predictions:/path/predictions.jsonl (one {"pair", "split", "kps"} object per line)'
+
+export const evalCommand: Command = {
+  name: 'eval',
+  summary: 'score a keypoint-transfer method by PCK on a split of a data set',
+  usage: USAGE,
+  options: {
+    dataset: { type: 'string' },
+    spair: { type: 'string' },
+    split: { type: 'string', default: 'test' },
+    method: { type: 'string' },
+    alpha: { type: 'string' },
+    threshold: { type: 'string' },
+    compare: { type: 'string' },
+    json: { type: 'string' },
+  },
+  async run(values, _positionals, io) {
+    if ((values.dataset === undefined) === (values.spair === undefined)) {
+      throw new CliUsageError(`give exactly one of --dataset NAME or --spair ROOT\nusage: ${USAGE}`)
+    }
+    if (typeof values.method !== 'string') throw new CliUsageError(`--method is required\nusage: ${USAGE}`)
+    const split = String(values.split) as Split
+    if (!['trn', 'val', 'test'].includes(split)) throw new CliUsageError(`--split must be trn, val or test, got ${split}`)
+    const parsed = EvalOptions.safeParse({
+      ...(typeof values.alpha === 'string' ? { alphas: values.alpha.split(',').map((a) => a.trim()) } : {}),
+      ...(values.threshold === undefined ? {} : { threshold: values.threshold }),
+      ...(values.compare === undefined ? {} : { compare: values.compare }),
+    })
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]
+      throw new CliUsageError(`${issue?.path.join('.') || 'options'}: ${issue?.message ?? 'invalid'}`)
+    }
+    const method = values.method.startsWith('predictions:')
+      ? `predictions:${resolve(values.method.slice('predictions:'.length))}`
+      : values.method.startsWith('nn-') && values.method.endsWith('.onnx')
+        ? `nn-${resolve(values.method.slice(3))}`
+        : values.method
+    const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : defaultDataDir()
+    const core = createCore({ dataDir, log: (level, message) => io.stderr.write(`${level}: ${message}\n`) })
+    try {
+      let dataset = typeof values.dataset === 'string' ? values.dataset : ''
+      if (typeof values.spair === 'string') {
+        const root = resolve(values.spair)
+        const imported = await followJob<ImportResult>(core, io, 'import', () => core.services.datasets.startImport(root, basename(root)).jobId)
+        io.stderr.write(`${imported.name}: ${imported.status}\n`)
+        dataset = imported.name
+      }
+      const report = await followJob<EvalResult>(core, io, 'eval', () =>
+        core.services.eval.startEval({ dataset, split, method, ...parsed.data }).jobId,
+      )
+      for (const w of report.warnings.slice(0, 20)) io.stderr.write(`warning: ${w}\n`)
+      if (report.warnings.length > 20) io.stderr.write(`... and ${report.warnings.length - 20} more warnings\n`)
+      const { warnings: _warnings, ...json } = report
+      if (typeof values.json === 'string') writeFileSync(resolve(values.json), `${JSON.stringify(json, null, 2)}\n`)
+      io.stderr.write(`report: ${report.cache === 'hit' ? 'from the cache' : 'computed'}\n`)
+      io.stdout.write(reportsToMarkdown([json]))
+      return 0
+    } finally {
+      core.close()
+    }
+  },
+}

@@ -1,0 +1,119 @@
+import { createHash } from 'node:crypto'
+import type { Split } from '../../../shared/ipc/channels/datasets'
+import type { EvalOptions, ReportSummary } from '../../../shared/ipc/channels/eval'
+import { evaluatePck } from '../../../shared/eval/pck-report'
+import type { PckReport } from '../../../shared/eval/pck-types'
+import { scoredPairOf } from '../../../shared/eval/scored-pair'
+import type { Point } from '../../../shared/ipc/channels/datasets'
+import type { Db } from '../../store/migration'
+import { requireDataset } from '../datasets/dataset-queries'
+import type { FeaturesService } from '../features/features-service'
+import type { JobContext, JobManager } from '../jobs/job-manager'
+import { datasetVersion, evalPairs } from './eval-pairs'
+import { resolveMethod } from './resolve-method'
+
+export interface EvalRequest extends EvalOptions {
+  dataset: string
+  split: Split
+  method: string
+}
+
+export type EvalResult = PckReport & { warnings: string[] }
+
+const sha1 = (text: string): string => createHash('sha1').update(text).digest('hex')
+
+/**
+ * Every method through one evaluator. Predictions are cached per pair and reports per
+ * (method key, data set version, split, options): asking again is a cache hit, and a new
+ * alpha or threshold only re-scores cached predictions.
+ */
+export class EvalService {
+  constructor(
+    private readonly db: Db,
+    private readonly jobs: JobManager,
+    private readonly features: FeaturesService,
+  ) {}
+
+  startEval(req: EvalRequest): { jobId: string } {
+    requireDataset(this.db, req.dataset)
+    const jobId = this.jobs.start('eval', `Evaluate ${req.method} on ${req.dataset}/${req.split}`, req, (ctx) => this.evaluate(req, ctx))
+    return { jobId }
+  }
+
+  async evaluate(req: EvalRequest, ctx?: JobContext): Promise<EvalResult> {
+    const ds = requireDataset(this.db, req.dataset)
+    const version = datasetVersion(this.db, ds)
+    const pairs = evalPairs(this.db, ds, req.split)
+    const { method, warnings } = await resolveMethod(req.method, req.dataset, pairs, this.features, ctx)
+    try {
+      const options = { alphas: req.alphas, threshold: req.threshold, compare: req.compare }
+      const reportKey = sha1(JSON.stringify([method.key, version, req.split, options]))
+      const cached = this.db.prepare('SELECT report FROM reports WHERE report_key = ?').get(reportKey) as { report: string } | undefined
+      if (cached) return { ...(JSON.parse(cached.report) as PckReport), cache: 'hit', method: req.method, dataset: req.dataset, warnings }
+
+      const find = this.db.prepare('SELECT kps FROM predictions WHERE method_key = ? AND dataset_version = ? AND split = ? AND pair = ?')
+      const store = this.db.prepare('INSERT OR REPLACE INTO predictions (method_key, dataset_version, split, pair, kps) VALUES (?, ?, ?, ?, ?)')
+      const fresh: [string, string][] = []
+      const flush = this.db.transaction((rows: [string, string][]) => {
+        for (const [pair, kps] of rows) store.run(method.key, version, req.split, pair, kps)
+      })
+      const scored = []
+      for (let i = 0; i < pairs.length; i++) {
+        const { pair, trgSize } = pairs[i]!
+        const hit = find.get(method.key, version, req.split, pair.name) as { kps: string } | undefined
+        let predicted: (Point | null)[]
+        if (hit) predicted = JSON.parse(hit.kps) as (Point | null)[]
+        else {
+          predicted = await method.transfer({
+            split: pair.split,
+            name: pair.name,
+            category: pair.category,
+            srcKey: `${pair.category}/${pair.srcStem}`,
+            trgKey: `${pair.category}/${pair.trgStem}`,
+            srcKps: pair.srcKps,
+            trgBbox: pair.trgBbox,
+            trgSize,
+          })
+          fresh.push([pair.name, JSON.stringify(predicted)])
+          if (fresh.length >= 200) flush(fresh.splice(0))
+        }
+        scored.push(scoredPairOf(pair, trgSize, predicted))
+        if (i % 20 === 19) {
+          ctx?.throwIfCancelled()
+          ctx?.progress(i + 1, pairs.length, 'pairs')
+          await new Promise((r) => setImmediate(r)) // keep the studio answering during long scoring
+        }
+      }
+      flush(fresh.splice(0))
+      ctx?.progress(pairs.length, pairs.length, 'pairs')
+      const { report } = evaluatePck(scored, { method: req.method, dataset: req.dataset, split: req.split, cache: 'miss' }, options)
+      this.db
+        .prepare(
+          `INSERT OR REPLACE INTO reports (report_key, method, method_key, dataset, dataset_version, split, options, report, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(reportKey, req.method, method.key, req.dataset, version, req.split, JSON.stringify(options), JSON.stringify(report), new Date().toISOString())
+      return { ...report, warnings }
+    } finally {
+      await method.dispose()
+    }
+  }
+
+  /** Cached reports, newest first, optionally of one data set. */
+  reports(dataset?: string): ReportSummary[] {
+    const rows = (
+      dataset === undefined
+        ? this.db.prepare('SELECT * FROM reports ORDER BY created_at DESC').all()
+        : this.db.prepare('SELECT * FROM reports WHERE dataset = ? ORDER BY created_at DESC').all(dataset)
+    ) as { report_key: string; method: string; dataset: string; split: Split; options: string; report: string; created_at: string }[]
+    return rows.map((r) => ({
+      key: r.report_key,
+      method: r.method,
+      dataset: r.dataset,
+      split: r.split,
+      options: JSON.parse(r.options) as EvalOptions,
+      createdAt: r.created_at,
+      report: JSON.parse(r.report) as ReportSummary['report'],
+    }))
+  }
+}
