@@ -1,6 +1,7 @@
 import { app, BrowserWindow, dialog } from 'electron'
 import { join } from 'node:path'
 import { createCore } from './core/create-core'
+import { startDemo } from './core/start-demo'
 import type { Core } from './core/create-core'
 import { registerAppScheme, serveRenderer } from './electron/app-protocol'
 import { attachIpc } from './electron/ipc-adapter'
@@ -32,6 +33,7 @@ void app.whenReady().then(() => {
   const media = core.services.media
   serveRenderer(join(outDir, 'renderer'), (path) => media.resolve(path))
   attachIpc(core, isTrustedUrl, () => window?.webContents ?? null)
+  startDemo(core, (message) => console.error(message))
   window = createMainWindow(outDir)
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) window = createMainWindow(outDir)

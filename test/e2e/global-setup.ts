@@ -24,6 +24,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const dataDir = mkdtempSync(join(tmpdir(), 'semagic-e2e-'))
   const child: ChildProcess = spawn(process.execPath, [join(root, 'bin/semagic.cjs'), 'serve', '--no-open', '--port', '0', '--data-dir', dataDir], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    // The studio prepares its demo data set on first start; the small one keeps the suite fast.
+    env: { ...process.env, SEMAGIC_DEMO_SIZE: 'small' },
   })
   let stderr = ''
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()))

@@ -5,6 +5,7 @@ import { openStore } from '../store/open-store'
 import type { OpenStoreOptions, Store } from '../store/open-store'
 import { CurationService } from '../services/curation/curation-service'
 import { DatasetsService } from '../services/datasets/datasets-service'
+import { DemoService } from '../services/demo/demo-service'
 import { EvalService } from '../services/eval/eval-service'
 import { ExportService } from '../services/export/export-service'
 import { FeaturesService } from '../services/features/features-service'
@@ -22,6 +23,7 @@ export interface Services {
   settings: SettingsService
   jobs: JobManager
   datasets: DatasetsService
+  demo: DemoService
   curation: CurationService
   exports: ExportService
   features: FeaturesService
@@ -57,11 +59,13 @@ export function createCore(options: CoreOptions): Core {
     workerFile: join(workerDir ?? '', 'feature-worker.js'),
     workers: workerDir ? Math.max(1, Math.min(2, availableParallelism())) : 0,
   })
+  const datasets = new DatasetsService(store.db, jobs)
   const services: Services = {
     system: new SystemService({ appVersion: APP_VERSION, dataDir: options.dataDir, store }),
     settings: new SettingsService(store.db),
     jobs,
-    datasets: new DatasetsService(store.db, jobs),
+    datasets,
+    demo: new DemoService(store.db, options.dataDir, jobs, datasets),
     curation: new CurationService(store.db),
     exports: new ExportService(store.db, jobs),
     features,

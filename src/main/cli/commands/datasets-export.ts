@@ -4,6 +4,7 @@ import type { Core } from '../../core/create-core'
 import { CliUsageError } from '../cli-error'
 import type { CliIo, Values } from '../command'
 import { followJob } from '../follow-job'
+import { prepareDataset } from '../prepare-dataset'
 
 /** `semagic datasets export --name NAME --out DIR`: the curated data set as SPair + COCO. */
 export async function runExport(core: Core, values: Values, io: CliIo): Promise<number> {
@@ -11,6 +12,7 @@ export async function runExport(core: Core, values: Values, io: CliIo): Promise<
   if (typeof values.out !== 'string') throw new CliUsageError('--out DIR is required')
   const name = values.name
   const out = resolve(values.out)
+  await prepareDataset(core, io, name)
   const result = await followJob<ExportResult>(core, io, 'export', () => core.services.exports.startExport(name, out).jobId)
   if (values.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`)
   else {

@@ -9,6 +9,7 @@ import { defaultDataDir } from '../../paths'
 import { CliUsageError } from '../cli-error'
 import type { Command } from '../command'
 import { followJob } from '../follow-job'
+import { prepareDataset } from '../prepare-dataset'
 
 const USAGE =
   'semagic eval (--dataset NAME | --spair ROOT) [--split test] --method METHOD [--alpha 0.05,0.1,0.15] ' +
@@ -55,6 +56,7 @@ export const evalCommand: Command = {
     const core = createCore({ dataDir, log: (level, message) => io.stderr.write(`${level}: ${message}\n`) })
     try {
       let dataset = typeof values.dataset === 'string' ? values.dataset : ''
+      await prepareDataset(core, io, dataset)
       if (typeof values.spair === 'string') {
         const root = resolve(values.spair)
         const imported = await followJob<ImportResult>(core, io, 'import', () => core.services.datasets.startImport(root, basename(root)).jobId)

@@ -4,6 +4,7 @@ import { defaultDataDir } from '../../paths'
 import { CliUsageError } from '../cli-error'
 import type { Command } from '../command'
 import { followJob } from '../follow-job'
+import { prepareDataset } from '../prepare-dataset'
 
 const USAGE = 'semagic features --dataset NAME --backbone pretrained|mobilenetv2|inceptionv3|handmade|PATH.onnx [--size N] [--json] [--data-dir DIR]'
 
@@ -28,6 +29,7 @@ export const featuresCommand: Command = {
     const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : defaultDataDir()
     const core = createCore({ dataDir, log: (level, message) => io.stderr.write(`${level}: ${message}\n`) })
     try {
+      await prepareDataset(core, io, name)
       const options = size === undefined ? {} : { size }
       const summary = await followJob<ExtractSummary>(core, io, 'features', () => core.services.features.startExtract(name, backbone, options).jobId)
       if (values.json) io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`)

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process'
 import { builtRendererDir } from '../../build-paths'
 import { createCore } from '../../core/create-core'
+import { startDemo } from '../../core/start-demo'
 import { defaultDataDir } from '../../paths'
 import { startServer } from '../../transports/ws-server'
 import { CliUsageError } from '../cli-error'
@@ -47,6 +48,7 @@ export const serveCommand: Command = {
     }
     io.stderr.write(`workspace: ${dataDir}\n`)
     io.stdout.write(`SEMAGIC studio at ${running.url}\n`)
+    startDemo(core, (message) => io.stderr.write(`${message}\n`))
     if (!values['no-open']) openBrowser(running.url)
     await new Promise<void>((resolve) => {
       const stop = (): void => resolve()
