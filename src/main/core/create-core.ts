@@ -13,6 +13,7 @@ import { JobManager } from '../services/jobs/job-manager'
 import { MediaService } from '../services/media/media-service'
 import { SettingsService } from '../services/settings/settings-service'
 import { SystemService } from '../services/system/system-service'
+import { TransferService } from '../services/transfer/transfer-service'
 import { EventHub } from './event-hub'
 import { buildHandlers } from './handlers'
 import { HandlerRegistry } from './registry'
@@ -28,6 +29,7 @@ export interface Services {
   exports: ExportService
   features: FeaturesService
   eval: EvalService
+  transfer: TransferService
   media: MediaService
 }
 
@@ -70,6 +72,7 @@ export function createCore(options: CoreOptions): Core {
     exports: new ExportService(store.db, jobs),
     features,
     eval: new EvalService(store.db, jobs, features),
+    transfer: new TransferService(features),
     media: new MediaService(store.db),
   }
   const registry = new HandlerRegistry(buildHandlers(services), (channel, error) =>

@@ -23,5 +23,6 @@ export function buildHandlers(s: Services): HandlerMap {
     'features.clear': ({ settingsHash }) => s.features.clear(settingsHash),
     'eval.run': (req) => s.eval.startEval(req),
     'eval.reports': ({ dataset }) => s.eval.reports(dataset),
+    'transfer.points': (req) => s.transfer.points(req),
   }
 }

@@ -6,6 +6,7 @@ import { featuresChannels } from './channels/features'
 import { jobsChannels } from './channels/jobs'
 import { settingsChannels } from './channels/settings'
 import { systemChannels } from './channels/system'
+import { transferChannels } from './channels/transfer'
 
 /**
  * The one contract between the renderer and main. Capabilities add their channel groups here;
@@ -19,6 +20,7 @@ export const contract = {
   ...curationChannels,
   ...featuresChannels,
   ...evalChannels,
+  ...transferChannels,
 }
 
 export type Contract = typeof contract

@@ -30,7 +30,8 @@ export async function resolveMethod(
 ): Promise<ResolvedMethod> {
   if (name.startsWith('nn-')) {
     const backbone = name.slice(3)
-    const set = await features.ensure(dataset, backbone, {}, ctx)
+    const used = new Set(pairs.flatMap(({ pair }) => [`${pair.category}/${pair.srcStem}`, `${pair.category}/${pair.trgStem}`]))
+    const set = await features.ensure(dataset, backbone, {}, ctx, used)
     const key = `nn:${set.summary.settingsHash}:${JSON.stringify(DEFAULT_NN_OPTIONS)}`
     const warnings = set.summary.failed.map((f) => `no features for ${f.image}: ${f.message}`)
     return { method: createNnTransfer(name, key, set.entries, (e) => features.load(e)), warnings }

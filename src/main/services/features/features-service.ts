@@ -58,11 +58,20 @@ export class FeaturesService {
     return { jobId }
   }
 
-  /** Features of every image of the data set, computing only what the cache lacks. */
-  async ensure(name: string, backbone: string, backboneOptions: BackboneOptions, ctx?: JobContext): Promise<FeatureSet> {
+  /**
+   * Features of the data set's images (all, or those `only` names by `category/stem`),
+   * computing only what the cache lacks.
+   */
+  async ensure(
+    name: string,
+    backbone: string,
+    backboneOptions: BackboneOptions,
+    ctx?: JobContext,
+    only?: ReadonlySet<string>,
+  ): Promise<FeatureSet> {
     const started = Date.now()
     const ds = requireDataset(this.db, name)
-    const images = [...loadCurated(this.db, ds).images.values()]
+    const images = [...loadCurated(this.db, ds).images.values()].filter((i) => !only || only.has(`${i.category}/${i.stem}`))
     let extractor
     try {
       extractor = await createExtractor(backbone, backboneOptions, { workers: this.options.workers, workerFile: this.options.workerFile })
