@@ -3,12 +3,13 @@ import { APP_VERSION } from '../core/version'
 import { CliUsageError } from './cli-error'
 import { COMMON_OPTIONS } from './command'
 import type { CliIo, Command } from './command'
+import { benchCommand } from './commands/bench'
 import { datasetsCommand } from './commands/datasets'
 import { evalCommand } from './commands/eval'
 import { featuresCommand } from './commands/features'
 import { serveCommand } from './commands/serve'
 
-const COMMANDS: Command[] = [serveCommand, datasetsCommand, featuresCommand, evalCommand]
+const COMMANDS: Command[] = [serveCommand, datasetsCommand, featuresCommand, evalCommand, benchCommand]
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length))

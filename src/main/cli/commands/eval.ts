@@ -9,6 +9,7 @@ import { defaultDataDir } from '../../paths'
 import { CliUsageError } from '../cli-error'
 import type { Command } from '../command'
 import { followJob } from '../follow-job'
+import { absoluteMethod } from '../method-name'
 import { prepareDataset } from '../prepare-dataset'
 
 const USAGE =
@@ -47,11 +48,7 @@ export const evalCommand: Command = {
       const issue = parsed.error.issues[0]
       throw new CliUsageError(`${issue?.path.join('.') || 'options'}: ${issue?.message ?? 'invalid'}`)
     }
-    const method = values.method.startsWith('predictions:')
-      ? `predictions:${resolve(values.method.slice('predictions:'.length))}`
-      : values.method.startsWith('nn-') && values.method.endsWith('.onnx')
-        ? `nn-${resolve(values.method.slice(3))}`
-        : values.method
+    const method = absoluteMethod(values.method)
     const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : defaultDataDir()
     const core = createCore({ dataDir, log: (level, message) => io.stderr.write(`${level}: ${message}\n`) })
     try {

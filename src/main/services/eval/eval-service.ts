@@ -5,6 +5,7 @@ import { evaluatePck } from '../../../shared/eval/pck-report'
 import type { PckReport } from '../../../shared/eval/pck-types'
 import { scoredPairOf } from '../../../shared/eval/scored-pair'
 import type { Point } from '../../../shared/ipc/channels/datasets'
+import { AppError } from '../../core/app-error'
 import type { Db } from '../../store/migration'
 import { requireDataset } from '../datasets/dataset-queries'
 import type { FeaturesService } from '../features/features-service'
@@ -16,6 +17,7 @@ export interface EvalRequest extends EvalOptions {
   dataset: string
   split: Split
   method: string
+  categories?: string[] | undefined
 }
 
 export type EvalResult = PckReport & { warnings: string[] }
@@ -43,10 +45,12 @@ export class EvalService {
   async evaluate(req: EvalRequest, ctx?: JobContext): Promise<EvalResult> {
     const ds = requireDataset(this.db, req.dataset)
     const version = datasetVersion(this.db, ds)
-    const pairs = evalPairs(this.db, ds, req.split)
+    const only = req.categories ? new Set(req.categories) : null
+    const pairs = evalPairs(this.db, ds, req.split).filter((p) => !only || only.has(p.pair.category))
+    if (only && pairs.length === 0) throw new AppError('BAD_INPUT', `no ${req.split} pairs of ${[...only].join(', ')} in "${req.dataset}"`)
     const { method, warnings } = await resolveMethod(req.method, req.dataset, pairs, this.features, ctx)
     try {
-      const options = { alphas: req.alphas, threshold: req.threshold, compare: req.compare }
+      const options = { alphas: req.alphas, threshold: req.threshold, compare: req.compare, categories: req.categories ? [...only!].sort() : null }
       const reportKey = sha1(JSON.stringify([method.key, version, req.split, options]))
       const cached = this.db.prepare('SELECT report FROM reports WHERE report_key = ?').get(reportKey) as { report: string } | undefined
       if (cached) return { ...(JSON.parse(cached.report) as PckReport), cache: 'hit', method: req.method, dataset: req.dataset, warnings }

@@ -39,6 +39,8 @@ export const evalChannels = {
         dataset: DatasetName,
         split: Split.default('test'),
         method: z.string().min(1).max(4096),
+        /** Score only these categories' pairs (default: all). */
+        categories: z.array(z.string().min(1)).min(1).optional(),
         ...EvalOptions.shape,
       })
       .strict(),

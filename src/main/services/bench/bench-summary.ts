@@ -1,0 +1,58 @@
+import type { PckReport } from '../../../shared/eval/pck-types'
+
+export interface MeanStd {
+  mean: number
+  std: number
+}
+
+export interface MethodSummary {
+  seeds: number[]
+  overall: { perImage: MeanStd; perPoint: MeanStd; meanOfCategories: MeanStd }
+  categories: Record<string, { perImage: MeanStd }>
+  viewpoint_variation: Record<string, { perImage: MeanStd }>
+}
+
+/** Mean and sample standard deviation (n - 1; 0 for a single value). */
+export function meanStd(values: readonly number[]): MeanStd {
+  const n = values.length
+  if (n === 0) return { mean: 0, std: 0 }
+  const mean = values.reduce((a, b) => a + b, 0) / n
+  const variance = n > 1 ? values.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1) : 0
+  return { mean, std: Math.sqrt(variance) }
+}
+
+/** One method's reports (one per seed) at one alpha, as `semagic bench --json` writes it. */
+export function summarizeMethod(seeds: number[], reports: readonly PckReport[], alpha: string): MethodSummary {
+  const over = (pick: (r: PckReport) => number | undefined): MeanStd =>
+    meanStd(reports.map(pick).filter((v): v is number => v !== undefined))
+  const categories = [...new Set(reports.flatMap((r) => Object.keys(r.categories)))].sort()
+  const levels = [...new Set(reports.flatMap((r) => Object.keys(r.flags.viewpoint_variation)))].sort()
+  return {
+    seeds,
+    overall: {
+      perImage: over((r) => r.overall[alpha]?.perImage),
+      perPoint: over((r) => r.overall[alpha]?.perPoint),
+      meanOfCategories: over((r) => r.overall[alpha]?.meanOfCategories),
+    },
+    categories: Object.fromEntries(categories.map((c) => [c, { perImage: over((r) => r.categories[c]?.[alpha]?.perImage) }])),
+    viewpoint_variation: Object.fromEntries(
+      levels.map((l) => [l, { perImage: over((r) => r.flags.viewpoint_variation[l]?.[alpha]?.perImage) }]),
+    ),
+  }
+}
+
+/** The table `semagic bench` prints: methods x categories, PCK per image in %, mean ± spread. */
+export function benchTable(methods: Record<string, MethodSummary>): string {
+  const categories = [...new Set(Object.values(methods).flatMap((m) => Object.keys(m.categories)))].sort()
+  const cell = (v: MeanStd, n: number): string => `${(100 * v.mean).toFixed(1)}${n > 1 ? ` ± ${(100 * v.std).toFixed(1)}` : ''}`
+  const header = ['method', ...categories, 'mean', 'vp=2']
+  const rows = Object.entries(methods).map(([name, m]) => {
+    const n = m.seeds.length
+    const catMeans = categories.map((c) => m.categories[c]?.perImage)
+    const vp2 = m.viewpoint_variation['2']?.perImage
+    return [name, ...catMeans.map((v) => (v ? cell(v, n) : '-')), cell(m.overall.meanOfCategories, n), vp2 ? cell(vp2, n) : '-']
+  })
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
+  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n') + '\n'
+}

@@ -1,0 +1,52 @@
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { main } from '../../../src/main/cli/index'
+import { FIXTURE, scratch } from '../datasets/helpers'
+
+function sink(): NodeJS.WritableStream & { text: string } {
+  const s = { text: '', write: (chunk: string) => ((s.text += chunk), true) }
+  return s as unknown as NodeJS.WritableStream & { text: string }
+}
+
+describe('semagic bench', () => {
+  it('prints one table for several methods and writes the JSON document', async () => {
+    const dir = scratch()
+    // Perfect predictions for every test pair of the fixture.
+    const lines = ['000001-2008_000001-2008_000002:cat', '000002-2008_000002-2008_000001:cat', '000003-2010_000004-2010_000005:bicycle', '000005-2010_000005-2010_000004:bicycle'].map(
+      (name) => {
+        const pair = JSON.parse(readFileSync(join(FIXTURE, 'PairAnnotation', 'test', `${name}.json`), 'utf8')) as { trg_kps: number[][] }
+        return JSON.stringify({ pair: name, split: 'test', kps: pair.trg_kps })
+      },
+    )
+    const predictions = join(dir, 'perfect.jsonl')
+    writeFileSync(predictions, `${lines.join('\n')}\n`)
+    const json = join(dir, 'bench.json')
+    const out = sink()
+    const err = sink()
+    const code = await main(
+      ['bench', '--spair', FIXTURE, '--methods', `nn-handmade,predictions:${predictions}`, '--categories', 'cat,bicycle', '--json', json, '--data-dir', join(dir, 'ws')],
+      { stdout: out, stderr: err },
+    )
+    expect(code, err.text).toBe(0)
+    const table = out.text.split('\n')
+    expect(table[1]!.split(/\s{2,}/)).toEqual(['method', 'bicycle', 'cat', 'mean', 'vp=2'])
+    expect(table.find((l) => l.startsWith('predictions:'))!.split(/\s{2,}/).slice(1)).toEqual(['100.0', '100.0', '100.0', '100.0'])
+    const doc = JSON.parse(readFileSync(json, 'utf8')) as {
+      dataset: string
+      split: string
+      alpha: string
+      methods: Record<string, { seeds: number[]; overall: { perImage: { mean: number; std: number } }; categories: Record<string, unknown> }>
+      durationSeconds: number
+    }
+    expect(doc).toMatchObject({ dataset: 'SPair-71k', split: 'test', alpha: '0.1' })
+    expect(Object.keys(doc.methods)).toEqual(['nn-handmade', `predictions:${predictions}`])
+    expect(doc.methods[`predictions:${predictions}`]!.overall.perImage).toEqual({ mean: 1, std: 0 })
+    expect(Object.keys(doc.methods['nn-handmade']!.categories)).toEqual(['bicycle', 'cat'])
+    expect(doc.durationSeconds).toBeGreaterThan(0)
+
+    const refused = sink()
+    expect(await main(['bench', '--dataset', 'x', '--variants', 'semagic', '--data-dir', join(dir, 'ws')], { stdout: sink(), stderr: refused })).toBe(2)
+    expect(refused.text).toMatch(/--variants needs the SEMAGIC training engine/)
+  })
+})

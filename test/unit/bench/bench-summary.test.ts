@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest'
+import type { PckReport } from '../../../src/shared/eval/pck-types'
+import { benchTable, meanStd, summarizeMethod } from '../../../src/main/services/bench/bench-summary'
+
+function report(perImage: number, cat: Record<string, number>, vp2: number): PckReport {
+  return {
+    overall: { '0.1': { perImage, perPoint: perImage / 2, meanOfCategories: perImage, pairs: 1, points: 1 } },
+    categories: Object.fromEntries(Object.entries(cat).map(([c, v]) => [c, { '0.1': { perImage: v, perPoint: v, pairs: 1, points: 1 } }])),
+    flags: { viewpoint_variation: { '2': { '0.1': { perImage: vp2, perPoint: vp2, pairs: 1 } } } },
+  } as unknown as PckReport
+}
+
+describe('bench summaries', () => {
+  it('takes the mean and the sample standard deviation', () => {
+    expect(meanStd([])).toEqual({ mean: 0, std: 0 })
+    expect(meanStd([0.5])).toEqual({ mean: 0.5, std: 0 })
+    const m = meanStd([0.2, 0.4, 0.6])
+    expect(m.mean).toBeCloseTo(0.4, 12)
+    expect(m.std).toBeCloseTo(0.2, 12) // sqrt(((-.2)^2 + 0 + .2^2) / 2)
+  })
+
+  it('summarises seeds per overall, category and viewpoint level', () => {
+    const s = summarizeMethod([1, 2], [report(0.3, { cat: 0.2, dog: 0.4 }, 0.1), report(0.5, { cat: 0.4, dog: 0.6 }, 0.3)], '0.1')
+    expect(s.seeds).toEqual([1, 2])
+    expect(s.overall.perImage.mean).toBeCloseTo(0.4, 12)
+    expect(s.overall.perPoint.mean).toBeCloseTo(0.2, 12)
+    expect(s.categories.cat!.perImage.mean).toBeCloseTo(0.3, 12)
+    expect(s.categories.dog!.perImage.std).toBeCloseTo(Math.SQRT2 * 0.1, 12)
+    expect(s.viewpoint_variation['2']!.perImage.mean).toBeCloseTo(0.2, 12)
+  })
+
+  it('prints methods x categories with mean ± spread only where there are several seeds', () => {
+    const one = summarizeMethod([0], [report(0.25, { cat: 0.25 }, 0.125)], '0.1')
+    const two = summarizeMethod([1, 2], [report(0.3, { cat: 0.2 }, 0.1), report(0.5, { cat: 0.4 }, 0.3)], '0.1')
+    const lines = benchTable({ 'nn-x': one, semagic: two }).trimEnd().split('\n')
+    expect(lines[0]!.split(/\s{2,}/)).toEqual(['method', 'cat', 'mean', 'vp=2'])
+    expect(lines[2]!.split(/\s{2,}/)).toEqual(['nn-x', '25.0', '25.0', '12.5'])
+    expect(lines[3]!.split(/\s{2,}/)).toEqual(['semagic', '30.0 ± 14.1', '40.0 ± 14.1', '20.0 ± 14.1'])
+  })
+})
