@@ -173,7 +173,7 @@ export function imageDetail(db: Db, ds: DatasetRow, category: string, stem: stri
   return { ...toImageItem(row), keypoints }
 }
 
-interface PairRow {
+export interface PairRow {
   split: Split
   name: string
   file: string
@@ -245,7 +245,7 @@ export function pairsPage(db: Db, ds: DatasetRow, q: ParsedRequestOf<'datasets.p
   return { total, offset: q.offset, items: rows.map(toPairItem) }
 }
 
-function toPairItem(r: PairRow): PairItem {
+export function toPairItem(r: PairRow): PairItem {
   return {
     split: r.split,
     name: r.name,

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
 import type { PairItem, Split } from '../../../shared/ipc/channels/datasets'
 import type { Db } from '../../store/migration'
-import type { DatasetRow } from '../datasets/dataset-queries'
+import { toPairItem } from '../datasets/dataset-queries'
+import type { DatasetRow, PairRow } from '../datasets/dataset-queries'
 
 export interface EvalPair {
   pair: PairItem
@@ -31,35 +32,10 @@ export function evalPairs(db: Db, ds: DatasetRow, split: Split): EvalPair[] {
        JOIN images s ON s.id = p.src_image_id JOIN images t ON t.id = p.trg_image_id
        WHERE p.dataset_id = ? AND p.split = ? ORDER BY c.name, p.pair_id, p.name`,
     )
-    .all(ds.id, split) as PairRow[]
-  const box = (a: number | null, b: number | null, c: number | null, d: number | null): [number, number, number, number] | null =>
-    a === null || b === null || c === null || d === null ? null : [a, b, c, d]
+    .all(ds.id, split) as EvalPairRow[]
   return rows
     .filter((r) => !excludedPairs.has(r.name) && !excludedImages.has(`${r.category}/${r.src_stem}`) && !excludedImages.has(`${r.category}/${r.trg_stem}`))
-    .map((r) => ({
-      trgSize: [r.trg_w, r.trg_h],
-      pair: {
-        split: r.split,
-        name: r.name,
-        file: r.file,
-        pairId: r.pair_id,
-        category: r.category,
-        srcStem: r.src_stem,
-        trgStem: r.trg_stem,
-        srcBbox: box(r.src_x1, r.src_y1, r.src_x2, r.src_y2),
-        trgBbox: box(r.trg_x1, r.trg_y1, r.trg_x2, r.trg_y2),
-        flags: {
-          mirror: r.mirror,
-          viewpointVariation: r.viewpoint_variation,
-          scaleVariation: r.scale_variation,
-          truncation: r.truncation,
-          occlusion: r.occlusion,
-        },
-        kpsIds: JSON.parse(r.kps_ids) as number[],
-        srcKps: JSON.parse(r.src_kps) as [number, number][],
-        trgKps: JSON.parse(r.trg_kps) as [number, number][],
-      },
-    }))
+    .map((r) => ({ trgSize: [r.trg_w, r.trg_h], pair: toPairItem(r) }))
 }
 
 /** The data set version an evaluation depends on: its indexed content and what curation left out. */
@@ -74,30 +50,4 @@ export function datasetVersion(db: Db, ds: DatasetRow): string {
   return `${ds.content_hash}+${createHash('sha1').update(excluded.map((e) => e.k).join('\n')).digest('hex').slice(0, 12)}`
 }
 
-interface PairRow {
-  split: Split
-  name: string
-  file: string
-  pair_id: number
-  category: string
-  src_stem: string
-  trg_stem: string
-  trg_w: number
-  trg_h: number
-  src_x1: number | null
-  src_y1: number | null
-  src_x2: number | null
-  src_y2: number | null
-  trg_x1: number | null
-  trg_y1: number | null
-  trg_x2: number | null
-  trg_y2: number | null
-  mirror: number | null
-  viewpoint_variation: number | null
-  scale_variation: number | null
-  truncation: number | null
-  occlusion: number | null
-  kps_ids: string
-  src_kps: string
-  trg_kps: string
-}
+type EvalPairRow = PairRow & { trg_w: number; trg_h: number }
