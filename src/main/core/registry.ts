@@ -60,6 +60,13 @@ export class HandlerRegistry {
       if (error instanceof AppError) {
         return { ok: false, error: { code: error.code, message: error.message, details: error.details } }
       }
+      if ((error as { code?: unknown }).code === 'SQLITE_BUSY') {
+        // Another process (the CLI, a second studio) holds the workspace's write lock longer than the busy timeout.
+        return {
+          ok: false,
+          error: { code: 'CONFLICT', message: 'the workspace is busy with a write from another process (an import or a training run?); try again when it has finished' },
+        }
+      }
       this.onInternalError(channel, error)
       return { ok: false, error: { code: 'INTERNAL', message: `${channel} failed; see the studio log for details` } }
     }

@@ -73,6 +73,16 @@ describe('HandlerRegistry', () => {
     expect(onInternal).toHaveBeenCalledWith('system.info', expect.any(Error))
   })
 
+  it('tells the user to wait when another process holds the write lock', async () => {
+    const busy = Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' })
+    const r = await registry({
+      'system.info': () => {
+        throw busy
+      },
+    }).invoke('system.info', {}, ctx)
+    expect(r).toMatchObject({ ok: false, error: { code: 'CONFLICT', message: expect.stringMatching(/busy with a write from another process/) } })
+  })
+
   it('treats a handler that breaks its response schema as an internal error', async () => {
     const r = await registry({ 'system.info': () => ({ nope: 1 }) as never }).invoke('system.info', {}, ctx)
     expect(r).toMatchObject({ ok: false, error: { code: 'INTERNAL' } })
