@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
+import { AppError } from '../core/app-error'
 import { migrate } from './migrate'
 import type { Db } from './migration'
 import { MIGRATIONS } from './migrations'
@@ -21,10 +22,15 @@ export interface OpenStoreOptions {
 
 /** One SQLite file per workspace: WAL so that the CLI and the studio can share it. */
 export function openStore(dataDir: string, options: OpenStoreOptions = {}): Store {
-  mkdirSync(dataDir, { recursive: true })
   const path = join(dataDir, DB_FILE)
-  const db = new Database(path, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {})
-  db.pragma('journal_mode = WAL')
+  let db: Database.Database
+  try {
+    mkdirSync(dataDir, { recursive: true })
+    db = new Database(path, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {})
+    db.pragma('journal_mode = WAL')
+  } catch (error) {
+    throw new AppError('BAD_INPUT', `cannot open the workspace database ${path}: ${(error as Error).message}`)
+  }
   db.pragma('busy_timeout = 5000')
   db.pragma('foreign_keys = ON')
   db.pragma('synchronous = NORMAL')

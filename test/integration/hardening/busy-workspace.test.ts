@@ -1,8 +1,9 @@
 import Database from 'better-sqlite3'
+import { existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { DB_FILE } from '../../../src/main/store/open-store'
-import { openCore } from '../datasets/helpers'
+import { openCore, scratch } from '../datasets/helpers'
 
 describe('two processes on one workspace', () => {
   it('reads while another connection writes, and says clearly when a write has to wait too long', { timeout: 30_000 }, async () => {
@@ -27,5 +28,14 @@ describe('two processes on one workspace', () => {
     const check = new Database(join(core.dataDir, DB_FILE), { readonly: true })
     expect(check.pragma('integrity_check', { simple: true })).toBe('ok')
     check.close()
+  })
+})
+
+describe('a workspace that cannot be written', () => {
+  it('fails to open with a message naming the database file, and creates nothing', () => {
+    const notADir = join(scratch(), 'plain-file')
+    writeFileSync(notADir, 'x')
+    expect(() => openCore(notADir)).toThrow(`cannot open the workspace database ${join(notADir, DB_FILE)}`)
+    expect(existsSync(`${join(notADir, DB_FILE)}-wal`)).toBe(false)
   })
 })
