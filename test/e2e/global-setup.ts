@@ -1,15 +1,18 @@
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { TestProject } from 'vitest/node'
 import { chromiumPath } from './chromium'
+import { MANY_IMAGES, makeManyImages } from './many-images'
 
 declare module 'vitest' {
   export interface ProvidedContext {
     serveUrl: string
     dataDir: string
+    /** Absolute root of the SPair fixture, for tests that import it again through the UI. */
+    fixtureRoot: string
   }
 }
 
@@ -22,6 +25,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
     throw new Error('The production build is missing: run `npm run build` before the end-to-end tests.')
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'semagic-e2e-'))
+  // Data the views are tested on, imported the way a user would from a shell, before serve starts.
+  const fixtureRoot = join(root, 'test/fixtures/spair/SPair-71k')
+  const cli = (...args: string[]): void => {
+    execFileSync(process.execPath, [join(root, 'bin/semagic.cjs'), ...args, '--data-dir', dataDir], { stdio: 'pipe' })
+  }
+  cli('datasets', 'import', '--spair', fixtureRoot, '--name', 'fixture')
+  cli('datasets', 'import', '--spair', makeManyImages(fixtureRoot, dataDir, MANY_IMAGES), '--name', 'many')
   const child: ChildProcess = spawn(process.execPath, [join(root, 'bin/semagic.cjs'), 'serve', '--no-open', '--port', '0', '--data-dir', dataDir], {
     stdio: ['ignore', 'pipe', 'pipe'],
     // The studio prepares its demo data set on first start; the small one keeps the suite fast.
@@ -44,6 +54,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   })
   project.provide('serveUrl', url)
   project.provide('dataDir', dataDir)
+  project.provide('fixtureRoot', fixtureRoot)
   return async () => {
     const exited = new Promise((r) => child.once('exit', r))
     child.kill('SIGTERM')

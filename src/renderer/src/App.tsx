@@ -1,27 +1,36 @@
-import { useEffect, useState } from 'react'
 import { Nav } from './shell/Nav'
 import { Placeholder } from './shell/Placeholder'
 import { StatusBar } from './shell/StatusBar'
-import { areaFromHash } from './shell/areas'
+import { useRoute } from './shell/route'
+import type { Route } from './shell/route'
+import { AnnotateView } from './views/annotate/AnnotateView'
+import { DatasetsView } from './views/datasets/DatasetsView'
 import { HealthView } from './views/health/HealthView'
+import { ReportsView } from './views/reports/ReportsView'
 
-/** Hash routing: the only kind that works under both app:// and a plain http server. */
-function useArea(): ReturnType<typeof areaFromHash> {
-  const [area, setArea] = useState(() => areaFromHash(window.location.hash))
-  useEffect(() => {
-    const onHash = (): void => setArea(areaFromHash(window.location.hash))
-    window.addEventListener('hashchange', onHash)
-    return () => window.removeEventListener('hashchange', onHash)
-  }, [])
-  return area
+function View({ route }: { route: Route }): React.JSX.Element {
+  switch (route.area.id) {
+    case 'datasets':
+      return <DatasetsView route={route} />
+    case 'annotate':
+      return <AnnotateView route={route} />
+    case 'reports':
+      return <ReportsView route={route} />
+    case 'health':
+      return <HealthView />
+    default:
+      return <Placeholder area={route.area} />
+  }
 }
 
 export function App(): React.JSX.Element {
-  const area = useArea()
+  const route = useRoute()
   return (
     <div className="app">
-      <Nav current={area} />
-      <main className="main">{area.id === 'health' ? <HealthView /> : <Placeholder area={area} />}</main>
+      <Nav current={route.area} />
+      <main className="main">
+        <View route={route} />
+      </main>
       <StatusBar />
     </div>
   )

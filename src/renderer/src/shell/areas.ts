@@ -16,6 +16,6 @@ export const AREAS: readonly Area[] = [
 ]
 
 export function areaFromHash(hash: string): Area {
-  const id = hash.replace(/^#\/?/, '')
+  const id = hash.replace(/^#\/?/, '').split('?')[0]
   return AREAS.find((a) => a.id === id) ?? AREAS[AREAS.length - 1]!
 }

@@ -1,0 +1,61 @@
+import { useEffect, useMemo, useState } from 'react'
+import { areaFromHash } from './areas'
+import type { Area } from './areas'
+
+/** `#/<area>?<params>`: hash routing is the only kind that works under both app:// and a plain http server. */
+export interface Route {
+  area: Area
+  params: URLSearchParams
+}
+
+export type ParamValues = Record<string, string | number | null | undefined>
+
+export function parseHash(hash: string): Route {
+  const body = hash.replace(/^#\/?/, '')
+  const q = body.indexOf('?')
+  return { area: areaFromHash(body), params: new URLSearchParams(q < 0 ? '' : body.slice(q + 1)) }
+}
+
+export function hrefFor(areaId: string, params: ParamValues = {}): string {
+  const search = new URLSearchParams()
+  for (const [k, v] of Object.entries(params)) if (v !== null && v !== undefined && v !== '') search.set(k, String(v))
+  const s = search.toString()
+  return `#/${areaId}${s ? `?${s}` : ''}`
+}
+
+/**
+ * `replace` is for corrections the user did not ask for (a default selection): Back should not
+ * step through them. replaceState fires no hashchange, so the views are told by hand.
+ */
+export function navigate(areaId: string, params: ParamValues = {}, options: { replace?: boolean } = {}): void {
+  const href = hrefFor(areaId, params)
+  if (options.replace) {
+    window.history.replaceState(null, '', href)
+    window.dispatchEvent(new HashChangeEvent('hashchange'))
+  } else {
+    window.location.hash = href
+  }
+}
+
+/** Merge into the current area's parameters (null removes one). */
+export function patchParams(route: Route, patch: ParamValues, options: { replace?: boolean } = {}): void {
+  const next: ParamValues = Object.fromEntries(route.params.entries())
+  Object.assign(next, patch)
+  navigate(route.area.id, next, options)
+}
+
+export function useRoute(): Route {
+  const [hash, setHash] = useState(() => window.location.hash)
+  useEffect(() => {
+    const onHash = (): void => setHash(window.location.hash)
+    window.addEventListener('hashchange', onHash)
+    return () => window.removeEventListener('hashchange', onHash)
+  }, [])
+  return useMemo(() => parseHash(hash), [hash])
+}
+
+/** A non-negative integer parameter, or the fallback. */
+export function intParam(params: URLSearchParams, key: string, fallback = 0): number {
+  const n = Number(params.get(key))
+  return Number.isInteger(n) && n >= 0 && params.has(key) ? n : fallback
+}

@@ -1,0 +1,71 @@
+import { useMemo, useState } from 'react'
+import type { PairItem, Point } from '../../../../shared/ipc/channels/datasets'
+import { useQuery } from '../../client/use-query'
+import { mediaUrl } from '../../lib/media'
+import { ErrorAlert } from '../../shell/ErrorAlert'
+import { ImageStage } from '../image/ImageStage'
+import type { Layers, StageKeypoint } from '../image/ImageStage'
+import { LayerToggles } from '../image/LayerToggles'
+
+/** The pair's own keypoint rows (kpsIds[i] -> points[i]) as the stage's 30 slots. */
+function slots(ids: readonly number[], points: readonly Point[]): (StageKeypoint | null)[] {
+  const out: (StageKeypoint | null)[] = Array.from({ length: 30 }, () => null)
+  ids.forEach((id, i) => {
+    const p = points[i]
+    if (p && id >= 0 && id < 30) out[id] = { x: p[0], y: p[1], visible: true, edited: false }
+  })
+  return out
+}
+
+/**
+ * Source and target side by side with the pair file's keypoints: the same id has the same colour
+ * and number on both sides, which is how a correspondence is read.
+ */
+export function PairView({ dataset, pair, onClose }: { dataset: string; pair: PairItem; onClose: () => void }): React.JSX.Element {
+  const src = useQuery('datasets.image', { name: dataset, category: pair.category, stem: pair.srcStem })
+  const trg = useQuery('datasets.image', { name: dataset, category: pair.category, stem: pair.trgStem })
+  const [layers, setLayers] = useState<Layers>({ mask: false, bbox: true, keypoints: true })
+  const srcKps = useMemo(() => slots(pair.kpsIds, pair.srcKps), [pair])
+  const trgKps = useMemo(() => slots(pair.kpsIds, pair.trgKps), [pair])
+  const f = pair.flags
+  return (
+    <section aria-label="Pair view">
+      <div className="toolbar">
+        <button type="button" onClick={onClose}>
+          ← Pairs
+        </button>
+        <strong data-testid="pair-title">{pair.name}</strong>
+        <span className="muted">
+          {pair.split} · {pair.kpsIds.length} keypoints · mirror {f.mirror ?? '–'} · viewpoint {f.viewpointVariation ?? '–'} · scale{' '}
+          {f.scaleVariation ?? '–'} · truncation {f.truncation ?? '–'} · occlusion {f.occlusion ?? '–'}
+        </span>
+        <LayerToggles layers={layers} onChange={setLayers} hasMask={src.data?.maskFile != null} />
+      </div>
+      <ErrorAlert error={src.error} context={`source ${pair.srcStem}`} />
+      <ErrorAlert error={trg.error} context={`target ${pair.trgStem}`} />
+      <div className="pair-view">
+        {[
+          { title: `source ${pair.srcStem}`, q: src, kps: srcKps, bbox: pair.srcBbox },
+          { title: `target ${pair.trgStem}`, q: trg, kps: trgKps, bbox: pair.trgBbox },
+        ].map(({ title, q, kps, bbox }) => (
+          <div key={title}>
+            <h3>{title}</h3>
+            {q.data ? (
+              <ImageStage
+                src={mediaUrl(dataset, q.data.file)}
+                maskSrc={q.data.maskFile ? mediaUrl(dataset, q.data.maskFile) : null}
+                width={q.data.width}
+                height={q.data.height}
+                keypoints={kps}
+                bbox={bbox}
+                layers={layers}
+                selected={null}
+                label={title}
+              />
+            ) : null}
+          </div>
+        ))}
+      </div>
+    </section>
+  )
+}

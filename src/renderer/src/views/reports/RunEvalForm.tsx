@@ -1,0 +1,106 @@
+import { useState } from 'react'
+import { SPAIR_SPLITS } from '../../../../shared/ipc/channels/datasets'
+import type { Split } from '../../../../shared/ipc/channels/datasets'
+import type { Job } from '../../../../shared/ipc/channels/jobs'
+import { useClient } from '../../client'
+import { ErrorAlert } from '../../shell/ErrorAlert'
+import { JobProgress } from '../../shell/JobProgress'
+
+/** Methods the core resolves today (see `semagic eval --help`); any other text is sent as typed. */
+const METHOD_HINTS = ['nn-handmade', 'nn-pretrained', 'nn-mobilenetv2', 'nn-inceptionv3', 'predictions:/absolute/path/predictions.jsonl']
+
+export function RunEvalForm({
+  datasets,
+  initialDataset,
+  onDone,
+}: {
+  datasets: readonly string[]
+  initialDataset: string | null
+  onDone: (dataset: string, split: Split) => void
+}): React.JSX.Element {
+  const client = useClient()
+  const [dataset, setDataset] = useState<string | null>(null)
+  const [split, setSplit] = useState<Split>('test')
+  const [method, setMethod] = useState('nn-handmade')
+  const [alphas, setAlphas] = useState('0.05, 0.1, 0.15')
+  const [threshold, setThreshold] = useState<'bbox' | 'image'>('bbox')
+  const [compare, setCompare] = useState<'le' | 'lt'>('le')
+  const [run, setRun] = useState<{ jobId: string; dataset: string; split: Split } | null>(null)
+  const [error, setError] = useState<Error | null>(null)
+  const chosen = dataset ?? initialDataset ?? datasets[0] ?? ''
+
+  const submit = (e: React.FormEvent): void => {
+    e.preventDefault()
+    setError(null)
+    setRun(null)
+    // Kept as written ("0.10" stays "0.10"), the report's keys follow what the user typed.
+    const list = alphas
+      .split(/[\s,]+/)
+      .map((a) => a.trim())
+      .filter(Boolean)
+    const request = { dataset: chosen, split, method: method.trim(), alphas: list, threshold, compare }
+    client.call('eval.run', request).then(
+      (r) => setRun({ jobId: r.jobId, dataset: chosen, split }),
+      (err: Error) => setError(err),
+    )
+  }
+  const settled = (job: Job): void => {
+    if (job.status === 'succeeded' && run) onDone(run.dataset, run.split)
+  }
+
+  return (
+    <form className="form wide" onSubmit={submit} aria-label="Run evaluation">
+      <h2 className="small-h">Run evaluation</h2>
+      <div className="form-row">
+        <label>
+          Data set
+          <select value={chosen} onChange={(e) => setDataset(e.target.value)} name="dataset" required>
+            {datasets.map((d) => (
+              <option key={d}>{d}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Split
+          <select value={split} onChange={(e) => setSplit(e.target.value as Split)} name="split">
+            {SPAIR_SPLITS.map((s) => (
+              <option key={s}>{s}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Method
+          <input value={method} onChange={(e) => setMethod(e.target.value)} list="eval-methods" name="method" required spellCheck={false} />
+          <datalist id="eval-methods">
+            {METHOD_HINTS.map((m) => (
+              <option key={m} value={m} />
+            ))}
+          </datalist>
+        </label>
+        <label>
+          Alphas
+          <input value={alphas} onChange={(e) => setAlphas(e.target.value)} name="alphas" required spellCheck={false} />
+        </label>
+        <label>
+          Threshold
+          <select value={threshold} onChange={(e) => setThreshold(e.target.value as 'bbox' | 'image')}>
+            <option value="bbox">bbox (max side)</option>
+            <option value="image">image (max side)</option>
+          </select>
+        </label>
+        <label>
+          Correct when
+          <select value={compare} onChange={(e) => setCompare(e.target.value as 'le' | 'lt')}>
+            <option value="le">err ≤ α·T (HPF, DIFT)</option>
+            <option value="lt">err &lt; α·T (SD-DINO, GeoAware)</option>
+          </select>
+        </label>
+        <button type="submit" className="primary" disabled={!chosen || !method.trim()}>
+          Evaluate
+        </button>
+      </div>
+      <ErrorAlert error={error} context="evaluation" />
+      {run ? <JobProgress key={run.jobId} jobId={run.jobId} onSettled={settled} /> : null}
+    </form>
+  )
+}

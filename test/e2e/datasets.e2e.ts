@@ -1,0 +1,125 @@
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { MANY_IMAGES } from './many-images'
+import { imagesLoaded, openStudio } from './studio-page'
+import type { StudioPage } from './studio-page'
+
+let s: StudioPage
+let page: Page
+beforeAll(async () => {
+  s = await openStudio()
+  page = s.page
+})
+afterAll(async () => s?.browser.close())
+
+describe('Data sets view', () => {
+  it('lists the imported fixture with its 6 images', async () => {
+    await s.goto('#/datasets')
+    const row = page.getByTestId('dataset-fixture')
+    await row.waitFor()
+    expect(await row.getByTestId('dataset-images').textContent()).toBe('6')
+    await expect(page.getByRole('table', { name: 'Data sets' }).getByRole('link', { name: 'many' }).count()).resolves.toBe(1)
+  })
+
+  it('shows the thumbnails of the selected data set, loaded from /media', async () => {
+    await s.goto('#/datasets?ds=fixture')
+    await expect.poll(() => page.getByTestId('grid-count').textContent()).toBe('6 images')
+    const widths = await imagesLoaded(page, '[data-testid=thumb] img')
+    expect(widths).toHaveLength(6)
+    expect(Math.min(...widths)).toBeGreaterThan(0)
+    await s.screenshot('datasets')
+  })
+
+  it('opens the image view with numbered, coloured keypoints, the box and the mask', async () => {
+    await page.getByTestId('thumb').first().click()
+    await expect.poll(() => page.getByTestId('image-title').textContent()).toBe('bicycle/2010_000004')
+    await imagesLoaded(page, '[data-testid=stage-image]')
+    // bicycle/2010_000004 has keypoints 0, 1, 3, 10 and 13 in the fixture.
+    for (const id of [0, 1, 3, 10, 13]) {
+      await expect(page.getByTestId(`kp-${id}`).locator('text').textContent()).resolves.toBe(String(id))
+    }
+    expect(await page.getByTestId('kp-0').locator('circle').last().getAttribute('fill')).not.toBe(
+      await page.getByTestId('kp-1').locator('circle').last().getAttribute('fill'),
+    )
+    await expect(page.getByTestId('bbox').getAttribute('data-bbox')).resolves.toBe('20,15,300,225')
+    // The mask is drawn into a canvas of the image's size once the PNG has decoded.
+    await expect.poll(() => page.getByTestId('mask-canvas').evaluate((c) => (c as unknown as { width: number }).width)).toBe(320)
+    await s.screenshot('image-view')
+    await page.keyboard.press('j')
+    await expect.poll(() => page.getByTestId('image-title').textContent()).toBe('bicycle/2010_000005')
+    await page.keyboard.press('Escape')
+    await page.getByTestId('image-grid').waitFor()
+  })
+
+  it('lists the pairs and filters them by split and flag', async () => {
+    await page.getByRole('tab', { name: 'Pairs' }).click()
+    await expect.poll(() => page.getByTestId('pair-row').count()).toBe(8)
+    await page.getByLabel('Split').selectOption('test')
+    await expect.poll(() => page.getByTestId('pair-row').count()).toBe(4)
+    await page.getByLabel('occlusion').selectOption('3')
+    await expect.poll(() => page.getByTestId('pairs-count').textContent()).toBe('1 pair')
+    await s.screenshot('pairs')
+    // The pair opens with its own keypoint rows on both images, matched by id.
+    await page.getByTestId('pair-row').first().click()
+    await expect.poll(() => page.getByTestId('pair-title').textContent()).toBe('000005-2010_000005-2010_000004:bicycle')
+    await expect.poll(() => page.locator('[data-testid=image-stage] [data-kp]').count()).toBe(8)
+    await imagesLoaded(page, '[data-testid=stage-image]')
+    await s.screenshot('pair-view')
+    await page.getByRole('button', { name: '← Pairs' }).click()
+    await page.getByTestId('pairs-scroll').waitFor()
+  })
+
+  it(`keeps the grid virtual and smooth with ${MANY_IMAGES} images`, async () => {
+    await s.goto('#/datasets?ds=many')
+    await expect.poll(() => page.getByTestId('grid-count').textContent()).toBe(`${MANY_IMAGES} images`)
+    await imagesLoaded(page, '[data-testid=thumb] img')
+    const rendered = await page.getByTestId('thumb').count()
+    expect(rendered).toBeGreaterThan(0)
+    expect(rendered).toBeLessThan(120)
+    // Scroll through the whole list as a user flicking the wheel would, timing every frame.
+    const frames = await page.getByTestId('image-grid').evaluate(async (node) => {
+      type Scroller = { scrollTop: number; clientHeight: number; scrollHeight: number }
+      type Clock = { performance: { now(): number }; requestAnimationFrame(cb: () => void): void }
+      const el = node as unknown as Scroller
+      const w = globalThis as unknown as Clock
+      const times: number[] = []
+      let last = w.performance.now()
+      while (el.scrollTop + el.clientHeight < el.scrollHeight - 1) {
+        el.scrollTop += 400
+        await new Promise<void>((r) => w.requestAnimationFrame(r))
+        const now = w.performance.now()
+        times.push(now - last)
+        last = now
+      }
+      return times
+    })
+    frames.sort((a, b) => a - b)
+    const p90 = frames[Math.floor(frames.length * 0.9)]!
+    console.log(`grid scroll: ${frames.length} frames, median ${frames[frames.length >> 1]!.toFixed(1)} ms, p90 ${p90.toFixed(1)} ms`)
+    expect(p90).toBeLessThan(50)
+    await expect(page.getByTestId('thumb').count()).resolves.toBeLessThan(120)
+    // Sorted by category then stem: the copies of cat images come last, many_001997 at the end.
+    await page.getByTitle(/^cat\/many_001997:/).waitFor()
+    await imagesLoaded(page, '[data-testid=thumb] img')
+  })
+
+  it('imports an SPair folder from the form, with progress and a summary', async () => {
+    await s.goto('#/datasets?ds=fixture')
+    await page.getByText('Import an SPair-layout folder…').click()
+    const form = page.getByRole('form', { name: 'Import SPair-layout folder' })
+    await form.getByLabel('Folder').fill('/nonexistent/SPair-71k')
+    await form.getByRole('button', { name: 'Import' }).click()
+    await expect(form.getByRole('alert').textContent()).resolves.toContain('/nonexistent/SPair-71k')
+    await form.getByLabel('Folder').fill(inject('fixtureRoot'))
+    await form.getByLabel('Name').fill('fixture-again')
+    await form.getByRole('button', { name: 'Import' }).click()
+    await expect(form.getByTestId('import-result').textContent()).resolves.toMatch(/fixture-again imported .* 6 images in 2 categories, 8 pairs/)
+    expect(await form.locator('[data-testid=job-progress]').getAttribute('data-status')).toBe('succeeded')
+    await expect(form.getByTestId('import-result').textContent()).resolves.toContain('0 warnings')
+    await page.getByTestId('dataset-fixture-again').waitFor()
+  })
+
+  it('logged no errors (CSP violations included)', () => {
+    expect(s.errors).toEqual([])
+  })
+})

@@ -1,0 +1,62 @@
+import { mkdirSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { inject } from 'vitest'
+import { launchChromium } from './chromium'
+
+const shots = resolve(__dirname, '../../test-results/screenshots')
+
+export interface StudioPage {
+  browser: Browser
+  page: Page
+  origin: string
+  /** Console errors and uncaught exceptions (CSP violations included) seen so far. */
+  errors: string[]
+  goto(hash: string): Promise<void>
+  screenshot(view: string): Promise<void>
+}
+
+/** A browser page already holding the serve token, the way a user who opened the printed URL has it. */
+export async function openStudio(): Promise<StudioPage> {
+  const url = inject('serveUrl')
+  const origin = new URL(url).origin
+  const browser = await launchChromium()
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, acceptDownloads: true })
+  const errors: string[] = []
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()))
+  page.on('pageerror', (e) => errors.push(e.message))
+  await page.goto(url)
+  return {
+    browser,
+    page,
+    origin,
+    errors,
+    goto: async (hash) => {
+      await page.goto(`${origin}/${hash}`)
+    },
+    screenshot: async (view) => {
+      mkdirSync(shots, { recursive: true })
+      await page.screenshot({ path: join(shots, `${view}.png`) })
+    },
+  }
+}
+
+interface ImgLike {
+  complete: boolean
+  naturalWidth: number
+}
+/** The page's document, typed just enough: the test project has no DOM library (it also covers main). */
+type PageGlobal = { document: { querySelectorAll(selector: string): ArrayLike<ImgLike> } }
+
+/** Resolves once every <img> matched has decoded with real pixels; returns their natural widths. */
+export async function imagesLoaded(page: Page, selector: string): Promise<number[]> {
+  await page.waitForFunction(
+    (sel) => {
+      const imgs = Array.from((globalThis as unknown as PageGlobal).document.querySelectorAll(sel))
+      return imgs.length > 0 && imgs.every((i) => i.complete && i.naturalWidth > 0)
+    },
+    selector,
+    { timeout: 15_000 },
+  )
+  return page.evaluate((sel) => Array.from((globalThis as unknown as PageGlobal).document.querySelectorAll(sel)).map((i) => i.naturalWidth), selector)
+}
