@@ -109,6 +109,10 @@ describe('semagic serve transport', () => {
     const jpeg = await get(`/media/fx/JPEGImages/cat/2008_000001.jpg${auth}`)
     expect(jpeg.status).toBe(200)
     expect(jpeg.headers['content-type']).toBe('image/jpeg')
+    // Revisited thumbnails: a matching ETag is answered without the bytes.
+    const etag = String(jpeg.headers.etag)
+    const again = await get(`/media/fx/JPEGImages/cat/2008_000001.jpg${auth}`, { 'if-none-match': etag })
+    expect([again.status, again.body]).toEqual([304, ''])
     expect((await get(`/media/fx/Segmentation/cat/2008_000001.png${auth}`)).status).toBe(200)
     expect((await get(`/media/fx/JPEGImages/cat/2008_000001.jpg`)).status).toBe(401)
     for (const path of [

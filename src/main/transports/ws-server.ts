@@ -70,8 +70,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       headers['Set-Cookie'] = `${cookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`
     }
     const path = url.pathname === '/' ? '/index.html' : url.pathname
-    const file = path.startsWith(MEDIA_PREFIX) ? core.services.media.resolve(path) : resolveInside(rendererDir, path)
-    if (!file || !sendFile(res, file, headers)) return refuse(res, 404, 'not found')
+    const media = path.startsWith(MEDIA_PREFIX)
+    const file = media ? core.services.media.resolve(path) : resolveInside(rendererDir, path)
+    if (!file || !sendFile(req, res, file, headers, media)) return refuse(res, 404, 'not found')
   })
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes ?? 1 << 20 })
