@@ -1,0 +1,69 @@
+import type { FeatureMap } from '../../features/backbones/types'
+import { sampleFeature, similarityMap } from '../../transfer/nn-match'
+import { createGridPoint, locate, sampleScalar } from '../losses/grid-sampler'
+
+export interface HybridOptions {
+  /** Search only inside [x1, y1, x2, y2] of the target crop (pixels); default the whole crop. */
+  region?: readonly [number, number, number, number]
+  /** Similarity evaluated this many times per cell and axis (default 4, as the 2-D matcher). */
+  upsample?: number
+  /** Width of the prior around the mesh prediction, in crop units (crop side = 1; default 0.15). */
+  sigma?: number
+}
+
+/**
+ * METHOD §9's hybrid: for each source keypoint, the argmax over the target's upsampled
+ * nearest-neighbour similarity minus lambda d^2 / (2 sigma^2), d the distance to the mesh
+ * prediction in crop units. Lambda 0 (or no mesh prediction) is exactly the 2-D matcher
+ * (transfer/nn-match), same grid, same interpolation; the caller chooses lambda per category
+ * on validation pairs so that the hybrid falls back to plain NN where the 3-D fit does not help.
+ * Crop pixels in and out.
+ */
+export function hybridRefine(
+  src: FeatureMap,
+  srcPoints: readonly (readonly [number, number])[],
+  trg: FeatureMap,
+  meshPredictions: readonly (readonly [number, number] | null)[],
+  lambda: number,
+  options: HybridOptions = {},
+): [number, number][] {
+  if (meshPredictions.length !== srcPoints.length) throw new RangeError(`hybridRefine: ${srcPoints.length} points and ${meshPredictions.length} mesh predictions`)
+  if (!(lambda >= 0)) throw new RangeError(`hybridRefine: lambda must be >= 0, got ${lambda}`)
+  const k = options.upsample ?? 4
+  const sigma = options.sigma ?? 0.15
+  const { height: h, width: w, stride } = trg
+  const side = w * stride
+  const fine = stride / k
+  const [rx1, ry1, rx2, ry2] = options.region ?? [0, 0, side, h * stride]
+  const a0 = Math.max(0, Math.floor(rx1 / fine))
+  const a1 = Math.min(w * k - 1, Math.ceil(rx2 / fine) - 1)
+  const b0 = Math.max(0, Math.floor(ry1 / fine))
+  const b1 = Math.min(h * k - 1, Math.ceil(ry2 / fine) - 1)
+  const point = createGridPoint()
+  return srcPoints.map(([x, y], q) => {
+    const sim = similarityMap(trg, sampleFeature(src, x, y))
+    const prediction = meshPredictions[q]
+    const weight = prediction ? lambda / (2 * sigma * sigma) : 0
+    let best = Number.NEGATIVE_INFINITY
+    let bx = 0
+    let by = 0
+    for (let b = b0; b <= b1; b++) {
+      const cy = (b + 0.5) * fine
+      for (let a = a0; a <= a1; a++) {
+        const cx = (a + 0.5) * fine
+        let score = sampleScalar(sim, locate((cx / side) * 2 - 1, (cy / (h * stride)) * 2 - 1, w, h, point))
+        if (weight > 0) {
+          const dx = (cx - prediction![0]) / side
+          const dy = (cy - prediction![1]) / side
+          score -= weight * (dx * dx + dy * dy)
+        }
+        if (score > best) {
+          best = score
+          bx = cx
+          by = cy
+        }
+      }
+    }
+    return [bx, by]
+  })
+}

@@ -1,0 +1,130 @@
+import type { FeatureMap } from '../../features/backbones/types'
+import type { Mask } from '../../images/rgb-image'
+import { projectPoints } from '../render/camera'
+import type { WeakPerspectiveCamera } from '../render/camera'
+import { AZIMUTH, CAMERA_SIZE, ELEVATION, ROLL, mirrorCamera, toWeakPerspective } from '../camera/view-camera'
+import { viewTarget } from '../losses/view-target'
+import type { ViewTarget } from '../losses/view-target'
+import { viewLoss, visibility } from '../losses/view-loss'
+import type { ViewLoss, ViewShape, VisibilityOptions } from '../losses/view-loss'
+import { SeededRandom } from '../math/seeded-random'
+import { categoryForward, instanceForward } from '../model/category-model'
+import type { CategoryModel, CategoryShape } from '../model/category-model'
+import { initialCameras } from '../model/initialisation'
+import { perImageParams } from '../train/checkpoint'
+import type { TrainState } from '../train/checkpoint'
+import { imageStep, mirrorIsBetter } from '../train/image-step'
+import { chamferSamples, modelFeatures } from '../train/training-data'
+
+/** A fitted instance: mesh, camera and what the transfer needs, in the image's crop pixels. */
+export interface MeshFit {
+  /** Instance vertices V = V0 + B z, xyz triples in model units. */
+  vertices: Float32Array
+  faces: Uint32Array
+  camera: WeakPerspectiveCamera
+  /** The camera's rotation angles in radians (see camera/view-camera). */
+  pose: { azimuth: number; elevation: number; roll: number }
+  /** Projected vertices, xy pairs in crop pixels. */
+  projected: Float32Array
+  /** 1 where the vertex is visible (z-buffer and facing the camera). */
+  visible: Uint8Array
+  /** Crop pixels across the crop the projection refers to. */
+  cropSize: number
+  /** The kept hypothesis' loss with the category's full weights. */
+  loss: ViewLoss
+  hypothesis: number
+  code: Float32Array
+}
+
+export interface FitOptions {
+  /** Optimisation steps of the cameras and the code (default 150). */
+  steps?: number
+  /** Seeds the chamfer's pixel samples (default 0). */
+  seed?: number
+}
+
+export interface FitImageInput {
+  features: FeatureMap
+  mask: Mask
+}
+
+/**
+ * Fits one image with the category frozen (METHOD §9, test images): every camera hypothesis and
+ * the code z are optimised with the training loss at its full feature weight, the lowest-loss
+ * hypothesis (against its mirror too) is kept.
+ */
+export function fitImage(model: CategoryModel, image: FitImageInput, options: FitOptions = {}): MeshFit {
+  const { config } = model
+  const target = viewTarget(modelFeatures(image.features, model.pca), image.mask)
+  if (target.channels !== model.channels) throw new RangeError(`fitImage: the model has ${model.channels} feature channels, the image ${target.channels}`)
+  const shape = categoryForward(model)
+  const { cameras, codes } = perImageParams(config, 1)
+  initialCameras(shape.V0, target.box, config.hypotheses, config.initialElevation, cameras.value, 0)
+  const rng = new SeededRandom(options.seed ?? 0)
+  const weights = { dt: config.weights.dt, chamfer: config.weights.chamfer, feature: config.weights.feature }
+  for (let s = 0; s < (options.steps ?? 150); s++) {
+    const samples = chamferSamples(target, config.chamferSamples, rng)
+    imageStep({ model, shape, target, cameras, codes, row: 0, samples, weights, gradScale: 1, category: null })
+    cameras.step([0])
+    codes.step([0])
+  }
+  return bestFit(model, shape, target, cameras.value, 0, codes.value.slice(0, config.codeDims))
+}
+
+/**
+ * The fits of the training images as training left them (their cameras and codes), e.g. to
+ * show them or to check the recovered viewpoints.
+ */
+export function trainingFits(state: TrainState, targets: readonly ViewTarget[]): MeshFit[] {
+  const shape = categoryForward(state.model)
+  const H = state.config.hypotheses
+  const K = state.config.codeDims
+  return targets.map((t, row) => bestFit(state.model, shape, t, state.cameras.value, row * H * CAMERA_SIZE, state.codes.value.slice(row * K, (row + 1) * K)))
+}
+
+/**
+ * Scores every hypothesis (against its mirror, as training does) with the chamfer over all
+ * foreground pixels, no sampling noise in the choice, and describes the best.
+ */
+function bestFit(model: CategoryModel, shape: CategoryShape, target: ViewTarget, cameras: Float32Array, offset: number, z: Float32Array): MeshFit {
+  const { config } = model
+  const { view } = instanceForward(model, shape, z)
+  const weights = { dt: config.weights.dt, chamfer: config.weights.chamfer, feature: config.weights.feature }
+  const score = (params: Float64Array): ViewLoss => viewLoss(target, view, params, 0, target.foreground, visibility(view, params, config.visibility), weights, null)
+  let best: { params: Float64Array; loss: ViewLoss; hypothesis: number } | null = null
+  for (let h = 0; h < config.hypotheses; h++) {
+    let params: Float64Array = Float64Array.from(cameras.subarray(offset + h * CAMERA_SIZE, offset + (h + 1) * CAMERA_SIZE))
+    let loss = score(params)
+    if (config.mirrorScoring) {
+      const mirrored = mirrorCamera(params)
+      const mloss = score(mirrored)
+      if (mirrorIsBetter(loss, mloss)) {
+        params = mirrored
+        loss = mloss
+      }
+    }
+    if (!best || loss.total < best.loss.total) best = { params, loss, hypothesis: h }
+  }
+  const { params, loss, hypothesis } = best!
+  return { ...meshGeometry(view, params, target.cropSize, config.visibility), loss, hypothesis, code: z }
+}
+
+/** Camera, pose, crop-pixel projections and visibility of a mesh seen with camera parameters `params`. */
+export function meshGeometry(view: ViewShape, params: ArrayLike<number>, cropSize: number, options: VisibilityOptions): Omit<MeshFit, 'loss' | 'hypothesis' | 'code'> {
+  const camera = toWeakPerspective(params)
+  const projected = new Float32Array(2 * view.vertexCount)
+  const p = projectPoints(view.vertices32, camera, cropSize, cropSize)
+  for (let i = 0; i < view.vertexCount; i++) {
+    projected[2 * i] = p[3 * i]!
+    projected[2 * i + 1] = p[3 * i + 1]!
+  }
+  return {
+    vertices: view.vertices32,
+    faces: view.faces,
+    camera,
+    pose: { azimuth: params[AZIMUTH]!, elevation: params[ELEVATION]!, roll: params[ROLL]! },
+    projected,
+    visible: visibility(view, params, options),
+    cropSize,
+  }
+}

@@ -1,0 +1,154 @@
+import type { Ellipsoid } from '../template/template'
+
+/** METHOD §5: the four variants are two switches of one code path. */
+export type EngineVariant = 'baseline' | 'semagic-i' | 'semagic-ii' | 'semagic'
+
+export const ENGINE_VARIANTS: readonly EngineVariant[] = ['baseline', 'semagic-i', 'semagic-ii', 'semagic']
+
+export interface VariantSwitches {
+  /**
+   * (ii) The instance deformation may differ per vertex: a learned per-vertex basis B_i (the
+   * simplest form of conditioning on the vertex index, METHOD §9). Off: B_i = G(gamma(V0_i)), an
+   * MLP of the canonical position only, so two vertices at one position move alike.
+   */
+  vertexDeformation: boolean
+  /**
+   * (i) Each vertex carries its own learned feature Phi_i, compared with the image feature under
+   * its projection. Off: the compared feature is a field f(gamma(V_i)) of the deformed position
+   * (as MagicPony and 3D-Fauna render theirs), so no vertex is tied to a meaning.
+   */
+  vertexFeatures: boolean
+}
+
+export function variantSwitches(variant: EngineVariant): VariantSwitches {
+  switch (variant) {
+    case 'baseline':
+      return { vertexDeformation: false, vertexFeatures: false }
+    case 'semagic-i':
+      return { vertexDeformation: false, vertexFeatures: true }
+    case 'semagic-ii':
+      return { vertexDeformation: true, vertexFeatures: false }
+    case 'semagic':
+      return { vertexDeformation: true, vertexFeatures: true }
+    default:
+      throw new RangeError(`unknown engine variant '${String(variant)}'`)
+  }
+}
+
+export interface LossWeightsConfig {
+  /** Distance-to-mask squared at every projected vertex. */
+  dt: number
+  /** Chamfer squared from sampled foreground pixels to the nearest visible projected vertex. */
+  chamfer: number
+  /** Feature term once its ramp is over. */
+  feature: number
+  laplacianShape: number
+  laplacianDeformation: number
+  /** mean |B z|^2 */
+  deformation: number
+  /** |z|^2 */
+  code: number
+}
+
+export interface LearningRates {
+  camera: number
+  code: number
+  shape: number
+  /** The per-vertex basis (ii) or the deformation field's MLP. */
+  deformation: number
+  /** The per-vertex features Phi (i) or the feature field's MLP. */
+  features: number
+}
+
+/** A coordinate MLP over the harmonic encoding of a position. */
+export interface FieldConfig {
+  frequencies: number
+  hidden: number[]
+}
+
+export interface EngineConfig {
+  variant: EngineVariant
+  steps: number
+  seed: number
+  /** Icosphere subdivisions: 3 -> 642 vertices, 4 -> 2562. */
+  templateLevel: number
+  /** Starting ellipsoid (lateral, up, forward), or 'mask-aspect' to take up/forward from the training masks. */
+  ellipsoid: Ellipsoid | 'mask-aspect'
+  batchSize: number
+  /** Camera hypotheses per image, evenly spaced in azimuth. */
+  hypotheses: number
+  initialElevation: number
+  /** Dimension of the instance code z. */
+  codeDims: number
+  lr: LearningRates
+  weights: LossWeightsConfig
+  /** Fraction of the steps over which the feature weight ramps from 0 to its value. */
+  featureWeightRamp: number
+  chamferSamples: number
+  /**
+   * z-buffer side over the crop, and the depth tolerance in z-buffer pixels: a vertex is visible
+   * when it is no deeper than the rasterised surface at its pixel plus this many pixels' worth
+   * of model units (a vertex lies on a face whose depth changes across the pixel; steep faces
+   * near the outline change most, and the facing test removes the back side anyway).
+   */
+  visibility: { grid: number; tolerancePixels: number }
+  /** Score each hypothesis against its mirror camera and switch to the mirror when it fits better. */
+  mirrorScoring: boolean
+  deformationField: FieldConfig
+  featureField: FieldConfig
+}
+
+/** METHOD §9's recipe, measured on a compact animal. */
+export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
+  variant: 'semagic',
+  steps: 600,
+  seed: 0,
+  templateLevel: 3,
+  ellipsoid: [0.35, 0.7, 1.0],
+  batchSize: 24,
+  hypotheses: 8,
+  initialElevation: 0.2,
+  codeDims: 8,
+  lr: { camera: 0.02, code: 0.01, shape: 0.005, deformation: 0.005, features: 0.03 },
+  weights: { dt: 10, chamfer: 10, feature: 1, laplacianShape: 2, laplacianDeformation: 2, deformation: 0.1, code: 1e-3 },
+  featureWeightRamp: 0.3,
+  chamferSamples: 96,
+  visibility: { grid: 32, tolerancePixels: 2.5 },
+  mirrorScoring: true,
+  deformationField: { frequencies: 6, hidden: [64] },
+  featureField: { frequencies: 6, hidden: [64] },
+}
+
+export type EngineConfigInput = Partial<Omit<EngineConfig, 'lr' | 'weights' | 'visibility' | 'deformationField' | 'featureField'>> & {
+  lr?: Partial<LearningRates>
+  weights?: Partial<LossWeightsConfig>
+  visibility?: Partial<EngineConfig['visibility']>
+  deformationField?: Partial<FieldConfig>
+  featureField?: Partial<FieldConfig>
+}
+
+export function resolveConfig(input: EngineConfigInput = {}): EngineConfig {
+  const d = DEFAULT_ENGINE_CONFIG
+  const config: EngineConfig = {
+    ...d,
+    ...input,
+    lr: { ...d.lr, ...input.lr },
+    weights: { ...d.weights, ...input.weights },
+    visibility: { ...d.visibility, ...input.visibility },
+    deformationField: { ...d.deformationField, ...input.deformationField },
+    featureField: { ...d.featureField, ...input.featureField },
+  }
+  variantSwitches(config.variant)
+  const positiveInts: [string, number][] = [
+    ['steps', config.steps],
+    ['batchSize', config.batchSize],
+    ['hypotheses', config.hypotheses],
+    ['codeDims', config.codeDims],
+    ['chamferSamples', config.chamferSamples],
+    ['visibility.grid', config.visibility.grid],
+  ]
+  for (const [name, v] of positiveInts) if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name} must be a positive integer, got ${v}`)
+  if (!Number.isSafeInteger(config.seed)) throw new RangeError(`seed must be an integer, got ${config.seed}`)
+  if (!(config.featureWeightRamp >= 0 && config.featureWeightRamp <= 1)) throw new RangeError(`featureWeightRamp must be in [0, 1], got ${config.featureWeightRamp}`)
+  return config
+}

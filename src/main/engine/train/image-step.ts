@@ -1,0 +1,141 @@
+import { AZIMUTH, CAMERA_SIZE, ELEVATION, mirrorCamera } from '../camera/view-camera'
+import type { ViewTarget } from '../losses/view-target'
+import { viewLoss, visibility } from '../losses/view-loss'
+import type { LossWeights, ViewLoss } from '../losses/view-loss'
+import type { Param } from '../math/adam'
+import { instanceBackward, instanceForward } from '../model/category-model'
+import type { CategoryModel, CategoryShape } from '../model/category-model'
+import { laplacianEnergy } from '../template/laplacian'
+
+/** Milliseconds per part of a step, accumulated when the caller passes one. */
+export type StepProfile = Record<string, number>
+
+export function timed<T>(profile: StepProfile | undefined, part: string, run: () => T): T {
+  if (!profile) return run()
+  const t = performance.now()
+  const out = run()
+  profile[part] = (profile[part] ?? 0) + performance.now() - t
+  return out
+}
+
+export interface ImageStepInput {
+  model: CategoryModel
+  shape: CategoryShape
+  target: ViewTarget
+  /** Rows of `cameras` are images, each `hypotheses` x 6 values. */
+  cameras: Param
+  codes: Param
+  row: number
+  samples: Float64Array
+  weights: LossWeights
+  /** Multiplies every gradient (1 / batch size). */
+  gradScale: number
+  /** Category accumulators; null keeps the category frozen (inference). */
+  category: { gV0: Float64Array; gB: Float64Array } | null
+  profile?: StepProfile
+}
+
+export interface ImageStepResult {
+  /** The best hypothesis' loss terms. */
+  bestLoss: ViewLoss
+  regularisers: { laplacianDeformation: number; deformation: number; code: number }
+  mirrorSwitches: number
+}
+
+/**
+ * One image's share of a step (METHOD §9): every camera hypothesis is scored with the shape
+ * held fixed and gets its own camera gradient; optionally each is compared with its mirror
+ * camera, which takes its place when it fits better; then the best hypothesis is evaluated
+ * again with gradients for the shape, the features and the code.
+ */
+export function imageStep(input: ImageStepInput): ImageStepResult {
+  const { model, shape, target, cameras, codes, row, samples, weights, gradScale, category, profile } = input
+  const { config, template } = model
+  const H = config.hypotheses
+  const n = template.vertexCount
+  const K = config.codeDims
+  const C = model.channels
+  const inst = timed(profile, 'instance forward', () => instanceForward(model, shape, codes.value, row * K))
+  const view = inst.view
+  const cam = cameras.value
+  const base = row * H * CAMERA_SIZE
+  const visible: Uint8Array[] = []
+  const losses: number[] = []
+  const camGrad = new Float64Array(CAMERA_SIZE)
+  const mirrored = new Float64Array(CAMERA_SIZE)
+  let mirrorSwitches = 0
+  for (let h = 0; h < H; h++) {
+    const o = base + h * CAMERA_SIZE
+    let vis = timed(profile, 'visibility', () => visibility(view, cam, config.visibility, o))
+    camGrad.fill(0)
+    let loss = timed(profile, 'hypotheses', () => viewLoss(target, view, cam, o, samples, vis, weights, { camera: camGrad, vertices: null, features: null }))
+    let keepGrad = true
+    if (config.mirrorScoring) {
+      mirrorCamera(cam, o, mirrored)
+      const mvis = timed(profile, 'visibility', () => visibility(view, mirrored, config.visibility))
+      const mloss = timed(profile, 'mirror', () => viewLoss(target, view, mirrored, 0, samples, mvis, weights, null))
+      if (mirrorIsBetter(loss, mloss)) {
+        switchToMirror(cameras, o, mirrored)
+        vis = mvis
+        loss = mloss
+        keepGrad = false
+        mirrorSwitches++
+      }
+    }
+    if (keepGrad) for (let k = 0; k < CAMERA_SIZE; k++) cameras.grad[o + k]! += gradScale * camGrad[k]!
+    visible.push(vis)
+    losses.push(loss.total)
+  }
+  let best = 0
+  for (let h = 1; h < H; h++) if (losses[h]! < losses[best]!) best = h
+
+  const gV = new Float64Array(3 * n)
+  const gQ = new Float64Array(n * C)
+  const bestLoss = timed(profile, 'best hypothesis', () =>
+    viewLoss(target, view, cam, base + best * CAMERA_SIZE, samples, visible[best]!, weights, { camera: null, vertices: gV, features: gQ }),
+  )
+  return timed(profile, 'shape backward', () => {
+    const gD = new Float64Array(3 * n)
+    const w = config.weights
+    const laplacianDeformation = laplacianEnergy(template, inst.D, w.laplacianDeformation, gD)
+    let magnitude = 0
+    for (let q = 0; q < 3 * n; q++) {
+      magnitude += inst.D[q]! * inst.D[q]!
+      gD[q]! += (2 * w.deformation * inst.D[q]!) / n
+    }
+    magnitude = (w.deformation * magnitude) / n
+    let code = 0
+    const gz = codes.grad
+    for (let k = 0; k < K; k++) {
+      const zk = codes.value[row * K + k]!
+      code += w.code * zk * zk
+      gz[row * K + k]! += gradScale * 2 * w.code * zk
+    }
+    for (const g of [gV, gD, gQ]) for (let q = 0; q < g.length; q++) g[q]! *= gradScale
+    instanceBackward(model, shape, inst, codes.value, row * K, { gV, gD, gQ, category, gz, gzOffset: row * K })
+    return { bestLoss, regularisers: { laplacianDeformation, deformation: magnitude, code }, mirrorSwitches }
+  })
+}
+
+/**
+ * Whether the mirror camera explains the image better. Instance shapes are symmetric by
+ * construction, so a camera and its mirror project the same silhouette; their silhouette
+ * losses differ only through which side's vertices the chamfer reaches (measured: by more than
+ * the feature term's difference on a known object, choosing the wrong side half the time). So
+ * the features decide, when they are on; strictly better only, as a side view is its own mirror
+ * up to the elevation's sign.
+ */
+export function mirrorIsBetter(own: ViewLoss, mirror: ViewLoss): boolean {
+  const [a, b] = own.feature > 0 || mirror.feature > 0 ? [own.feature, mirror.feature] : [own.total, mirror.total]
+  return b < a - 1e-9 * Math.abs(a)
+}
+
+/**
+ * Moves a hypothesis to its mirror camera. Azimuth and elevation change sign under the map
+ * (pi - az, -el), so their Adam first moments do too; the second moments are unchanged.
+ */
+function switchToMirror(cameras: Param, offset: number, mirrored: Float64Array): void {
+  for (let k = 0; k < CAMERA_SIZE; k++) cameras.value[offset + k] = mirrored[k]!
+  cameras.m[offset + AZIMUTH] = -cameras.m[offset + AZIMUTH]!
+  cameras.m[offset + ELEVATION] = -cameras.m[offset + ELEVATION]!
+}

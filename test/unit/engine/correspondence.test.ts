@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest'
+import { nnMatch } from '../../../src/main/transfer/nn-match'
+import { hybridRefine } from '../../../src/main/engine/correspondence/hybrid-refine'
+import { meshTransfer } from '../../../src/main/engine/correspondence/mesh-transfer'
+import { meshGeometry } from '../../../src/main/engine/infer/fit-image'
+import type { MeshFit } from '../../../src/main/engine/infer/fit-image'
+import { meshView } from '../../../src/main/engine/losses/view-loss'
+import { SeededRandom } from '../../../src/main/engine/math/seeded-random'
+import { rasterise } from '../../../src/main/engine/render/rasterise'
+import { CHANNELS, renderView, syntheticObject } from './synthetic-views'
+
+const CROP = 128
+const SRC_CAMERA = [0.5, 0.3, 0.05, Math.log(0.8), 0.05, 0]
+const TRG_CAMERA = [-0.9, 0.15, -0.1, Math.log(0.6), -0.1, 0.1]
+
+function fitOf(camera: number[]): MeshFit {
+  const object = syntheticObject(3)
+  const view = meshView(Float64Array.from(object.positions), object.template.faces, object.features, CHANNELS)
+  const loss = { total: 0, dt: 0, chamfer: 0, feature: 0, visibleCount: 0 }
+  return { ...meshGeometry(view, camera, CROP, { grid: 32, tolerancePixels: 2.5 }), loss, hypothesis: 0, code: new Float32Array(0) }
+}
+
+/** Source keypoints at pixel centres on the mesh, and where the surface point under each truly lands in the target. */
+function surfacePoints(src: MeshFit, trg: MeshFit, count: number): { points: [number, number][]; truth: [number, number][] } {
+  const rng = new SeededRandom(11)
+  // A finer raster than the transfer's own, so that the truth does not share its pixel grid.
+  const S = 4 * CROP
+  const buffers = rasterise(src.vertices, src.faces, src.camera, S, S)
+  const points: [number, number][] = []
+  const truth: [number, number][] = []
+  while (points.length < count) {
+    const p = rng.below(S * S)
+    const face = buffers.faceId[p]!
+    if (face < 0) continue
+    points.push([((p % S) + 0.5) / 4, (Math.floor(p / S) + 0.5) / 4])
+    let tx = 0
+    let ty = 0
+    for (let k = 0; k < 3; k++) {
+      const v = src.faces[3 * face + k]!
+      tx += buffers.barycentric![3 * p + k]! * trg.projected[2 * v]!
+      ty += buffers.barycentric![3 * p + k]! * trg.projected[2 * v + 1]!
+    }
+    truth.push([tx, ty])
+  }
+  return { points, truth }
+}
+
+describe('meshTransfer', () => {
+  it('moves visible surface points of one mesh seen by two known cameras to within a pixel of their true projection (face method)', () => {
+    const src = fitOf(SRC_CAMERA)
+    const trg = fitOf(TRG_CAMERA)
+    const { points, truth } = surfacePoints(src, trg, 60)
+    const out = meshTransfer(src, trg, points)
+    const errors = out.map((p, k) => Math.hypot(p![0] - truth[k]![0], p![1] - truth[k]![1]))
+    expect(Math.max(...errors)).toBeLessThan(1.5)
+    expect(errors.reduce((a, b) => a + b) / errors.length).toBeLessThan(0.5)
+  })
+
+  it('the inverse-distance method lands within a couple of pixels on average', () => {
+    const src = fitOf(SRC_CAMERA)
+    const trg = fitOf(TRG_CAMERA)
+    const { points, truth } = surfacePoints(src, trg, 60)
+    const errors = meshTransfer(src, trg, points, { method: 'idw' }).map((p, k) => Math.hypot(p![0] - truth[k]![0], p![1] - truth[k]![1]))
+    expect(errors.reduce((a, b) => a + b) / errors.length).toBeLessThan(2.5)
+  })
+
+  it('falls back to the nearest visible vertex off the mesh, and is the identity between a fit and itself', () => {
+    const src = fitOf(SRC_CAMERA)
+    const [corner] = meshTransfer(src, src, [[0.5, 0.5]])
+    let best = Infinity
+    for (let i = 0; i < src.visible.length; i++) {
+      if (src.visible[i]) best = Math.min(best, Math.hypot(src.projected[2 * i]! - 0.5, src.projected[2 * i + 1]! - 0.5))
+    }
+    expect(Math.hypot(corner![0] - 0.5, corner![1] - 0.5)).toBeCloseTo(best, 4)
+    const { points } = surfacePoints(src, src, 20)
+    meshTransfer(src, src, points).forEach((p, k) => expect(Math.hypot(p![0] - points[k]![0], p![1] - points[k]![1])).toBeLessThan(1))
+  })
+})
+
+describe('hybridRefine', () => {
+  const object = syntheticObject(3)
+  const src = renderView(object, SRC_CAMERA, 16, CROP).features
+  const trg = renderView(object, TRG_CAMERA, 16, CROP).features
+  const points: [number, number][] = [
+    [40, 60],
+    [70, 50],
+    [90, 80],
+  ]
+
+  it('with lambda 0 is exactly the 2-D nearest neighbour', () => {
+    const region = [10, 20, 120, 110] as const
+    const nn = nnMatch(src, points, trg, { region, upsample: 4 })
+    expect(hybridRefine(src, points, trg, [[64, 64], null, [10, 10]], 0, { region })).toEqual(nn)
+  })
+
+  it('with a large lambda answers at the mesh prediction (to the fine grid), and without one stays plain NN', () => {
+    const out = hybridRefine(src, points, trg, [[33.3, 77.7], null, [100.1, 20.2]], 1e6)
+    expect(Math.abs(out[0]![0] - 33.3)).toBeLessThanOrEqual(1)
+    expect(Math.abs(out[0]![1] - 77.7)).toBeLessThanOrEqual(1)
+    expect(Math.abs(out[2]![0] - 100.1)).toBeLessThanOrEqual(1)
+    expect(out[1]).toEqual(nnMatch(src, [points[1]!], trg)[0])
+  })
+})
