@@ -8,8 +8,9 @@ import { datasetsCommand } from './commands/datasets'
 import { evalCommand } from './commands/eval'
 import { featuresCommand } from './commands/features'
 import { serveCommand } from './commands/serve'
+import { trainCommand } from './commands/train'
 
-const COMMANDS: Command[] = [serveCommand, datasetsCommand, featuresCommand, evalCommand, benchCommand]
+const COMMANDS: Command[] = [serveCommand, datasetsCommand, featuresCommand, evalCommand, trainCommand, benchCommand]
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length))

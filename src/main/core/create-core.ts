@@ -13,6 +13,7 @@ import { JobManager } from '../services/jobs/job-manager'
 import { MediaService } from '../services/media/media-service'
 import { SettingsService } from '../services/settings/settings-service'
 import { SystemService } from '../services/system/system-service'
+import { TrainService } from '../services/train/train-service'
 import { TransferService } from '../services/transfer/transfer-service'
 import { EventHub } from './event-hub'
 import { buildHandlers } from './handlers'
@@ -30,6 +31,7 @@ export interface Services {
   features: FeaturesService
   eval: EvalService
   transfer: TransferService
+  train: TrainService
   media: MediaService
 }
 
@@ -62,6 +64,7 @@ export function createCore(options: CoreOptions): Core {
     workers: workerDir ? Math.max(1, Math.min(2, availableParallelism())) : 0,
   })
   const datasets = new DatasetsService(store.db, jobs)
+  const train = new TrainService(store.db, options.dataDir, jobs, features)
   const services: Services = {
     system: new SystemService({ appVersion: APP_VERSION, dataDir: options.dataDir, store }),
     settings: new SettingsService(store.db),
@@ -71,8 +74,9 @@ export function createCore(options: CoreOptions): Core {
     curation: new CurationService(store.db),
     exports: new ExportService(store.db, jobs),
     features,
-    eval: new EvalService(store.db, jobs, features),
+    eval: new EvalService(store.db, jobs, features, train),
     transfer: new TransferService(features),
+    train,
     media: new MediaService(store.db),
   }
   const registry = new HandlerRegistry(buildHandlers(services), (channel, error) =>

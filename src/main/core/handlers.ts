@@ -24,5 +24,9 @@ export function buildHandlers(s: Services): HandlerMap {
     'eval.run': (req) => s.eval.startEval(req),
     'eval.reports': ({ dataset }) => s.eval.reports(dataset),
     'transfer.points': (req) => s.transfer.points(req),
+    'train.start': (config) => s.train.start(config),
+    'train.resume': ({ runId }) => s.train.resume(runId),
+    'train.runs': () => s.train.runs(),
+    'train.curve': ({ runId }) => s.train.curve(runId),
   }
 }

@@ -9,6 +9,11 @@ export interface CheckpointData {
   tensors: Record<string, Float32Array>
 }
 
+/** A checkpoint as read back: its content hash identifies the model for caches. */
+export interface StoredCheckpoint extends CheckpointData {
+  weightsSha256: string
+}
+
 interface TensorIndex {
   offset: number
   length: number
@@ -73,7 +78,7 @@ export function writeCheckpoint(runDir: string, data: CheckpointData): string {
 }
 
 /** Reads one checkpoint folder; throws with the folder and the problem when it is not whole. */
-export function readCheckpoint(dir: string): CheckpointData {
+export function readCheckpoint(dir: string): StoredCheckpoint {
   let manifest: CheckpointManifest
   try {
     manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as CheckpointManifest
@@ -93,14 +98,14 @@ export function readCheckpoint(dir: string): CheckpointData {
     // A copy, aligned: the Buffer's own offset need not be a multiple of 4.
     tensors[name] = new Float32Array(bytes.buffer.slice(bytes.byteOffset + offset, bytes.byteOffset + offset + 4 * length))
   }
-  return { step: manifest.step, state: manifest.state, tensors }
+  return { step: manifest.step, state: manifest.state, tensors, weightsSha256: manifest.weightsSha256 }
 }
 
 /**
  * The newest whole checkpoint of a run, or null. Temporary folders of an interrupted write
  * are removed; damaged checkpoints are skipped (and reported) in favour of the one before.
  */
-export function latestCheckpoint(runDir: string, onSkip: (dir: string, reason: string) => void = () => {}): CheckpointData | null {
+export function latestCheckpoint(runDir: string, onSkip: (dir: string, reason: string) => void = () => {}): StoredCheckpoint | null {
   if (!existsSync(runDir)) return null
   const entries = readdirSync(runDir).filter((n) => n.startsWith(DIR_PREFIX))
   for (const n of entries.filter((n) => n.includes('.tmp-'))) rmSync(join(runDir, n), { recursive: true, force: true })

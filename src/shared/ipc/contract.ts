@@ -6,6 +6,7 @@ import { featuresChannels } from './channels/features'
 import { jobsChannels } from './channels/jobs'
 import { settingsChannels } from './channels/settings'
 import { systemChannels } from './channels/system'
+import { trainChannels } from './channels/train'
 import { transferChannels } from './channels/transfer'
 
 /**
@@ -21,6 +22,7 @@ export const contract = {
   ...featuresChannels,
   ...evalChannels,
   ...transferChannels,
+  ...trainChannels,
 }
 
 export type Contract = typeof contract

@@ -46,7 +46,27 @@ describe('semagic bench', () => {
     expect(doc.durationSeconds).toBeGreaterThan(0)
 
     const refused = sink()
-    expect(await main(['bench', '--dataset', 'x', '--variants', 'semagic', '--data-dir', join(dir, 'ws')], { stdout: sink(), stderr: refused })).toBe(2)
-    expect(refused.text).toMatch(/--variants needs the SEMAGIC training engine/)
+    expect(await main(['bench', '--dataset', 'x', '--variants', 'semagic,magic', '--data-dir', join(dir, 'ws')], { stdout: sink(), stderr: refused })).toBe(2)
+    expect(refused.text).toMatch(/unknown variant "magic"/)
+  })
+
+  it('trains what is missing for each variant and seed, reuses finished runs, and reports mean ± spread', { timeout: 300_000 }, async () => {
+    process.env.SEMAGIC_DEMO_SIZE = 'small'
+    const dir = scratch()
+    const args = ['bench', '--dataset', 'demo', '--categories', 'quadruped', '--methods', 'nn-handmade', '--variants', 'semagic,baseline', '--seeds', '2', '--steps', '4', '--backbone', 'handmade']
+    const first = { out: sink(), err: sink() }
+    const json = join(dir, 'bench.json')
+    expect(await main([...args, '--json', json, '--data-dir', join(dir, 'ws')], { stdout: first.out, stderr: first.err }), first.err.text).toBe(0)
+    expect(first.err.text.match(/training (semagic|baseline) on quadruped/g)).toHaveLength(4)
+    const doc = JSON.parse(readFileSync(json, 'utf8')) as { methods: Record<string, { seeds: number[]; categories: Record<string, unknown> }> }
+    expect(Object.keys(doc.methods)).toEqual(['nn-handmade', 'semagic', 'baseline'])
+    expect(doc.methods.semagic!.seeds).toEqual([0, 1])
+    expect(Object.keys(doc.methods.baseline!.categories)).toEqual(['quadruped'])
+    expect(first.out.text.split('\n').find((l) => l.startsWith('semagic'))).toMatch(/±/)
+
+    const again = { out: sink(), err: sink() }
+    expect(await main([...args, '--data-dir', join(dir, 'ws')], { stdout: again.out, stderr: again.err })).toBe(0)
+    expect(again.err.text).not.toMatch(/training /)
+    expect(again.out.text).toBe(first.out.text)
   })
 })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { PckReport } from '../../../src/shared/eval/pck-types'
-import { benchTable, meanStd, summarizeMethod } from '../../../src/main/services/bench/bench-summary'
+import { benchTable, combineCategoryReports, meanStd, summarizeMethod } from '../../../src/main/services/bench/bench-summary'
 
 function report(perImage: number, cat: Record<string, number>, vp2: number): PckReport {
   return {
@@ -36,5 +36,24 @@ describe('bench summaries', () => {
     expect(lines[0]!.split(/\s{2,}/)).toEqual(['method', 'cat', 'mean', 'vp=2'])
     expect(lines[2]!.split(/\s{2,}/)).toEqual(['nn-x', '25.0', '25.0', '12.5'])
     expect(lines[3]!.split(/\s{2,}/)).toEqual(['semagic', '30.0 ± 14.1', '40.0 ± 14.1', '20.0 ± 14.1'])
+  })
+})
+
+describe('combining per-category reports', () => {
+  it('pools per image and per point by counts, and keeps each category', () => {
+    const a = {
+      overall: { '0.1': { perImage: 0.5, perPoint: 0.4, meanOfCategories: 0.5, pairs: 2, points: 10 } },
+      categories: { cat: { '0.1': { perImage: 0.5, perPoint: 0.4, pairs: 2, points: 10 } } },
+      flags: { viewpoint_variation: { '2': { '0.1': { perImage: 0.25, perPoint: 0, pairs: 1 } } } },
+    } as unknown as PckReport
+    const b = {
+      overall: { '0.1': { perImage: 1, perPoint: 1, meanOfCategories: 1, pairs: 6, points: 30 } },
+      categories: { dog: { '0.1': { perImage: 1, perPoint: 1, pairs: 6, points: 30 } } },
+      flags: { viewpoint_variation: { '2': { '0.1': { perImage: 1, perPoint: 1, pairs: 3 } } } },
+    } as unknown as PckReport
+    const c = combineCategoryReports([a, b], '0.1')
+    expect(c.overall['0.1']).toEqual({ perImage: (0.5 * 2 + 6) / 8, perPoint: (4 + 30) / 40, meanOfCategories: 0.75, pairs: 8, points: 40 })
+    expect(Object.keys(c.categories)).toEqual(['cat', 'dog'])
+    expect(c.flags.viewpoint_variation['2']!['0.1']!.perImage).toBeCloseTo((0.25 + 3) / 4, 12)
   })
 })

@@ -1,9 +1,11 @@
 import { writeFileSync } from 'node:fs'
 import { basename, resolve } from 'node:path'
+import type { PckReport } from '../../../shared/eval/pck-types'
 import type { ImportResult } from '../../../shared/ipc/channels/datasets'
+import { TrainConfig, Variant } from '../../../shared/ipc/channels/train'
 import { createCore } from '../../core/create-core'
 import type { EvalResult } from '../../services/eval/eval-service'
-import { benchTable, summarizeMethod } from '../../services/bench/bench-summary'
+import { benchTable, combineCategoryReports, summarizeMethod } from '../../services/bench/bench-summary'
 import type { MethodSummary } from '../../services/bench/bench-summary'
 import { defaultDataDir } from '../../paths'
 import { CliUsageError } from '../cli-error'
@@ -13,13 +15,15 @@ import { absoluteMethod } from '../method-name'
 import { prepareDataset } from '../prepare-dataset'
 
 const USAGE =
-  'semagic bench (--dataset NAME | --spair ROOT) [--categories a,b] [--methods nn-pretrained,nn-handmade,...] [--json FILE] [--data-dir DIR]'
+  'semagic bench (--dataset NAME | --spair ROOT) [--train-dataset NAME] [--categories a,b] [--methods nn-pretrained,...] ' +
+  '[--variants semagic,baseline,semagic-i,semagic-ii] [--seeds 3] [--steps N] [--backbone pretrained] [--quick] [--json FILE] [--data-dir DIR]'
 const ALPHA = '0.1'
 
 /**
- * Every method on the test split of one data set, in one table (PCK@0.1 per image, target
- * box). Trained variants (semagic, baseline, semagic-i, semagic-ii) join this table once the
- * engine is part of the studio; until then `--variants` is refused rather than faked.
+ * Every method and trained variant on the test split of one data set, in one table (PCK@0.1
+ * per image, target box, mean ± spread over seeds). Variants train one model per category and
+ * seed on the trn split of the training data set (the evaluated one by default), reusing any
+ * finished run with the same configuration; test images are never trained on.
  */
 export const benchCommand: Command = {
   name: 'bench',
@@ -31,15 +35,23 @@ export const benchCommand: Command = {
     categories: { type: 'string' },
     methods: { type: 'string', default: 'nn-pretrained' },
     variants: { type: 'string' },
+    'train-dataset': { type: 'string' },
+    seeds: { type: 'string', default: '3' },
+    steps: { type: 'string' },
+    backbone: { type: 'string', default: 'pretrained' },
+    quick: { type: 'boolean', default: false },
     json: { type: 'string' },
   },
   async run(values, _positionals, io) {
     if ((values.dataset === undefined) === (values.spair === undefined)) {
       throw new CliUsageError(`give exactly one of --dataset NAME or --spair ROOT\nusage: ${USAGE}`)
     }
-    if (values.variants !== undefined) {
-      throw new CliUsageError('--variants needs the SEMAGIC training engine, which this studio version does not include yet')
-    }
+    const variants = typeof values.variants === 'string' ? values.variants.split(',').map((v) => v.trim()).filter(Boolean) : []
+    for (const v of variants) if (!Variant.safeParse(v).success) throw new CliUsageError(`unknown variant "${v}": use ${Variant.options.join(', ')}`)
+    const seeds = Number(values.seeds)
+    if (!Number.isInteger(seeds) || seeds < 1 || seeds > 20) throw new CliUsageError(`--seeds must be 1..20, got ${String(values.seeds)}`)
+    const steps = values.steps !== undefined ? Number(values.steps) : values.quick ? 30 : 600
+    if (!Number.isInteger(steps) || steps < 1) throw new CliUsageError(`--steps must be a positive integer, got ${String(values.steps)}`)
     const methods = String(values.methods)
       .split(',')
       .map((m) => m.trim())
@@ -64,6 +76,38 @@ export const benchCommand: Command = {
             .jobId,
         )
         summaries[method] = summarizeMethod([0], [report], ALPHA)
+      }
+      const trainDataset = typeof values['train-dataset'] === 'string' ? values['train-dataset'] : dataset
+      await prepareDataset(core, io, trainDataset)
+      const cats = categories ?? Object.keys(core.services.datasets.get(dataset).categories)
+      for (const variant of variants as Variant[]) {
+        const perSeed: PckReport[] = []
+        for (let seed = 0; seed < seeds; seed++) {
+          const reports: PckReport[] = []
+          for (const category of cats) {
+            const config = TrainConfig.parse({ dataset: trainDataset, category, variant, steps, seed, backbone: String(values.backbone) })
+            const runId =
+              core.services.train.findFinished(config)?.id ??
+              (await (async () => {
+                const started = core.services.train.start(config)
+                io.stderr.write(`training ${variant} on ${category}, seed ${seed} (run ${started.runId})\n`)
+                await followJob(core, io, 'train', () => started.jobId)
+                return started.runId
+              })())
+            reports.push(
+              await followJob<EvalResult>(core, io, `${variant} ${category}`, () =>
+                core.services.eval.startEval({ dataset, split: 'test', method: `mesh:${runId}`, alphas: [0.05, 0.1, 0.15], threshold: 'bbox', compare: 'le' })
+                  .jobId,
+              ),
+            )
+          }
+          perSeed.push(combineCategoryReports(reports, ALPHA))
+        }
+        summaries[variant] = summarizeMethod(
+          Array.from({ length: seeds }, (_, s) => s),
+          perSeed,
+          ALPHA,
+        )
       }
       io.stdout.write(`${dataset}, test split, PCK@${ALPHA} per image (%), target box\n${benchTable(summaries)}`)
       if (typeof values.json === 'string') {

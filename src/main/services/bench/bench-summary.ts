@@ -56,3 +56,55 @@ export function benchTable(methods: Record<string, MethodSummary>): string {
   const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n') + '\n'
 }
+
+/**
+ * One seed's reports of per-category models (each scored on its own category) as one report:
+ * per image and per point pooled by their pair and point counts, categories side by side,
+ * viewpoint levels pooled by pairs. Only what `summarizeMethod` reads is filled in.
+ */
+export function combineCategoryReports(reports: readonly PckReport[], alpha: string): PckReport {
+  let pairs = 0
+  let points = 0
+  let perImage = 0
+  let perPoint = 0
+  const categories: PckReport['categories'] = {}
+  const levels = new Map<string, { pairs: number; sum: number }>()
+  for (const r of reports) {
+    for (const [c, cell] of Object.entries(r.categories)) categories[c] = cell
+    const o = r.overall[alpha]
+    if (o) {
+      pairs += o.pairs
+      points += o.points
+      perImage += o.perImage * o.pairs
+      perPoint += o.perPoint * o.points
+    }
+    for (const [level, cells] of Object.entries(r.flags.viewpoint_variation)) {
+      const cell = cells[alpha]
+      if (!cell) continue
+      const acc = levels.get(level) ?? { pairs: 0, sum: 0 }
+      acc.pairs += cell.pairs
+      acc.sum += cell.perImage * cell.pairs
+      levels.set(level, acc)
+    }
+  }
+  const catValues = Object.values(categories).map((c) => c[alpha]?.perImage ?? 0)
+  return {
+    ...reports[0]!,
+    categories,
+    overall: {
+      [alpha]: {
+        perImage: pairs ? perImage / pairs : 0,
+        perPoint: points ? perPoint / points : 0,
+        meanOfCategories: catValues.length ? catValues.reduce((a, b) => a + b, 0) / catValues.length : 0,
+        pairs,
+        points,
+      },
+    },
+    flags: {
+      ...reports[0]!.flags,
+      viewpoint_variation: Object.fromEntries(
+        [...levels].map(([level, acc]) => [level, { [alpha]: { perImage: acc.pairs ? acc.sum / acc.pairs : 0, perPoint: 0, pairs: acc.pairs } }]),
+      ),
+    },
+  }
+}

@@ -9,6 +9,7 @@ import { AppError } from '../../core/app-error'
 import type { Db } from '../../store/migration'
 import { requireDataset } from '../datasets/dataset-queries'
 import type { FeaturesService } from '../features/features-service'
+import type { TrainService } from '../train/train-service'
 import type { JobContext, JobManager } from '../jobs/job-manager'
 import { datasetVersion, evalPairs } from './eval-pairs'
 import { resolveMethod } from './resolve-method'
@@ -34,6 +35,7 @@ export class EvalService {
     private readonly db: Db,
     private readonly jobs: JobManager,
     private readonly features: FeaturesService,
+    private readonly train: TrainService,
   ) {}
 
   startEval(req: EvalRequest): { jobId: string } {
@@ -45,10 +47,14 @@ export class EvalService {
   async evaluate(req: EvalRequest, ctx?: JobContext): Promise<EvalResult> {
     const ds = requireDataset(this.db, req.dataset)
     const version = datasetVersion(this.db, ds)
-    const only = req.categories ? new Set(req.categories) : null
-    const pairs = evalPairs(this.db, ds, req.split).filter((p) => !only || only.has(p.pair.category))
-    if (only && pairs.length === 0) throw new AppError('BAD_INPUT', `no ${req.split} pairs of ${[...only].join(', ')} in "${req.dataset}"`)
-    const { method, warnings } = await resolveMethod(req.method, req.dataset, pairs, this.features, ctx)
+    let only = req.categories ? new Set(req.categories) : null
+    let pairs = evalPairs(this.db, ds, req.split).filter((p) => !only || only.has(p.pair.category))
+    const { method, warnings, category } = await resolveMethod(req.method, req.dataset, pairs, { db: this.db, features: this.features, train: this.train }, ctx)
+    if (category !== undefined) {
+      only = new Set([...(only ?? [category])].filter((c) => c === category))
+      pairs = pairs.filter((p) => only!.has(p.pair.category))
+    }
+    if (only && pairs.length === 0) throw new AppError('BAD_INPUT', `no ${req.split} pairs of ${[...only].join(', ') || 'that category'} in "${req.dataset}"`)
     try {
       const options = { alphas: req.alphas, threshold: req.threshold, compare: req.compare, categories: req.categories ? [...only!].sort() : null }
       const reportKey = sha1(JSON.stringify([method.key, version, req.split, options]))

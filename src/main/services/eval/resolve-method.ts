@@ -7,6 +7,12 @@ import { readPredictionsJsonl } from '../../eval/predictions-jsonl'
 import { createNnTransfer, DEFAULT_NN_OPTIONS } from '../../transfer/nn-transfer'
 import type { TransferMethod } from '../../transfer/transfer-method'
 import type { JobContext } from '../jobs/job-manager'
+import type { MeshFit } from '../../engine/infer/fit-image'
+import { meshTransfer } from '../../engine/correspondence/mesh-transfer'
+import type { Db } from '../../store/migration'
+import type { TrainService } from '../train/train-service'
+import { MeshFits } from '../train/mesh-fits'
+import { imageInputs } from '../train/training-inputs'
 import type { FeaturesService } from '../features/features-service'
 import type { EvalPair } from './eval-pairs'
 
@@ -14,6 +20,14 @@ export interface ResolvedMethod {
   method: TransferMethod
   /** Problems the method reported while loading (e.g. bad prediction lines), shown with the report. */
   warnings: string[]
+  /** A category model answers for its own category only: the evaluation is restricted to it. */
+  category?: string
+}
+
+export interface MethodServices {
+  db: Db
+  features: FeaturesService
+  train: TrainService
 }
 
 /**
@@ -25,9 +39,10 @@ export async function resolveMethod(
   name: string,
   dataset: string,
   pairs: readonly EvalPair[],
-  features: FeaturesService,
+  services: MethodServices,
   ctx?: JobContext,
 ): Promise<ResolvedMethod> {
+  const { features } = services
   if (name.startsWith('nn-')) {
     const backbone = name.slice(3)
     const used = new Set(pairs.flatMap(({ pair }) => [`${pair.category}/${pair.srcStem}`, `${pair.category}/${pair.trgStem}`]))
@@ -59,8 +74,64 @@ export async function resolveMethod(
       },
     }
   }
-  if (name.startsWith('mesh:') || name.startsWith('hybrid:')) {
-    throw new AppError('BAD_INPUT', `method "${name}": trained models are not available yet (no engine runs in this studio version)`)
+  if (name.startsWith('mesh:')) return meshMethod(name, name.slice('mesh:'.length), dataset, pairs, services, ctx)
+  throw new AppError('BAD_INPUT', `unknown method "${name}": use nn-<backbone> (e.g. nn-pretrained, nn-handmade), mesh:<training run id> or predictions:<absolute path to .jsonl>`)
+}
+
+/**
+ * `mesh:<run>`: METHOD §6 keypoint transfer through the run's category model: both images are
+ * fitted (camera and code, category frozen, on their masks and features), the surface point
+ * under the source keypoint is projected with the target's fit.
+ */
+async function meshMethod(
+  name: string,
+  runId: string,
+  dataset: string,
+  pairs: readonly EvalPair[],
+  services: MethodServices,
+  ctx?: JobContext,
+): Promise<ResolvedMethod> {
+  const { model, checkpoint, config } = services.train.loadModel(runId)
+  const keys = new Set(
+    pairs.filter((p) => p.pair.category === config.category).flatMap(({ pair }) => [`${pair.category}/${pair.srcStem}`, `${pair.category}/${pair.trgStem}`]),
+  )
+  const { inputs, skipped } = await imageInputs(services.db, services.features, dataset, config.backbone, { keys }, ctx)
+  const byKey = new Map(inputs.map((i) => [i.key, i]))
+  const fits = new MeshFits(services.db, services.features, model, checkpoint)
+  const fitted = new Map<string, MeshFit>()
+  const fitOf = (key: string): MeshFit | null => {
+    const input = byKey.get(key)
+    if (!input) return null
+    let fit = fitted.get(key)
+    if (!fit) fitted.set(key, (fit = fits.fit(input)))
+    return fit
   }
-  throw new AppError('BAD_INPUT', `unknown method "${name}": use nn-<backbone> (e.g. nn-pretrained, nn-handmade) or predictions:<absolute path to .jsonl>`)
+  return {
+    category: config.category,
+    warnings: skipped.map((s) => `no mesh fit for ${s}`),
+    method: {
+      id: name,
+      key: `mesh:${checkpoint}:face`,
+      async transfer(pair) {
+        const src = fitOf(pair.srcKey)
+        const trg = fitOf(pair.trgKey)
+        const srcT = byKey.get(pair.srcKey)?.entry.transform
+        const trgT = byKey.get(pair.trgKey)?.entry.transform
+        if (!src || !trg || !srcT || !trgT) return pair.srcKps.map(() => null)
+        // Fits work in their own crop frame (the mask's resolution); features' crops are larger.
+        const toFit = src.cropSize / srcT.size
+        const fromFit = trgT.size / trg.cropSize
+        const out = meshTransfer(
+          src,
+          trg,
+          pair.srcKps.map((p) => {
+            const [x, y] = srcT.toCrop(p)
+            return [x * toFit, y * toFit] as const
+          }),
+        )
+        return out.map((p): Point | null => (p ? trgT.toImage([p[0] * fromFit, p[1] * fromFit]) : null))
+      },
+      dispose: async () => fitted.clear(),
+    },
+  }
 }

@@ -1,0 +1,207 @@
+import { randomBytes } from 'node:crypto'
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { basename, join } from 'node:path'
+import type { RunSummary, TrainConfig } from '../../../shared/ipc/channels/train'
+import { AppError, notFound } from '../../core/app-error'
+import { APP_VERSION } from '../../core/version'
+import type { CategoryModel } from '../../engine/model/category-model'
+import { deserializeTrainState } from '../../engine/train/checkpoint'
+import type { SerializedTrainState } from '../../engine/train/checkpoint'
+import { continueTraining, trainCategory } from '../../engine/train/train-category'
+import type { TrainResult } from '../../engine/train/train-category'
+import { latestCheckpoint, writeCheckpoint } from '../../runs/checkpoint'
+import type { Db } from '../../store/migration'
+import { findDataset, requireDataset } from '../datasets/dataset-queries'
+import { datasetVersion } from '../eval/eval-pairs'
+import type { FeaturesService } from '../features/features-service'
+import type { JobContext, JobManager } from '../jobs/job-manager'
+import { prepareTraining } from './prepare-training'
+import { imageInputs } from './training-inputs'
+
+const PCA_DIMS = 64
+const CHECKPOINT_EVERY = 50
+const LOG_EVERY = 10
+
+interface RunRow {
+  id: string
+  status: string
+  config: string
+  folder: string
+  created_at: string
+  updated_at: string
+  summary: string | null
+}
+
+type Summary = NonNullable<RunSummary['summary']>
+
+/**
+ * Training runs as jobs. Each run is a relocatable folder under the workspace (`runs/<id>`):
+ * `run.json` (config, data set version, backend, code version), `metrics.jsonl` (the loss
+ * curve) and atomic checkpoints; SQLite indexes the runs. A cancelled or crashed run resumes
+ * from its newest whole checkpoint and ends where an uninterrupted run would.
+ */
+export class TrainService {
+  constructor(
+    private readonly db: Db,
+    private readonly dataDir: string,
+    private readonly jobs: JobManager,
+    private readonly features: FeaturesService,
+  ) {}
+
+  runDir(runId: string): string {
+    return join(this.dataDir, 'runs', runId)
+  }
+
+  start(config: TrainConfig): { jobId: string; runId: string } {
+    const ds = requireDataset(this.db, config.dataset)
+    const category = this.db
+      .prepare('SELECT 1 FROM categories WHERE dataset_id = ? AND name = ?')
+      .get(ds.id, config.category)
+    if (!category) throw new AppError('BAD_INPUT', `data set "${config.dataset}" has no category "${config.category}"`)
+    const runId = `${config.category}-${config.variant}-seed${config.seed}-${randomBytes(3).toString('hex')}`
+    const folder = join('runs', runId)
+    mkdirSync(this.runDir(runId), { recursive: true })
+    const manifest = {
+      id: runId,
+      config,
+      dataset: { name: config.dataset, version: datasetVersion(this.db, ds) },
+      backend: 'js (plain TypeScript, one thread)',
+      codeVersion: APP_VERSION,
+      createdAt: new Date().toISOString(),
+    }
+    writeFileSync(join(this.runDir(runId), 'run.json'), `${JSON.stringify(manifest, null, 2)}\n`)
+    const now = new Date().toISOString()
+    this.db
+      .prepare(`INSERT INTO runs (id, kind, job_id, config, folder, status, created_at, updated_at) VALUES (?, 'train', NULL, ?, ?, 'queued', ?, ?)`)
+      .run(runId, JSON.stringify(config), folder, now, now)
+    return { jobId: this.launch(runId, config, null), runId }
+  }
+
+  resume(runId: string): { jobId: string; runId: string } {
+    const run = this.row(runId)
+    const config = JSON.parse(run.config) as TrainConfig
+    const ckpt = latestCheckpoint(this.runDir(runId))
+    if (!ckpt) throw new AppError('BAD_INPUT', `run ${runId} has no checkpoint to resume from; start it again instead`)
+    if (ckpt.step >= config.steps) throw new AppError('CONFLICT', `run ${runId} already finished its ${config.steps} steps`)
+    const serialized: SerializedTrainState = { manifest: ckpt.state as unknown as SerializedTrainState['manifest'], weights: ckpt.tensors }
+    return { jobId: this.launch(runId, config, serialized), runId }
+  }
+
+  /** A finished run with exactly this configuration, to be reused instead of training again. */
+  findFinished(config: TrainConfig): RunSummary | null {
+    const same = (a: TrainConfig): boolean => JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(config).sort())
+    return this.runs().find((r) => r.status === 'succeeded' && same(r.config)) ?? null
+  }
+
+  runs(): RunSummary[] {
+    return (this.db.prepare(`SELECT * FROM runs WHERE kind = 'train' ORDER BY created_at DESC`).all() as RunRow[]).map((r) => this.toSummary(r))
+  }
+
+  curve(runId: string): { step: number; losses: Record<string, number>; seconds: number }[] {
+    this.row(runId)
+    const file = join(this.runDir(runId), 'metrics.jsonl')
+    if (!existsSync(file)) return []
+    return readFileSync(file, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { step: number; losses: Record<string, number>; seconds: number })
+  }
+
+  /** The finished model of a run, and the content hash of its checkpoint (the key of every cache of its outputs). */
+  loadModel(runId: string): { model: CategoryModel; checkpoint: string; config: TrainConfig } {
+    const config = this.config(runId)
+    const ckpt = latestCheckpoint(this.runDir(runId))
+    if (!ckpt || ckpt.step < config.steps) {
+      throw new AppError('BAD_INPUT', `run ${runId} has not finished its ${config.steps} steps${ckpt ? ` (at ${ckpt.step})` : ''}; resume it first`)
+    }
+    const state = deserializeTrainState({ manifest: ckpt.state as unknown as SerializedTrainState['manifest'], weights: ckpt.tensors })
+    return { model: state.model, checkpoint: ckpt.weightsSha256, config }
+  }
+
+  config(runId: string): TrainConfig {
+    return JSON.parse(this.row(runId).config) as TrainConfig
+  }
+
+  private row(runId: string): RunRow {
+    const r = this.db.prepare(`SELECT * FROM runs WHERE id = ? AND kind = 'train'`).get(runId) as RunRow | undefined
+    if (!r) throw notFound(`training run ${runId}`)
+    return r
+  }
+
+  private toSummary(r: RunRow): RunSummary {
+    return {
+      id: r.id,
+      status: r.status,
+      config: JSON.parse(r.config) as TrainConfig,
+      folder: r.folder,
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+      summary: r.summary ? (JSON.parse(r.summary) as Summary) : null,
+    }
+  }
+
+  private setStatus(runId: string, status: string, jobId: string | null, summary?: Summary): void {
+    this.db
+      .prepare('UPDATE runs SET status = ?, job_id = COALESCE(?, job_id), summary = COALESCE(?, summary), updated_at = ? WHERE id = ?')
+      .run(status, jobId, summary ? JSON.stringify(summary) : null, new Date().toISOString(), runId)
+  }
+
+  private launch(runId: string, config: TrainConfig, resumeFrom: SerializedTrainState | null): string {
+    if (!findDataset(this.db, config.dataset)) throw notFound(`data set "${config.dataset}"`)
+    const title = `${resumeFrom ? 'Resume' : 'Train'} ${config.variant} on ${config.dataset}/${config.category} (seed ${config.seed})`
+    const jobId = this.jobs.start('train', title, { runId, ...config }, (ctx) => this.execute(runId, config, resumeFrom, ctx))
+    this.setStatus(runId, 'running', jobId)
+    return jobId
+  }
+
+  private async execute(runId: string, config: TrainConfig, resumeFrom: SerializedTrainState | null, ctx: JobContext): Promise<Summary> {
+    const started = performance.now()
+    const dir = this.runDir(runId)
+    try {
+      ctx.progress(0, config.steps, 'steps', 'features and masks of the training images')
+      const { inputs, skipped } = await imageInputs(this.db, this.features, config.dataset, config.backbone, { category: config.category, split: config.split }, ctx)
+      if (inputs.length === 0) throw new AppError('BAD_INPUT', `no ${config.split} images with masks and features for ${config.category}`)
+      const { data } = prepareTraining(inputs, this.features, PCA_DIMS, config.seed)
+      const saved: { checkpoint: string | null } = { checkpoint: null }
+      let lastLosses: Record<string, number> = {}
+      let stepNow = resumeFrom ? Number((resumeFrom.manifest as { step?: number }).step ?? 0) : 0
+      const firstStep = stepNow
+      const hooks = {
+        checkpointEvery: CHECKPOINT_EVERY,
+        shouldStop: () => ctx.signal.aborted,
+        onStep: (step: number, losses: Record<string, number>) => {
+          stepNow = step
+          lastLosses = losses
+          if (step % LOG_EVERY === 0 || step === config.steps) {
+            appendFileSync(join(dir, 'metrics.jsonl'), `${JSON.stringify({ step, losses, seconds: (performance.now() - started) / 1000 })}\n`)
+          }
+          const total = losses.total ?? Object.values(losses).reduce((a, b) => a + b, 0)
+          ctx.progress(step, config.steps, 'steps', `loss ${total.toFixed(4)}`)
+        },
+        onCheckpoint: (state: SerializedTrainState) => {
+          const step = (state.manifest as { step: number }).step
+          saved.checkpoint = writeCheckpoint(dir, { step, state: state.manifest as unknown as Record<string, unknown>, tensors: state.weights })
+        },
+      }
+      const engineConfig = { variant: config.variant, steps: config.steps, seed: config.seed, templateLevel: config.templateLevel }
+      const result: TrainResult = resumeFrom ? await continueTraining(resumeFrom, data, hooks) : await trainCategory(data, engineConfig, hooks)
+      const seconds = (performance.now() - started) / 1000
+      const summary: Summary = {
+        step: stepNow,
+        losses: lastLosses,
+        seconds,
+        stepsPerSecond: stepNow > firstStep ? (stepNow - firstStep) / seconds : null,
+        checkpoint: saved.checkpoint ? join('runs', runId, basename(saved.checkpoint)) : null,
+        images: inputs.length,
+        skipped,
+      }
+      this.setStatus(runId, result.stopped ? 'cancelled' : 'succeeded', null, summary)
+      ctx.throwIfCancelled()
+      return summary
+    } catch (error) {
+      const cancelled = error instanceof AppError && error.code === 'CANCELLED'
+      this.setStatus(runId, cancelled ? 'cancelled' : 'failed', null)
+      throw error
+    }
+  }
+}

@@ -1,0 +1,64 @@
+import { z } from 'zod'
+import { channel } from '../define'
+import { DatasetName, Split } from './datasets'
+
+export const Variant = z.enum(['semagic', 'baseline', 'semagic-i', 'semagic-ii'])
+export type Variant = z.infer<typeof Variant>
+
+export const TrainConfig = z
+  .object({
+    dataset: DatasetName,
+    split: Split.default('trn'),
+    category: z.string().min(1).max(200),
+    variant: Variant.default('semagic'),
+    steps: z.number().int().min(1).max(100_000).default(600),
+    seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+    templateLevel: z.union([z.literal(3), z.literal(4)]).default(3),
+    backbone: z.string().min(1).max(4096).default('pretrained'),
+  })
+  .strict()
+export type TrainConfig = z.infer<typeof TrainConfig>
+
+export const RunSummary = z.object({
+  id: z.string(),
+  status: z.string(),
+  config: TrainConfig,
+  folder: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  summary: z
+    .object({
+      step: z.number().int(),
+      losses: z.record(z.string(), z.number()),
+      seconds: z.number(),
+      stepsPerSecond: z.number().nullable(),
+      checkpoint: z.string().nullable(),
+      images: z.number().int(),
+      skipped: z.array(z.string()),
+    })
+    .nullable(),
+})
+export type RunSummary = z.infer<typeof RunSummary>
+
+export const trainChannels = {
+  'train.start': channel({
+    doc: 'Train one category model (a variant of METHOD.md §5) on a split\'s images and masks, as a job; checkpoints go to the run folder.',
+    request: TrainConfig,
+    response: z.object({ jobId: z.string(), runId: z.string() }),
+  }),
+  'train.resume': channel({
+    doc: 'Continue a run from its newest whole checkpoint to its configured steps.',
+    request: z.object({ runId: z.string().min(1).max(200) }).strict(),
+    response: z.object({ jobId: z.string(), runId: z.string() }),
+  }),
+  'train.runs': channel({
+    doc: 'Training runs, newest first.',
+    request: z.object({}).strict(),
+    response: z.array(RunSummary),
+  }),
+  'train.curve': channel({
+    doc: 'The loss curve of a run: one row per logged step.',
+    request: z.object({ runId: z.string().min(1).max(200) }).strict(),
+    response: z.array(z.object({ step: z.number().int(), losses: z.record(z.string(), z.number()), seconds: z.number() })),
+  }),
+}

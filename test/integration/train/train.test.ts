@@ -1,0 +1,85 @@
+import { existsSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { latestCheckpoint } from '../../../src/main/runs/checkpoint'
+import { call, callError, openCore } from '../datasets/helpers'
+
+process.env.SEMAGIC_DEMO_SIZE = 'small'
+
+describe('training runs through the contract', () => {
+  it('trains a category on trn images as a job, with a curve, checkpoints and a run folder', { timeout: 120_000 }, async () => {
+    const core = openCore()
+    await core.services.demo.ensure()
+    const { jobId, runId } = await call(core, 'train.start', { dataset: 'demo', category: 'quadruped', steps: 12, seed: 3, backbone: 'handmade' })
+    await core.services.jobs.wait(jobId)
+    const [run] = await call(core, 'train.runs', {})
+    expect(run).toMatchObject({ id: runId, status: 'succeeded', config: { variant: 'semagic', steps: 12, split: 'trn' } })
+    expect(run!.summary).toMatchObject({ step: 12, images: 8 })
+    const dir = core.services.train.runDir(runId)
+    expect(existsSync(join(dir, 'run.json'))).toBe(true)
+    expect(readdirSync(dir).filter((f) => f.startsWith('ckpt-'))).toEqual(['ckpt-00000012'])
+    const curve = await call(core, 'train.curve', { runId })
+    expect(curve.map((c) => c.step)).toEqual([10, 12])
+    expect(Number.isFinite(curve[1]!.losses.total ?? Number.NaN)).toBe(true)
+    expect(await callError(core, 'train.resume', { runId })).toMatchObject({ code: 'CONFLICT' })
+    expect(await callError(core, 'train.start', { dataset: 'demo', category: 'unicorn' })).toMatchObject({ code: 'BAD_INPUT' })
+  })
+})
+
+describe('resuming a run', () => {
+  it('ends bit for bit where the uninterrupted run ends', { timeout: 180_000 }, async () => {
+    const core = openCore()
+    await core.services.demo.ensure()
+    const config = { dataset: 'demo', category: 'bird', steps: 16, seed: 5, backbone: 'handmade' }
+    const whole = await call(core, 'train.start', config)
+    await core.services.jobs.wait(whole.jobId)
+
+    const cut = await call(core, 'train.start', config)
+    core.hub.attach((event, payload) => {
+      const job = payload as { id: string; progress: { done: number } | null }
+      if (event === 'job.updated' && job.id === cut.jobId && (job.progress?.done ?? 0) >= 3) core.services.jobs.cancel(cut.jobId)
+    })
+    await expect(core.services.jobs.wait(cut.jobId)).rejects.toThrow(/cancelled/)
+    const stopped = (await call(core, 'train.runs', {})).find((r) => r.id === cut.runId)!
+    expect(stopped.status).toBe('cancelled')
+    expect(stopped.summary!.step).toBeLessThan(16)
+
+    const resumed = await call(core, 'train.resume', { runId: cut.runId })
+    await core.services.jobs.wait(resumed.jobId)
+    const a = latestCheckpoint(core.services.train.runDir(whole.runId))!
+    const b = latestCheckpoint(core.services.train.runDir(cut.runId))!
+    expect(b.step).toBe(16)
+    expect(Object.keys(b.tensors)).toEqual(Object.keys(a.tensors))
+    expect(b.weightsSha256).toBe(a.weightsSha256)
+  })
+})
+
+describe('keypoint transfer through a trained model', () => {
+  it('evaluates mesh:<run> on its own category, caching the fitted meshes', { timeout: 300_000 }, async () => {
+    const core = openCore()
+    await core.services.demo.ensure()
+    const { jobId, runId } = await call(core, 'train.start', { dataset: 'demo', category: 'car', steps: 8, backbone: 'handmade' })
+    await core.services.jobs.wait(jobId)
+    const method = `mesh:${runId}`
+    const run = async () => {
+      const { jobId: id } = await call(core, 'eval.run', { dataset: 'demo', method, alphas: [0.1] })
+      return (await core.services.jobs.wait(id)) as { cache: string; categories: Record<string, unknown>; overall: Record<string, { perImage: number; pairs: number }> }
+    }
+    const first = await run()
+    expect(first.cache).toBe('miss')
+    expect(Object.keys(first.categories)).toEqual(['car'])
+    expect(first.overall['0.1']!.pairs).toBeGreaterThan(0)
+    expect(first.overall['0.1']!.perImage).toBeGreaterThanOrEqual(0)
+    const fits = core.store.db.prepare('SELECT COUNT(*) AS n FROM mesh_fits').get() as { n: number }
+    expect(fits.n).toBeGreaterThan(0)
+    const second = await run()
+    expect(second.cache).toBe('hit')
+    expect(second.overall).toEqual(first.overall)
+
+    const unfinished = await call(core, 'train.start', { dataset: 'demo', category: 'car', steps: 50, backbone: 'handmade' })
+    core.services.jobs.cancel(unfinished.jobId)
+    await core.services.jobs.wait(unfinished.jobId).catch(() => undefined)
+    const { jobId: bad } = await call(core, 'eval.run', { dataset: 'demo', method: `mesh:${unfinished.runId}` })
+    await expect(core.services.jobs.wait(bad)).rejects.toThrow(/has not finished its 50 steps/)
+  })
+})
