@@ -100,12 +100,19 @@ describe('evaluation through the contract', () => {
     const err = { text: '', write: (c: string) => ((err.text += c), true) }
     const json = join(scratch(), 'report.json')
     const io = { stdout: out as unknown as NodeJS.WritableStream, stderr: err as unknown as NodeJS.WritableStream }
-    const code = await main(['eval', '--spair', FIXTURE, '--method', 'nn-handmade', '--alpha', '0.05,0.10', '--json', json, '--data-dir', dataDir], io)
+    const csv = join(scratch(), 'report.csv')
+    const svg = join(scratch(), 'report.svg')
+    const code = await main(
+      ['eval', '--spair', FIXTURE, '--method', 'nn-handmade', '--alpha', '0.05,0.10', '--json', json, '--csv', csv, '--svg', svg, '--data-dir', dataDir],
+      io,
+    )
     expect(code, err.text).toBe(0)
     const report = JSON.parse(readFileSync(json, 'utf8')) as { alphas: string[]; dataset: string; warnings?: unknown }
     expect(report.alphas).toEqual(['0.05', '0.10'])
     expect(report.dataset).toBe('SPair-71k')
     expect(report.warnings).toBeUndefined()
     expect(out.text).toMatch(/nn-handmade/)
+    expect(readFileSync(csv, 'utf8').split('\n')[0]).toBe('method,bicycle,cat,mean,all')
+    expect(readFileSync(svg, 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>\s*$/)
   })
 })

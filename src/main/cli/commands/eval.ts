@@ -2,7 +2,8 @@ import { writeFileSync } from 'node:fs'
 import { basename, resolve } from 'node:path'
 import type { ImportResult, Split } from '../../../shared/ipc/channels/datasets'
 import { EvalOptions } from '../../../shared/ipc/channels/eval'
-import { reportsToMarkdown } from '../../../shared/eval/report-tables'
+import { pckPlotSvg } from '../../../shared/eval/pck-plot-svg'
+import { reportsToCsv, reportsToMarkdown } from '../../../shared/eval/report-tables'
 import { createCore } from '../../core/create-core'
 import type { EvalResult } from '../../services/eval/eval-service'
 import { defaultDataDir } from '../../paths'
@@ -14,7 +15,7 @@ import { prepareDataset } from '../prepare-dataset'
 
 const USAGE =
   'semagic eval (--dataset NAME | --spair ROOT) [--split test] --method METHOD [--alpha 0.05,0.1,0.15] ' +
-  '[--threshold bbox|image] [--compare le|lt] [--json FILE] [--data-dir DIR]\n' +
+  '[--threshold bbox|image] [--compare le|lt] [--json FILE] [--csv FILE] [--markdown FILE] [--svg FILE] [--data-dir DIR]\n' +
   '  METHOD: nn-<backbone> (nn-pretrained, nn-mobilenetv2, nn-inceptionv3, nn-handmade, nn-/path/model.onnx)\n' +
   '          predictions:/path/predictions.jsonl (one {"pair", "split", "kps"} object per line)'
 
@@ -31,6 +32,9 @@ export const evalCommand: Command = {
     threshold: { type: 'string' },
     compare: { type: 'string' },
     json: { type: 'string' },
+    csv: { type: 'string' },
+    markdown: { type: 'string' },
+    svg: { type: 'string' },
   },
   async run(values, _positionals, io) {
     if ((values.dataset === undefined) === (values.spair === undefined)) {
@@ -67,6 +71,9 @@ export const evalCommand: Command = {
       if (report.warnings.length > 20) io.stderr.write(`... and ${report.warnings.length - 20} more warnings\n`)
       const { warnings: _warnings, ...json } = report
       if (typeof values.json === 'string') writeFileSync(resolve(values.json), `${JSON.stringify(json, null, 2)}\n`)
+      if (typeof values.csv === 'string') writeFileSync(resolve(values.csv), reportsToCsv([json]))
+      if (typeof values.markdown === 'string') writeFileSync(resolve(values.markdown), reportsToMarkdown([json]))
+      if (typeof values.svg === 'string') writeFileSync(resolve(values.svg), pckPlotSvg([json]))
       io.stderr.write(`report: ${report.cache === 'hit' ? 'from the cache' : 'computed'}\n`)
       io.stdout.write(reportsToMarkdown([json]))
       return 0
