@@ -12,7 +12,7 @@ import type { FeaturesService } from '../features/features-service'
 import type { TrainService } from '../train/train-service'
 import type { JobContext, JobManager } from '../jobs/job-manager'
 import { datasetVersion, evalPairs } from './eval-pairs'
-import { resolveMethod } from './resolve-method'
+import { resolveMethod, transferPairOf } from './resolve-method'
 
 export interface EvalRequest extends EvalOptions {
   dataset: string
@@ -74,16 +74,7 @@ export class EvalService {
         let predicted: (Point | null)[]
         if (hit) predicted = JSON.parse(hit.kps) as (Point | null)[]
         else {
-          predicted = await method.transfer({
-            split: pair.split,
-            name: pair.name,
-            category: pair.category,
-            srcKey: `${pair.category}/${pair.srcStem}`,
-            trgKey: `${pair.category}/${pair.trgStem}`,
-            srcKps: pair.srcKps,
-            trgBbox: pair.trgBbox,
-            trgSize,
-          })
+          predicted = await method.transfer(transferPairOf(pairs[i]!))
           fresh.push([pair.name, JSON.stringify(predicted)])
           if (fresh.length >= 200) flush(fresh.splice(0))
         }
