@@ -1,5 +1,6 @@
 import type { Mat3, Vec3 } from '../../engine/render/mat3'
 import { mat3Apply } from '../../engine/render/mat3'
+import { vertexNormals } from '../../engine/template/normals'
 
 /** A triangle mesh whose faces know which part they belong to. */
 export interface PartMesh {
@@ -56,7 +57,7 @@ export class MeshBuilder {
     const faces = Uint32Array.from(this.faces)
     return {
       positions,
-      normals: vertexNormals(positions, faces),
+      normals: Float32Array.from(vertexNormals(positions, faces)),
       texCoords: Float32Array.from(this.texCoords),
       faces,
       faceParts: Uint8Array.from(this.faceParts),
@@ -64,33 +65,3 @@ export class MeshBuilder {
   }
 }
 
-function vertexNormals(positions: Float32Array, faces: Uint32Array): Float32Array {
-  const normals = new Float32Array(positions.length)
-  for (let f = 0; f < faces.length; f += 3) {
-    const a = 3 * faces[f]!
-    const b = 3 * faces[f + 1]!
-    const c = 3 * faces[f + 2]!
-    const ux = positions[b]! - positions[a]!
-    const uy = positions[b + 1]! - positions[a + 1]!
-    const uz = positions[b + 2]! - positions[a + 2]!
-    const vx = positions[c]! - positions[a]!
-    const vy = positions[c + 1]! - positions[a + 1]!
-    const vz = positions[c + 2]! - positions[a + 2]!
-    // The unnormalised cross product weights each face by its area.
-    const nx = uy * vz - uz * vy
-    const ny = uz * vx - ux * vz
-    const nz = ux * vy - uy * vx
-    for (const v of [a, b, c]) {
-      normals[v] = normals[v]! + nx
-      normals[v + 1] = normals[v + 1]! + ny
-      normals[v + 2] = normals[v + 2]! + nz
-    }
-  }
-  for (let v = 0; v < normals.length; v += 3) {
-    const l = Math.hypot(normals[v]!, normals[v + 1]!, normals[v + 2]!) || 1
-    normals[v] = normals[v]! / l
-    normals[v + 1] = normals[v + 1]! / l
-    normals[v + 2] = normals[v + 2]! / l
-  }
-  return normals
-}

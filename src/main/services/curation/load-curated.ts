@@ -2,7 +2,7 @@ import type { CuratedKeypoint } from '../../../shared/ipc/channels/curation'
 import type { Bbox, Point, Split } from '../../../shared/ipc/channels/datasets'
 import { applyImageOverlays } from '../../datasets/curation/overlays'
 import type { Db } from '../../store/migration'
-import type { DatasetRow } from '../datasets/dataset-queries'
+import type { DatasetRow, ImageRow } from '../datasets/dataset-queries'
 
 export interface CuratedImageRecord {
   category: string
@@ -85,7 +85,7 @@ export function loadCurated(db: Db, ds: DatasetRow): CuratedDataset {
       `SELECT i.*, c.name AS category FROM images i JOIN categories c ON c.id = i.category_id
        WHERE i.dataset_id = ? ORDER BY c.name, i.stem`,
     )
-    .all(ds.id) as ImageRow[]
+    .all(ds.id) as CuratedImageRow[]
   for (const r of rows) {
     const original = {
       category: r.category,
@@ -159,25 +159,7 @@ export function loadCurated(db: Db, ds: DatasetRow): CuratedDataset {
   return { images, pairs, layouts }
 }
 
-interface ImageRow {
-  id: number
-  category: string
-  stem: string
-  file: string
-  mask_file: string | null
-  width: number
-  height: number
-  depth: number | null
-  bbox_x1: number | null
-  bbox_y1: number
-  bbox_x2: number
-  bbox_y2: number
-  pose: string | null
-  truncated: number | null
-  occluded: number | null
-  difficult: number | null
-  azimuth_id: number | null
-}
+type CuratedImageRow = Omit<ImageRow, 'kp_count' | 'splits'>
 
 interface PairRow {
   split: Split

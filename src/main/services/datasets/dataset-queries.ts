@@ -23,7 +23,7 @@ export interface Page<T> {
 }
 
 type Nullable<T> = T | null
-interface ImageRow {
+export interface ImageRow {
   id: number
   category: string
   stem: string
