@@ -38,13 +38,13 @@ export function createCategoryModel(config: EngineConfig, channels: number, elli
   const K = config.codeDims
   const { vertexDeformation, vertexFeatures } = variantSwitches(config.variant)
   const shape = new Param('shape', Float32Array.from(template.rest), config.lr.shape)
-  const basis = vertexDeformation ? new Param('basis', new Float32Array(n * 3 * K), config.lr.deformation) : null
+  const basis = vertexDeformation ? new Param('basis', new Float32Array(n * 3 * K), config.lr.basis) : null
   const deformationField = vertexDeformation
     ? null
     : createMlp({
         name: 'deformationField',
         sizes: [fourierSize(config.deformationField.frequencies), ...config.deformationField.hidden, 3 * K],
-        lr: config.lr.deformation,
+        lr: config.lr.deformationField,
         rng,
         // Starts as B = 0, like the per-vertex basis.
         zeroOutput: true,
@@ -60,7 +60,7 @@ export function createCategoryModel(config: EngineConfig, channels: number, elli
     : createMlp({
         name: 'featureField',
         sizes: [fourierSize(config.featureField.frequencies), ...config.featureField.hidden, channels],
-        lr: config.lr.features,
+        lr: config.lr.featureField,
         rng,
       })
   return { config, ellipsoid, channels, template, shape, basis, deformationField, features, featureField, pca }

@@ -54,10 +54,14 @@ export interface LearningRates {
   camera: number
   code: number
   shape: number
-  /** The per-vertex basis (ii) or the deformation field's MLP. */
-  deformation: number
-  /** The per-vertex features Phi (i) or the feature field's MLP. */
+  /** The per-vertex basis B (ii). */
+  basis: number
+  /** The per-vertex features Phi (i). */
   features: number
+  /** The position-only deformation field's MLP. */
+  deformationField: number
+  /** The feature field's MLP. */
+  featureField: number
 }
 
 /** A coordinate MLP over the harmonic encoding of a position. */
@@ -109,7 +113,7 @@ export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
   hypotheses: 8,
   initialElevation: 0.2,
   codeDims: 8,
-  lr: { camera: 0.02, code: 0.01, shape: 0.005, deformation: 0.005, features: 0.03 },
+  lr: { camera: 0.02, code: 0.01, shape: 0.005, basis: 0.005, features: 0.03, deformationField: 0.005, featureField: 0.03 },
   weights: { dt: 10, chamfer: 10, feature: 1, laplacianShape: 2, laplacianDeformation: 2, deformation: 0.1, code: 1e-3 },
   featureWeightRamp: 0.3,
   chamferSamples: 96,

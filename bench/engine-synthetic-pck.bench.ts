@@ -1,0 +1,232 @@
+/**
+ * Experiment: SEMAGIC variants on the synthetic quadruped (METHOD §7, §9, §10).
+ *
+ *   npx vite-node bench/engine-synthetic-pck.bench.ts [variants] [seeds] [steps]
+ *   e.g. npx vite-node bench/engine-synthetic-pck.bench.ts semagic,baseline 0,1,2 600
+ *
+ * Generates the full synthetic quadruped (seed 1: 200/25/50 images) once, extracts the default
+ * pretrained features (InceptionV3 hypercolumns, square box crop with 10 % margin, 299 px) into
+ * a float16 cache, fits the PCA (64 dims) on the training images' foreground cells, then per
+ * variant and seed: trains on trn (masks and features only), fits val and test images with the
+ * category frozen, transfers every val/test pair through the mesh, and scores PCK@0.1 per image
+ * (per pair, threshold 0.1 max(target bbox w, h), in original pixels). Also: the 2-D nearest
+ * neighbour on the raw features and the hybrid with lambda chosen on val. Results are appended
+ * as JSON lines to <dir>/results.jsonl and printed, models saved to <dir>/models. Work folder:
+ * $ENGINE_EXPERIMENT_DIR or /tmp/semagic-engine-experiment.
+ */
+import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { generateSynthetic } from '../src/main/datasets/synthetic/generate'
+import { hybridRefine } from '../src/main/engine/correspondence/hybrid-refine'
+import { meshTransfer } from '../src/main/engine/correspondence/mesh-transfer'
+import { wrapAngle } from '../src/main/engine/camera/view-camera'
+import { fitImage } from '../src/main/engine/infer/fit-image'
+import type { MeshFit } from '../src/main/engine/infer/fit-image'
+import type { EngineVariant } from '../src/main/engine/model/config'
+import { fitPca, projectPca } from '../src/main/engine/pca/pca'
+import { serializeModel } from '../src/main/engine/train/checkpoint'
+import { trainCategory } from '../src/main/engine/train/train-category'
+import { createBackbone } from '../src/main/features/backbones/create-backbone'
+import type { FeatureMap } from '../src/main/features/backbones/types'
+import { readFeatureFile, writeFeatureFile } from '../src/main/features/cache/feature-file'
+import { cropSquare, cropSquareMask, squareCropTransform } from '../src/main/images/crop-square'
+import type { BBox, CropTransform } from '../src/main/images/crop-square'
+import { readImageFile, readMaskFile } from '../src/main/images/decode-image'
+import type { Mask } from '../src/main/images/rgb-image'
+import { nnMatch } from '../src/main/transfer/nn-match'
+
+const DIR = process.env.ENGINE_EXPERIMENT_DIR ?? '/tmp/semagic-engine-experiment'
+const CATEGORY = 'quadruped'
+const MARGIN = 0.1
+const SIZE = 299
+const LAMBDAS = [0, 0.01, 0.03, 0.1, 0.3, 1]
+
+interface ImageInfo {
+  stem: string
+  split: 'trn' | 'val' | 'test'
+  bbox: BBox
+  azimuthBin: number
+  transform: CropTransform
+  mask: Mask
+}
+
+interface Pair {
+  src: string
+  trg: string
+  srcKps: [number, number][]
+  trgKps: [number, number][]
+  trgBbox: BBox
+  viewpoint: number
+}
+
+const data = join(DIR, 'data')
+const splitOf = (stem: string): ImageInfo['split'] => (['trn', 'val', 'test'] as const)[Number(stem[5]) - 1]!
+
+async function prepare(): Promise<{ images: Map<string, ImageInfo>; pairs: Record<'val' | 'test', Pair[]> }> {
+  if (!existsSync(join(data, 'README'))) await generateSynthetic({ out: data, categories: [CATEGORY], size: 'full', seed: 1 })
+  const images = new Map<string, ImageInfo>()
+  const annDir = join(data, 'ImageAnnotation', CATEGORY)
+  const stems = readdirSync(annDir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort()
+  for (const name of stems) {
+    const ann = JSON.parse(readFileSync(join(annDir, `${name}.json`), 'utf8')) as { bndbox: BBox; azimuth_id: number }
+    const mask = readMaskFile(join(data, 'Segmentation', CATEGORY, `${name}.png`))
+    images.set(name, {
+      stem: name,
+      split: splitOf(name),
+      bbox: ann.bndbox,
+      azimuthBin: ann.azimuth_id,
+      transform: squareCropTransform(ann.bndbox, MARGIN, SIZE),
+      mask: cropSquareMask(mask, ann.bndbox, MARGIN, 64).mask,
+    })
+  }
+  const featureDir = join(DIR, 'features')
+  mkdirSync(featureDir, { recursive: true })
+  const missing = [...images.values()].filter((im) => !existsSync(join(featureDir, `${im.stem}.f16`)))
+  if (missing.length > 0) {
+    const backbone = await createBackbone('pretrained')
+    console.log(`extracting ${missing.length} images with ${backbone.id}`)
+    for (let i = 0; i < missing.length; i += 4) {
+      const batch = missing.slice(i, i + 4)
+      const crops = batch.map((im) => cropSquare(readImageFile(join(data, 'JPEGImages', CATEGORY, `${im.stem}.jpg`)), im.bbox, MARGIN, SIZE).image)
+      const maps = await backbone.extract(crops)
+      batch.forEach((im, k) => writeFeatureFile(join(featureDir, `${im.stem}.f16`), maps[k]!))
+    }
+    backbone.dispose()
+  }
+  const pairs = { val: readPairs('val'), test: readPairs('test') }
+  return { images, pairs }
+}
+
+function readPairs(split: 'val' | 'test'): Pair[] {
+  const names = readFileSync(join(data, 'Layout', 'large', `${split}.txt`), 'utf8').split('\n').filter(Boolean)
+  return names.map((name) => {
+    const p = JSON.parse(readFileSync(join(data, 'PairAnnotation', split, `${name}.json`), 'utf8')) as {
+      src_imname: string
+      trg_imname: string
+      src_kps: [number, number][]
+      trg_kps: [number, number][]
+      trg_bndbox: BBox
+      viewpoint_variation: number
+    }
+    return { src: p.src_imname.replace('.jpg', ''), trg: p.trg_imname.replace('.jpg', ''), srcKps: p.src_kps, trgKps: p.trg_kps, trgBbox: p.trg_bndbox, viewpoint: p.viewpoint_variation }
+  })
+}
+
+const features = (stem: string): FeatureMap => readFeatureFile(join(DIR, 'features', `${stem}.f16`))
+
+/** PCK@0.1 of one pair: the fraction of its keypoints within 0.1 max(w, h) of the target box. */
+function pairPck(pred: ([number, number] | null)[], pair: Pair): number {
+  const [x1, y1, x2, y2] = pair.trgBbox
+  const threshold = 0.1 * Math.max(x2 - x1, y2 - y1)
+  let ok = 0
+  pred.forEach((p, k) => {
+    if (p && Math.hypot(p[0] - pair.trgKps[k]![0], p[1] - pair.trgKps[k]![1]) <= threshold) ok++
+  })
+  return ok / pred.length
+}
+
+interface Methods {
+  face: number[]
+  idw: number[]
+  nn: number[]
+  hybrid: Map<number, number[]>
+  viewpoint: number[]
+}
+
+function transferAll(pairs: Pair[], images: Map<string, ImageInfo>, fits: Map<string, MeshFit>, raw: Map<string, FeatureMap>): Methods {
+  const out: Methods = { face: [], idw: [], nn: [], hybrid: new Map(LAMBDAS.map((l) => [l, []])), viewpoint: [] }
+  for (const pair of pairs) {
+    const s = images.get(pair.src)!
+    const t = images.get(pair.trg)!
+    const crops = pair.srcKps.map((p) => s.transform.toCrop(p))
+    const toImage = (ps: ([number, number] | null)[]): ([number, number] | null)[] => ps.map((p) => (p ? t.transform.toImage(p) : null))
+    const face = meshTransfer(fits.get(pair.src)!, fits.get(pair.trg)!, crops)
+    out.face.push(pairPck(toImage(face), pair))
+    out.idw.push(pairPck(toImage(meshTransfer(fits.get(pair.src)!, fits.get(pair.trg)!, crops, { method: 'idw' })), pair))
+    const [bx1, by1] = t.transform.toCrop([pair.trgBbox[0], pair.trgBbox[1]])
+    const [bx2, by2] = t.transform.toCrop([pair.trgBbox[2], pair.trgBbox[3]])
+    const region = [bx1, by1, bx2, by2] as const
+    out.nn.push(pairPck(toImage(nnMatch(raw.get(pair.src)!, crops, raw.get(pair.trg)!, { region })), pair))
+    for (const l of LAMBDAS) out.hybrid.get(l)!.push(pairPck(toImage(hybridRefine(raw.get(pair.src)!, crops, raw.get(pair.trg)!, face, l, { region })), pair))
+    out.viewpoint.push(pair.viewpoint)
+  }
+  return out
+}
+
+const mean = (xs: number[]): number => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN)
+
+async function main(): Promise<void> {
+  const variants = (process.argv[2] ?? 'semagic,baseline').split(',') as EngineVariant[]
+  const seeds = (process.argv[3] ?? '0').split(',').map(Number)
+  const steps = Number(process.argv[4] ?? 600)
+  const { images, pairs } = await prepare()
+  const trn = [...images.values()].filter((im) => im.split === 'trn')
+  const evalImages = [...images.values()].filter((im) => im.split !== 'trn')
+  const t0 = performance.now()
+  const pca = fitPca(
+    trn.map((im) => features(im.stem)),
+    trn.map((im) => im.mask),
+    64,
+  )
+  console.log(`PCA of ${trn.length} training images in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
+  const trainImages = trn.map((im) => ({ key: im.stem, features: projectPca(pca, features(im.stem)), mask: im.mask }))
+  const raw = new Map(evalImages.map((im) => [im.stem, features(im.stem)]))
+  const projected = new Map([...raw].map(([k, m]) => [k, projectPca(pca, m)]))
+  for (const seed of seeds) {
+    for (const variant of variants) {
+      const t1 = performance.now()
+      const { model } = await trainCategory({ images: trainImages }, { variant, seed, steps }, {
+        onStep: (s, l) => {
+          if (s % 100 === 0) console.log(`  ${variant} seed ${seed} step ${s}: view ${l.view!.toFixed(3)} feature ${l.feature!.toFixed(3)} chamfer ${l.chamfer!.toFixed(3)}`)
+        },
+      })
+      const trainS = (performance.now() - t1) / 1000
+      const saved = serializeModel(model)
+      mkdirSync(join(DIR, 'models'), { recursive: true })
+      writeFileSync(
+        join(DIR, 'models', `${variant}-${seed}.json`),
+        JSON.stringify({ manifest: saved.manifest, weights: Object.fromEntries(Object.entries(saved.weights).map(([k, v]) => [k, Array.from(v)])) }),
+      )
+      const t2 = performance.now()
+      const fits = new Map(evalImages.map((im) => [im.stem, fitImage(model, { features: projected.get(im.stem)!, mask: im.mask })]))
+      const fitS = (performance.now() - t2) / 1000
+      // Azimuth bin as SPair counts it, in the model's own frame (it may have learned a turned or mirrored one).
+      const bins = (frame: (a: number) => number): number =>
+        mean(evalImages.filter((im) => im.split === 'test').map((im) => {
+          const deg = (wrapAngle(frame(fits.get(im.stem)!.pose.azimuth)) * 180) / Math.PI
+          const bin = Math.floor((((deg + 22.5) % 360) + 360) % 360 / 45)
+          return bin === im.azimuthBin ? 1 : 0
+        }))
+      const frames = { same: (a: number) => a, turned: (a: number) => a + Math.PI, mirrored: (a: number) => Math.PI - a, 'mirrored+turned': (a: number) => -a }
+      const val = transferAll(pairs.val, images, fits, raw)
+      const test = transferAll(pairs.test, images, fits, raw)
+      const lambda = LAMBDAS.reduce((best, l) => (mean(val.hybrid.get(l)!) > mean(val.hybrid.get(best)!) ? l : best), 0)
+      const vp = (m: number[], v: number): number => mean(m.filter((_, k) => test.viewpoint[k] === v))
+      const result = {
+        variant,
+        seed,
+        steps,
+        lr: model.config.lr,
+        trainS: Math.round(trainS),
+        fitS: Math.round(fitS),
+        test: {
+          face: mean(test.face),
+          idw: mean(test.idw),
+          nn: mean(test.nn),
+          hybrid: mean(test.hybrid.get(lambda)!),
+          lambda,
+          faceByViewpoint: [0, 1, 2].map((v) => vp(test.face, v)),
+          hybridByViewpoint: [0, 1, 2].map((v) => vp(test.hybrid.get(lambda)!, v)),
+          nnByViewpoint: [0, 1, 2].map((v) => vp(test.nn, v)),
+          pairs: test.face.length,
+        },
+        val: { face: mean(val.face), idw: mean(val.idw), nn: mean(val.nn), hybrid: Object.fromEntries(LAMBDAS.map((l) => [l, mean(val.hybrid.get(l)!)])) },
+        azimuthExactBin: Object.fromEntries(Object.entries(frames).map(([k, f]) => [k, bins(f)])),
+      }
+      console.log(JSON.stringify(result))
+      appendFileSync(join(DIR, 'results.jsonl'), `${JSON.stringify(result)}\n`)
+    }
+  }
+}
+
+await main()
