@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3'
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
-import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -136,4 +136,41 @@ describe('kill -9 at random points leaves a whole workspace', () => {
     expect(acknowledged.size).toBeGreaterThan(0)
     for (const id of acknowledged) expect(notes.has(id), `edit ${id} was acknowledged but is gone`).toBe(true)
   })
+
+  it('during training: the run resumes from its newest whole checkpoint and finishes', { timeout: 300_000 }, async () => {
+    const dataDir = join(work, 'train')
+    const args = ['train', '--dataset', 'demo', '--category', 'quadruped', '--steps', '120', '--backbone', 'handmade', '--data-dir', dataDir]
+    const child = run(args)
+    let stderr = ''
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()))
+    // Kill once at least one checkpoint (every 50 steps) should exist, before the end.
+    const killed = new Promise<void>((done) => {
+      const timer = setInterval(() => {
+        const dir = /run (\S+) in (\S+)/.exec(stderr)?.[2]
+        if (dir && existsSync(dir) && readdirSync(dir).some((f) => /^ckpt-\d+$/.test(f))) {
+          setTimeout(() => child.kill('SIGKILL'), Math.floor(rng(8)() * 2000))
+          clearInterval(timer)
+        }
+      }, 100)
+      child.once('exit', () => {
+        clearInterval(timer)
+        done()
+      })
+    })
+    await killed
+    const runId = /run (\S+) in/.exec(stderr)?.[1]
+    expect(runId, stderr).toBeDefined()
+    expect(integrity(dataDir)).toBe('ok')
+    const listed = await finished(run(['datasets', 'list', '--data-dir', dataDir])) // any command opens the workspace
+    expect(listed.code).toBe(0)
+    const db = new Database(join(dataDir, 'semagic.sqlite'), { readonly: true })
+    const status = (db.prepare('SELECT status FROM runs WHERE id = ?').get(runId) as { status: string }).status
+    db.close()
+    expect(['interrupted', 'succeeded']).toContain(status)
+    const resumed = await finished(run(['train', '--resume', runId!, '--json', '--data-dir', dataDir]))
+    // A kill after the last step leaves nothing to resume; that is a finished run, not a failure.
+    if (resumed.code !== 0) expect(resumed.stderr).toMatch(/already finished its 120 steps/)
+    else expect(JSON.parse(resumed.stdout)).toMatchObject({ status: 'succeeded', summary: { step: 120 } })
+  })
 })
+

@@ -46,7 +46,13 @@ export class TrainService {
     private readonly dataDir: string,
     private readonly jobs: JobManager,
     private readonly features: FeaturesService,
-  ) {}
+  ) {
+    // Runs whose job died with its process (the job manager has marked those) can be resumed.
+    db.prepare(
+      `UPDATE runs SET status = 'interrupted' WHERE kind = 'train' AND status IN ('queued', 'running')
+       AND (job_id IS NULL OR job_id IN (SELECT id FROM jobs WHERE status = 'interrupted'))`,
+    ).run()
+  }
 
   runDir(runId: string): string {
     return join(this.dataDir, 'runs', runId)
