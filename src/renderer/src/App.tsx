@@ -7,6 +7,7 @@ import { AnnotateView } from './views/annotate/AnnotateView'
 import { DatasetsView } from './views/datasets/DatasetsView'
 import { HealthView } from './views/health/HealthView'
 import { ReportsView } from './views/reports/ReportsView'
+import { TrainingView } from './views/training/TrainingView'
 
 function View({ route }: { route: Route }): React.JSX.Element {
   switch (route.area.id) {
@@ -14,6 +15,8 @@ function View({ route }: { route: Route }): React.JSX.Element {
       return <DatasetsView route={route} />
     case 'annotate':
       return <AnnotateView route={route} />
+    case 'training':
+      return <TrainingView route={route} />
     case 'reports':
       return <ReportsView route={route} />
     case 'health':

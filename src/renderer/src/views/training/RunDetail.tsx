@@ -1,0 +1,74 @@
+import { useEffect, useRef, useState } from 'react'
+import type { Job } from '../../../../shared/ipc/channels/jobs'
+import type { RunSummary } from '../../../../shared/ipc/channels/train'
+import { useClient } from '../../client'
+import { useQuery } from '../../client/use-query'
+import { ErrorAlert } from '../../shell/ErrorAlert'
+import { JobProgress } from '../../shell/JobProgress'
+import { LossChart } from './LossChart'
+
+/** Only these can continue from a checkpoint; a failed run needs its cause fixed and a new start. */
+const RESUMABLE = new Set(['cancelled', 'interrupted'])
+
+/**
+ * The selected run: its loss curve and, when it stopped early, Resume. `refresh` changes whenever
+ * the view learns the run moved on (a job settled, a poll), so the curve follows it.
+ */
+export function RunDetail({
+  run,
+  refresh,
+  onSettled,
+}: {
+  run: RunSummary
+  refresh: number
+  onSettled: (job: Job) => void
+}): React.JSX.Element {
+  const client = useClient()
+  const curve = useQuery('train.curve', { runId: run.id })
+  const { reload } = curve
+  // The first read is the query's own; re-read only when `refresh` moves on after mounting.
+  const mountedAt = useRef(refresh)
+  useEffect(() => {
+    if (refresh !== mountedAt.current) reload()
+  }, [refresh, reload])
+  const [log, setLog] = useState(false)
+  const [jobId, setJobId] = useState<string | null>(null)
+  const [error, setError] = useState<Error | null>(null)
+
+  const resume = (): void => {
+    setError(null)
+    setJobId(null)
+    client.call('train.resume', { runId: run.id }).then(
+      (r) => setJobId(r.jobId),
+      (err: Error) => setError(err),
+    )
+  }
+
+  const rows = curve.data ?? []
+  return (
+    <section className="panel" aria-label={`Run ${run.id}`}>
+      <div className="toolbar">
+        <h2>
+          Run {run.id} <span className={`badge badge-${run.status}`}>{run.status}</span>
+        </h2>
+        <label className="check">
+          <input type="checkbox" checked={log} onChange={(e) => setLog(e.target.checked)} /> log scale
+        </label>
+        {RESUMABLE.has(run.status) ? (
+          <button type="button" className="primary" onClick={resume} disabled={jobId !== null}>
+            Resume
+          </button>
+        ) : null}
+      </div>
+      <p className="muted">
+        {run.config.variant} on {run.config.dataset} / {run.config.category} ({run.config.split}), backbone {run.config.backbone}, seed {run.config.seed};
+        folder <code>{run.folder}</code>
+      </p>
+      <ErrorAlert error={error} context="resume" />
+      {jobId ? <JobProgress key={jobId} jobId={jobId} onSettled={onSettled} /> : null}
+      <ErrorAlert error={curve.error} context="loss curve" />
+      {curve.data && rows.length === 0 ? <p className="muted">No losses logged yet.</p> : null}
+      {rows.length > 0 ? <LossChart rows={rows} log={log} /> : null}
+    </section>
+  )
+}

@@ -1,0 +1,110 @@
+import { useState } from 'react'
+import type { Variant } from '../../../../shared/ipc/channels/train'
+import type { Job } from '../../../../shared/ipc/channels/jobs'
+import { useClient } from '../../client'
+import { useQuery } from '../../client/use-query'
+import { ErrorAlert } from '../../shell/ErrorAlert'
+import { JobProgress } from '../../shell/JobProgress'
+
+const VARIANTS: readonly Variant[] = ['semagic', 'baseline', 'semagic-i', 'semagic-ii']
+/** Backbones the core knows by name; an absolute .onnx path is sent as typed. */
+const BACKBONE_HINTS = ['pretrained', 'handmade']
+
+/**
+ * Starts one training run and follows its job. `onStarted` lets the view show the new run at
+ * once (status running); `onSettled` lets it refresh the table when the job ends, however it ends.
+ */
+export function TrainForm({
+  datasets,
+  onStarted,
+  onSettled,
+}: {
+  datasets: readonly string[]
+  onStarted: (runId: string) => void
+  onSettled: (job: Job) => void
+}): React.JSX.Element {
+  const client = useClient()
+  const [dataset, setDataset] = useState<string | null>(null)
+  const [category, setCategory] = useState<string | null>(null)
+  const [variant, setVariant] = useState<Variant>('semagic')
+  const [steps, setSteps] = useState(600)
+  const [seed, setSeed] = useState(0)
+  const [backbone, setBackbone] = useState('pretrained')
+  const [jobId, setJobId] = useState<string | null>(null)
+  const [error, setError] = useState<Error | null>(null)
+
+  const chosen = dataset ?? datasets[0] ?? ''
+  // Categories come from the chosen data set itself, so only trainable names can be picked.
+  const summary = useQuery('datasets.get', chosen ? { name: chosen } : null)
+  const categories = Object.keys(summary.data?.categories ?? {}).sort()
+  const cat = category !== null && categories.includes(category) ? category : (categories[0] ?? '')
+
+  const submit = (e: React.FormEvent): void => {
+    e.preventDefault()
+    setError(null)
+    setJobId(null)
+    client.call('train.start', { dataset: chosen, category: cat, variant, steps, seed, backbone: backbone.trim() }).then(
+      (r) => {
+        setJobId(r.jobId)
+        onStarted(r.runId)
+      },
+      (err: Error) => setError(err),
+    )
+  }
+
+  return (
+    <form className="form wide" onSubmit={submit} aria-label="Start training">
+      <h2 className="small-h">Start training</h2>
+      <div className="form-row">
+        <label>
+          Data set
+          <select value={chosen} onChange={(e) => setDataset(e.target.value)} name="dataset" required>
+            {datasets.map((d) => (
+              <option key={d}>{d}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Category
+          <select value={cat} onChange={(e) => setCategory(e.target.value)} name="category" required>
+            {categories.map((c) => (
+              <option key={c}>{c}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Variant
+          <select value={variant} onChange={(e) => setVariant(e.target.value as Variant)} name="variant">
+            {VARIANTS.map((v) => (
+              <option key={v}>{v}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Steps
+          <input type="number" min={1} max={100_000} value={steps} onChange={(e) => setSteps(e.target.valueAsNumber)} name="steps" required />
+        </label>
+        <label>
+          Seed
+          <input type="number" min={0} value={seed} onChange={(e) => setSeed(e.target.valueAsNumber)} name="seed" required />
+        </label>
+        <label>
+          Backbone
+          <input value={backbone} onChange={(e) => setBackbone(e.target.value)} list="train-backbones" name="backbone" required spellCheck={false} />
+          <datalist id="train-backbones">
+            {BACKBONE_HINTS.map((b) => (
+              <option key={b} value={b} />
+            ))}
+          </datalist>
+        </label>
+        <button type="submit" className="primary" disabled={!chosen || !cat || !backbone.trim() || !(steps >= 1) || !(seed >= 0)}>
+          Train
+        </button>
+      </div>
+      <p className="muted">For a quick look, use the handmade backbone and a few dozen steps; pretrained features train better but start slower.</p>
+      <ErrorAlert error={summary.error} context="categories" />
+      <ErrorAlert error={error} context="training" />
+      {jobId ? <JobProgress key={jobId} jobId={jobId} onSettled={onSettled} /> : null}
+    </form>
+  )
+}

@@ -1,0 +1,62 @@
+import { useEffect, useState } from 'react'
+import { useQuery } from '../../client/use-query'
+import { ErrorAlert } from '../../shell/ErrorAlert'
+import { patchParams } from '../../shell/route'
+import type { Route } from '../../shell/route'
+import { RunDetail } from './RunDetail'
+import { RunsTable } from './RunsTable'
+import { TrainForm } from './TrainForm'
+
+/** Run statuses that still change; while any is shown, the table polls so step and loss move. */
+const LIVE = new Set(['queued', 'running'])
+const POLL_MS = 3000
+
+/** Route parameter: run (the selected run id), so a selection survives reloads and can be linked. */
+export function TrainingView({ route }: { route: Route }): React.JSX.Element {
+  const datasets = useQuery('datasets.list', {})
+  const runs = useQuery('train.runs', {})
+  // Bumped on every refresh of the table, so the selected run's curve is re-read with it.
+  const [refresh, setRefresh] = useState(0)
+  const reloadRuns = runs.reload
+  const reloadAll = (): void => {
+    reloadRuns()
+    setRefresh((n) => n + 1)
+  }
+
+  const live = runs.data?.some((r) => LIVE.has(r.status)) ?? false
+  useEffect(() => {
+    if (!live) return
+    const t = setInterval(() => {
+      reloadRuns()
+      setRefresh((n) => n + 1)
+    }, POLL_MS)
+    return () => clearInterval(t)
+  }, [live, reloadRuns])
+
+  const selectedId = route.params.get('run')
+  const selected = runs.data?.find((r) => r.id === selectedId) ?? null
+  const select = (id: string): void => patchParams(route, { run: id })
+  return (
+    <div className="stack">
+      <section className="panel">
+        <h1>Training</h1>
+        <ErrorAlert error={datasets.error} context="data sets" />
+        <TrainForm
+          datasets={datasets.data?.map((d) => d.name) ?? []}
+          onStarted={(runId) => {
+            reloadAll()
+            select(runId)
+          }}
+          onSettled={reloadAll}
+        />
+      </section>
+      <section className="panel" aria-label="Runs">
+        <h2>Runs</h2>
+        <ErrorAlert error={runs.error} context="training runs" />
+        {runs.data && runs.data.length === 0 ? <p className="muted">No runs yet: start one above.</p> : null}
+        {runs.data && runs.data.length > 0 ? <RunsTable runs={runs.data} selected={selectedId} onSelect={select} /> : null}
+      </section>
+      {selected ? <RunDetail key={selected.id} run={selected} refresh={refresh} onSettled={reloadAll} /> : null}
+    </div>
+  )
+}

@@ -1,0 +1,83 @@
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { openStudio } from './studio-page'
+import type { StudioPage } from './studio-page'
+
+let s: StudioPage
+let page: Page
+beforeAll(async () => {
+  s = await openStudio()
+  page = s.page
+})
+afterAll(async () => s?.browser.close())
+
+interface CanvasLike {
+  width: number
+  height: number
+  getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } } | null
+}
+/** The page's document, typed just enough: the test project has no DOM library. */
+type PageGlobal = { document: { querySelector(selector: string): CanvasLike | null } }
+
+/**
+ * Pixels on the loss chart's canvas in the `total` series colour (#0072B2): axes and grid alone
+ * would also paint the canvas, so only the curve itself counts as "not blank".
+ */
+async function curvePixels(): Promise<number> {
+  return page.evaluate(() => {
+    const c = (globalThis as unknown as PageGlobal).document.querySelector('[data-testid=loss-chart] canvas')
+    const data = c?.getContext('2d')?.getImageData(0, 0, c.width, c.height).data
+    if (!data) return 0
+    let n = 0
+    for (let i = 0; i < data.length; i += 4) {
+      if (Math.abs(data[i]! - 0x00) < 30 && Math.abs(data[i + 1]! - 0x72) < 30 && Math.abs(data[i + 2]! - 0xb2) < 30 && data[i + 3]! > 128) n++
+    }
+    return n
+  })
+}
+
+describe('Training view', () => {
+  it('trains a short run on the demo data set and shows its loss curve', { timeout: 240_000 }, async () => {
+    await s.goto('#/training')
+    const form = page.getByRole('form', { name: 'Start training' })
+    // The server generates `demo` in the background at start; reload until datasets.list has it.
+    const demo = form.getByLabel('Data set').locator('option', { hasText: /^demo$/ })
+    await expect
+      .poll(
+        async () => {
+          if ((await demo.count()) > 0) return true
+          await page.reload()
+          return false
+        },
+        { timeout: 120_000, interval: 2000 },
+      )
+      .toBe(true)
+    await form.getByLabel('Data set').selectOption('demo')
+    await form.getByLabel('Category').locator('option', { hasText: /^quadruped$/ }).waitFor({ state: 'attached' })
+    await form.getByLabel('Category').selectOption('quadruped')
+    await form.getByLabel('Backbone').fill('handmade')
+    await form.getByLabel('Steps').fill('20')
+    await form.getByRole('button', { name: 'Train' }).click()
+    await form.locator('[data-testid=job-progress][data-status=succeeded]').waitFor({ timeout: 180_000 })
+
+    const row = page.locator('[data-testid^=run-row-][data-status=succeeded]').first()
+    await row.waitFor({ timeout: 15_000 })
+    expect(await row.getByTestId('run-steps').textContent()).toBe('20 / 20')
+    expect(await row.locator('td').nth(2).textContent()).toBe('demo / quadruped')
+    await row.getByRole('button', { name: /^Show run / }).click()
+    expect(await row.getAttribute('aria-selected')).toBe('true')
+
+    const chart = page.getByTestId('loss-chart')
+    await chart.locator('canvas').waitFor()
+    expect(Number(await chart.getAttribute('data-rows'))).toBeGreaterThan(0)
+    await expect.poll(curvePixels, { timeout: 10_000 }).toBeGreaterThan(100)
+    // One legend entry per plotted loss key, total first.
+    const legend = await chart.locator('.u-legend .u-series .u-label').allTextContents()
+    expect(legend.slice(1)).toEqual(['total', 'view', 'feature', 'chamfer'])
+    await s.screenshot('training')
+  })
+
+  it('logged no errors (CSP violations included)', () => {
+    expect(s.errors).toEqual([])
+  })
+})
