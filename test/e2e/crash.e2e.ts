@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3'
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { cpSync, existsSync, mkdtempSync, readdirSync } from 'node:fs'
+import { rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -12,7 +13,8 @@ import { readFeatureFile } from '../../src/main/features/cache/feature-file'
 const root = resolve(__dirname, '../..')
 const cli = join(root, 'bin/semagic.cjs')
 const work = mkdtempSync(join(tmpdir(), 'semagic-crash-'))
-afterAll(() => rmSync(work, { recursive: true, force: true }))
+// The full-size tree is ~73,000 files: removed asynchronously, so the runner's RPC is not starved.
+afterAll(() => rm(work, { recursive: true, force: true }), 300_000)
 
 /** A seeded PRNG, so that a failing kill point can be replayed. */
 function rng(seed: number): () => number {
