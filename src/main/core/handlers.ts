@@ -23,6 +23,7 @@ export function buildHandlers(s: Services): HandlerMap {
     'features.clear': ({ settingsHash }) => s.features.clear(settingsHash),
     'eval.run': (req) => s.eval.startEval(req),
     'eval.reports': ({ dataset }) => s.eval.reports(dataset),
+    'eval.pairs': (req) => s.eval.pairs(req),
     'transfer.points': (req) => s.transfer.points(req),
     'train.start': (config) => s.train.start(config),
     'train.resume': ({ runId }) => s.train.resume(runId),
