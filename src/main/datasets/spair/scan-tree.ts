@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
-import { existsSync, readdirSync, statSync } from 'node:fs'
-import { join } from 'node:path'
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs'
+import type { Dirent } from 'node:fs'
+import { join, sep } from 'node:path'
 import { SPAIR_SPLITS } from '../../../shared/ipc/channels/datasets'
 import { AppError } from '../../core/app-error'
 import { forEachSliced } from './sliced'
@@ -48,13 +49,64 @@ export function assertSpairRoot(root: string): void {
   )
 }
 
-/** Sorted by UTF-16 code units, so that hashes do not depend on the locale or the file system's order. */
-function listDir(path: string, want: 'file' | 'dir'): string[] {
+const UTF8 = new TextDecoder('utf-8', { fatal: true })
+
+/**
+ * What a listed entry is, following a symbolic link only while its target stays inside the data
+ * set root: the importer reads nothing outside the folder the user registered (image serving is
+ * confined to it too). A link out of the root, or a dangling one, is skipped with a warning.
+ */
+function entryKind(e: Dirent<Buffer>, path: string, rel: string, realRoot: string, warn: Warn): 'file' | 'dir' | null {
+  if (e.isFile()) return 'file'
+  if (e.isDirectory()) return 'dir'
+  if (!e.isSymbolicLink()) return null
+  let real: string
+  try {
+    real = realpathSync(path)
+  } catch (error) {
+    warn(rel, '(file)', `is a symbolic link that cannot be followed (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); skipped`)
+    return null
+  }
+  if (real !== realRoot && !real.startsWith(realRoot + sep)) {
+    warn(rel, '(file)', `is a symbolic link to ${real}, outside the data set root; skipped`)
+    return null
+  }
+  const st = statSync(real)
+  return st.isFile() ? 'file' : st.isDirectory() ? 'dir' : null
+}
+
+/**
+ * Sorted by UTF-16 code units, so that hashes do not depend on the locale or the file system's
+ * order. Names that are not valid UTF-8 cannot be stored or matched against annotations: they
+ * are skipped with a warning (showing the undecodable bytes as U+FFFD).
+ */
+function listDir(root: string, relDir: string, want: 'file' | 'dir', warn: Warn): string[] {
+  const path = join(root, relDir)
   if (!existsSync(path)) return []
-  return readdirSync(path, { withFileTypes: true })
-    .filter((e) => (want === 'dir' ? e.isDirectory() : e.isFile()) && !e.name.startsWith('.'))
-    .map((e) => e.name)
-    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+  const realRoot = realpathSync(root)
+  const names: string[] = []
+  for (const e of readdirSync(path, { withFileTypes: true, encoding: 'buffer' })) {
+    if (e.name[0] === 0x2e) continue // '.'
+    let name: string
+    try {
+      name = UTF8.decode(e.name)
+    } catch {
+      warn(`${relDir}/${e.name.toString('utf8')}`, '(file)', `file name is not valid UTF-8 (bytes ${e.name.toString('hex')}); skipped`)
+      continue
+    }
+    if (entryKind(e, join(path, name), `${relDir}/${name}`, realRoot, warn) === want) names.push(name)
+  }
+  return names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+}
+
+/** A top-level folder of the tree, unless it is a symbolic link out of the root (then warned about and treated as absent). */
+function confinedDir(root: string, rel: string, warn: Warn): boolean {
+  if (!isDir(join(root, rel))) return false
+  const realRoot = realpathSync(root)
+  const real = realpathSync(join(root, rel))
+  if (real === realRoot || real.startsWith(realRoot + sep)) return true
+  warn(rel, '(folder)', `is a symbolic link to ${real}, outside the data set root; not read`)
+  return false
 }
 
 /** Lists every file the import reads or checks, with sizes and mtimes; reads no contents. */
@@ -65,43 +117,46 @@ export async function scanSpairTree(root: string, warn: Warn): Promise<SpairScan
     imageAnnotations: [],
     pairAnnotations: [],
     layouts: [],
-    jpegs: isDir(join(root, 'JPEGImages')) ? new Map() : null,
+    jpegs: confinedDir(root, 'JPEGImages', warn) ? new Map() : null,
     masks: new Map(),
     fingerprint: '',
   }
   // Listed first, stat'ed after in one sliced pass; `keep` files the result where it belongs.
   const found: { rel: string; keep: (f: ScannedFile) => void }[] = []
 
-  for (const folder of listDir(join(root, 'ImageAnnotation'), 'dir')) {
-    for (const f of listDir(join(root, 'ImageAnnotation', folder), 'file')) {
+  const top = (rel: string): boolean => confinedDir(root, rel, warn)
+  for (const folder of top('ImageAnnotation') ? listDir(root, 'ImageAnnotation', 'dir', warn) : []) {
+    for (const f of listDir(root, `ImageAnnotation/${folder}`, 'file', warn)) {
       const stem = f.slice(0, -5)
       if (f.endsWith('.json')) found.push({ rel: `ImageAnnotation/${folder}/${f}`, keep: (x) => scan.imageAnnotations.push({ ...x, folder, stem }) })
     }
   }
-  for (const dir of listDir(join(root, 'PairAnnotation'), 'dir')) {
+  for (const dir of top('PairAnnotation') ? listDir(root, 'PairAnnotation', 'dir', warn) : []) {
     const split = SPAIR_SPLITS.find((s) => s === dir)
     if (!split) {
       warn(`PairAnnotation/${dir}`, '(folder)', 'not a split (trn, val, test); ignored')
       continue
     }
-    for (const f of listDir(join(root, 'PairAnnotation', dir), 'file')) {
+    for (const f of listDir(root, `PairAnnotation/${dir}`, 'file', warn)) {
       const stem = f.slice(0, -5)
       if (f.endsWith('.json')) found.push({ rel: `PairAnnotation/${dir}/${f}`, keep: (x) => scan.pairAnnotations.push({ ...x, split, stem }) })
     }
   }
-  if (!isDir(join(root, 'Layout'))) warn('Layout', '(folder)', 'missing; no layouts indexed')
-  for (const layout of ['large', 'small'] as const) {
+  const layouts = top('Layout')
+  if (!layouts && !isDir(join(root, 'Layout'))) warn('Layout', '(folder)', 'missing; no layouts indexed')
+  for (const layout of layouts ? (['large', 'small'] as const) : []) {
+    const files = new Set(listDir(root, `Layout/${layout}`, 'file', warn))
     for (const split of SPAIR_SPLITS) {
       const rel = `Layout/${layout}/${split}.txt`
-      if (existsSync(join(root, rel))) found.push({ rel, keep: (x) => scan.layouts.push({ ...x, layout, split }) })
+      if (files.has(`${split}.txt`)) found.push({ rel, keep: (x) => scan.layouts.push({ ...x, layout, split }) })
     }
   }
   if (!scan.jpegs) warn('JPEGImages', '(folder)', 'missing; images are indexed without checking their files')
-  for (const [top, ext, into] of [['JPEGImages', '.jpg', scan.jpegs], ['Segmentation', '.png', scan.masks]] as const) {
-    if (!into) continue
-    for (const folder of listDir(join(root, top), 'dir')) {
-      for (const f of listDir(join(root, top, folder), 'file')) {
-        if (f.endsWith(ext)) found.push({ rel: `${top}/${folder}/${f}`, keep: (x) => into.set(x.rel, x) })
+  for (const [dir, ext, into] of [['JPEGImages', '.jpg', scan.jpegs], ['Segmentation', '.png', scan.masks]] as const) {
+    if (!into || (into === scan.masks && !confinedDir(root, dir, warn))) continue
+    for (const folder of listDir(root, dir, 'dir', warn)) {
+      for (const f of listDir(root, `${dir}/${folder}`, 'file', warn)) {
+        if (f.endsWith(ext)) found.push({ rel: `${dir}/${folder}/${f}`, keep: (x) => into.set(x.rel, x) })
       }
     }
   }
