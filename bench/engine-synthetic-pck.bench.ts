@@ -14,9 +14,8 @@
  * as JSON lines to <dir>/results.jsonl and printed, models saved to <dir>/models. Work folder:
  * $ENGINE_EXPERIMENT_DIR or /tmp/semagic-engine-experiment.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { appendFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { generateSynthetic } from '../src/main/datasets/synthetic/generate'
 import { hybridRefine } from '../src/main/engine/correspondence/hybrid-refine'
 import { meshTransfer } from '../src/main/engine/correspondence/mesh-transfer'
 import { wrapAngle } from '../src/main/engine/camera/view-camera'
@@ -24,106 +23,13 @@ import { fitImage } from '../src/main/engine/infer/fit-image'
 import type { MeshFit } from '../src/main/engine/infer/fit-image'
 import type { EngineVariant } from '../src/main/engine/model/config'
 import { fitPca, projectPca } from '../src/main/engine/pca/pca'
-import { serializeModel } from '../src/main/engine/train/checkpoint'
 import { trainCategory } from '../src/main/engine/train/train-category'
-import { createBackbone } from '../src/main/features/backbones/create-backbone'
 import type { FeatureMap } from '../src/main/features/backbones/types'
-import { readFeatureFile, writeFeatureFile } from '../src/main/features/cache/feature-file'
-import { cropSquare, cropSquareMask, squareCropTransform } from '../src/main/images/crop-square'
-import type { BBox, CropTransform } from '../src/main/images/crop-square'
-import { readImageFile, readMaskFile } from '../src/main/images/decode-image'
-import type { Mask } from '../src/main/images/rgb-image'
 import { nnMatch } from '../src/main/transfer/nn-match'
+import { DIR, azimuthBin, features, mean, pairPck, prepare, saveModel } from './synthetic-quadruped'
+import type { ImageInfo, Pair } from './synthetic-quadruped'
 
-const DIR = process.env.ENGINE_EXPERIMENT_DIR ?? '/tmp/semagic-engine-experiment'
-const CATEGORY = 'quadruped'
-const MARGIN = 0.1
-const SIZE = 299
 const LAMBDAS = [0, 0.01, 0.03, 0.1, 0.3, 1]
-
-interface ImageInfo {
-  stem: string
-  split: 'trn' | 'val' | 'test'
-  bbox: BBox
-  azimuthBin: number
-  transform: CropTransform
-  mask: Mask
-}
-
-interface Pair {
-  src: string
-  trg: string
-  srcKps: [number, number][]
-  trgKps: [number, number][]
-  trgBbox: BBox
-  viewpoint: number
-}
-
-const data = join(DIR, 'data')
-const splitOf = (stem: string): ImageInfo['split'] => (['trn', 'val', 'test'] as const)[Number(stem[5]) - 1]!
-
-async function prepare(): Promise<{ images: Map<string, ImageInfo>; pairs: Record<'val' | 'test', Pair[]> }> {
-  if (!existsSync(join(data, 'README'))) await generateSynthetic({ out: data, categories: [CATEGORY], size: 'full', seed: 1 })
-  const images = new Map<string, ImageInfo>()
-  const annDir = join(data, 'ImageAnnotation', CATEGORY)
-  const stems = readdirSync(annDir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort()
-  for (const name of stems) {
-    const ann = JSON.parse(readFileSync(join(annDir, `${name}.json`), 'utf8')) as { bndbox: BBox; azimuth_id: number }
-    const mask = readMaskFile(join(data, 'Segmentation', CATEGORY, `${name}.png`))
-    images.set(name, {
-      stem: name,
-      split: splitOf(name),
-      bbox: ann.bndbox,
-      azimuthBin: ann.azimuth_id,
-      transform: squareCropTransform(ann.bndbox, MARGIN, SIZE),
-      mask: cropSquareMask(mask, ann.bndbox, MARGIN, 64).mask,
-    })
-  }
-  const featureDir = join(DIR, 'features')
-  mkdirSync(featureDir, { recursive: true })
-  const missing = [...images.values()].filter((im) => !existsSync(join(featureDir, `${im.stem}.f16`)))
-  if (missing.length > 0) {
-    const backbone = await createBackbone('pretrained')
-    console.log(`extracting ${missing.length} images with ${backbone.id}`)
-    for (let i = 0; i < missing.length; i += 4) {
-      const batch = missing.slice(i, i + 4)
-      const crops = batch.map((im) => cropSquare(readImageFile(join(data, 'JPEGImages', CATEGORY, `${im.stem}.jpg`)), im.bbox, MARGIN, SIZE).image)
-      const maps = await backbone.extract(crops)
-      batch.forEach((im, k) => writeFeatureFile(join(featureDir, `${im.stem}.f16`), maps[k]!))
-    }
-    backbone.dispose()
-  }
-  const pairs = { val: readPairs('val'), test: readPairs('test') }
-  return { images, pairs }
-}
-
-function readPairs(split: 'val' | 'test'): Pair[] {
-  const names = readFileSync(join(data, 'Layout', 'large', `${split}.txt`), 'utf8').split('\n').filter(Boolean)
-  return names.map((name) => {
-    const p = JSON.parse(readFileSync(join(data, 'PairAnnotation', split, `${name}.json`), 'utf8')) as {
-      src_imname: string
-      trg_imname: string
-      src_kps: [number, number][]
-      trg_kps: [number, number][]
-      trg_bndbox: BBox
-      viewpoint_variation: number
-    }
-    return { src: p.src_imname.replace('.jpg', ''), trg: p.trg_imname.replace('.jpg', ''), srcKps: p.src_kps, trgKps: p.trg_kps, trgBbox: p.trg_bndbox, viewpoint: p.viewpoint_variation }
-  })
-}
-
-const features = (stem: string): FeatureMap => readFeatureFile(join(DIR, 'features', `${stem}.f16`))
-
-/** PCK@0.1 of one pair: the fraction of its keypoints within 0.1 max(w, h) of the target box. */
-function pairPck(pred: ([number, number] | null)[], pair: Pair): number {
-  const [x1, y1, x2, y2] = pair.trgBbox
-  const threshold = 0.1 * Math.max(x2 - x1, y2 - y1)
-  let ok = 0
-  pred.forEach((p, k) => {
-    if (p && Math.hypot(p[0] - pair.trgKps[k]![0], p[1] - pair.trgKps[k]![1]) <= threshold) ok++
-  })
-  return ok / pred.length
-}
 
 interface Methods {
   face: number[]
@@ -153,8 +59,6 @@ function transferAll(pairs: Pair[], images: Map<string, ImageInfo>, fits: Map<st
   return out
 }
 
-const mean = (xs: number[]): number => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN)
-
 async function main(): Promise<void> {
   const variants = (process.argv[2] ?? 'semagic,baseline').split(',') as EngineVariant[]
   const seeds = (process.argv[3] ?? '0').split(',').map(Number)
@@ -181,22 +85,13 @@ async function main(): Promise<void> {
         },
       })
       const trainS = (performance.now() - t1) / 1000
-      const saved = serializeModel(model)
-      mkdirSync(join(DIR, 'models'), { recursive: true })
-      writeFileSync(
-        join(DIR, 'models', `${variant}-${seed}.json`),
-        JSON.stringify({ manifest: saved.manifest, weights: Object.fromEntries(Object.entries(saved.weights).map(([k, v]) => [k, Array.from(v)])) }),
-      )
+      saveModel(model, variant, seed)
       const t2 = performance.now()
       const fits = new Map(evalImages.map((im) => [im.stem, fitImage(model, { features: projected.get(im.stem)!, mask: im.mask })]))
       const fitS = (performance.now() - t2) / 1000
       // Azimuth bin as SPair counts it, in the model's own frame (it may have learned a turned or mirrored one).
       const bins = (frame: (a: number) => number): number =>
-        mean(evalImages.filter((im) => im.split === 'test').map((im) => {
-          const deg = (wrapAngle(frame(fits.get(im.stem)!.pose.azimuth)) * 180) / Math.PI
-          const bin = Math.floor((((deg + 22.5) % 360) + 360) % 360 / 45)
-          return bin === im.azimuthBin ? 1 : 0
-        }))
+        mean(evalImages.filter((im) => im.split === 'test').map((im) => (azimuthBin(wrapAngle(frame(fits.get(im.stem)!.pose.azimuth))) === im.azimuthBin ? 1 : 0)))
       const frames = { same: (a: number) => a, turned: (a: number) => a + Math.PI, mirrored: (a: number) => Math.PI - a, 'mirrored+turned': (a: number) => -a }
       const val = transferAll(pairs.val, images, fits, raw)
       const test = transferAll(pairs.test, images, fits, raw)

@@ -54,6 +54,15 @@ export interface FitImageInput {
  * hypothesis (against its mirror too) is kept.
  */
 export function fitImage(model: CategoryModel, image: FitImageInput, options: FitOptions = {}): MeshFit {
+  return fitImageCandidates(model, image, options).best
+}
+
+/**
+ * The same fit, with every hypothesis and its mirror kept as a candidate (scored as the choice
+ * scores them): to study how often the kept camera is the right one, and what the transfer
+ * would score with a better choice.
+ */
+export function fitImageCandidates(model: CategoryModel, image: FitImageInput, options: FitOptions = {}): { best: MeshFit; candidates: MeshFit[] } {
   const { config } = model
   const target = viewTarget(modelFeatures(image.features, model.pca), image.mask)
   if (target.channels !== model.channels) throw new RangeError(`fitImage: the model has ${model.channels} feature channels, the image ${target.channels}`)
@@ -68,7 +77,8 @@ export function fitImage(model: CategoryModel, image: FitImageInput, options: Fi
     cameras.step([0])
     codes.step([0])
   }
-  return bestFit(model, shape, target, cameras.value, 0, codes.value.slice(0, config.codeDims))
+  const scored = scoreHypotheses(model, shape, target, cameras.value, 0, codes.value.slice(0, config.codeDims))
+  return { best: scored.best, candidates: scored.candidates.map((c) => scored.describe(c)) }
 }
 
 /**
@@ -87,26 +97,37 @@ export function trainingFits(state: TrainState, targets: readonly ViewTarget[]):
  * foreground pixels, no sampling noise in the choice, and describes the best.
  */
 function bestFit(model: CategoryModel, shape: CategoryShape, target: ViewTarget, cameras: Float32Array, offset: number, z: Float32Array): MeshFit {
+  return scoreHypotheses(model, shape, target, cameras, offset, z).best
+}
+
+interface Candidate {
+  params: Float64Array
+  loss: ViewLoss
+  hypothesis: number
+}
+
+function scoreHypotheses(model: CategoryModel, shape: CategoryShape, target: ViewTarget, cameras: Float32Array, offset: number, z: Float32Array) {
   const { config } = model
   const { view } = instanceForward(model, shape, z)
   const weights = { dt: config.weights.dt, chamfer: config.weights.chamfer, feature: config.weights.feature }
   const score = (params: Float64Array): ViewLoss => viewLoss(target, view, params, 0, target.foreground, visibility(view, params, config.visibility), weights, null)
-  let best: { params: Float64Array; loss: ViewLoss; hypothesis: number } | null = null
+  const candidates: Candidate[] = []
+  let best: Candidate | null = null
   for (let h = 0; h < config.hypotheses; h++) {
-    let params: Float64Array = Float64Array.from(cameras.subarray(offset + h * CAMERA_SIZE, offset + (h + 1) * CAMERA_SIZE))
-    let loss = score(params)
+    const params = Float64Array.from(cameras.subarray(offset + h * CAMERA_SIZE, offset + (h + 1) * CAMERA_SIZE))
+    const own: Candidate = { params, loss: score(params), hypothesis: h }
+    candidates.push(own)
+    let kept = own
     if (config.mirrorScoring) {
-      const mirrored = mirrorCamera(params)
-      const mloss = score(mirrored)
-      if (mirrorIsBetter(loss, mloss)) {
-        params = mirrored
-        loss = mloss
-      }
+      const mirrored = mirrorCamera(own.params)
+      const mirror: Candidate = { params: mirrored, loss: score(mirrored), hypothesis: h }
+      candidates.push(mirror)
+      if (mirrorIsBetter(own.loss, mirror.loss)) kept = mirror
     }
-    if (!best || loss.total < best.loss.total) best = { params, loss, hypothesis: h }
+    if (!best || kept.loss.total < best.loss.total) best = kept
   }
-  const { params, loss, hypothesis } = best!
-  return { ...meshGeometry(view, params, target.cropSize, config.visibility), loss, hypothesis, code: z }
+  const describe = ({ params, loss, hypothesis }: Candidate): MeshFit => ({ ...meshGeometry(view, params, target.cropSize, config.visibility), loss, hypothesis, code: z })
+  return { best: describe(best!), candidates, describe }
 }
 
 /** Camera, pose, crop-pixel projections and visibility of a mesh seen with camera parameters `params`. */

@@ -1,0 +1,132 @@
+/**
+ * The synthetic quadruped as the engine experiments use it: generated once (seed 1, full size),
+ * InceptionV3 hypercolumns cached as float16, 64x64 masks in the same square crop, the large
+ * layout's val and test pairs. Work folder: $ENGINE_EXPERIMENT_DIR or /tmp/semagic-engine-experiment.
+ */
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { generateSynthetic } from '../src/main/datasets/synthetic/generate'
+import type { EngineVariant } from '../src/main/engine/model/config'
+import { deserializeModel, serializeModel } from '../src/main/engine/train/checkpoint'
+import type { CategoryModel } from '../src/main/engine/model/category-model'
+import { createBackbone } from '../src/main/features/backbones/create-backbone'
+import type { FeatureMap } from '../src/main/features/backbones/types'
+import { readFeatureFile, writeFeatureFile } from '../src/main/features/cache/feature-file'
+import { cropSquare, cropSquareMask, squareCropTransform } from '../src/main/images/crop-square'
+import type { BBox, CropTransform } from '../src/main/images/crop-square'
+import { readImageFile, readMaskFile } from '../src/main/images/decode-image'
+import type { Mask } from '../src/main/images/rgb-image'
+
+export const DIR = process.env.ENGINE_EXPERIMENT_DIR ?? '/tmp/semagic-engine-experiment'
+const CATEGORY = 'quadruped'
+const MARGIN = 0.1
+const SIZE = 299
+
+export interface ImageInfo {
+  stem: string
+  split: 'trn' | 'val' | 'test'
+  bbox: BBox
+  azimuthBin: number
+  transform: CropTransform
+  mask: Mask
+}
+
+export interface Pair {
+  src: string
+  trg: string
+  srcKps: [number, number][]
+  trgKps: [number, number][]
+  trgBbox: BBox
+  viewpoint: number
+}
+
+const data = join(DIR, 'data')
+const splitOf = (stem: string): ImageInfo['split'] => (['trn', 'val', 'test'] as const)[Number(stem[5]) - 1]!
+
+export async function prepare(): Promise<{ images: Map<string, ImageInfo>; pairs: Record<'val' | 'test', Pair[]> }> {
+  if (!existsSync(join(data, 'README'))) await generateSynthetic({ out: data, categories: [CATEGORY], size: 'full', seed: 1 })
+  const images = new Map<string, ImageInfo>()
+  const annDir = join(data, 'ImageAnnotation', CATEGORY)
+  const stems = readdirSync(annDir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort()
+  for (const name of stems) {
+    const ann = JSON.parse(readFileSync(join(annDir, `${name}.json`), 'utf8')) as { bndbox: BBox; azimuth_id: number }
+    const mask = readMaskFile(join(data, 'Segmentation', CATEGORY, `${name}.png`))
+    images.set(name, {
+      stem: name,
+      split: splitOf(name),
+      bbox: ann.bndbox,
+      azimuthBin: ann.azimuth_id,
+      transform: squareCropTransform(ann.bndbox, MARGIN, SIZE),
+      mask: cropSquareMask(mask, ann.bndbox, MARGIN, 64).mask,
+    })
+  }
+  const featureDir = join(DIR, 'features')
+  mkdirSync(featureDir, { recursive: true })
+  const missing = [...images.values()].filter((im) => !existsSync(join(featureDir, `${im.stem}.f16`)))
+  if (missing.length > 0) {
+    const backbone = await createBackbone('pretrained')
+    console.log(`extracting ${missing.length} images with ${backbone.id}`)
+    for (let i = 0; i < missing.length; i += 4) {
+      const batch = missing.slice(i, i + 4)
+      const crops = batch.map((im) => cropSquare(readImageFile(join(data, 'JPEGImages', CATEGORY, `${im.stem}.jpg`)), im.bbox, MARGIN, SIZE).image)
+      const maps = await backbone.extract(crops)
+      batch.forEach((im, k) => writeFeatureFile(join(featureDir, `${im.stem}.f16`), maps[k]!))
+    }
+    backbone.dispose()
+  }
+  const pairs = { val: readPairs('val'), test: readPairs('test') }
+  return { images, pairs }
+}
+
+function readPairs(split: 'val' | 'test'): Pair[] {
+  const names = readFileSync(join(data, 'Layout', 'large', `${split}.txt`), 'utf8').split('\n').filter(Boolean)
+  return names.map((name) => {
+    const p = JSON.parse(readFileSync(join(data, 'PairAnnotation', split, `${name}.json`), 'utf8')) as {
+      src_imname: string
+      trg_imname: string
+      src_kps: [number, number][]
+      trg_kps: [number, number][]
+      trg_bndbox: BBox
+      viewpoint_variation: number
+    }
+    return { src: p.src_imname.replace('.jpg', ''), trg: p.trg_imname.replace('.jpg', ''), srcKps: p.src_kps, trgKps: p.trg_kps, trgBbox: p.trg_bndbox, viewpoint: p.viewpoint_variation }
+  })
+}
+
+export const features = (stem: string): FeatureMap => readFeatureFile(join(DIR, 'features', `${stem}.f16`))
+
+/** PCK@0.1 of one pair: the fraction of its keypoints within 0.1 max(w, h) of the target box. */
+export function pairPck(pred: ([number, number] | null)[], pair: Pair): number {
+  const [x1, y1, x2, y2] = pair.trgBbox
+  const threshold = 0.1 * Math.max(x2 - x1, y2 - y1)
+  let ok = 0
+  pred.forEach((p, k) => {
+    if (p && Math.hypot(p[0] - pair.trgKps[k]![0], p[1] - pair.trgKps[k]![1]) <= threshold) ok++
+  })
+  return ok / pred.length
+}
+
+export const mean = (xs: number[]): number => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN)
+
+/** SPair's azimuth bin (0-7, 45 degrees each, 0 centred on 0) of an angle in radians. */
+export function azimuthBin(radians: number): number {
+  const deg = (radians * 180) / Math.PI
+  return Math.floor((((deg + 22.5) % 360) + 360) % 360 / 45)
+}
+
+/** A saved experiment model (models/<variant>-<seed>.json), or null. */
+export function loadModel(variant: EngineVariant, seed: number): CategoryModel | null {
+  const file = join(DIR, 'models', `${variant}-${seed}.json`)
+  if (!existsSync(file)) return null
+  const saved = JSON.parse(readFileSync(file, 'utf8')) as { manifest: Parameters<typeof deserializeModel>[0]['manifest']; weights: Record<string, number[]> }
+  return deserializeModel({ manifest: saved.manifest, weights: Object.fromEntries(Object.entries(saved.weights).map(([k, v]) => [k, Float32Array.from(v)])) })
+}
+
+export function saveModel(model: CategoryModel, variant: EngineVariant, seed: number): void {
+  const saved = serializeModel(model)
+  mkdirSync(join(DIR, 'models'), { recursive: true })
+  writeFileSync(
+    join(DIR, 'models', `${variant}-${seed}.json`),
+    JSON.stringify({ manifest: saved.manifest, weights: Object.fromEntries(Object.entries(saved.weights).map(([k, v]) => [k, Array.from(v)])) }),
+  )
+}
