@@ -7,10 +7,11 @@ import { benchCommand } from './commands/bench'
 import { datasetsCommand } from './commands/datasets'
 import { evalCommand } from './commands/eval'
 import { featuresCommand } from './commands/features'
+import { meshCommand } from './commands/mesh'
 import { serveCommand } from './commands/serve'
 import { trainCommand } from './commands/train'
 
-const COMMANDS: Command[] = [serveCommand, datasetsCommand, featuresCommand, evalCommand, trainCommand, benchCommand]
+const COMMANDS: Command[] = [serveCommand, datasetsCommand, featuresCommand, evalCommand, trainCommand, benchCommand, meshCommand]
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length))

@@ -11,6 +11,7 @@ import { ExportService } from '../services/export/export-service'
 import { FeaturesService } from '../services/features/features-service'
 import { JobManager } from '../services/jobs/job-manager'
 import { MediaService } from '../services/media/media-service'
+import { MeshesService } from '../services/meshes/meshes-service'
 import { SettingsService } from '../services/settings/settings-service'
 import { SystemService } from '../services/system/system-service'
 import { TrainService } from '../services/train/train-service'
@@ -33,6 +34,7 @@ export interface Services {
   transfer: TransferService
   train: TrainService
   media: MediaService
+  meshes: MeshesService
 }
 
 export interface Core {
@@ -65,19 +67,21 @@ export function createCore(options: CoreOptions): Core {
   })
   const datasets = new DatasetsService(store.db, jobs)
   const train = new TrainService(store.db, options.dataDir, jobs, features)
+  const curation = new CurationService(store.db)
   const services: Services = {
     system: new SystemService({ appVersion: APP_VERSION, dataDir: options.dataDir, store }),
     settings: new SettingsService(store.db),
     jobs,
     datasets,
     demo: new DemoService(store.db, options.dataDir, jobs, datasets),
-    curation: new CurationService(store.db),
+    curation,
     exports: new ExportService(store.db, jobs),
     features,
     eval: new EvalService(store.db, jobs, features, train),
     transfer: new TransferService(features),
     train,
     media: new MediaService(store.db),
+    meshes: new MeshesService(store.db, features, train, curation),
   }
   const registry = new HandlerRegistry(buildHandlers(services), (channel, error) =>
     log('error', `[${channel}] ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),

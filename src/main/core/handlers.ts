@@ -29,5 +29,8 @@ export function buildHandlers(s: Services): HandlerMap {
     'train.resume': ({ runId }) => s.train.resume(runId),
     'train.runs': () => s.train.runs(),
     'train.curve': ({ runId }) => s.train.curve(runId),
+    'meshes.canonical': ({ runId }) => s.meshes.canonical(runId),
+    'meshes.instance': ({ runId, dataset, image }) => s.meshes.instance(runId, dataset, image),
+    'meshes.export': (req) => s.meshes.export(req),
   }
 }

@@ -4,6 +4,7 @@ import { datasetsChannels } from './channels/datasets'
 import { evalChannels } from './channels/eval'
 import { featuresChannels } from './channels/features'
 import { jobsChannels } from './channels/jobs'
+import { meshesChannels } from './channels/meshes'
 import { settingsChannels } from './channels/settings'
 import { systemChannels } from './channels/system'
 import { trainChannels } from './channels/train'
@@ -23,6 +24,7 @@ export const contract = {
   ...evalChannels,
   ...transferChannels,
   ...trainChannels,
+  ...meshesChannels,
 }
 
 export type Contract = typeof contract

@@ -1,4 +1,5 @@
 import { surfaceAt } from '../render/buffers'
+import type { SurfaceHit } from '../render/buffers'
 import { rasterise } from '../render/rasterise'
 import type { MeshFit } from '../infer/fit-image'
 
@@ -25,12 +26,10 @@ type Xy = readonly [number, number]
 export function meshTransfer(src: MeshFit, trg: MeshFit, srcPoints: readonly Xy[], options: MeshTransferOptions = {}): ([number, number] | null)[] {
   if (src.vertices.length !== trg.vertices.length) throw new RangeError('meshTransfer: the fits come from different templates')
   if ((options.method ?? 'face') === 'idw') return srcPoints.map((p) => inverseDistance(src, trg, p, 3))
-  const size = options.rasterSize ?? Math.max(1, Math.round(src.cropSize))
-  const buffers = rasterise(src.vertices, src.faces, src.camera, size, size)
-  const toRaster = size / src.cropSize
-  return srcPoints.map(([x, y]) => {
-    const hit = surfaceAt(buffers, x * toRaster, y * toRaster)
-    if (!hit) return inverseDistance(src, trg, [x, y], 1)
+  const hits = surfaceUnder(src, srcPoints, options.rasterSize)
+  return srcPoints.map((p, n) => {
+    const hit = hits[n]
+    if (!hit) return inverseDistance(src, trg, p, 1)
     let tx = 0
     let ty = 0
     for (let k = 0; k < 3; k++) {
@@ -42,18 +41,47 @@ export function meshTransfer(src: MeshFit, trg: MeshFit, srcPoints: readonly Xy[
   })
 }
 
-/** The k visible source vertices nearest p, weighted by inverse distance, read in the target. */
-function inverseDistance(src: MeshFit, trg: MeshFit, [x, y]: Xy, k: number): [number, number] | null {
+/** The surface point of a fit under each crop point (rasterised face and barycentric weights), null off the mesh. */
+export function surfaceUnder(fit: MeshFit, points: readonly Xy[], rasterSize?: number): (SurfaceHit | null)[] {
+  const size = rasterSize ?? Math.max(1, Math.round(fit.cropSize))
+  const buffers = rasterise(fit.vertices, fit.faces, fit.camera, size, size)
+  const toRaster = size / fit.cropSize
+  return points.map(([x, y]) => surfaceAt(buffers, x * toRaster, y * toRaster))
+}
+
+/**
+ * The vertex each crop point lands on: of the face under it, the corner with the largest
+ * barycentric weight; off the mesh, the nearest visible projected vertex (null when none is visible).
+ */
+export function vertexUnder(fit: MeshFit, points: readonly Xy[]): (number | null)[] {
+  const hits = surfaceUnder(fit, points)
+  return points.map((p, n) => {
+    const hit = hits[n]
+    if (!hit) return nearestVisible(fit, p, 1)[0]?.i ?? null
+    const b = hit.barycentric
+    const k = b[0] >= b[1] && b[0] >= b[2] ? 0 : b[1] >= b[2] ? 1 : 2
+    return fit.faces[3 * hit.faceId + k]!
+  })
+}
+
+/** The k visible vertices of a fit whose projections are nearest p, nearest first. */
+function nearestVisible(fit: MeshFit, [x, y]: Xy, k: number): { i: number; d: number }[] {
   const nearest: { i: number; d: number }[] = []
-  for (let i = 0; i < src.visible.length; i++) {
-    if (!src.visible[i]) continue
-    const d = Math.hypot(src.projected[2 * i]! - x, src.projected[2 * i + 1]! - y)
+  for (let i = 0; i < fit.visible.length; i++) {
+    if (!fit.visible[i]) continue
+    const d = Math.hypot(fit.projected[2 * i]! - x, fit.projected[2 * i + 1]! - y)
     if (nearest.length < k || d < nearest[nearest.length - 1]!.d) {
       nearest.push({ i, d })
       nearest.sort((a, b) => a.d - b.d)
       if (nearest.length > k) nearest.pop()
     }
   }
+  return nearest
+}
+
+/** The k visible source vertices nearest p, weighted by inverse distance, read in the target. */
+function inverseDistance(src: MeshFit, trg: MeshFit, p: Xy, k: number): [number, number] | null {
+  const nearest = nearestVisible(src, p, k)
   if (nearest.length === 0) return null
   // A keypoint on a vertex takes that vertex exactly.
   if (nearest[0]!.d < 1e-9) return [trg.projected[2 * nearest[0]!.i]!, trg.projected[2 * nearest[0]!.i + 1]!]

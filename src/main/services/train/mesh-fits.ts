@@ -31,11 +31,16 @@ export class MeshFits {
   }
 
   fit(input: ImageInput): MeshFit {
+    return this.lookup(input).fit
+  }
+
+  /** The fit and whether it came from the cache. */
+  lookup(input: ImageInput): { fit: MeshFit; cache: 'hit' | 'miss' } {
     const image = basename(input.entry.file)
     const hit = this.find.get(this.checkpoint, image) as { fit: string; vertices: Buffer; projected: Buffer; visible: Buffer } | undefined
     if (hit) {
       const stored = JSON.parse(hit.fit) as StoredFit
-      return {
+      const fit: MeshFit = {
         ...stored,
         code: new Float32Array(stored.code),
         vertices: floats(hit.vertices),
@@ -43,11 +48,12 @@ export class MeshFits {
         visible: new Uint8Array(hit.visible),
         faces: this.model.template.faces,
       }
+      return { fit, cache: 'hit' }
     }
     const fit = fitImage(this.model, { features: this.features.load(input.entry), mask: input.mask })
     const { vertices, projected, visible, faces: _faces, code, ...rest } = fit
     const bytes = (a: Float32Array | Uint8Array): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength)
     this.store.run(this.checkpoint, image, JSON.stringify({ ...rest, code: [...code] }), bytes(vertices), bytes(projected), bytes(visible), new Date().toISOString())
-    return fit
+    return { fit, cache: 'miss' }
   }
 }
