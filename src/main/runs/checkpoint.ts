@@ -11,6 +11,8 @@ export interface CheckpointData {
 
 /** A checkpoint as read back: its content hash identifies the model for caches. */
 export interface StoredCheckpoint extends CheckpointData {
+  /** The checkpoint folder, for messages. */
+  dir: string
   weightsSha256: string
 }
 
@@ -77,28 +79,60 @@ export function writeCheckpoint(runDir: string, data: CheckpointData): string {
   return final
 }
 
-/** Reads one checkpoint folder; throws with the folder and the problem when it is not whole. */
-export function readCheckpoint(dir: string): StoredCheckpoint {
-  let manifest: CheckpointManifest
-  try {
-    manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as CheckpointManifest
-  } catch (error) {
-    throw new Error(`${dir}/manifest.json: ${(error as Error).message}`)
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+const show = (v: unknown): string => {
+  const text = JSON.stringify(v) ?? String(v)
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text
+}
+
+/** The manifest's own fields, checked before anything is read by them: the first problem, naming the field. */
+function manifestProblem(m: unknown): string | null {
+  if (!isRecord(m)) return `is ${show(m)}, not a JSON object`
+  if (m.format !== 'semagic-checkpoint' || m.version !== 1) return 'not a version 1 SEMAGIC checkpoint (format, version)'
+  if (!Number.isSafeInteger(m.step) || (m.step as number) < 0) return `step is ${show(m.step)}, not a non-negative integer`
+  if (!isRecord(m.state)) return `state is ${show(m.state)}, not an object`
+  if (typeof m.weightsSha256 !== 'string' || !/^[0-9a-f]{64}$/.test(m.weightsSha256)) return `weightsSha256 is ${show(m.weightsSha256)}, not a SHA-256 in hex`
+  if (!isRecord(m.tensors)) return `tensors is ${show(m.tensors)}, not an object`
+  for (const [name, t] of Object.entries(m.tensors)) {
+    if (!isRecord(t)) return `tensors.${name} is ${show(t)}, not {offset, length}`
+    for (const k of ['offset', 'length'] as const) {
+      if (!Number.isSafeInteger(t[k]) || (t[k] as number) < 0) return `tensors.${name}.${k} is ${show(t[k])}, not a non-negative integer`
+    }
   }
-  if (manifest.format !== 'semagic-checkpoint' || manifest.version !== 1) throw new Error(`${dir}/manifest.json: not a version 1 SEMAGIC checkpoint`)
-  const bytes = readFileSync(join(dir, 'weights.bin'))
+  return null
+}
+
+/** Reads one checkpoint folder; throws with the file, the field and the problem when it is not whole. */
+export function readCheckpoint(dir: string): StoredCheckpoint {
+  const manifestFile = join(dir, 'manifest.json')
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(readFileSync(manifestFile, 'utf8'))
+  } catch (error) {
+    throw new Error(`${manifestFile}: ${(error as Error).message}`)
+  }
+  const problem = manifestProblem(parsed)
+  if (problem) throw new Error(`${manifestFile}: ${problem}`)
+  const manifest = parsed as unknown as CheckpointManifest
+  const weightsFile = join(dir, 'weights.bin')
+  let bytes: Buffer
+  try {
+    bytes = readFileSync(weightsFile)
+  } catch (error) {
+    throw new Error(`${weightsFile}: ${(error as Error).message}`)
+  }
   if (createHash('sha256').update(bytes).digest('hex') !== manifest.weightsSha256) {
-    throw new Error(`${dir}/weights.bin: content does not match the manifest's SHA-256 (damaged or partial)`)
+    throw new Error(`${weightsFile}: content does not match the manifest's SHA-256 (damaged or partial)`)
   }
   const tensors: Record<string, Float32Array> = {}
   for (const [name, { offset, length }] of Object.entries(manifest.tensors)) {
-    if (!Number.isInteger(offset) || !Number.isInteger(length) || offset < 0 || length < 0 || offset + 4 * length > bytes.length) {
-      throw new Error(`${dir}/manifest.json: tensors.${name} lies outside weights.bin`)
+    if (offset + 4 * length > bytes.length) {
+      throw new Error(`${manifestFile}: tensors.${name} lies outside weights.bin`)
     }
     // A copy, aligned: the Buffer's own offset need not be a multiple of 4.
     tensors[name] = new Float32Array(bytes.buffer.slice(bytes.byteOffset + offset, bytes.byteOffset + offset + 4 * length))
   }
-  return { step: manifest.step, state: manifest.state, tensors, weightsSha256: manifest.weightsSha256 }
+  return { dir, step: manifest.step, state: manifest.state, tensors, weightsSha256: manifest.weightsSha256 }
 }
 
 /**

@@ -6,10 +6,11 @@ import { AppError, notFound } from '../../core/app-error'
 import { APP_VERSION } from '../../core/version'
 import type { CategoryModel } from '../../engine/model/category-model'
 import { deserializeTrainState } from '../../engine/train/checkpoint'
-import type { SerializedTrainState } from '../../engine/train/checkpoint'
+import type { SerializedTrainState, TrainState } from '../../engine/train/checkpoint'
 import { continueTraining, trainCategory } from '../../engine/train/train-category'
 import type { TrainResult } from '../../engine/train/train-category'
 import { latestCheckpoint, writeCheckpoint } from '../../runs/checkpoint'
+import type { StoredCheckpoint } from '../../runs/checkpoint'
 import type { Db } from '../../store/migration'
 import { findDataset, requireDataset } from '../datasets/dataset-queries'
 import { datasetVersion } from '../eval/eval-pairs'
@@ -33,6 +34,15 @@ interface RunRow {
 }
 
 type Summary = NonNullable<RunSummary['summary']>
+
+/** The training state in a checkpoint; a manifest that does not describe one is refused naming the file and field. */
+function restoreTrainState(ckpt: StoredCheckpoint): TrainState {
+  try {
+    return deserializeTrainState({ manifest: ckpt.state as unknown as SerializedTrainState['manifest'], weights: ckpt.tensors })
+  } catch (error) {
+    throw new AppError('BAD_INPUT', `${join(ckpt.dir, 'manifest.json')}: state: ${(error as Error).message}`)
+  }
+}
 
 /**
  * Training runs as jobs. Each run is a relocatable folder under the workspace (`runs/<id>`):
@@ -90,6 +100,7 @@ export class TrainService {
     if (!ckpt) throw new AppError('BAD_INPUT', `run ${runId} has no checkpoint to resume from; start it again instead`)
     if (ckpt.step >= config.steps) throw new AppError('CONFLICT', `run ${runId} already finished its ${config.steps} steps`)
     const serialized: SerializedTrainState = { manifest: ckpt.state as unknown as SerializedTrainState['manifest'], weights: ckpt.tensors }
+    restoreTrainState(ckpt) // a damaged manifest is refused here, naming the file, not later inside the job
     return { jobId: this.launch(runId, config, serialized), runId }
   }
 
@@ -120,7 +131,7 @@ export class TrainService {
     if (!ckpt || ckpt.step < config.steps) {
       throw new AppError('BAD_INPUT', `run ${runId} has not finished its ${config.steps} steps${ckpt ? ` (at ${ckpt.step})` : ''}; resume it first`)
     }
-    const state = deserializeTrainState({ manifest: ckpt.state as unknown as SerializedTrainState['manifest'], weights: ckpt.tensors })
+    const state = restoreTrainState(ckpt)
     return { model: state.model, checkpoint: ckpt.weightsSha256, config }
   }
 
