@@ -11,6 +11,7 @@ export default defineConfig({
           index: resolve(__dirname, 'src/main/index.ts'),
           cli: resolve(__dirname, 'src/main/cli/index.ts'),
           'feature-worker': resolve(__dirname, 'src/main/workers/feature-worker.ts'),
+          'train-worker': resolve(__dirname, 'src/main/workers/train-worker.ts'),
         },
       },
     },

@@ -53,6 +53,12 @@ export interface CoreOptions extends OpenStoreOptions {
   log?: (level: 'warn' | 'error', message: string) => void
 }
 
+/** Threads per training run: both cores where there are two (SEMAGIC_TRAIN_THREADS overrides; results do not depend on it). */
+function trainThreads(): number {
+  const asked = Number(process.env.SEMAGIC_TRAIN_THREADS)
+  return Number.isInteger(asked) && asked >= 1 ? asked : Math.max(1, Math.min(2, availableParallelism()))
+}
+
 /** Builds the services in dependency order over one workspace; both transports share it. */
 export function createCore(options: CoreOptions): Core {
   const log = options.log ?? ((level, message) => console[level](message))
@@ -66,7 +72,10 @@ export function createCore(options: CoreOptions): Core {
     workers: workerDir ? Math.max(1, Math.min(2, availableParallelism())) : 0,
   })
   const datasets = new DatasetsService(store.db, jobs)
-  const train = new TrainService(store.db, options.dataDir, jobs, features)
+  const train = new TrainService(store.db, options.dataDir, jobs, features, {
+    workerFile: workerDir ? join(workerDir, 'train-worker.js') : null,
+    threads: trainThreads(),
+  })
   const curation = new CurationService(store.db)
   const services: Services = {
     system: new SystemService({ appVersion: APP_VERSION, dataDir: options.dataDir, store }),

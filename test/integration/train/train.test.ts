@@ -1,7 +1,9 @@
 import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { createCore } from '../../../src/main/core/create-core'
 import { latestCheckpoint } from '../../../src/main/runs/checkpoint'
+import { trainWorkerDir } from '../../helpers/train-worker-build'
 import { call, callError, openCore } from '../datasets/helpers'
 
 process.env.SEMAGIC_DEMO_SIZE = 'small'
@@ -51,6 +53,45 @@ describe('resuming a run', () => {
     expect(b.step).toBe(16)
     expect(Object.keys(b.tensors)).toEqual(Object.keys(a.tensors))
     expect(b.weightsSha256).toBe(a.weightsSha256)
+  })
+})
+
+describe('training through the worker thread', () => {
+  it('runs as a job off the main thread: cancel stops it, resume ends where the in-thread run ends', { timeout: 180_000 }, async () => {
+    const inThread = openCore()
+    await inThread.services.demo.ensure()
+    const config = { dataset: 'demo', category: 'bird', steps: 16, seed: 5, backbone: 'handmade' }
+    const whole = await call(inThread, 'train.start', config)
+    await inThread.services.jobs.wait(whole.jobId)
+
+    const core = createCore({ dataDir: inThread.dataDir, workerDir: trainWorkerDir(), log: () => {} })
+    try {
+      const cut = await call(core, 'train.start', config)
+      let cancelledAt = 0
+      core.hub.attach((event, payload) => {
+        const job = payload as { id: string; progress: { done: number } | null }
+        if (event === 'job.updated' && job.id === cut.jobId && (job.progress?.done ?? 0) >= 3 && !cancelledAt) {
+          cancelledAt = performance.now()
+          core.services.jobs.cancel(cut.jobId)
+        }
+      })
+      await expect(core.services.jobs.wait(cut.jobId)).rejects.toThrow(/cancelled/)
+      const stopped = (await call(core, 'train.runs', {})).find((r) => r.id === cut.runId)!
+      expect(stopped.status).toBe('cancelled')
+      expect(stopped.summary!.step).toBeLessThan(16)
+      expect(latestCheckpoint(core.services.train.runDir(cut.runId))!.step).toBe(stopped.summary!.step)
+
+      const resumed = await call(core, 'train.resume', { runId: cut.runId })
+      await core.services.jobs.wait(resumed.jobId)
+      const a = latestCheckpoint(inThread.services.train.runDir(whole.runId))!
+      const b = latestCheckpoint(core.services.train.runDir(cut.runId))!
+      expect(b.step).toBe(16)
+      expect(b.weightsSha256).toBe(a.weightsSha256)
+      const curve = await call(core, 'train.curve', { runId: cut.runId })
+      expect(curve.at(-1)!.step).toBe(16)
+    } finally {
+      core.close()
+    }
   })
 })
 

@@ -18,6 +18,8 @@
  * - Determinism: float64 arithmetic in a fixed order over float32 parameters, so a resumed run
  *   equals an uninterrupted one bit for bit (V8's Math functions are its own software ones, so
  *   the same Node version gives the same bits on any CPU); no backend in the loop to vary.
+ *   A step's batch is split into TRAIN_SHARDS shards whose gradients are summed in shard order
+ *   (shards.ts), so the bits do not depend on how many threads computed the shards.
  * Step cost and its split: bench/engine-train.bench.ts and BENCHMARKS.md.
  *
  * Cameras and codes are auto-decoded (free per-image parameters, no encoder).
@@ -25,7 +27,7 @@
 import { CAMERA_SIZE } from '../camera/view-camera'
 import { SeededRandom } from '../math/seeded-random'
 import { categoryBackward, categoryForward, categoryParams, createCategoryModel } from '../model/category-model'
-import type { CategoryModel } from '../model/category-model'
+import type { CategoryModel, CategoryShape } from '../model/category-model'
 import { resolveConfig } from '../model/config'
 import type { EngineConfigInput } from '../model/config'
 import { ellipsoidFromBoxes, initialCameras } from '../model/initialisation'
@@ -34,9 +36,11 @@ import { symmetrise } from '../template/symmetry'
 import type { ViewTarget } from '../losses/view-target'
 import { deserializeTrainState, perImageParams, serializeTrainState } from './checkpoint'
 import type { SerializedTrainState, TrainState } from './checkpoint'
-import { imageStep, timed } from './image-step'
+import { timed } from './image-step'
 import type { StepProfile } from './image-step'
-import { chamferSamples, trainingTargets } from './training-data'
+import { combineShards, planStep, runShard } from './shards'
+import type { ShardResult, StepPlan } from './shards'
+import { trainingTargets } from './training-data'
 import type { TrainingData } from './training-data'
 
 export interface TrainHooks {
@@ -49,6 +53,8 @@ export interface TrainHooks {
   onCheckpoint?: (state: SerializedTrainState) => void
   /** Milliseconds per part of the step, accumulated (the bench reads it). */
   profile?: StepProfile
+  /** Where the shards of each step run (default: all in this thread); the bits do not depend on it. */
+  executor?: ShardExecutor
 }
 
 export interface TrainResult {
@@ -84,57 +90,60 @@ export function resumeTraining(serialized: SerializedTrainState, data: TrainingD
   return { state, targets: trainingTargets(data) }
 }
 
-/** One optimisation step over a batch drawn from the state's generator. */
-export function trainStep(state: TrainState, targets: readonly ViewTarget[], profile?: StepProfile): Record<string, number> {
-  const { config, model, cameras, codes, rng } = state
-  const n = model.template.vertexCount
-  const batch = rng.sample(targets.length, config.batchSize)
-  const ramp = config.featureWeightRamp * config.steps
-  const featureWeight = config.weights.feature * (ramp > 0 ? Math.min(1, state.step / ramp) : 1)
-  const weights = { dt: config.weights.dt, chamfer: config.weights.chamfer, feature: featureWeight }
-  const shape = timed(profile, 'category forward', () => categoryForward(model))
-  const category = { gV0: new Float64Array(3 * n), gB: new Float64Array(3 * n * config.codeDims) }
-  const sums: Record<string, number> = {}
-  const add = (name: string, v: number): void => {
-    sums[name] = (sums[name] ?? 0) + v / batch.length
-  }
-  for (const row of batch) {
-    const target = targets[row]!
-    const samples = chamferSamples(target, config.chamferSamples, rng)
-    const r = imageStep({ model, shape, target, cameras, codes, row, samples, weights, gradScale: 1 / batch.length, category, profile })
-    add('view', r.bestLoss.total)
-    add('dt', r.bestLoss.dt)
-    add('chamfer', r.bestLoss.chamfer)
-    add('feature', r.bestLoss.feature)
-    add('visibleFraction', r.bestLoss.visibleCount / n)
-    add('laplacianDeformation', r.regularisers.laplacianDeformation)
-    add('deformation', r.regularisers.deformation)
-    add('code', r.regularisers.code)
-    add('mirrorSwitches', r.mirrorSwitches)
-  }
+/**
+ * Runs a step's shards and returns their results in shard order, wherever it computes them
+ * (this thread, or helper threads for some shards). The result must not depend on where.
+ */
+export type ShardExecutor = (state: TrainState, targets: readonly ViewTarget[], shape: CategoryShape, plan: StepPlan, profile?: StepProfile) => Promise<ShardResult[]>
+
+/** Every shard in this thread, in order. */
+function localShards(state: TrainState, targets: readonly ViewTarget[], shape: CategoryShape, plan: StepPlan, profile?: StepProfile): ShardResult[] {
+  const ctx = { model: state.model, shape, targets, cameras: state.cameras, codes: state.codes }
+  return plan.shards.map((_, s) => runShard(ctx, plan, s, profile))
+}
+
+/** The category's backward pass and the optimiser, once the shards are summed. */
+function finishStep(state: TrainState, shape: CategoryShape, plan: StepPlan, results: readonly ShardResult[], profile?: StepProfile): Record<string, number> {
+  const { config, model, cameras, codes } = state
+  const { gV0, gB, sums } = combineShards(state, plan, results)
   const laplacianShape = timed(profile, 'category backward', () => {
-    const e = laplacianEnergy(model.template, shape.V0, config.weights.laplacianShape, category.gV0)
-    categoryBackward(model, shape, category.gV0, category.gB)
+    const e = laplacianEnergy(model.template, shape.V0, config.weights.laplacianShape, gV0)
+    categoryBackward(model, shape, gV0, gB)
     return e
   })
   timed(profile, 'optimiser', () => {
     for (const p of categoryParams(model)) p.step()
-    cameras.step(batch)
-    codes.step(batch)
+    cameras.step(plan.batch)
+    codes.step(plan.batch)
   })
   state.step++
   const total = sums.view! + sums.laplacianDeformation! + sums.deformation! + sums.code! + laplacianShape
-  return { total, ...sums, laplacianShape, featureWeight }
+  return { total, ...sums, laplacianShape, featureWeight: plan.featureWeight }
 }
 
-async function run(state: TrainState, targets: ViewTarget[], hooks: TrainHooks): Promise<TrainResult> {
+/** One optimisation step over a batch drawn from the state's generator, every shard in this thread. */
+export function trainStep(state: TrainState, targets: readonly ViewTarget[], profile?: StepProfile): Record<string, number> {
+  const plan = planStep(state, targets)
+  const shape = timed(profile, 'category forward', () => categoryForward(state.model))
+  return finishStep(state, shape, plan, localShards(state, targets, shape, plan, profile), profile)
+}
+
+/** The same step with its shards run by `executor` (bit for bit the same as trainStep). */
+export async function trainStepWith(executor: ShardExecutor, state: TrainState, targets: readonly ViewTarget[], profile?: StepProfile): Promise<Record<string, number>> {
+  const plan = planStep(state, targets)
+  const shape = timed(profile, 'category forward', () => categoryForward(state.model))
+  return finishStep(state, shape, plan, await executor(state, targets, shape, plan, profile), profile)
+}
+
+/** Trains a started or resumed state to its configured steps (or until shouldStop). */
+export async function runTraining(state: TrainState, targets: ViewTarget[], hooks: TrainHooks = {}): Promise<TrainResult> {
   let stopped = false
   while (state.step < state.config.steps) {
     if (hooks.shouldStop?.()) {
       stopped = true
       break
     }
-    const losses = trainStep(state, targets, hooks.profile)
+    const losses = hooks.executor ? await trainStepWith(hooks.executor, state, targets, hooks.profile) : trainStep(state, targets, hooks.profile)
     hooks.onStep?.(state.step, losses)
     if (hooks.checkpointEvery && state.step % hooks.checkpointEvery === 0 && state.step < state.config.steps) hooks.onCheckpoint?.(serializeTrainState(state))
     // Lets a worker see a cancel message between steps.
@@ -147,11 +156,11 @@ async function run(state: TrainState, targets: ViewTarget[], hooks: TrainHooks):
 /** Trains a category from scratch; deterministic from config.seed. */
 export async function trainCategory(data: TrainingData, config: EngineConfigInput = {}, hooks: TrainHooks = {}): Promise<TrainResult> {
   const { state, targets } = startTraining(data, config)
-  return run(state, targets, hooks)
+  return runTraining(state, targets, hooks)
 }
 
 /** Continues a checkpointed run; the result equals the uninterrupted run's bit for bit. */
 export async function continueTraining(serialized: SerializedTrainState, data: TrainingData, hooks: TrainHooks = {}): Promise<TrainResult> {
   const { state, targets } = resumeTraining(serialized, data)
-  return run(state, targets, hooks)
+  return runTraining(state, targets, hooks)
 }

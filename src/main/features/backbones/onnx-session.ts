@@ -76,6 +76,9 @@ export async function openOnnxSession(
     intraOpNumThreads: availableParallelism(),
     interOpNumThreads: 1,
     graphOptimizationLevel: 'all',
+    // Errors only: a load failure comes back as an exception naming the file; ORT's own warnings
+    // (old opsets, shape merges) would otherwise go to the console of every caller.
+    logSeverityLevel: 3,
   })
   for (;;) {
     try {

@@ -7,16 +7,16 @@ import { APP_VERSION } from '../../core/version'
 import type { CategoryModel } from '../../engine/model/category-model'
 import { deserializeTrainState } from '../../engine/train/checkpoint'
 import type { SerializedTrainState, TrainState } from '../../engine/train/checkpoint'
-import { continueTraining, trainCategory } from '../../engine/train/train-category'
-import type { TrainResult } from '../../engine/train/train-category'
-import { latestCheckpoint, writeCheckpoint } from '../../runs/checkpoint'
+import { TRAIN_SHARDS } from '../../engine/train/shards'
+import { latestCheckpoint } from '../../runs/checkpoint'
+import { launchTrainJob } from '../../train/train-host'
+import type { TrainEvent } from '../../train/train-protocol'
 import type { StoredCheckpoint } from '../../runs/checkpoint'
 import type { Db } from '../../store/migration'
 import { findDataset, requireDataset } from '../datasets/dataset-queries'
 import { datasetVersion } from '../eval/eval-pairs'
 import type { FeaturesService } from '../features/features-service'
 import type { JobContext, JobManager } from '../jobs/job-manager'
-import { prepareTraining } from './prepare-training'
 import { imageInputs } from './training-inputs'
 
 const PCA_DIMS = 64
@@ -34,6 +34,13 @@ interface RunRow {
 }
 
 type Summary = NonNullable<RunSummary['summary']>
+
+export interface TrainServiceOptions {
+  /** The built training worker (out/main/train-worker.js); absent in source checkouts, where training runs in this thread between awaits. */
+  workerFile: string | null
+  /** Threads computing each step's shards (the training worker included), at most TRAIN_SHARDS; the results do not depend on it. */
+  threads: number
+}
 
 /** The training state in a checkpoint; a manifest that does not describe one is refused naming the file and field. */
 function restoreTrainState(ckpt: StoredCheckpoint): TrainState {
@@ -56,6 +63,7 @@ export class TrainService {
     private readonly dataDir: string,
     private readonly jobs: JobManager,
     private readonly features: FeaturesService,
+    private readonly options: TrainServiceOptions = { workerFile: null, threads: 1 },
   ) {
     // Runs whose job died with its process (the job manager has marked those) can be resumed.
     db.prepare(
@@ -81,7 +89,7 @@ export class TrainService {
       id: runId,
       config,
       dataset: { name: config.dataset, version: datasetVersion(this.db, ds) },
-      backend: 'js (plain TypeScript, one thread)',
+      backend: `js (plain TypeScript), ${TRAIN_SHARDS} gradient shards`,
       codeVersion: APP_VERSION,
       createdAt: new Date().toISOString(),
     }
@@ -178,30 +186,43 @@ export class TrainService {
       ctx.progress(0, config.steps, 'steps', 'features and masks of the training images')
       const { inputs, skipped } = await imageInputs(this.db, this.features, config.dataset, config.backbone, { category: config.category, split: config.split }, ctx)
       if (inputs.length === 0) throw new AppError('BAD_INPUT', `no ${config.split} images with masks and features for ${config.category}`)
-      const { data } = prepareTraining(inputs, this.features, PCA_DIMS, config.seed)
       const saved: { checkpoint: string | null } = { checkpoint: null }
       let lastLosses: Record<string, number> = {}
-      let stepNow = resumeFrom ? Number((resumeFrom.manifest as { step?: number }).step ?? 0) : 0
+      let stepNow = resumeFrom ? resumeFrom.manifest.step : 0
       const firstStep = stepNow
-      const hooks = {
-        checkpointEvery: CHECKPOINT_EVERY,
-        shouldStop: () => ctx.signal.aborted,
-        onStep: (step: number, losses: Record<string, number>) => {
-          stepNow = step
-          lastLosses = losses
-          if (step % LOG_EVERY === 0 || step === config.steps) {
-            appendFileSync(join(dir, 'metrics.jsonl'), `${JSON.stringify({ step, losses, seconds: (performance.now() - started) / 1000 })}\n`)
-          }
-          const total = losses.total ?? Object.values(losses).reduce((a, b) => a + b, 0)
-          ctx.progress(step, config.steps, 'steps', `loss ${total.toFixed(4)}`)
-        },
-        onCheckpoint: (state: SerializedTrainState) => {
-          const step = (state.manifest as { step: number }).step
-          saved.checkpoint = writeCheckpoint(dir, { step, state: state.manifest as unknown as Record<string, unknown>, tensors: state.weights })
-        },
+      ctx.progress(stepNow, config.steps, 'steps', 'PCA of the features, distance transforms of the masks')
+      const onEvent = (event: TrainEvent): void => {
+        if (event.type === 'checkpoint') saved.checkpoint = event.dir
+        if (event.type !== 'step') return
+        const { step, losses } = event
+        stepNow = step
+        lastLosses = losses
+        if (step % LOG_EVERY === 0 || step === config.steps) {
+          appendFileSync(join(dir, 'metrics.jsonl'), `${JSON.stringify({ step, losses, seconds: (performance.now() - started) / 1000 })}\n`)
+        }
+        ctx.progress(step, config.steps, 'steps', progressMessage(losses))
       }
       const engineConfig = { variant: config.variant, steps: config.steps, seed: config.seed, templateLevel: config.templateLevel }
-      const result: TrainResult = resumeFrom ? await continueTraining(resumeFrom, data, hooks) : await trainCategory(data, engineConfig, hooks)
+      const job = {
+        runDir: dir,
+        inputs: inputs.map((i) => ({ key: i.key, mask: i.mask, featureFile: i.entry.file })),
+        pcaDims: PCA_DIMS,
+        pcaSeed: config.seed,
+        engineConfig,
+        resumeFrom,
+        checkpointEvery: CHECKPOINT_EVERY,
+        threads: this.options.threads,
+      }
+      const handle = launchTrainJob(job, { workerFile: this.options.workerFile, onEvent })
+      const onAbort = (): void => handle.stop()
+      ctx.signal.addEventListener('abort', onAbort)
+      if (ctx.signal.aborted) handle.stop()
+      let result
+      try {
+        result = await handle.done
+      } finally {
+        ctx.signal.removeEventListener('abort', onAbort)
+      }
       const seconds = (performance.now() - started) / 1000
       const summary: Summary = {
         step: stepNow,
@@ -221,4 +242,11 @@ export class TrainService {
       throw error
     }
   }
+}
+
+/** The job's progress line: the total and each loss term. */
+function progressMessage(losses: Record<string, number>): string {
+  const total = losses.total ?? Object.values(losses).reduce((a, b) => a + b, 0)
+  const terms = ['dt', 'chamfer', 'feature'].filter((k) => losses[k] !== undefined).map((k) => `${k} ${losses[k]!.toFixed(4)}`)
+  return `loss ${total.toFixed(4)}${terms.length ? ` (${terms.join(', ')})` : ''}`
 }

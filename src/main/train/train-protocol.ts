@@ -1,0 +1,56 @@
+import type { ViewTarget } from '../engine/losses/view-target'
+import type { EngineConfigInput } from '../engine/model/config'
+import type { SerializedModel, SerializedTrainState } from '../engine/train/checkpoint'
+import type { ShardInputs, ShardResult, StepPlan } from '../engine/train/shards'
+import type { Mask } from '../images/rgb-image'
+
+/** One training image as the main thread hands it over: its cropped mask and its cached feature file. */
+export interface TrainInput {
+  key: string
+  mask: Mask
+  featureFile: string
+}
+
+/** A whole training run (or the rest of one), as the thread that trains it receives it. */
+export interface TrainJob {
+  /** The run folder: checkpoints are written here, atomically, by the training thread. */
+  runDir: string
+  inputs: TrainInput[]
+  /** PCA of the backbone's features, fitted on the training images (METHOD §2). */
+  pcaDims: number
+  pcaSeed: number
+  engineConfig: EngineConfigInput
+  /** The checkpoint to continue from; null starts from scratch. */
+  resumeFrom: SerializedTrainState | null
+  checkpointEvery: number
+  /** Threads computing the step's shards (the training thread included); capped at TRAIN_SHARDS. */
+  threads: number
+  /** The built worker entry, to start shard helpers from; null keeps every shard in the training thread. */
+  workerFile: string | null
+}
+
+export type TrainEvent =
+  | { type: 'prepared'; images: number; step: number; seconds: number }
+  | { type: 'step'; step: number; losses: Record<string, number> }
+  | { type: 'checkpoint'; step: number; dir: string }
+
+export interface TrainOutcome {
+  stopped: boolean
+  step: number
+  /** The newest checkpoint written by this job (null if none). */
+  checkpoint: string | null
+  /** Threads that computed the shards. */
+  threads: number
+}
+
+/** Main thread -> training thread. */
+export type TrainRequest = { type: 'start'; job: TrainJob } | { type: 'stop' }
+/** Training thread -> main thread. */
+export type TrainReply = { type: 'event'; event: TrainEvent } | { type: 'done'; outcome: TrainOutcome } | { type: 'error'; message: string; stack?: string }
+
+/** Training thread -> shard helper. */
+export type ShardRequest =
+  | { type: 'init'; model: SerializedModel; targets: ViewTarget[]; images: number }
+  | { type: 'shard'; shard: number; plan: StepPlan; inputs: ShardInputs }
+/** Shard helper -> training thread. */
+export type ShardReply = { type: 'ready' } | { type: 'result'; result: ShardResult } | { type: 'error'; message: string; stack?: string }
