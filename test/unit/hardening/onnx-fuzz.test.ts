@@ -64,40 +64,41 @@ describe('ONNX model files under damage (property-based)', () => {
     const outcomes = { loaded: 0, refused: 0 }
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!
     const EVIL_DIMS = [-1, 0, 2 ** 31, 2 ** 40, 1e15, 7]
+    const inits = (m: onnx.ModelProto): onnx.ITensorProto[] => m.graph!.initializer!
+    const nodes = (m: onnx.ModelProto): onnx.INodeProto[] => m.graph!.node!
     const mutations: ((m: onnx.ModelProto) => void)[] = [
       // A tensor whose declared dims no longer match its data (or ask for petabytes).
       (m) => {
-        const t = pick(m.graph!.initializer)
-        t.dims = t.dims.map(() => pick(EVIL_DIMS))
+        const t = pick(inits(m))
+        t.dims = t.dims!.map(() => pick(EVIL_DIMS))
       },
-      (m) => (pick(m.graph!.initializer).dataType = pick([0, 2, 7, 8, 11, 16, 99])),
-      (m) => (pick(m.graph!.initializer).rawData = new Uint8Array(Math.floor(r() * 16))),
-      (m) => (pick(m.graph!.node).opType = pick(['NoSuchOp', 'Loop', 'If', 'Scan', ''])),
+      (m) => (pick(inits(m)).dataType = pick([0, 2, 7, 8, 11, 16, 99])),
+      (m) => (pick(inits(m)).rawData = new Uint8Array(Math.floor(r() * 16))),
+      (m) => (pick(nodes(m)).opType = pick(['NoSuchOp', 'Loop', 'If', 'Scan', ''])),
       // A custom-op domain: no custom-op library is ever registered, so this cannot run code.
       (m) => {
-        pick(m.graph!.node).domain = 'com.example.evil'
+        pick(nodes(m)).domain = 'com.example.evil'
         m.opsetImport.push(onnx.OperatorSetIdProto.create({ domain: 'com.example.evil', version: 1 }))
       },
       (m) => (m.opsetImport[0]!.version = pick([0, 1, 99, -3])),
       (m) => (m.irVersion = pick([0, 1, 99, -1])),
       (m) => {
-        const input = m.graph!.input[0]!
-        const dim = pick(input.type!.tensorType!.shape!.dim)
+        const input = m.graph!.input![0]!
+        const dim = pick(input.type!.tensorType!.shape!.dim!)
         dim.dimParam = ''
         dim.dimValue = pick(EVIL_DIMS)
       },
-      (m) => (m.graph!.input[0]!.type!.tensorType!.elemType = pick([0, 6, 7, 10, 99])),
-      (m) => (m.graph!.output[0]!.name = 'nothing-makes-this'),
-      (m) => pick(m.graph!.node).input.push('undefined-tensor'),
+      (m) => (m.graph!.input![0]!.type!.tensorType!.elemType = pick([0, 6, 7, 10, 99])),
+      (m) => (m.graph!.output![0]!.name = 'nothing-makes-this'),
+      (m) => pick(nodes(m)).input!.push('undefined-tensor'),
       // Weights "stored outside" at a path that leaves the model's folder.
       (m) => {
-        const t = pick(m.graph!.initializer)
+        const t = pick(inits(m))
         t.rawData = new Uint8Array(0)
         t.dataLocation = onnx.TensorProto.DataLocation.EXTERNAL
         t.externalData = [onnx.StringStringEntryProto.create({ key: 'location', value: pick(['../../../../etc/passwd', '/etc/passwd', '../secret.bin', 'missing.bin']) })]
       },
     ]
-    writeFileSync(join(dir.path, '..', 'secret.bin'), Buffer.alloc(4096, 1))
     for (let i = 0; i < CASES; i++) {
       const model = onnx.ModelProto.decode(i % 2 ? models.dino : models.conv)
       for (let k = 0; k < 1 + Math.floor(r() * 2); k++) pick(mutations)(model)
@@ -114,7 +115,7 @@ describe('ONNX model files under damage (property-based)', () => {
     writeFileSync(join(dir.path, 'outside.bin'), Buffer.alloc(4096, 1))
     for (const location of ['../outside.bin', join(dir.path, 'outside.bin'), '/etc/passwd', '../../../../../../etc/passwd']) {
       const model = onnx.ModelProto.decode(models.conv)
-      const t = model.graph!.initializer.find((x) => x.name === 'B')!
+      const t = model.graph!.initializer!.find((x) => x.name === 'B')!
       t.rawData = new Uint8Array(0)
       t.dataLocation = onnx.TensorProto.DataLocation.EXTERNAL
       t.externalData = [onnx.StringStringEntryProto.create({ key: 'location', value: location }), onnx.StringStringEntryProto.create({ key: 'length', value: '16' })]
