@@ -6,8 +6,10 @@ import type { Route } from './shell/route'
 import { AnnotateView } from './views/annotate/AnnotateView'
 import { DatasetsView } from './views/datasets/DatasetsView'
 import { HealthView } from './views/health/HealthView'
+import { MeshesView } from './views/meshes/MeshesView'
 import { ReportsView } from './views/reports/ReportsView'
 import { TrainingView } from './views/training/TrainingView'
+import { TransferView } from './views/transfer/TransferView'
 
 function View({ route }: { route: Route }): React.JSX.Element {
   switch (route.area.id) {
@@ -15,6 +17,10 @@ function View({ route }: { route: Route }): React.JSX.Element {
       return <DatasetsView route={route} />
     case 'annotate':
       return <AnnotateView route={route} />
+    case 'transfer':
+      return <TransferView route={route} />
+    case 'meshes':
+      return <MeshesView route={route} />
     case 'training':
       return <TrainingView route={route} />
     case 'reports':

@@ -220,6 +220,10 @@ export function pairsPage(db: Db, ds: DatasetRow, q: ParsedRequestOf<'datasets.p
     where.push('p.category_id = ?')
     args.push(cat?.id ?? -1)
   }
+  if (q.pair !== undefined) {
+    where.push('p.name = ?')
+    args.push(q.pair)
+  }
   for (const [key, column] of Object.entries(FLAG_COLUMNS)) {
     const v = q[key as keyof typeof FLAG_COLUMNS]
     if (v !== undefined) {

@@ -171,6 +171,8 @@ export const datasetsChannels = {
         name: DatasetName,
         split: Split.optional(),
         category: z.string().min(1).optional(),
+        /** One pair by its canonical name. */
+        pair: z.string().min(1).max(300).optional(),
         layout: LayoutSize.optional(),
         mirror: z.number().int().min(0).max(1).optional(),
         viewpointVariation: z.number().int().min(0).max(2).optional(),

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react'
+import type { ReactNode } from 'react'
 import type { Bbox } from '../../../../shared/ipc/channels/datasets'
 import { ErrorAlert } from '../../shell/ErrorAlert'
 import { KeypointLayer } from './KeypointLayer'
@@ -35,6 +36,12 @@ interface Props {
   selected: number | null
   edits?: StageEdits
   label: string
+  /** Read-only stages: a click (not a drag) on the image, in image pixels; `scale` is screen pixels per image pixel. */
+  onPick?: (x: number, y: number, scale: number) => void
+  /** Drawn in image pixels under the overlays (e.g. a heatmap canvas positioned in image coordinates). */
+  underlay?: ReactNode
+  /** Extra screen-space SVG drawn over the keypoints; `scale` is screen pixels per image pixel. */
+  overlay?: (screen: (x: number, y: number) => [number, number], scale: number) => ReactNode
 }
 
 type Drag =
@@ -60,7 +67,7 @@ const CLICK_SLOP = 3
  * are drawn in screen space so markers and numbers keep their size at any zoom.
  */
 export function ImageStage(props: Props): React.JSX.Element {
-  const { src, maskSrc, width, height, keypoints, bbox, layers, selected, edits, label } = props
+  const { src, maskSrc, width, height, keypoints, bbox, layers, selected, edits, label, onPick, underlay, overlay } = props
   const stageRef = useRef<HTMLDivElement>(null)
   const drag = useRef<Drag | null>(null)
   const [size, setSize] = useState({ w: 0, h: 0 })
@@ -150,7 +157,11 @@ export function ImageStage(props: Props): React.JSX.Element {
   const onPointerUp = (e: React.PointerEvent<HTMLDivElement>): void => {
     const d = drag.current
     drag.current = null
-    if (!d || !edits) return
+    if (!d) return
+    if (!edits) {
+      if (onPick && d.kind === 'pan' && !d.moved && e.button === 0) onPick(...toImage(e.clientX, e.clientY), view.s)
+      return
+    }
     if (d.kind === 'kp' && d.moved && live?.kp) {
       edits.onMoveKeypoint(d.id, round1(live.kp.x), round1(live.kp.y))
     } else if (d.kind === 'corner' && d.moved && live?.bbox) {
@@ -188,7 +199,7 @@ export function ImageStage(props: Props): React.JSX.Element {
       </div>
       <div
         ref={stageRef}
-        className={`stage${edits ? ' stage-edit' : ''}`}
+        className={`stage${edits || onPick ? ' stage-edit' : ''}`}
         data-testid="image-stage"
         aria-label={label}
         role="img"
@@ -211,10 +222,12 @@ export function ImageStage(props: Props): React.JSX.Element {
           {layers.mask && maskSrc ? (
             <MaskCanvas key={maskSrc} src={maskSrc} onError={(message) => setLoadError({ src, message })} />
           ) : null}
+          {underlay}
         </div>
         <svg className="stage-overlay" width={size.w} height={size.h}>
           {layers.bbox && shownBbox ? <BboxShape bbox={shownBbox} screen={screen} editable={edits !== undefined} /> : null}
           {layers.keypoints ? <KeypointLayer keypoints={shownKeypoints} screen={screen} selected={selected} /> : null}
+          {overlay?.(screen, view.s)}
         </svg>
       </div>
       <ErrorAlert error={error} />

@@ -12,6 +12,7 @@ import { PckChart } from './PckChart'
 import { PckTable } from './PckTable'
 import { ReportList } from './ReportList'
 import { RunEvalForm } from './RunEvalForm'
+import { WorstPairs } from './WorstPairs'
 import { alphaUnion, defaultSelection, labelReports } from './report-selection'
 
 /** Route parameters: ds, split, alpha, measure (perImage | perPoint). */
@@ -105,6 +106,7 @@ export function ReportsView({ route }: { route: Route }): React.JSX.Element {
                   <summary>By keypoint id (PCK@{alpha}, per point)</summary>
                   <KeypointBreakdown reports={shown} alpha={alpha} />
                 </details>
+                {ds && split ? <WorstPairs dataset={ds} split={split} methods={[...new Set(here.filter((r) => selected.has(r.key)).map((r) => r.method))]} alpha={alpha} /> : null}
               </>
             ) : null}
           </>

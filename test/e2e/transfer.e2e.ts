@@ -1,0 +1,212 @@
+import type { Locator, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { openStudio } from './studio-page'
+import type { StudioPage } from './studio-page'
+
+let s: StudioPage
+let page: Page
+beforeAll(async () => {
+  s = await openStudio()
+  page = s.page
+})
+afterAll(async () => s?.browser.close())
+
+interface CanvasLike {
+  width: number
+  height: number
+  getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } } | null
+}
+/** The page's document, typed just enough: the test project has no DOM library. */
+type PageGlobal = { document: { querySelector(selector: string): CanvasLike | null } }
+
+/** A call over the page's own socket (its cookie holds the token), bypassing the view: what the service says. */
+async function direct<T>(channel: string, payload: unknown): Promise<T> {
+  const frame = await page.evaluate(
+    ([host, channel, payload]) =>
+      new Promise<{ result: { ok: boolean; value?: unknown; error?: unknown } }>((resolve) => {
+        const ws = new WebSocket(`ws://${host}/ws`)
+        ws.onopen = () => ws.send(JSON.stringify({ type: 'call', id: 1, channel, payload }))
+        ws.onmessage = (m) => {
+          const f = JSON.parse(String(m.data)) as { type: string; id: number; result: { ok: boolean } }
+          if (f.type === 'result' && f.id === 1) {
+            ws.close()
+            resolve(f as never)
+          }
+        }
+      }),
+    [new URL(s.origin).host, channel, payload] as const,
+  )
+  if (!frame.result.ok) throw new Error(`${channel}: ${JSON.stringify(frame.result.error)}`)
+  return frame.result.value as T
+}
+
+/** Painted (non-transparent) pixels and distinct colours of the heatmap canvas. */
+async function heatmapPixels(): Promise<{ painted: number; colours: number }> {
+  return page.evaluate(() => {
+    const c = (globalThis as unknown as PageGlobal).document.querySelector('[data-testid=heatmap-canvas]')
+    const data = c?.getContext('2d')?.getImageData(0, 0, c.width, c.height).data
+    if (!data) return { painted: 0, colours: 0 }
+    let painted = 0
+    const colours = new Set<number>()
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i + 3]! > 0) painted++
+      colours.add((data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!)
+    }
+    return { painted, colours: colours.size }
+  })
+}
+
+/** Where an image point of a stage is on the page: the zoomed layer's transform, read back from the DOM. */
+async function pageXy(stage: Locator, x: number, y: number): Promise<[number, number]> {
+  const transform = await stage.locator('.stage-layer').evaluate((el) => (el as unknown as { style: { transform: string } }).style.transform)
+  const m = /translate\(([-\d.e]+)px, ([-\d.e]+)px\) scale\(([-\d.e]+)\)/.exec(transform)
+  if (!m) throw new Error(`unexpected transform ${transform}`)
+  const box = (await stage.boundingBox())!
+  const [tx, ty, sc] = [Number(m[1]), Number(m[2]), Number(m[3])]
+  return [box.x + x * sc + tx, box.y + y * sc + ty]
+}
+
+async function centre(l: Locator): Promise<[number, number]> {
+  const b = (await l.boundingBox())!
+  return [b.x + b.width / 2, b.y + b.height / 2]
+}
+
+type PairPage = { total: number; items: { name: string; pck: number; meanNormError: number | null }[] }
+type Answer = { predictions: ([number, number] | null)[]; heatmaps: { values: number[] }[] | null }
+
+describe('Transfer view', () => {
+  it('evaluates nn-handmade on the fixture from Reports (the pair list sorts by its errors)', async () => {
+    await s.goto('#/reports')
+    const form = page.getByRole('form', { name: 'Run evaluation' })
+    await form.getByLabel('Data set').selectOption('fixture')
+    await form.getByLabel('Method').fill('nn-handmade')
+    await form.getByRole('button', { name: 'Evaluate' }).click()
+    await form.locator('[data-testid=job-progress][data-status=succeeded]').waitFor({ timeout: 45_000 })
+  })
+
+  it('lists the pairs worst first and sorts them by error', async () => {
+    await s.goto('#/transfer?ds=fixture&split=test')
+    const rows = page.locator('[data-testid^=pair-row-]')
+    await page.getByTestId('pair-list-summary').waitFor()
+    await expect.poll(() => rows.count()).toBe(4)
+    const service = await direct<PairPage>('eval.pairs', { dataset: 'fixture', split: 'test', method: 'nn-handmade' })
+    const shown = await rows.evaluateAll((els) => els.map((e) => (e as unknown as { dataset: { testid: string } }).dataset.testid))
+    expect(shown).toEqual(service.items.map((p) => `pair-row-${p.name}`))
+    const pcks = (await rows.evaluateAll((els) => els.map((e) => (e as unknown as { dataset: { pck: string } }).dataset.pck))).map(Number)
+    expect(pcks).toEqual([...pcks].sort((a, b) => a - b))
+
+    await page.getByRole('table', { name: 'Pairs' }).getByRole('button', { name: 'error' }).click()
+    await expect.poll(() => page.getByRole('columnheader', { name: /error/ }).getAttribute('aria-sort')).toBe('descending')
+    const byError = await direct<PairPage>('eval.pairs', { dataset: 'fixture', split: 'test', method: 'nn-handmade', sort: 'error', descending: true })
+    await expect
+      .poll(() => rows.evaluateAll((els) => els.map((e) => (e as unknown as { dataset: { testid: string } }).dataset.testid)))
+      .toEqual(byError.items.map((p) => `pair-row-${p.name}`))
+    const errors = (await rows.evaluateAll((els) => els.map((e) => (e as unknown as { dataset: { error: string } }).dataset.error))).map((e) =>
+      e === 'missing' ? Infinity : Number(e),
+    )
+    expect(errors).toEqual([...errors].sort((a, b) => b - a))
+  })
+
+  it('transfers a clicked source keypoint: the prediction is drawn where the service puts it, with heatmap and GT circle', async () => {
+    const first = page.locator('[data-testid^=pair-row-]').first()
+    const name = (await first.getAttribute('data-testid'))!.slice('pair-row-'.length)
+    await first.click()
+    await expect.poll(() => page.getByTestId('transfer-pair').textContent()).toContain(name)
+    expect(await first.getAttribute('aria-selected')).toBe('true')
+
+    const [source, target] = [page.getByRole('img', { name: /^source / }), page.getByRole('img', { name: /^target / })]
+    await source.locator('img').waitFor()
+    const pair = (await direct<{ items: { category: string; srcStem: string; trgStem: string; kpsIds: number[]; srcKps: [number, number][]; trgKps: [number, number][]; trgBbox: number[] }[] }>(
+      'datasets.pairs',
+      { name: 'fixture', split: 'test', pair: name },
+    )).items[0]!
+    const id = pair.kpsIds[0]!
+    // A click on the source keypoint as drawn (a user aims at the dot).
+    const [cx, cy] = await centre(source.getByTestId(`kp-${id}`).locator('.kp-dot'))
+    await page.mouse.click(cx, cy)
+    const pick = source.getByTestId('source-pick')
+    await pick.waitFor()
+    expect([Number(await pick.getAttribute('data-x')), Number(await pick.getAttribute('data-y'))]).toEqual(pair.srcKps[0])
+
+    const marker = target.getByTestId('pred-nn-handmade')
+    await marker.waitFor({ timeout: 30_000 })
+    const shown = [Number(await marker.getAttribute('data-x')), Number(await marker.getAttribute('data-y'))]
+    const said = await direct<Answer>('transfer.points', {
+      dataset: 'fixture',
+      method: 'nn-handmade',
+      source: { category: pair.category, stem: pair.srcStem },
+      target: { category: pair.category, stem: pair.trgStem },
+      points: [pair.srcKps[0]],
+      heatmaps: true,
+    })
+    expect(shown).toEqual(said.predictions[0])
+    const [ex, ey] = await pageXy(target, shown[0]!, shown[1]!)
+    const [mx, my] = await centre(marker.locator('path').first())
+    expect(Math.hypot(mx - ex, my - ey)).toBeLessThan(1.5)
+
+    await expect.poll(heatmapPixels, { timeout: 10_000 }).toMatchObject({ painted: said.heatmaps![0]!.values.length })
+    expect((await heatmapPixels()).colours).toBeGreaterThan(1)
+
+    const gt = target.getByTestId('gt')
+    await gt.waitFor()
+    const T = Math.max(pair.trgBbox[2]! - pair.trgBbox[0]!, pair.trgBbox[3]! - pair.trgBbox[1]!)
+    expect(Number(await gt.getAttribute('data-radius'))).toBeCloseTo(0.1 * T, 9)
+    expect([Number(await gt.getAttribute('data-x')), Number(await gt.getAttribute('data-y'))]).toEqual(pair.trgKps[0])
+    const circle = target.getByTestId('gt-circle')
+    expect(await circle.isVisible()).toBe(true)
+    const [gx, gy] = await pageXy(target, pair.trgKps[0]![0], pair.trgKps[0]![1])
+    const [ccx, ccy] = await centre(circle)
+    expect(Math.hypot(ccx - gx, ccy - gy)).toBeLessThan(1.5)
+    const row = page.getByTestId('result-nn-handmade')
+    expect(await row.getAttribute('data-status')).toBe('ok')
+    expect(await row.textContent()).toMatch(/(correct|wrong)/)
+  })
+
+  it('shows a method the service refuses with its message, beside the others', async () => {
+    await page.getByRole('textbox', { name: 'Method name' }).fill('nn-nosuchbackbone')
+    await page.getByRole('button', { name: 'Add' }).click()
+    await page.getByRole('group', { name: 'Keypoints' }).getByRole('button').first().click()
+    const row = page.getByTestId('result-nn-nosuchbackbone')
+    await row.locator('[role=alert]').waitFor({ timeout: 30_000 })
+    expect(await row.textContent()).toMatch(/nosuchbackbone/)
+    expect(await page.getByTestId('result-nn-handmade').getAttribute('data-status')).toBe('ok')
+  })
+
+  it('opens the worst pair of a method from the Reports gallery in Transfer', async () => {
+    await s.goto('#/reports?ds=fixture&split=test')
+    const card = page.getByTestId('worst-pair-0')
+    await card.waitFor({ timeout: 15_000 })
+    const name = (await card.getAttribute('data-pair'))!
+    const worst = await direct<PairPage>('eval.pairs', { dataset: 'fixture', split: 'test', method: 'nn-handmade', limit: 1 })
+    expect(name).toBe(worst.items[0]!.name)
+    await expect.poll(() => card.locator('img').count()).toBe(2)
+    await card.click()
+    await expect.poll(() => page.url()).toContain('#/transfer?')
+    await expect.poll(() => page.getByTestId('transfer-pair').textContent()).toContain(name)
+    expect(await page.getByTestId(`pair-row-${name}`).getAttribute('aria-selected')).toBe('true')
+    const methods = page.getByRole('group', { name: 'Methods' })
+    expect(await methods.getByRole('checkbox', { name: 'nn-handmade' }).isChecked()).toBe(true)
+  })
+
+  it('transfers between any two images of the demo data set, with ground truth where both carry the keypoint', { timeout: 180_000 }, async () => {
+    // The server generates `demo` in the background at start; wait until it is listed.
+    await expect
+      .poll(async () => (await direct<{ name: string }[]>('datasets.list', {})).some((d) => d.name === 'demo'), { timeout: 150_000, interval: 2000 })
+      .toBe(true)
+    const images = await direct<{ items: { stem: string }[] }>('datasets.images', { name: 'demo', category: 'quadruped', split: 'test', limit: 2 })
+    const [a, b] = images.items
+    await s.goto(`#/transfer?ds=demo&src=quadruped/${a!.stem}&trg=quadruped/${b!.stem}&m=nn-handmade`)
+    const keypoints = page.getByRole('group', { name: 'Keypoints' }).getByRole('button')
+    await expect.poll(() => keypoints.count(), { timeout: 15_000 }).toBeGreaterThan(0)
+    await page.getByRole('img', { name: /^target / }).locator('img').waitFor()
+    await keypoints.nth(0).click()
+    await page.getByRole('img', { name: /^target / }).getByTestId('pred-nn-handmade').waitFor({ timeout: 60_000 })
+    await page.getByTestId('gt-circle').waitFor()
+    await expect.poll(async () => (await heatmapPixels()).painted, { timeout: 10_000 }).toBeGreaterThan(0)
+    await s.screenshot('transfer')
+  })
+
+  it('logged no errors (CSP violations included)', () => {
+    expect(s.errors).toEqual([])
+  })
+})
