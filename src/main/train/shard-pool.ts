@@ -66,9 +66,9 @@ export async function createShardPool(workerFile: string, helpers: number, state
         results[s] = reply.result
       }
     })
-    const ctx = { model: st.model, shape, targets: tg, cameras: st.cameras, codes: st.codes }
     let local: unknown = null
     try {
+      const ctx = { model: st.model, shape: shape(), targets: tg, cameras: st.cameras, codes: st.codes }
       plan.shards.forEach((_, s) => {
         if (s % threads === 0) results[s] = runShard(ctx, plan, s, profile)
       })

@@ -94,7 +94,7 @@ export function resumeTraining(serialized: SerializedTrainState, data: TrainingD
  * Runs a step's shards and returns their results in shard order, wherever it computes them
  * (this thread, or helper threads for some shards). The result must not depend on where.
  */
-export type ShardExecutor = (state: TrainState, targets: readonly ViewTarget[], shape: CategoryShape, plan: StepPlan, profile?: StepProfile) => Promise<ShardResult[]>
+export type ShardExecutor = (state: TrainState, targets: readonly ViewTarget[], shape: () => CategoryShape, plan: StepPlan, profile?: StepProfile) => Promise<ShardResult[]>
 
 /** Every shard in this thread, in order. */
 function localShards(state: TrainState, targets: readonly ViewTarget[], shape: CategoryShape, plan: StepPlan, profile?: StepProfile): ShardResult[] {
@@ -128,11 +128,17 @@ export function trainStep(state: TrainState, targets: readonly ViewTarget[], pro
   return finishStep(state, shape, plan, localShards(state, targets, shape, plan, profile), profile)
 }
 
-/** The same step with its shards run by `executor` (bit for bit the same as trainStep). */
+/**
+ * The same step with its shards run by `executor` (bit for bit the same as trainStep). The
+ * category's forward pass is computed when the executor first asks for it, so that it can
+ * hand shards to other threads (which compute their own) before.
+ */
 export async function trainStepWith(executor: ShardExecutor, state: TrainState, targets: readonly ViewTarget[], profile?: StepProfile): Promise<Record<string, number>> {
   const plan = planStep(state, targets)
-  const shape = timed(profile, 'category forward', () => categoryForward(state.model))
-  return finishStep(state, shape, plan, await executor(state, targets, shape, plan, profile), profile)
+  let shape: CategoryShape | null = null
+  const getShape = (): CategoryShape => (shape ??= timed(profile, 'category forward', () => categoryForward(state.model)))
+  const results = await executor(state, targets, getShape, plan, profile)
+  return finishStep(state, getShape(), plan, results, profile)
 }
 
 /** Trains a started or resumed state to its configured steps (or until shouldStop). */

@@ -72,6 +72,13 @@ export class TrainService {
     ).run()
   }
 
+  /** Where and how runs train, for their manifests. */
+  backend(): string {
+    const worker = this.options.workerFile !== null && existsSync(this.options.workerFile)
+    const threads = worker ? Math.max(1, Math.min(TRAIN_SHARDS, this.options.threads)) : 1
+    return `js (plain TypeScript), ${TRAIN_SHARDS} gradient shards on ${threads} thread${threads > 1 ? 's' : ''}, ${worker ? 'in a worker' : 'in the main thread'}`
+  }
+
   runDir(runId: string): string {
     return join(this.dataDir, 'runs', runId)
   }
@@ -89,7 +96,7 @@ export class TrainService {
       id: runId,
       config,
       dataset: { name: config.dataset, version: datasetVersion(this.db, ds) },
-      backend: `js (plain TypeScript), ${TRAIN_SHARDS} gradient shards`,
+      backend: this.backend(),
       codeVersion: APP_VERSION,
       createdAt: new Date().toISOString(),
     }
