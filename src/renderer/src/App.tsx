@@ -1,3 +1,4 @@
+import { lazy, Suspense } from 'react'
 import { Nav } from './shell/Nav'
 import { Placeholder } from './shell/Placeholder'
 import { StatusBar } from './shell/StatusBar'
@@ -6,10 +7,12 @@ import type { Route } from './shell/route'
 import { AnnotateView } from './views/annotate/AnnotateView'
 import { DatasetsView } from './views/datasets/DatasetsView'
 import { HealthView } from './views/health/HealthView'
-import { MeshesView } from './views/meshes/MeshesView'
 import { ReportsView } from './views/reports/ReportsView'
 import { TrainingView } from './views/training/TrainingView'
 import { TransferView } from './views/transfer/TransferView'
+
+/** three.js and r3f are only fetched when the Meshes view opens: the other views start without them. */
+const MeshesView = lazy(() => import('./views/meshes/MeshesView').then((m) => ({ default: m.MeshesView })))
 
 function View({ route }: { route: Route }): React.JSX.Element {
   switch (route.area.id) {
@@ -20,7 +23,11 @@ function View({ route }: { route: Route }): React.JSX.Element {
     case 'transfer':
       return <TransferView route={route} />
     case 'meshes':
-      return <MeshesView route={route} />
+      return (
+        <Suspense fallback={<p className="muted">Loading the 3-D viewer…</p>}>
+          <MeshesView route={route} />
+        </Suspense>
+      )
     case 'training':
       return <TrainingView route={route} />
     case 'reports':
