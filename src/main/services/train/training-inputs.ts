@@ -53,7 +53,9 @@ export async function imageInputs(
   const usable = chosen.filter((i) => i.maskFile)
   const set = await features.ensure(dataset, backbone, {}, ctx, new Set(usable.map((i) => `${i.category}/${i.stem}`)))
   const inputs: ImageInput[] = []
-  for (const image of usable) {
+  for (const [k, image] of usable.entries()) {
+    // Masks are decoded here, on the caller's thread: let IPC and sockets in between.
+    if (k % 16 === 15) await new Promise((resolve) => setImmediate(resolve))
     const key = `${image.category}/${image.stem}`
     const entry = set.entries.get(key)
     if (!entry) {
