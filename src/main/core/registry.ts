@@ -3,6 +3,7 @@ import { contract, isChannelName } from '../../shared/ipc/contract'
 import type { ChannelName, ParsedRequestOf, ResponseOf } from '../../shared/ipc/contract'
 import type { Result } from '../../shared/ipc/result'
 import { AppError } from './app-error'
+import { isStorageError, storageError } from './storage-error'
 
 export interface CallContext {
   transport: 'electron' | 'websocket' | 'cli' | 'test'
@@ -66,6 +67,11 @@ export class HandlerRegistry {
           ok: false,
           error: { code: 'CONFLICT', message: 'the workspace is busy with a write from another process (an import or a training run?); try again when it has finished' },
         }
+      }
+      if (isStorageError(error)) {
+        // Disk full, read-only or not permitted: the user can act on it, so it is said plainly.
+        const e = storageError(error, undefined, String((error as { code?: unknown }).code).startsWith('SQLITE_'))
+        return { ok: false, error: { code: e.code, message: e.message, details: e.details } }
       }
       this.onInternalError(channel, error)
       return { ok: false, error: { code: 'INTERNAL', message: `${channel} failed; see the studio log for details` } }

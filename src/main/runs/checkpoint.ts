@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto'
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
+import { removeQuietly, writeFileSynced } from '../core/atomic-write'
+import { storageError } from '../core/storage-error'
 
 /** Named float arrays (model parameters, optimiser moments) and the JSON that goes with them. */
 export interface CheckpointData {
@@ -32,16 +34,6 @@ interface CheckpointManifest {
 
 const DIR_PREFIX = 'ckpt-'
 
-function writeFileDurable(path: string, chunks: Uint8Array[]): void {
-  const fd = openSync(path, 'w')
-  try {
-    for (const c of chunks) writeSync(fd, c)
-    fsyncSync(fd)
-  } finally {
-    closeSync(fd)
-  }
-}
-
 /**
  * Writes `<runDir>/ckpt-<step>/` atomically: everything goes to a temporary folder, is synced,
  * and the folder is renamed into place, so a crash leaves either the whole checkpoint or none.
@@ -70,12 +62,18 @@ export function writeCheckpoint(runDir: string, data: CheckpointData): string {
   }
   const final = join(runDir, `${DIR_PREFIX}${String(data.step).padStart(8, '0')}`)
   const tmp = `${final}.tmp-${process.pid}`
-  rmSync(tmp, { recursive: true, force: true })
-  mkdirSync(tmp, { recursive: true })
-  writeFileDurable(join(tmp, 'weights.bin'), chunks)
-  writeFileDurable(join(tmp, 'manifest.json'), [Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`)])
-  rmSync(final, { recursive: true, force: true })
-  renameSync(tmp, final)
+  try {
+    rmSync(tmp, { recursive: true, force: true })
+    mkdirSync(tmp, { recursive: true })
+    writeFileSynced(join(tmp, 'weights.bin'), chunks)
+    writeFileSynced(join(tmp, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`)
+    rmSync(final, { recursive: true, force: true })
+    renameSync(tmp, final)
+  } catch (error) {
+    // Disk full or read-only: no partial folder is left, and the earlier checkpoints stay as they were.
+    removeQuietly(tmp)
+    throw storageError(error, final)
+  }
   return final
 }
 

@@ -10,6 +10,8 @@ export const ERROR_CODES = [
   'BAD_INPUT',
   'UNAUTHORIZED',
   'UNKNOWN_CHANNEL',
+  /** Storage could not be written: disk full, read-only or not permitted. Nothing was half-written. */
+  'STORAGE',
   'INTERNAL',
 ] as const
 export type ErrorCode = (typeof ERROR_CODES)[number]

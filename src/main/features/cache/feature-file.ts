@@ -1,4 +1,5 @@
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
+import { writeFileAtomic } from '../../core/atomic-write'
 import type { FeatureMap } from '../backbones/types'
 import { decodeHalf, encodeHalf } from './float16'
 
@@ -9,7 +10,7 @@ const HEADER_BYTES = 24
 /**
  * One cached feature map: a 24-byte header (magic, version, C, h, w, stride) then C*h*w
  * float16 values. Written to a temporary name, synced and renamed, so a reader never sees a
- * half-written file under the final name.
+ * half-written file under the final name (and a full disk leaves no partial file: a STORAGE error).
  */
 export function writeFeatureFile(path: string, map: FeatureMap): number {
   const header = Buffer.alloc(HEADER_BYTES)
@@ -20,16 +21,7 @@ export function writeFeatureFile(path: string, map: FeatureMap): number {
   header.writeUInt32LE(map.width, 16)
   header.writeFloatLE(map.stride, 20)
   const body = encodeHalf(map.data)
-  const tmp = `${path}.tmp-${process.pid}`
-  const fd = openSync(tmp, 'w')
-  try {
-    writeSync(fd, header)
-    writeSync(fd, new Uint8Array(body.buffer, body.byteOffset, body.byteLength))
-    fsyncSync(fd)
-  } finally {
-    closeSync(fd)
-  }
-  renameSync(tmp, path)
+  writeFileAtomic(path, [header, new Uint8Array(body.buffer, body.byteOffset, body.byteLength)])
   return HEADER_BYTES + body.byteLength
 }
 

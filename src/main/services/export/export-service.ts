@@ -2,6 +2,8 @@ import { existsSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node
 import { isAbsolute, join } from 'node:path'
 import type { ExportResult } from '../../../shared/ipc/channels/datasets'
 import { AppError } from '../../core/app-error'
+import { removeQuietly } from '../../core/atomic-write'
+import { isStorageError, storageError } from '../../core/storage-error'
 import type { Db } from '../../store/migration'
 import { requireDataset } from '../datasets/dataset-queries'
 import type { JobContext, JobManager } from '../jobs/job-manager'
@@ -60,8 +62,9 @@ export class ExportService {
       renameSync(partial, out)
       return { name, out, images: spair.images, pairs: spair.pairs, droppedPairs: spair.droppedPairs, coco }
     } catch (error) {
-      rmSync(partial, { recursive: true, force: true })
-      throw error
+      removeQuietly(partial)
+      // Disk full or a read-only destination: said plainly, and no partial tree is left.
+      throw isStorageError(error) ? storageError(error, out) : error
     }
   }
 }

@@ -3,6 +3,7 @@ import type { Job, JobStatus, Progress } from '../../../shared/ipc/channels/jobs
 import { etaSeconds, startRate, updateRate } from '../../../shared/progress'
 import type { RateState } from '../../../shared/progress'
 import { AppError, notFound } from '../../core/app-error'
+import { isStorageError, storageError } from '../../core/storage-error'
 import type { EventHub } from '../../core/event-hub'
 import type { Db } from '../../store/migration'
 
@@ -153,7 +154,9 @@ export class JobManager {
       const result = await run(ctx)
       this.finish(id, 'succeeded', result ?? null, null)
       return result
-    } catch (error) {
+    } catch (thrown) {
+      // Disk full or read-only: the job's error says so plainly, naming the path where known.
+      const error = isStorageError(thrown) ? storageError(thrown, undefined, false) : thrown
       const cancelled = error instanceof AppError && error.code === 'CANCELLED'
       this.finish(id, cancelled ? 'cancelled' : 'failed', null, error instanceof Error ? error.message : String(error))
       throw error
