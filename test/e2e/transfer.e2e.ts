@@ -196,12 +196,41 @@ describe('Transfer view', () => {
     const images = await direct<{ items: { stem: string }[] }>('datasets.images', { name: 'demo', category: 'quadruped', split: 'test', limit: 2 })
     const [a, b] = images.items
     await s.goto(`#/transfer?ds=demo&src=quadruped/${a!.stem}&trg=quadruped/${b!.stem}&m=nn-handmade`)
+    expect(await page.getByRole('button', { name: 'any two images' }).getAttribute('aria-pressed')).toBe('true')
+    await expect.poll(() => page.getByRole('combobox', { name: 'Source image' }).inputValue()).toBe(a!.stem)
     const keypoints = page.getByRole('group', { name: 'Keypoints' }).getByRole('button')
     await expect.poll(() => keypoints.count(), { timeout: 15_000 }).toBeGreaterThan(0)
-    await page.getByRole('img', { name: /^target / }).locator('img').waitFor()
+    const target = page.getByRole('img', { name: /^target / })
+    await target.locator('img').waitFor()
     await keypoints.nth(0).click()
-    await page.getByRole('img', { name: /^target / }).getByTestId('pred-nn-handmade').waitFor({ timeout: 60_000 })
-    await page.getByTestId('gt-circle').waitFor()
+    await target.getByTestId('pred-nn-handmade').waitFor({ timeout: 60_000 })
+    await target.getByTestId('gt-circle').waitFor()
+    await expect.poll(async () => (await heatmapPixels()).painted, { timeout: 10_000 }).toBeGreaterThan(0)
+
+    // A click away from every keypoint transfers that point, without ground truth.
+    const source = page.getByRole('img', { name: /^source / })
+    const box = (await source.boundingBox())!
+    await page.mouse.click(box.x + 12, box.y + box.height - 12)
+    await expect.poll(async () => target.getByTestId('gt').count()).toBe(0)
+    await target.getByTestId('pred-nn-handmade').waitFor()
+  })
+
+  it('opens the worst demo pair of an evaluated method by itself', { timeout: 180_000 }, async () => {
+    const { jobId } = await direct<{ jobId: string }>('eval.run', { dataset: 'demo', split: 'test', method: 'nn-handmade', categories: ['quadruped'] })
+    await expect
+      .poll(async () => (await direct<{ status: string }>('jobs.get', { id: jobId })).status, { timeout: 150_000, interval: 1000 })
+      .toBe('succeeded')
+    const worst = await direct<PairPage>('eval.pairs', { dataset: 'demo', split: 'test', method: 'nn-handmade', limit: 1 })
+    // A fresh visit (as from the navigation bar) reads the reports again.
+    await s.goto('#/reports')
+    await s.goto('#/transfer?ds=demo')
+    await expect.poll(() => page.url(), { timeout: 15_000 }).toContain(`pair=${encodeURIComponent(worst.items[0]!.name)}`)
+    expect(await page.getByTestId(`pair-row-${worst.items[0]!.name}`).getAttribute('aria-selected')).toBe('true')
+    const target = page.getByRole('img', { name: /^target / })
+    await target.locator('img').waitFor()
+    await page.getByRole('group', { name: 'Keypoints' }).getByRole('button').nth(1).click()
+    await target.getByTestId('pred-nn-handmade').waitFor({ timeout: 60_000 })
+    await target.getByTestId('gt-circle').waitFor()
     await expect.poll(async () => (await heatmapPixels()).painted, { timeout: 10_000 }).toBeGreaterThan(0)
     await s.screenshot('transfer')
   })

@@ -17,7 +17,7 @@ export type Heatmap = z.infer<typeof Heatmap>
 
 export const transferChannels = {
   'transfer.points': channel({
-    doc: 'Transfer points from a source image to a target image with one method (any two images of a data set); NN methods also return each point\'s similarity map.',
+    doc: 'Transfer points from a source image to a target image with one method: nn-<backbone>, or mesh:<run>/hybrid:<run> within the run\'s category (any two images of a data set); NN methods also return each point\'s similarity map.',
     request: z
       .object({
         dataset: DatasetName,

@@ -70,7 +70,7 @@ export function ImagePicker({
   const ds = useQuery('datasets.get', { name: dataset })
   const categories = Object.keys(ds.data?.categories ?? {}).sort()
   return (
-    <section className="transfer-pairs" aria-label="Image picker">
+    <section className="panel transfer-pairs" aria-label="Image picker">
       <ErrorAlert error={ds.error} context={dataset} />
       <ImageSelect dataset={dataset} label="Source" categories={categories} value={source} onChange={(v) => onChange(v, target)} />
       <ImageSelect dataset={dataset} label="Target" categories={categories} value={target} onChange={(v) => onChange(source, v)} />

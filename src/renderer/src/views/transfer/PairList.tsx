@@ -1,3 +1,4 @@
+import { useEffect } from 'react'
 import type { PairSort } from '../../../../shared/ipc/channels/eval'
 import type { Split } from '../../../../shared/ipc/channels/datasets'
 import { useQuery } from '../../client/use-query'
@@ -26,6 +27,8 @@ interface Props {
   onSelect(pair: PickedPair): void
   onSort(sort: PairSort, desc: boolean): void
   onPage(offset: number): void
+  /** The list's first row once it is known, while nothing is selected: the worst case opens by itself. */
+  onFirst?(pair: PickedPair): void
 }
 
 /**
@@ -39,6 +42,11 @@ export function PairList(props: Props): React.JSX.Element {
   const plain = useQuery('datasets.pairs', rank ? null : { name: dataset, split, offset, limit: PAGE })
   const total = rank ? ranked.data?.total : plain.data?.total
   const loading = rank ? ranked.loading : plain.loading
+  const first = rank ? ranked.data?.items[0] : plain.data?.items[0]
+  const { selected, onFirst } = props
+  useEffect(() => {
+    if (selected === null && first && onFirst) onFirst(first)
+  }, [selected, first, onFirst])
 
   const header = (key: PairSort, label: string, firstDesc: boolean): React.JSX.Element => {
     const active = sort === key
@@ -54,7 +62,7 @@ export function PairList(props: Props): React.JSX.Element {
   }
 
   return (
-    <section className="transfer-pairs" aria-label="Pair list">
+    <section className="panel transfer-pairs" aria-label="Pair list">
       <ErrorAlert error={ranked.error} context={`per-pair results of ${rank ?? ''}`} />
       <ErrorAlert error={plain.error} context="pairs" />
       {rank && ranked.data ? (
