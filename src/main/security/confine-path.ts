@@ -13,11 +13,12 @@ export function resolveInside(root: string, urlPath: string): string | null {
     return null
   }
   if (decoded.includes('\0')) return null
-  const realRoot = realpathSync(root)
-  const candidate = join(realRoot, decoded)
+  let realRoot: string
   let real: string
   try {
-    real = realpathSync(candidate)
+    // The root itself may have gone (a data set folder moved away): nothing is served from it.
+    realRoot = realpathSync(root)
+    real = realpathSync(join(realRoot, decoded))
   } catch {
     return null
   }

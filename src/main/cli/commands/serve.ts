@@ -23,6 +23,12 @@ function openBrowser(url: string): void {
   }
 }
 
+/** The warning printed when `--host` is not a loopback address, or null. */
+export function bindWarning(host: string): string | null {
+  if (['127.0.0.1', 'localhost', '::1'].includes(host)) return null
+  return `warning: listening on ${host}, reachable from other machines; anyone with the token controls this workspace`
+}
+
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'serve the studio to a browser over a local WebSocket (token-protected)',
@@ -41,11 +47,8 @@ export const serveCommand: Command = {
     const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : defaultDataDir()
     const core = createCore({ dataDir })
     const running = await startServer({ core, rendererDir: builtRendererDir(), host, port })
-    if (!['127.0.0.1', 'localhost', '::1'].includes(host)) {
-      io.stderr.write(
-        `warning: listening on ${host}, reachable from other machines; anyone with the token controls this workspace\n`,
-      )
-    }
+    const warning = bindWarning(host)
+    if (warning) io.stderr.write(`${warning}\n`)
     io.stderr.write(`workspace: ${dataDir}\n`)
     io.stdout.write(`SEMAGIC studio at ${running.url}\n`)
     startDemo(core, (message) => io.stderr.write(`${message}\n`))
