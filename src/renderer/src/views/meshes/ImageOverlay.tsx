@@ -110,6 +110,25 @@ export function ImageOverlay({ mesh, colours, picked, onPick, label }: Props): R
         <img ref={img} src={mediaUrl(mesh.dataset, mesh.image.file)} alt={`${mesh.image.category}/${mesh.image.stem}`} width={width} height={height} />
         <canvas ref={canvas} onClick={click} data-testid="mesh-overlay-canvas" />
       </div>
+      <div className="row small kp-vertices" role="group" aria-label={`Keypoints of ${mesh.image.stem} and their vertices`}>
+        {mesh.keypoints.map((k) =>
+          k.vertex === null ? null : (
+            <button
+              key={k.id}
+              type="button"
+              className="link"
+              aria-pressed={picked === k.vertex}
+              data-vertex={k.vertex}
+              data-x={mesh.projected[2 * k.vertex]}
+              data-y={mesh.projected[2 * k.vertex + 1]}
+              onClick={() => onPick(k.vertex!)}
+              title={`keypoint ${k.id} lands on vertex ${k.vertex}`}
+            >
+              <span className="swatch" style={{ background: keypointColour(k.id) }} /> {k.id}→{k.vertex}
+            </button>
+          ),
+        )}
+      </div>
       <figcaption className="muted small">
         {mesh.image.category}/{mesh.image.stem}: fit loss {mesh.fit.loss.toFixed(4)} ({mesh.fit.cache === 'hit' ? 'cached' : 'fitted now'}), azimuth{' '}
         {((mesh.pose.azimuth * 180) / Math.PI).toFixed(0)}°, {mesh.visible.filter((v) => v).length} of {mesh.vertexCount} vertices visible

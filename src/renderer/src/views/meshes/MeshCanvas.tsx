@@ -27,13 +27,14 @@ interface Props {
   lines: readonly SceneLine[]
   /** The picked vertex, drawn as a marker on every mesh (vertex i is the same surface point on all of them). */
   picked: number | null
-  /** Where the camera looks and how far the scene reaches; the camera is placed along `direction`. */
-  view: { target: Vec3; radius: number; direction: Vec3 }
+  /** Where the camera looks and how far the scene reaches across and up; the camera is placed along `direction`. */
+  view: { target: Vec3; halfWidth: number; halfHeight: number; direction: Vec3 }
   onPick: (mesh: number, vertex: number) => void
   label: string
 }
 
 const BACKGROUND = '#20242a'
+const FOV = 35
 /** Screen pixels a pointer may travel between down and up and still count as a click (not an orbit drag). */
 const CLICK_SLOP = 4
 
@@ -101,12 +102,16 @@ function Controls({ view }: { view: Props['view'] }): null {
       c.dispose()
     }
   }, [get, gl])
-  const { target, radius, direction } = view
+  const { target, halfWidth, halfHeight, direction } = view
+  const size = useThree((s) => s.size)
   useEffect(() => {
     const { camera, invalidate } = get()
     const [dx, dy, dz] = direction
     const len = Math.hypot(dx, dy, dz) || 1
-    const distance = (radius / Math.sin(((35 / 2) * Math.PI) / 180)) * 1.05
+    // Far enough that the scene's half extents fit the vertical and the horizontal field of view.
+    const tanV = Math.tan(((FOV / 2) * Math.PI) / 180)
+    const tanH = tanV * (size.width / Math.max(1, size.height))
+    const distance = Math.max(halfHeight / tanV, halfWidth / tanH) * 1.1 + halfHeight
     camera.position.set(target[0] + (dx / len) * distance, target[1] + (dy / len) * distance, target[2] + (dz / len) * distance)
     camera.near = distance / 100
     camera.far = distance * 10
@@ -114,7 +119,7 @@ function Controls({ view }: { view: Props['view'] }): null {
     controls.current?.target.set(...target)
     controls.current?.update()
     invalidate()
-  }, [get, target, radius, direction])
+  }, [get, target, halfWidth, halfHeight, direction, size])
   return null
 }
 
@@ -182,7 +187,7 @@ function Markers({ meshes, picked, radius }: { meshes: readonly SceneMesh[]; pic
 export function MeshCanvas({ meshes, lines, picked, view, onPick, label }: Props): React.JSX.Element {
   return (
     <div className="mesh-canvas" data-testid="mesh-canvas" aria-label={label} data-meshes={meshes.length}>
-      <Canvas frameloop="demand" dpr={1} gl={{ preserveDrawingBuffer: true, antialias: true }} camera={{ fov: 35, position: [0, 0, 4] }}>
+      <Canvas frameloop="demand" dpr={1} gl={{ preserveDrawingBuffer: true, antialias: true }} camera={{ fov: FOV, position: [0, 0, 4] }}>
         <color attach="background" args={[BACKGROUND]} />
         <ambientLight intensity={1.6} />
         <directionalLight position={[2, 3, 4]} intensity={1.4} />
@@ -191,7 +196,7 @@ export function MeshCanvas({ meshes, lines, picked, view, onPick, label }: Props
           <MeshObject key={m.key} mesh={m} />
         ))}
         <Lines lines={lines} />
-        <Markers meshes={meshes} picked={picked} radius={view.radius} />
+        <Markers meshes={meshes} picked={picked} radius={view.halfHeight} />
         <Controls view={view} />
         <Picker meshes={meshes} onPick={onPick} />
       </Canvas>

@@ -99,9 +99,9 @@ export function MeshesView({ route }: { route: Route }): React.JSX.Element {
       const c = b[k]!.centre
       return { key: m.key, vertices: m.data.vertices, faces: m.data.faces, colours: colours[k]!, offset: [-c[0], -c[1], z - c[2]] as Vec3 }
     })
-    const radius = shown.length > 1 ? gap * 2.1 : (b[0]?.radius ?? 1)
+    const radius = Math.max(...b.map((x) => x.radius), 0.1)
     const direction: Vec3 = shown.length > 1 ? [1, 0.35, 0] : [1, 0.45, 0.9]
-    return { meshes, view: { target: [0, 0, 0] as Vec3, radius, direction } }
+    return { meshes, view: { target: [0, 0, 0] as Vec3, halfWidth: gap + 0.8 * radius, halfHeight: 0.8 * radius, direction } }
   }, [shown, colours])
 
   const pickedMesh = shown.find((m) => m.key === pick?.mesh) ?? shown[0] ?? null

@@ -1,0 +1,145 @@
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { imagesLoaded, openStudio } from './studio-page'
+import type { StudioPage } from './studio-page'
+
+let s: StudioPage
+let page: Page
+beforeAll(async () => {
+  s = await openStudio()
+  page = s.page
+})
+afterAll(async () => s?.browser.close())
+
+interface CanvasLike {
+  width: number
+  height: number
+}
+interface Ctx2d {
+  drawImage(c: CanvasLike, x: number, y: number): void
+  getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> }
+}
+/** The page's document, typed just enough: the test project has no DOM library. */
+type PageGlobal = {
+  document: {
+    querySelector(selector: string): CanvasLike | null
+    createElement(tag: 'canvas'): CanvasLike & { getContext(kind: '2d'): Ctx2d | null }
+  }
+}
+
+/**
+ * The WebGL canvas read back through a 2-D canvas (it renders with preserveDrawingBuffer):
+ * pixels that differ from the scene's background, and a checksum that changes with the colours.
+ */
+async function meshPixels(): Promise<{ painted: number; sum: number }> {
+  return page.evaluate(() => {
+    const d = (globalThis as unknown as PageGlobal).document
+    const c = d.querySelector('[data-testid=mesh-canvas] canvas')
+    if (!c || c.width === 0) return { painted: 0, sum: 0 }
+    const copy = d.createElement('canvas')
+    copy.width = c.width
+    copy.height = c.height
+    const ctx = copy.getContext('2d')
+    if (!ctx) return { painted: 0, sum: 0 }
+    ctx.drawImage(c, 0, 0)
+    const data = ctx.getImageData(0, 0, c.width, c.height).data
+    let painted = 0
+    let sum = 0
+    for (let i = 0; i < data.length; i += 4) {
+      // Background #20242a.
+      if (Math.abs(data[i]! - 0x20) + Math.abs(data[i + 1]! - 0x24) + Math.abs(data[i + 2]! - 0x2a) > 24) painted++
+      sum = (sum + data[i]! * 3 + data[i + 1]! * 5 + data[i + 2]! * 7) % 1_000_000_007
+    }
+    return { painted, sum }
+  })
+}
+
+/** A short run on the demo data set, started from the Training form as a user would. */
+async function trainQuickRun(): Promise<void> {
+  await s.goto('#/training')
+  const form = page.getByRole('form', { name: 'Start training' })
+  // The server generates `demo` in the background at start; reload until datasets.list has it.
+  const demo = form.getByLabel('Data set').locator('option', { hasText: /^demo$/ })
+  await expect
+    .poll(
+      async () => {
+        if ((await demo.count()) > 0) return true
+        await page.reload()
+        return false
+      },
+      { timeout: 120_000, interval: 2000 },
+    )
+    .toBe(true)
+  await form.getByLabel('Data set').selectOption('demo')
+  await form.getByLabel('Category').locator('option', { hasText: /^quadruped$/ }).waitFor({ state: 'attached' })
+  await form.getByLabel('Category').selectOption('quadruped')
+  await form.getByLabel('Backbone').fill('handmade')
+  await form.getByLabel('Steps').fill('6')
+  await form.getByRole('button', { name: 'Train' }).click()
+  await form.locator('[data-testid=job-progress][data-status=succeeded]').waitFor({ timeout: 180_000 })
+}
+
+describe('Meshes view', () => {
+  it('shows the canonical template of a trained run, recolours it and picks a vertex on click', { timeout: 300_000 }, async () => {
+    await trainQuickRun()
+    await s.goto('#/meshes')
+    const canvas = page.getByTestId('mesh-canvas')
+    await canvas.locator('canvas').waitFor({ timeout: 30_000 })
+    await expect.poll(async () => (await meshPixels()).painted, { timeout: 20_000 }).toBeGreaterThan(5000)
+    const pca = await meshPixels()
+
+    const colourBy = page.getByRole('group', { name: 'Colour by' })
+    await colourBy.getByRole('button', { name: 'vertex index' }).click()
+    expect(await colourBy.getByRole('button', { name: 'vertex index' }).getAttribute('aria-pressed')).toBe('true')
+    await expect.poll(async () => (await meshPixels()).sum, { timeout: 10_000 }).not.toBe(pca.sum)
+
+    // The template sits in the middle of the view: a click there lands on it.
+    const box = (await canvas.boundingBox())!
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2)
+    const picked = page.getByTestId('picked-vertex')
+    await picked.waitFor({ timeout: 10_000 })
+    expect(await picked.textContent()).toMatch(/^vertex \d+$/)
+    expect(Number((await picked.textContent())!.slice('vertex '.length))).toBeLessThan(642)
+    expect(await page.getByTestId('vertex-feature').textContent()).toMatch(/^\[-?\d\.\d{3}(, -?\d\.\d{3}){7}, … \d+ more\]$/)
+  })
+
+  it('fits a source and a target image and shows them side by side, projected onto their images', { timeout: 120_000 }, async () => {
+    const form = page.getByRole('form', { name: 'Choose meshes' })
+    const options = await form.getByLabel('Source image').locator('option').allTextContents()
+    expect(options.length).toBeGreaterThan(2)
+    await form.getByLabel('Source image').selectOption(options[1]!)
+    await form.getByLabel('Target image').selectOption(options[2]!)
+    await page.locator('[data-testid=mesh-canvas][data-meshes="2"]').waitFor({ timeout: 90_000 })
+    await page.getByRole('group', { name: 'Colour by' }).getByRole('button', { name: 'feature PCA' }).click()
+    const overlays = page.getByTestId('mesh-overlay-canvas')
+    await expect.poll(() => overlays.count(), { timeout: 30_000 }).toBe(2)
+    await expect.poll(async () => (await meshPixels()).painted, { timeout: 20_000 }).toBeGreaterThan(5000)
+
+    // The source's keypoints, each with the vertex it lands on: choosing one picks that vertex, which then carries it.
+    const source = page.getByRole('group', { name: /^Keypoints of / }).first()
+    const first = source.getByRole('button').first()
+    const vertex = await first.getAttribute('data-vertex')
+    const kp = (await first.textContent())!.trim().split('→')[0]
+    await first.click()
+    await expect.poll(async () => page.getByTestId('picked-vertex').textContent(), { timeout: 10_000 }).toBe(`vertex ${vertex}`)
+    expect(await page.getByTestId('carried-keypoints').textContent()).toContain(`keypoint ${kp} of source`)
+
+    // A click on the image picks the visible vertex projected nearest it.
+    const other = source.getByRole('button').last()
+    const [x, y] = [Number(await other.getAttribute('data-x')), Number(await other.getAttribute('data-y'))]
+    const natural = await page.locator('.mesh-overlay img').first().evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)
+    const ob = (await overlays.first().boundingBox())!
+    await page.mouse.click(ob.x + (x * ob.width) / natural, ob.y + (y * ob.width) / natural)
+    await expect.poll(async () => page.getByTestId('picked-vertex').textContent(), { timeout: 10_000 }).toBe(`vertex ${await other.getAttribute('data-vertex')}`)
+    // Tall enough for the 3-D view and the projected meshes in one picture.
+    await page.setViewportSize({ width: 1400, height: 1100 })
+    await page.locator('main').evaluate((el) => el.scrollTo(0, 0))
+    await imagesLoaded(page, '.mesh-overlay img')
+    await expect.poll(async () => (await meshPixels()).painted, { timeout: 20_000 }).toBeGreaterThan(5000)
+    await s.screenshot('meshes')
+  })
+
+  it('logged no errors (CSP violations included)', () => {
+    expect(s.errors).toEqual([])
+  })
+})
