@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { imagesLoaded, openStudio } from './studio-page'
 import type { StudioPage } from './studio-page'
+import { trainDemoRun } from './train-form'
 
 let s: StudioPage
 let page: Page
@@ -54,34 +55,9 @@ async function meshPixels(): Promise<{ painted: number; sum: number }> {
   })
 }
 
-/** A short run on the demo data set, started from the Training form as a user would. */
-async function trainQuickRun(): Promise<void> {
-  await s.goto('#/training')
-  const form = page.getByRole('form', { name: 'Start training' })
-  // The server generates `demo` in the background at start; reload until datasets.list has it.
-  const demo = form.getByLabel('Data set').locator('option', { hasText: /^demo$/ })
-  await expect
-    .poll(
-      async () => {
-        if ((await demo.count()) > 0) return true
-        await page.reload()
-        return false
-      },
-      { timeout: 120_000, interval: 2000 },
-    )
-    .toBe(true)
-  await form.getByLabel('Data set').selectOption('demo')
-  await form.getByLabel('Category').locator('option', { hasText: /^quadruped$/ }).waitFor({ state: 'attached' })
-  await form.getByLabel('Category').selectOption('quadruped')
-  await form.getByLabel('Backbone').fill('handmade')
-  await form.getByLabel('Steps').fill('6')
-  await form.getByRole('button', { name: 'Train' }).click()
-  await form.locator('[data-testid=job-progress][data-status=succeeded]').waitFor({ timeout: 180_000 })
-}
-
 describe('Meshes view', () => {
   it('shows the canonical template of a trained run, recolours it and picks a vertex on click', { timeout: 300_000 }, async () => {
-    await trainQuickRun()
+    await trainDemoRun(s, 6)
     await s.goto('#/meshes')
     const canvas = page.getByTestId('mesh-canvas')
     await canvas.locator('canvas').waitFor({ timeout: 30_000 })

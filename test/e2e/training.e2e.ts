@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openStudio } from './studio-page'
 import type { StudioPage } from './studio-page'
+import { trainDemoRun } from './train-form'
 
 let s: StudioPage
 let page: Page
@@ -38,27 +39,7 @@ async function curvePixels(): Promise<number> {
 
 describe('Training view', () => {
   it('trains a short run on the demo data set and shows its loss curve', { timeout: 240_000 }, async () => {
-    await s.goto('#/training')
-    const form = page.getByRole('form', { name: 'Start training' })
-    // The server generates `demo` in the background at start; reload until datasets.list has it.
-    const demo = form.getByLabel('Data set').locator('option', { hasText: /^demo$/ })
-    await expect
-      .poll(
-        async () => {
-          if ((await demo.count()) > 0) return true
-          await page.reload()
-          return false
-        },
-        { timeout: 120_000, interval: 2000 },
-      )
-      .toBe(true)
-    await form.getByLabel('Data set').selectOption('demo')
-    await form.getByLabel('Category').locator('option', { hasText: /^quadruped$/ }).waitFor({ state: 'attached' })
-    await form.getByLabel('Category').selectOption('quadruped')
-    await form.getByLabel('Backbone').fill('handmade')
-    await form.getByLabel('Steps').fill('20')
-    await form.getByRole('button', { name: 'Train' }).click()
-    await form.locator('[data-testid=job-progress][data-status=succeeded]').waitFor({ timeout: 180_000 })
+    await trainDemoRun(s, 20)
 
     const row = page.locator('[data-testid^=run-row-][data-status=succeeded]').first()
     await row.waitFor({ timeout: 15_000 })

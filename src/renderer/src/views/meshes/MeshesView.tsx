@@ -36,6 +36,22 @@ function Tabs<T extends string>({ label, options, value, onChange }: { label: st
   )
 }
 
+function ImageSelect({ label, value, stems, onChange }: { label: string; value: string | null; stems: readonly string[]; onChange: (stem: string | null) => void }): React.JSX.Element {
+  return (
+    <label className="field">
+      {label}
+      <select value={value ?? ''} onChange={(e) => onChange(e.target.value || null)}>
+        <option value="">(none)</option>
+        {stems.map((s) => (
+          <option key={s} value={s}>
+            {s}
+          </option>
+        ))}
+      </select>
+    </label>
+  )
+}
+
 /**
  * Route parameters: run, dataset, src and trg (image stems of the run's category), show
  * (canonical | instance | pair), colour (pca | index | deformation | visibility).
@@ -153,6 +169,7 @@ export function MeshesView({ route }: { route: Route }): React.JSX.Element {
         <ErrorAlert error={runs.error} context="training runs" />
         <ErrorAlert error={datasets.error} context="data sets" />
         {runs.data && finished.length === 0 ? <p className="muted">No finished training run yet: train one in the Training view, then come back.</p> : null}
+        <ErrorAlert error={runId && runs.data && finished.length > 0 && !run ? `run ${runId} is not a finished training run; choose one below` : null} context="run" />
         <form className="form wide" aria-label="Choose meshes" onSubmit={(e) => e.preventDefault()}>
           <div className="form-row">
             <label className="field">
@@ -175,28 +192,8 @@ export function MeshesView({ route }: { route: Route }): React.JSX.Element {
                 ))}
               </select>
             </label>
-            <label className="field">
-              Source image
-              <select value={src ?? ''} onChange={(e) => patchParams(route, { src: e.target.value || null, show: e.target.value ? (trg ? 'pair' : 'instance') : 'canonical' })}>
-                <option value="">(none)</option>
-                {stems.map((s) => (
-                  <option key={s} value={s}>
-                    {s}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label className="field">
-              Target image
-              <select value={trg ?? ''} onChange={(e) => patchParams(route, { trg: e.target.value || null, show: e.target.value && src ? 'pair' : src ? 'instance' : 'canonical' })}>
-                <option value="">(none)</option>
-                {stems.map((s) => (
-                  <option key={s} value={s}>
-                    {s}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <ImageSelect label="Source image" value={src} stems={stems} onChange={(v) => patchParams(route, { src: v, show: v ? (trg ? 'pair' : 'instance') : 'canonical' })} />
+            <ImageSelect label="Target image" value={trg} stems={stems} onChange={(v) => patchParams(route, { trg: v, show: v && src ? 'pair' : src ? 'instance' : 'canonical' })} />
           </div>
         </form>
         <div className="toolbar">
