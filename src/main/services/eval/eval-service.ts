@@ -1,10 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { Split } from '../../../shared/ipc/channels/datasets'
-import type { EvalOptions, PairResult, PairSort, ReportSummary } from '../../../shared/ipc/channels/eval'
-import { pairDetail } from '../../../shared/eval/pair-details'
-import { rankPairs } from '../../../shared/eval/pair-ranking'
-import { scorePairs } from '../../../shared/eval/pck-score'
-import { formatAlpha } from '../../../shared/eval/alpha-keys'
+import type { EvalOptions, ReportSummary } from '../../../shared/ipc/channels/eval'
 import { evaluatePck } from '../../../shared/eval/pck-report'
 import type { PckReport } from '../../../shared/eval/pck-types'
 import { scoredPairOf } from '../../../shared/eval/scored-pair'
@@ -16,6 +12,8 @@ import type { FeaturesService } from '../features/features-service'
 import type { TrainService } from '../train/train-service'
 import type { JobContext, JobManager } from '../jobs/job-manager'
 import { datasetVersion, evalPairs } from './eval-pairs'
+import { PairResults } from './pair-results'
+import type { PairsPage, PairsRequest } from './pair-results'
 import { resolveMethod, transferPairOf } from './resolve-method'
 
 export interface EvalRequest extends EvalOptions {
@@ -26,32 +24,7 @@ export interface EvalRequest extends EvalOptions {
 }
 
 export type EvalResult = PckReport & { warnings: string[] }
-
-export interface PairsRequest {
-  dataset: string
-  split: Split
-  method: string
-  category?: string | undefined
-  alpha: number
-  threshold: 'bbox' | 'image'
-  compare: 'le' | 'lt'
-  sort: PairSort
-  descending: boolean
-  offset: number
-  limit: number
-}
-
-export interface PairsPage {
-  method: string
-  dataset: string
-  split: Split
-  alpha: number
-  total: number
-  offset: number
-  perImage: number | null
-  stale: boolean
-  items: PairResult[]
-}
+export type { PairsPage, PairsRequest }
 
 const sha1 = (text: string): string => createHash('sha1').update(text).digest('hex')
 
@@ -61,12 +34,16 @@ const sha1 = (text: string): string => createHash('sha1').update(text).digest('h
  * alpha or threshold only re-scores cached predictions.
  */
 export class EvalService {
+  private readonly pairResults: PairResults
+
   constructor(
     private readonly db: Db,
     private readonly jobs: JobManager,
     private readonly features: FeaturesService,
     private readonly train: TrainService,
-  ) {}
+  ) {
+    this.pairResults = new PairResults(db)
+  }
 
   startEval(req: EvalRequest): { jobId: string } {
     requireDataset(this.db, req.dataset)
@@ -130,70 +107,9 @@ export class EvalService {
     }
   }
 
-  /**
-   * Per-pair results of a method that was evaluated on this split: its cached predictions (from
-   * the newest report's method key, preferring one on the current data set version) scored at one
-   * alpha, sorted and paged. Pairs the method never predicted (other categories of a mesh run,
-   * pairs added since) are not listed.
-   */
+  /** Per-pair results of an evaluated method, sorted and paged (see PairResults). */
   pairs(req: PairsRequest): PairsPage {
-    const ds = requireDataset(this.db, req.dataset)
-    const version = datasetVersion(this.db, ds)
-    const runs = this.db
-      .prepare('SELECT method_key, dataset_version FROM reports WHERE dataset = ? AND split = ? AND method = ? ORDER BY created_at DESC')
-      .all(req.dataset, req.split, req.method) as { method_key: string; dataset_version: string }[]
-    const run = runs.find((r) => r.dataset_version === version) ?? runs[0]
-    if (!run) throw new AppError('NOT_FOUND', `"${req.method}" has not been evaluated on ${req.dataset}/${req.split}: run the evaluation first`)
-    const rows = this.db
-      .prepare('SELECT pair, kps FROM predictions WHERE method_key = ? AND dataset_version = ? AND split = ?')
-      .all(run.method_key, run.dataset_version, req.split) as { pair: string; kps: string }[]
-    const cached = new Map(rows.map((r) => [r.pair, r.kps]))
-    const pairs = evalPairs(this.db, ds, req.split).filter((p) => cached.has(p.pair.name) && (req.category === undefined || p.pair.category === req.category))
-    const key = formatAlpha(req.alpha)
-    const scores = scorePairs(
-      pairs.map((p) => scoredPairOf(p.pair, p.trgSize, JSON.parse(cached.get(p.pair.name)!) as (Point | null)[])),
-      { alphas: [key], threshold: req.threshold, compare: req.compare },
-    )
-    const details = pairs.map((_, i) => pairDetail(scores, i))
-    const order = rankPairs(
-      details.map((d) => ({ pck: d.pck[key]!, meanNormError: d.meanNormError })),
-      req.sort,
-      req.descending,
-    )
-    const items = order.slice(req.offset, req.offset + req.limit).map((i): PairResult => {
-      const d = details[i]!
-      const { pair } = pairs[i]!
-      const missing = d.normErrors.filter((e) => e === null).length
-      return {
-        index: i,
-        split: pair.split,
-        name: pair.name,
-        category: pair.category,
-        pairId: pair.pairId,
-        srcStem: pair.srcStem,
-        trgStem: pair.trgStem,
-        kpsIds: d.kpsIds,
-        predicted: scores.pairs[i]!.predicted.map((p) => (p && Number.isFinite(p[0]) && Number.isFinite(p[1]) ? [p[0], p[1]] : null)),
-        points: d.kpsIds.length,
-        correct: d.correct[key]!.filter(Boolean).length,
-        pck: d.pck[key]!,
-        threshold: d.threshold,
-        meanNormError: missing > 0 || !Number.isFinite(d.meanNormError) ? null : d.meanNormError,
-        missing,
-      }
-    })
-    const perImage = details.length ? details.reduce((s, d) => s + d.pck[key]!, 0) / details.length : null
-    return {
-      method: req.method,
-      dataset: req.dataset,
-      split: req.split,
-      alpha: req.alpha,
-      total: details.length,
-      offset: req.offset,
-      perImage,
-      stale: run.dataset_version !== version,
-      items,
-    }
+    return this.pairResults.page(req)
   }
 
   /** Cached reports, newest first, optionally of one data set. */
