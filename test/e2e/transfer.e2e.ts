@@ -228,8 +228,24 @@ describe('Transfer view', () => {
     expect(await page.getByTestId(`pair-row-${worst.items[0]!.name}`).getAttribute('aria-selected')).toBe('true')
     const target = page.getByRole('img', { name: /^target / })
     await target.locator('img').waitFor()
+    // The evaluation's own predictions of every keypoint, each joined to its ground truth.
+    const item = (await direct<{ items: { kpsIds: number[]; predicted: ([number, number] | null)[]; correct: number }[] }>('eval.pairs', {
+      dataset: 'demo',
+      split: 'test',
+      method: 'nn-handmade',
+      pair: worst.items[0]!.name,
+    })).items[0]!
+    const evaluated = target.getByTestId('evaluated').locator('[data-testid^=eval-pred-]')
+    await expect.poll(() => evaluated.count()).toBe(item.predicted.filter(Boolean).length)
+    const k = item.predicted.findIndex(Boolean)
+    const mark = target.getByTestId(`eval-pred-${item.kpsIds[k]}`)
+    expect([Number(await mark.getAttribute('data-x')), Number(await mark.getAttribute('data-y'))]).toEqual(item.predicted[k])
+    expect(await target.locator('[data-testid^=eval-pred-][data-correct=true]').count()).toBe(item.correct)
     await page.getByRole('group', { name: 'Keypoints' }).getByRole('button').nth(1).click()
-    await target.getByTestId('pred-nn-handmade').waitFor({ timeout: 60_000 })
+    const live = target.getByTestId('pred-nn-handmade')
+    await live.waitFor({ timeout: 60_000 })
+    // Clicking a keypoint gives what the evaluation predicted for it.
+    expect([Number(await live.getAttribute('data-x')), Number(await live.getAttribute('data-y'))]).toEqual(item.predicted[1])
     await target.getByTestId('gt-circle').waitFor()
     await expect.poll(async () => (await heatmapPixels()).painted, { timeout: 10_000 }).toBeGreaterThan(0)
     await s.screenshot('transfer')

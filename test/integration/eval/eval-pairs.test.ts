@@ -69,6 +69,10 @@ describe('eval.pairs: per-pair results of an evaluated method', () => {
     const cats = await call(core, 'eval.pairs', { dataset: 'fx', method, category: 'cat', sort: 'pair' })
     expect(cats.items.map((i) => i.pairId)).toEqual([1, 2])
     expect(cats.total).toBe(2)
+    expect(cats.items.map((i) => i.index)).toEqual([byId.get(1)!.index, byId.get(2)!.index])
+    const one = await call(core, 'eval.pairs', { dataset: 'fx', method, pair: byId.get(3)!.name })
+    expect(one.total).toBe(1)
+    expect(one.items[0]).toEqual(byId.get(3))
   })
 
   it('reads the predictions from the SQLite file after a restart, and marks them stale after curation', async () => {

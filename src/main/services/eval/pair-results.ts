@@ -18,6 +18,7 @@ export interface PairsRequest {
   split: Split
   method: string
   category?: string | undefined
+  pair?: string | undefined
   alpha: number
   threshold: 'bbox' | 'image'
   compare: 'le' | 'lt'
@@ -41,6 +42,8 @@ export interface PairsPage {
 
 /** One method's predictions on one split, scored at one alpha: what every page and sort order reads. */
 interface Scored {
+  /** Position of each pair in the split's evaluation order (all categories). */
+  indices: number[]
   pairs: EvalPair[]
   scores: PairScores
   rows: RankedPair[]
@@ -122,10 +125,12 @@ export class PairResults {
     }
     this.cache.set(baseKey, base)
     while (this.cache.size > KEEP) this.cache.delete(this.cache.keys().next().value!)
-    const viewKey = JSON.stringify([req.category ?? null, req.alpha, req.threshold, req.compare])
+    const viewKey = JSON.stringify([req.category ?? null, req.pair ?? null, req.alpha, req.threshold, req.compare])
     const hit = base.views.get(viewKey)
     if (hit) return hit
-    const chosen = base.pairs.flatMap((p, i) => (req.category === undefined || p.pair.category === req.category ? [i] : []))
+    const chosen = base.pairs.flatMap((p, i) =>
+      (req.category === undefined || p.pair.category === req.category) && (req.pair === undefined || p.pair.name === req.pair) ? [i] : [],
+    )
     const pairs = chosen.map((i) => base.pairs[i]!)
     const scores = scorePairs(
       chosen.map((i) => base.scoredPairs[i]!),
@@ -144,6 +149,7 @@ export class PairResults {
       return { pck: n > 0 ? scores.correct[p]! / n : 0, meanNormError: n === 0 ? NaN : missing[p]! > 0 ? Infinity : sum / n }
     })
     const scored: Scored = {
+      indices: chosen,
       pairs,
       scores,
       rows: ranked,
@@ -165,7 +171,7 @@ export class PairResults {
     let correct = 0
     for (let k = start; k < start + points; k++) correct += s.scores.hits[k]!
     return {
-      index: i,
+      index: s.indices[i]!,
       split: pair.split,
       name: pair.name,
       category: pair.category,

@@ -37,7 +37,7 @@ export type PairSort = z.infer<typeof PairSort>
 
 /** One evaluated pair of a method: its cached prediction scored at one alpha. */
 export const PairResult = z.object({
-  /** Position in the evaluation's pair order (category, pair id). */
+  /** Position in the evaluation's pair order of the split (category, pair id), whatever the filters. */
   index: z.number().int().nonnegative(),
   split: Split,
   name: z.string(),
@@ -88,6 +88,8 @@ export const evalChannels = {
         split: Split.default('test'),
         method: z.string().min(1).max(4096),
         category: z.string().min(1).optional(),
+        /** Only this pair (by name): its row with the predictions, for a view that opened it. */
+        pair: z.string().min(1).max(300).optional(),
         alpha: z.number().positive().max(1).default(0.1),
         threshold: z.enum(['bbox', 'image']).default('bbox'),
         compare: z.enum(['le', 'lt']).default('le'),

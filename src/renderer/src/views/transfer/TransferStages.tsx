@@ -29,6 +29,12 @@ function slots(rows: readonly Correspondence[], side: 'src' | 'trg'): (StageKeyp
   return out
 }
 
+/** An evaluated method's cached predictions of every keypoint row of the pair (eval.pairs). */
+export interface Evaluated {
+  method: string
+  predicted: readonly (Point | null)[]
+}
+
 interface Pick {
   point: Point
   /** Index into the correspondences when the click was on a source keypoint. */
@@ -49,6 +55,7 @@ export function TransferStages({
   trgBbox,
   methods,
   alpha,
+  evaluated,
 }: {
   dataset: string
   source: ImageKey
@@ -57,12 +64,14 @@ export function TransferStages({
   trgBbox: Bbox | null
   methods: readonly string[]
   alpha: number
+  evaluated?: Evaluated | null
 }): React.JSX.Element {
   const src = useQuery('datasets.image', { name: dataset, ...source })
   const trg = useQuery('datasets.image', { name: dataset, ...target })
   const [layers, setLayers] = useState<Layers>({ mask: false, bbox: true, keypoints: true })
   const [pick, setPick] = useState<Pick | null>(null)
   const [heatChoice, setHeatChoice] = useState<string | null>(null)
+  const [showEvaluated, setShowEvaluated] = useState(true)
   const states = useTransfers(dataset, source, target, methods, pick?.point ?? null)
   const srcSlots = useMemo(() => slots(rows, 'src'), [rows])
   const trgSlots = useMemo(() => slots(rows, 'trg'), [rows])
@@ -93,6 +102,12 @@ export function TransferStages({
           ))}
         </span>
         <LayerToggles layers={layers} onChange={setLayers} hasMask={src.data?.maskFile != null} />
+        {evaluated ? (
+          <label className="check" title="the evaluation's predictions of every keypoint: a line from the ground truth to the prediction, green when correct">
+            <input type="checkbox" checked={showEvaluated} onChange={(e) => setShowEvaluated(e.target.checked)} />
+            all keypoints as {evaluated.method} predicted them ({evaluatedCorrect(rows, evaluated, alpha * T)}/{rows.length} correct)
+          </label>
+        ) : null}
         {withMaps.length > 1 ? (
           <label className="field">
             Heatmap
@@ -151,6 +166,7 @@ export function TransferStages({
               underlay={heatmap && heatMethod ? <HeatmapCanvas map={heatmap} method={heatMethod} /> : null}
               overlay={(screen, scale) => (
                 <g>
+                  {evaluated && showEvaluated && Number.isFinite(T) ? <EvaluatedLayer rows={rows} evaluated={evaluated} radius={alpha * T} screen={screen} /> : null}
                   {gt && Number.isFinite(T) ? (
                     <g data-testid="gt" data-x={gt.trg[0]} data-y={gt.trg[1]} data-radius={alpha * T}>
                       <circle className="gt-circle" data-testid="gt-circle" cx={screen(...gt.trg)[0]} cy={screen(...gt.trg)[1]} r={alpha * T * scale}>
@@ -173,6 +189,47 @@ export function TransferStages({
       </div>
       <ResultTable methods={methods} states={states} gt={gt?.trg ?? null} T={T} alpha={alpha} picked={pick !== null} />
     </section>
+  )
+}
+
+function evaluatedCorrect(rows: readonly Correspondence[], evaluated: Evaluated, radius: number): number {
+  return rows.filter((r, i) => {
+    const p = evaluated.predicted[i]
+    return p ? distance(p, r.trg) <= radius : false
+  }).length
+}
+
+/** Every keypoint's evaluated prediction joined to its ground truth: where the method went wrong, at a glance. */
+function EvaluatedLayer({
+  rows,
+  evaluated,
+  radius,
+  screen,
+}: {
+  rows: readonly Correspondence[]
+  evaluated: Evaluated
+  radius: number
+  screen: (x: number, y: number) => [number, number]
+}): React.JSX.Element {
+  return (
+    <g data-testid="evaluated">
+      {rows.map((r, i) => {
+        const p = evaluated.predicted[i]
+        if (!p) return null
+        const ok = distance(p, r.trg) <= radius
+        const [gx, gy] = screen(...r.trg)
+        const [px, py] = screen(p[0], p[1])
+        return (
+          <g key={r.id} className={ok ? 'evaluated evaluated-ok' : 'evaluated evaluated-wrong'} data-testid={`eval-pred-${r.id}`} data-x={p[0]} data-y={p[1]} data-correct={ok}>
+            <title>
+              keypoint {r.id}: {evaluated.method} predicted ({p[0].toFixed(1)}, {p[1].toFixed(1)}), {distance(p, r.trg).toFixed(1)} px from the ground truth
+            </title>
+            <line x1={gx} y1={gy} x2={px} y2={py} />
+            <circle cx={px} cy={py} r={4} />
+          </g>
+        )
+      })}
+    </g>
   )
 }
 

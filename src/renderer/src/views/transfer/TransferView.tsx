@@ -53,6 +53,12 @@ export function TransferView({ route }: { route: Route }): React.JSX.Element {
 
   const pairQ = useQuery('datasets.pairs', sel.ds && sel.pair ? { name: sel.ds, split: sel.split, pair: sel.pair, limit: 1 } : null)
   const pair = pairQ.data?.items[0] ?? null
+  // The ranking method's own predictions of this pair, as its evaluation cached them.
+  const evaluatedQ = useQuery(
+    'eval.pairs',
+    !imagesMode && sel.ds && sel.pair && rank ? { dataset: sel.ds, split: sel.split, method: rank, pair: sel.pair, alpha: sel.alpha, limit: 1 } : null,
+  )
+  const evaluatedItem = evaluatedQ.data?.items[0] ?? null
   const srcImg = useQuery('datasets.image', imagesMode && sel.ds && sel.src?.stem ? { name: sel.ds, ...sel.src } : null)
   const trgImg = useQuery('datasets.image', imagesMode && sel.ds && sel.trg?.stem ? { name: sel.ds, ...sel.trg } : null)
 
@@ -139,6 +145,7 @@ export function TransferView({ route }: { route: Route }): React.JSX.Element {
             <ErrorAlert error={pairQ.error} context={sel.pair ?? 'pair'} />
             <ErrorAlert error={srcImg.error} context="source" />
             <ErrorAlert error={trgImg.error} context="target" />
+            <ErrorAlert error={evaluatedQ.error} context={`${rank ?? ''} on this pair`} />
             {sel.pair && pairQ.data && !pair ? <ErrorAlert error={`no ${sel.split} pair "${sel.pair}" in ${sel.ds}`} /> : null}
             {pair && !imagesMode ? (
               <p className="muted" data-testid="transfer-pair">
@@ -156,6 +163,7 @@ export function TransferView({ route }: { route: Route }): React.JSX.Element {
                 trgBbox={imagesMode ? (trgImg.data?.bbox ?? null) : (pair?.trgBbox ?? null)}
                 methods={methods}
                 alpha={sel.alpha}
+                evaluated={!imagesMode && rank && evaluatedItem && evaluatedItem.name === pair?.name ? { method: rank, predicted: evaluatedItem.predicted } : null}
               />
             ) : (
               <p className="muted">{imagesMode ? 'Choose a source and a target image.' : 'Choose a pair from the list.'}</p>
