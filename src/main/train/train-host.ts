@@ -54,7 +54,15 @@ export function launchTrainJob(job: Omit<TrainJob, 'workerFile'>, options: Train
       if (reply.type === 'event') {
         if (reply.event.type === 'step') lastStep = reply.event.step
         if (reply.event.type === 'checkpoint') lastCheckpoint = reply.event.dir
-        options.onEvent(reply.event)
+        try {
+          options.onEvent(reply.event)
+        } catch (error) {
+          // E.g. the disk filled up under metrics.jsonl: the run fails with that error (its newest
+          // whole checkpoint stays on disk) instead of an exception escaping this listener and
+          // taking the whole process down.
+          settle(() => reject(error))
+          void worker.terminate()
+        }
       } else if (reply.type === 'done') {
         settle(() => resolve(reply.outcome))
       } else {
