@@ -68,6 +68,7 @@ describe('Meshes view', () => {
     await colourBy.getByRole('button', { name: 'vertex index' }).click()
     expect(await colourBy.getByRole('button', { name: 'vertex index' }).getAttribute('aria-pressed')).toBe('true')
     await expect.poll(async () => (await meshPixels()).sum, { timeout: 10_000 }).not.toBe(pca.sum)
+    expect(await page.getByTestId('colour-legend').textContent()).toBe('hue from vertex 0 (red) to vertex 641 (magenta)')
 
     // The template sits in the middle of the view: a click there lands on it.
     const box = (await canvas.boundingBox())!

@@ -79,7 +79,8 @@ export function MeshesView({ route }: { route: Route }): React.JSX.Element {
 
   const images = useQuery('datasets.images', dataset && category ? { name: dataset, category, limit: 1000 } : null)
   const canonical = useQuery('meshes.canonical', run ? { runId: run.id } : null)
-  const wantSrc = run && dataset && category && src && show !== 'canonical'
+  // The source is fitted on the canonical view too: it lends the template its visibility, deformation and keypoints.
+  const wantSrc = run && dataset && category && src
   const wantTrg = run && dataset && category && trg && show === 'pair'
   const source = useQuery('meshes.instance', wantSrc ? { runId: run.id, dataset, image: { category, stem: src } } : null)
   const target = useQuery('meshes.instance', wantTrg ? { runId: run.id, dataset, image: { category, stem: trg } } : null)
@@ -97,14 +98,29 @@ export function MeshesView({ route }: { route: Route }): React.JSX.Element {
     return out
   }, [show, canonical.data, source.data, target.data])
 
+  // The canonical mesh borrows the chosen source image's visibility and deformation when there is one: vertex i is the same point on both.
+  const lent = (m: { data: MeshData; instance: InstanceMesh | null }): { deformation: readonly number[]; visible: readonly number[] | null } =>
+    m.instance ? m.instance : source.data ? source.data : { deformation: m.data.deformation, visible: null }
   const colours = useMemo(
     () =>
-      shown.map(({ data, instance }) =>
-        // The canonical mesh borrows the chosen image's visibility when there is one: vertex i is the same point on both.
-        vertexColours({ vertexCount: data.vertexCount, pcaColours: data.pcaColours, deformation: data.deformation, visible: instance?.visible ?? null }, colour),
-      ),
-    [shown, colour],
+      shown.map((m) => {
+        const { deformation, visible } = lent(m)
+        return vertexColours({ vertexCount: m.data.vertexCount, pcaColours: m.data.pcaColours, deformation, visible }, colour)
+      }),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- lent() reads source.data, listed
+    [shown, colour, source.data],
   )
+  const legend = useMemo(() => {
+    const m = shown[0]
+    if (!m) return ''
+    const { deformation, visible } = lent(m)
+    const from = m.instance ? '' : source.data ? ` (of ${source.data.image.stem}, lent to the template)` : ''
+    if (colour === 'pca') return `RGB = the first 3 PCA components of the ${m.data.featureDims}-d vertex features, scaled over the template`
+    if (colour === 'index') return `hue from vertex 0 (red) to vertex ${m.data.vertexCount - 1} (magenta)`
+    if (colour === 'deformation') return `|V − V0| from 0 (dark violet) to ${Math.max(0, ...deformation).toFixed(3)} (yellow)${from}${!m.instance && !source.data ? ': the template is undeformed; choose a source image' : ''}`
+    return visible ? `green: visible from the fitted camera, grey: hidden${from}` : 'no camera: choose a source image to see what it shows of the template'
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- lent() reads source.data, listed
+  }, [shown, colour, source.data])
 
   // Side by side along the model's forward axis (z), seen from its left (+x): each mesh in profile.
   const scene = useMemo(() => {
@@ -235,6 +251,9 @@ export function MeshesView({ route }: { route: Route }): React.JSX.Element {
               onPick={(k, vertex) => setPick({ mesh: shown[k]!.key, vertex })}
               label={`3-D view: ${shown.map((m) => m.label).join(', ')}`}
             />
+            <p className="muted small" data-testid="colour-legend">
+              {legend}
+            </p>
           </div>
           <VertexPanel vertex={picked} mesh={pickedMesh?.data ?? null} meshLabel={pickedMesh?.label ?? ''} instances={carriers} />
         </section>
