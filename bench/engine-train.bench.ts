@@ -11,9 +11,11 @@
  * channels; the step's cost does not depend on what the images show.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { loadavg, tmpdir } from 'node:os'
+import { createRequire } from 'node:module'
+import { getPriority, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { Worker } from 'node:worker_threads'
 import { unitFeatureMap } from '../src/main/features/backbones/feature-map'
 import { writeFeatureFile } from '../src/main/features/cache/feature-file'
 import { SeededRandom } from '../src/main/engine/math/seeded-random'
@@ -21,7 +23,7 @@ import type { EngineVariant } from '../src/main/engine/model/config'
 import { TRAIN_SHARDS } from '../src/main/engine/train/shards'
 import { startTraining, trainStep } from '../src/main/engine/train/train-category'
 import type { TrainingImage } from '../src/main/engine/train/training-data'
-import { launchTrainJob } from '../src/main/train/train-host'
+import type { launchTrainJob as LaunchTrainJob } from '../src/main/train/train-host'
 import type { TrainInput } from '../src/main/train/train-protocol'
 import { trainWorkerDir } from '../test/helpers/train-worker-build'
 import { CHANNELS, renderView, syntheticObject } from '../test/unit/engine/synthetic-views'
@@ -32,6 +34,7 @@ const MARK_BEGIN = '<!-- bench:engine-train -->'
 const MARK_END = '<!-- /bench:engine-train -->'
 const WARMUP = 3
 const STEPS = Number(process.env.BENCH_STEPS ?? 20)
+const ROUNDS = 2
 const C = 64
 const GRID = 17
 
@@ -97,6 +100,13 @@ interface JobRow {
   loopP99: number
 }
 
+/**
+ * The bundled host, as the built app runs it: the engine run from the sources through vite-node
+ * is slower (every cross-module call goes through a module namespace getter), so the main-thread
+ * and worker rows run the same esbuild bundle.
+ */
+const { launchTrainJob } = createRequire(__filename)(join(trainWorkerDir(), 'train-host.js')) as { launchTrainJob: typeof LaunchTrainJob }
+
 /** A whole training job as the service runs it (PCA, targets, steps, checkpoints), timed from the main thread. */
 async function measureJob(variant: EngineVariant, inputs: TrainInput[], dir: string, threads: number, workerFile: string | null): Promise<JobRow> {
   const runDir = join(dir, `${variant}-${threads}-${workerFile ? 'worker' : 'main'}`)
@@ -138,8 +148,26 @@ async function measureJob(variant: EngineVariant, inputs: TrainInput[], dir: str
   }
 }
 
+/**
+ * What the machine gives two threads at once: a fixed integer loop (a dependent chain, no memory
+ * traffic) on one worker, then on two together. 2.0 = two cores' worth; 1.0 = the two vCPUs
+ * share one core's time (another VM, a host quota), and no code can gain from a second thread.
+ */
+async function parallelCapacity(): Promise<number> {
+  const code = `const { parentPort } = require('node:worker_threads'); let x = 1; for (let i = 0; i < 4e8; i++) x = (Math.imul(x, 1103515245) + 12345) | 0; parentPort.postMessage(x)`
+  const spin = (): Promise<unknown> => new Promise((resolve, reject) => new Worker(code, { eval: true }).once('message', resolve).once('error', reject))
+  const t0 = performance.now()
+  await spin()
+  const one = performance.now() - t0
+  const t1 = performance.now()
+  await Promise.all([spin(), spin()])
+  const two = performance.now() - t1
+  return (2 * one) / two
+}
+
 const data = images()
 const load0 = loadavg()[0]!
+const capacityBefore = await parallelCapacity()
 const rows = (['semagic', 'baseline'] as const).map((v) => measure(v, data))
 
 // The same images as cached feature files, for whole jobs.
@@ -154,13 +182,23 @@ const jobs: JobRow[] = []
 try {
   for (const variant of ['semagic', 'baseline'] as const) {
     jobs.push(await measureJob(variant, inputs, scratch, 1, null))
-    jobs.push(await measureJob(variant, inputs, scratch, 1, workerFile))
-    jobs.push(await measureJob(variant, inputs, scratch, 2, workerFile))
+    // 1 and 2 threads alternated, best of ROUNDS each: the least disturbed run on a shared machine.
+    const best: (JobRow | null)[] = [null, null]
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const threads of [1, 2]) {
+        const row = await measureJob(variant, inputs, scratch, threads, workerFile)
+        const b = best[threads - 1]
+        if (!b || row.stepsPerSecond > b.stepsPerSecond) best[threads - 1] = { ...row, loopMax: Math.max(row.loopMax, b?.loopMax ?? 0), loopP99: Math.max(row.loopP99, b?.loopP99 ?? 0) }
+        else Object.assign(b, { loopMax: Math.max(b.loopMax, row.loopMax), loopP99: Math.max(b.loopP99, row.loopP99) })
+      }
+    }
+    jobs.push(...(best as JobRow[]))
   }
 } finally {
   rmSync(scratch, { recursive: true, force: true })
 }
 const load1 = loadavg()[0]!
+const capacityAfter = await parallelCapacity()
 const single = (v: EngineVariant): number => jobs.find((j) => j.variant === v && j.threads === 1 && j.where === 'worker thread')!.stepsPerSecond
 
 const header = `| variant | ms/step | steps/s | 600 steps | ${PHASES.map(([n]) => n).join(' | ')} | own CPU share |`
@@ -188,16 +226,23 @@ const section = [
   `642 vertices, batch 24, 8 hypotheses + mirrors, ${C} channels on ${GRID} x ${GRID}, 64 x 64 masks; mean of ${STEPS} steps after ${WARMUP} warm-up steps.`,
   '`semagic` has per-vertex features and basis; `baseline` evaluates an MLP feature field at 24 x 642 points and a deformation field each step.',
   '',
-  '**Where the time of a step goes** (one thread, the engine called directly, as before training moved to a worker).',
+  '**Where the time of a step goes** (one thread, the engine called directly from the sources through vite-node, which runs it slower than the bundles below).',
   'Shares do not sum to 100 %: the rest is batch sampling and bookkeeping. An own CPU share under ~0.95 means other processes shared the core.',
   '',
   ...lines,
   '',
-  `**Whole training jobs** as \`semagic train\` and the studio run them (\`launchTrainJob\`: PCA, targets, steps, checkpoints), each step's batch split into ${TRAIN_SHARDS} gradient shards`,
+  `**Whole training jobs** as \`semagic train\` and the studio run them (\`launchTrainJob\` bundled by esbuild like the app: PCA, targets, steps, checkpoints), each step's batch split into ${TRAIN_SHARDS} gradient shards`,
   'summed in shard order (1 and 2 threads give the same bits). "main thread (before)" runs the job between awaits on the calling thread, as training ran before it moved to a worker;',
   '"worker thread" runs it in `train-worker.js`, with 2 threads one shard on a helper thread. The event-loop delay is what a request to `semagic serve` or',
   "the Electron main process would wait while a job trains (perf_hooks.monitorEventLoopDelay over the whole job, preparation included). CPU cores busy: process CPU time / wall time over the timed steps.",
-  `**The machine was shared**: other engineers' tests and builds ran on the same 2 cores (load average ${load0.toFixed(1)} at the start, ${load1.toFixed(1)} at the end), so the 2-thread figures are a lower bound of the gain on an idle machine.`,
+  `Worker rows: best steps/s of ${ROUNDS} alternated runs each (the event-loop figures are the worst of them).`,
+  `**The machine was shared**: other engineers' tests, builds and benchmarks ran on the same 2 cores (load average ${load0.toFixed(1)} at the start, ${load1.toFixed(1)} at the end). ` +
+    (getPriority() < 0
+      ? `This run had priority nice ${getPriority()} (\`sudo nice -n ${getPriority()} ${COMMAND}\`) so that the other processes mostly yielded the cores to it, as on an idle machine; "CPU cores busy" shows how much it got.`
+      : 'Wall-clock figures, the 2-thread ones most (a step waits for both threads), depend on how much of the cores the run got ("CPU cores busy").'),
+
+  `**The machine's parallel capacity**: a plain integer loop on two threads at once did ${capacityBefore.toFixed(2)}x (before) and ${capacityAfter.toFixed(2)}x (after) the work of one thread in the same time`,
+  '(2.00 = two cores; 1.00 = the 2 vCPUs deliver one core between them). The 2-thread speed-up of training cannot exceed it.',
   '',
   ...jobLines,
   MARK_END,
