@@ -18,6 +18,9 @@
  *   distance of a keypoint's canonical points to their mean, over keypoints, in units of the
  *   template's extent. Small means the same vertices carry the same part in every image
  *   (METHOD §3's claim); 2-D image evidence cannot make it small for a position-only model.
+ * - the choice by features: among the candidates whose silhouette loss (distance transform and
+ *   chamfer) is within a factor 1 + tau of the best one's, the lowest feature loss; tau chosen
+ *   on the val pairs, then scored on test (the kept rule is tau = 0 up to the mirror choice).
  * Prints one JSON line per model and appends it to <dir>/diagnose.jsonl.
  */
 import { appendFileSync, readFileSync } from 'node:fs'
@@ -47,6 +50,8 @@ interface Fitted {
   kept: MeshFit
   candidates: MeshFit[]
 }
+
+const TAUS = [0, 0.05, 0.1, 0.2, 0.4, 0.8]
 
 const rightBin = (fit: MeshFit, frame: (a: number) => number, im: ImageInfo): boolean => azimuthBin(wrapAngle(frame(fit.pose.azimuth))) === im.azimuthBin
 
@@ -94,6 +99,13 @@ function canonicalSpread(model: CategoryModel, images: Map<string, ImageInfo>, f
   return mean(spreads) / extent
 }
 
+/** Among the candidates that fit the silhouette within 1 + tau of the best, the one the features prefer. */
+function byFeatures(model: CategoryModel, candidates: MeshFit[], tau: number): MeshFit {
+  const silhouette = (c: MeshFit): number => c.loss.total - model.config.weights.feature * c.loss.feature
+  const best = Math.min(...candidates.map(silhouette))
+  return candidates.filter((c) => silhouette(c) <= best * (1 + tau)).reduce((a, b) => (b.loss.feature < a.loss.feature ? b : a))
+}
+
 async function main(): Promise<void> {
   const variants = (process.argv[2] ?? 'baseline,semagic-i,semagic-ii,semagic').split(',') as EngineVariant[]
   const seeds = (process.argv[3] ?? '0').split(',').map(Number)
@@ -101,6 +113,7 @@ async function main(): Promise<void> {
   const { images, pairs } = await prepare()
   const trn = [...images.values()].filter((im) => im.split === 'trn')
   const test = [...images.values()].filter((im) => im.split === 'test')
+  const fittedImages = [...images.values()].filter((im) => im.split !== 'trn')
   const pca = fitPca(trn.map((im) => features(im.stem)), trn.map((im) => im.mask), 64)
   for (const seed of seeds) {
     for (const variant of variants) {
@@ -112,7 +125,7 @@ async function main(): Promise<void> {
       }
       const t0 = performance.now()
       const fitted = new Map<string, Fitted>()
-      for (const im of test) {
+      for (const im of fittedImages) {
         const { best, candidates } = fitImageCandidates(model, { features: model.pca ? features(im.stem) : projectPca(pca, features(im.stem)), mask: im.mask })
         fitted.set(im.stem, { kept: best, candidates })
       }
@@ -129,6 +142,16 @@ async function main(): Promise<void> {
       const kept = transfer(pairs.test, images, (s) => fitted.get(s)!.kept)
       const withOracle = transfer(pairs.test, images, (s) => oracle.get(s)!)
       const bothRight = kept.filter((_, k) => keptRight.get(pairs.test[k]!.src) && keptRight.get(pairs.test[k]!.trg))
+      const byTau = TAUS.map((tau) => {
+        const chosen = (stem: string): MeshFit => byFeatures(model, fitted.get(stem)!.candidates, tau)
+        return {
+          tau,
+          val: mean(transfer(pairs.val, images, chosen)),
+          test: mean(transfer(pairs.test, images, chosen)),
+          poseRight: mean(test.map((im) => (rightBin(chosen(im.stem), frame, im) ? 1 : 0))),
+        }
+      })
+      const onVal = byTau.reduce((a, b) => (b.val > a.val ? b : a))
       const result = {
         variant,
         seed,
@@ -144,6 +167,7 @@ async function main(): Promise<void> {
           bothKeptRightPairs: bothRight.length,
           pairs: kept.length,
         },
+        featureChoice: { tauOnVal: onVal.tau, test: onVal.test, poseRight: onVal.poseRight, byTau },
         canonicalSpread: { kept: canonicalSpread(model, images, (s) => fitted.get(s)!.kept), oracle: canonicalSpread(model, images, (s) => oracle.get(s)!) },
         fitS: Math.round(fitS),
       }
