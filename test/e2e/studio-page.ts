@@ -6,6 +6,14 @@ import { launchChromium } from './chromium'
 
 const shots = resolve(__dirname, '../../test-results/screenshots')
 
+export interface CanvasLike {
+  width: number
+  height: number
+  getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } } | null
+}
+/** The page's document, typed just enough: the test project has no DOM library (it also covers main). */
+export type PageGlobal = { document: { querySelector(selector: string): CanvasLike | null; querySelectorAll(selector: string): ArrayLike<ImgLike> } }
+
 export interface StudioPage {
   browser: Browser
   page: Page
@@ -45,8 +53,6 @@ interface ImgLike {
   complete: boolean
   naturalWidth: number
 }
-/** The page's document, typed just enough: the test project has no DOM library (it also covers main). */
-type PageGlobal = { document: { querySelectorAll(selector: string): ArrayLike<ImgLike> } }
 
 /** Resolves once every <img> matched has decoded with real pixels; returns their natural widths. */
 export async function imagesLoaded(page: Page, selector: string): Promise<number[]> {

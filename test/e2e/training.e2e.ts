@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openStudio } from './studio-page'
-import type { StudioPage } from './studio-page'
+import type { PageGlobal, StudioPage } from './studio-page'
 import { trainDemoRun } from './train-form'
 
 let s: StudioPage
@@ -11,14 +11,6 @@ beforeAll(async () => {
   page = s.page
 })
 afterAll(async () => s?.browser.close())
-
-interface CanvasLike {
-  width: number
-  height: number
-  getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } } | null
-}
-/** The page's document, typed just enough: the test project has no DOM library. */
-type PageGlobal = { document: { querySelector(selector: string): CanvasLike | null } }
 
 /**
  * Pixels on the loss chart's canvas in the `total` series colour (#0072B2): axes and grid alone

@@ -1,7 +1,7 @@
 import type { Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openStudio } from './studio-page'
-import type { StudioPage } from './studio-page'
+import type { PageGlobal, StudioPage } from './studio-page'
 
 let s: StudioPage
 let page: Page
@@ -10,14 +10,6 @@ beforeAll(async () => {
   page = s.page
 })
 afterAll(async () => s?.browser.close())
-
-interface CanvasLike {
-  width: number
-  height: number
-  getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } } | null
-}
-/** The page's document, typed just enough: the test project has no DOM library. */
-type PageGlobal = { document: { querySelector(selector: string): CanvasLike | null } }
 
 /** A call over the page's own socket (its cookie holds the token), bypassing the view: what the service says. */
 async function direct<T>(channel: string, payload: unknown): Promise<T> {

@@ -37,8 +37,12 @@ export function navigate(areaId: string, params: ParamValues = {}, options: { re
   }
 }
 
-/** Merge into the current area's parameters (null removes one). */
+/**
+ * Merge into the current area's parameters (null removes one). A view's late patch (after an
+ * await) is dropped once the user has moved to another area, or it would pull them back.
+ */
 export function patchParams(route: Route, patch: ParamValues, options: { replace?: boolean } = {}): void {
+  if (parseHash(window.location.hash).area.id !== route.area.id) return
   const next: ParamValues = Object.fromEntries(route.params.entries())
   Object.assign(next, patch)
   navigate(route.area.id, next, options)
