@@ -1,11 +1,11 @@
-import { useEffect, useRef, useState } from 'react'
+import { useState } from 'react'
 import type { Job } from '../../../../shared/ipc/channels/jobs'
 import type { RunSummary } from '../../../../shared/ipc/channels/train'
 import { useClient } from '../../client'
-import { useQuery } from '../../client/use-query'
 import { ErrorAlert } from '../../shell/ErrorAlert'
 import { JobProgress } from '../../shell/JobProgress'
 import { LossChart } from './LossChart'
+import { useRunCurve } from './use-run-curve'
 
 /** Only these can continue from a checkpoint; a failed run needs its cause fixed and a new start. */
 const RESUMABLE = new Set(['cancelled', 'interrupted'])
@@ -24,13 +24,7 @@ export function RunDetail({
   onSettled: (job: Job) => void
 }): React.JSX.Element {
   const client = useClient()
-  const curve = useQuery('train.curve', { runId: run.id })
-  const { reload } = curve
-  // The first read is the query's own; re-read only when `refresh` moves on after mounting.
-  const mountedAt = useRef(refresh)
-  useEffect(() => {
-    if (refresh !== mountedAt.current) reload()
-  }, [refresh, reload])
+  const curve = useRunCurve(run.id, refresh)
   const [log, setLog] = useState(false)
   const [jobId, setJobId] = useState<string | null>(null)
   const [error, setError] = useState<Error | null>(null)
