@@ -12,42 +12,76 @@ beforeAll(async () => {
 })
 afterAll(async () => s?.browser.close())
 
+/** The first two series colours of the charts (lib/palette.ts): #0072B2, then #D55E00. */
+const BLUE = [0x00, 0x72, 0xb2] as const
+const VERMILION = [0xd5, 0x5e, 0x00] as const
+
 /**
- * Pixels on the loss chart's canvas in the `total` series colour (#0072B2): axes and grid alone
- * would also paint the canvas, so only the curve itself counts as "not blank".
+ * Pixels on a chart's canvas in one series colour: axes and grid alone would also paint the
+ * canvas, so only a curve itself counts as "not blank".
  */
-async function curvePixels(): Promise<number> {
-  return page.evaluate(() => {
-    const c = (globalThis as unknown as PageGlobal).document.querySelector('[data-testid=loss-chart] canvas')
-    const data = c?.getContext('2d')?.getImageData(0, 0, c.width, c.height).data
-    if (!data) return 0
-    let n = 0
-    for (let i = 0; i < data.length; i += 4) {
-      if (Math.abs(data[i]! - 0x00) < 30 && Math.abs(data[i + 1]! - 0x72) < 30 && Math.abs(data[i + 2]! - 0xb2) < 30 && data[i + 3]! > 128) n++
-    }
-    return n
-  })
+function curvePixels(testId: string, rgb: readonly [number, number, number]): () => Promise<number> {
+  return () =>
+    page.evaluate(
+      ([sel, [r, g, b]]) => {
+        const c = (globalThis as unknown as PageGlobal).document.querySelector(sel)
+        const data = c?.getContext('2d')?.getImageData(0, 0, c.width, c.height).data
+        if (!data) return 0
+        let n = 0
+        for (let i = 0; i < data.length; i += 4) {
+          if (Math.abs(data[i]! - r) < 30 && Math.abs(data[i + 1]! - g) < 30 && Math.abs(data[i + 2]! - b) < 30 && data[i + 3]! > 128) n++
+        }
+        return n
+      },
+      [`[data-testid=${testId}] canvas`, rgb] as const,
+    )
 }
+
+let firstRun = ''
 
 describe('Training view', () => {
   it('trains a short run on the demo data set and shows its loss curve', { timeout: 240_000 }, async () => {
-    await trainDemoRun(s, 20)
+    firstRun = await trainDemoRun(s, 20)
 
     const row = page.locator('[data-testid^=run-row-][data-status=succeeded]').first()
     await row.waitFor({ timeout: 15_000 })
     expect(await row.getByTestId('run-steps').textContent()).toBe('20 / 20')
-    expect(await row.locator('td').nth(2).textContent()).toBe('demo / quadruped')
+    expect(await row.locator('td').nth(3).textContent()).toBe('demo / quadruped')
     await row.getByRole('button', { name: /^Show run / }).click()
     expect(await row.getAttribute('aria-selected')).toBe('true')
 
     const chart = page.getByTestId('loss-chart')
     await chart.locator('canvas').waitFor()
     expect(Number(await chart.getAttribute('data-rows'))).toBeGreaterThan(0)
-    await expect.poll(curvePixels, { timeout: 10_000 }).toBeGreaterThan(100)
+    await expect.poll(curvePixels('loss-chart', BLUE), { timeout: 10_000 }).toBeGreaterThan(100)
     // One legend entry per plotted loss key, total first.
     const legend = await chart.locator('.u-legend .u-series .u-label').allTextContents()
     expect(legend.slice(1)).toEqual(['total', 'view', 'feature', 'chamfer'])
     await s.screenshot('training')
+  })
+
+  it('overlays two runs\' loss curves in one chart, each named in the legend', { timeout: 240_000 }, async () => {
+    expect(firstRun).not.toBe('')
+    const secondRun = await trainDemoRun(s, 30, { seed: 1 })
+    for (const id of [firstRun, secondRun]) await page.getByRole('checkbox', { name: `Compare run ${id}` }).check()
+    // The pair is in the route, so a reload or a shared link shows the same comparison.
+    expect(new URL(page.url()).hash).toContain(`compare=${encodeURIComponent(`${firstRun},${secondRun}`)}`)
+
+    const panel = page.getByRole('region', { name: 'Compare runs' })
+    const chart = panel.getByTestId('compare-chart')
+    await chart.locator('canvas').waitFor()
+    const legend = await chart.locator('.u-legend .u-series .u-label').allTextContents()
+    expect(legend.slice(1)).toEqual([`${firstRun} (semagic, seed 0)`, `${secondRun} (semagic, seed 1)`])
+    await expect.poll(curvePixels('compare-chart', BLUE), { timeout: 10_000 }).toBeGreaterThan(100)
+    await expect.poll(curvePixels('compare-chart', VERMILION), { timeout: 10_000 }).toBeGreaterThan(100)
+
+    // Another loss term replots both runs.
+    expect(await panel.getByRole('combobox', { name: /^Loss/ }).locator('option').allTextContents()).toEqual(['total', 'view', 'feature', 'chamfer'])
+    await panel.getByRole('combobox', { name: /^Loss/ }).selectOption('chamfer')
+    await panel.getByRole('img', { name: 'chamfer loss versus step for two runs' }).waitFor()
+    await expect.poll(curvePixels('compare-chart', VERMILION), { timeout: 10_000 }).toBeGreaterThan(100)
+    await panel.scrollIntoViewIfNeeded()
+    await s.screenshot('training-compare')
   })
 
   it('logged no errors (CSP violations included)', () => {

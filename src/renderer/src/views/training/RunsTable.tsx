@@ -7,20 +7,28 @@ function lastTotal(run: RunSummary): string {
   return v === undefined ? '–' : v.toPrecision(4)
 }
 
-/** One row per run, newest first (as train.runs answers); the id button selects the run. */
+/**
+ * One row per run, newest first (as train.runs answers); the id button selects the run, the
+ * compare box picks it for the comparison chart.
+ */
 export function RunsTable({
   runs,
   selected,
   onSelect,
+  compared,
+  onToggleCompare,
 }: {
   runs: readonly RunSummary[]
   selected: string | null
   onSelect: (runId: string) => void
+  compared: readonly string[]
+  onToggleCompare: (runId: string) => void
 }): React.JSX.Element {
   return (
     <table className="table table-compact table-hover" aria-label="Training runs">
       <thead>
         <tr>
+          <th>compare</th>
           <th>run</th>
           <th>variant</th>
           <th>category</th>
@@ -34,6 +42,9 @@ export function RunsTable({
       <tbody>
         {runs.map((r) => (
           <tr key={r.id} aria-selected={r.id === selected} data-testid={`run-row-${r.id}`} data-status={r.status}>
+            <td>
+              <input type="checkbox" checked={compared.includes(r.id)} onChange={() => onToggleCompare(r.id)} aria-label={`Compare run ${r.id}`} />
+            </td>
             <td>
               <button type="button" className="link" onClick={() => onSelect(r.id)} aria-label={`Show run ${r.id}`}>
                 {r.id}

@@ -3,6 +3,8 @@ import { useQuery } from '../../client/use-query'
 import { ErrorAlert } from '../../shell/ErrorAlert'
 import { patchParams } from '../../shell/route'
 import type { Route } from '../../shell/route'
+import { CompareRuns } from './CompareRuns'
+import { parseCompare, toggleCompare } from './curves'
 import { RunDetail } from './RunDetail'
 import { RunsTable } from './RunsTable'
 import { TrainForm } from './TrainForm'
@@ -11,7 +13,10 @@ import { TrainForm } from './TrainForm'
 const LIVE = new Set(['queued', 'running'])
 const POLL_MS = 3000
 
-/** Route parameter: run (the selected run id), so a selection survives reloads and can be linked. */
+/**
+ * Route parameters: run (the selected run id) and compare (up to two run ids), so a selection
+ * survives reloads and can be linked.
+ */
 export function TrainingView({ route }: { route: Route }): React.JSX.Element {
   const datasets = useQuery('datasets.list', {})
   const runs = useQuery('train.runs', {})
@@ -36,6 +41,9 @@ export function TrainingView({ route }: { route: Route }): React.JSX.Element {
   const selectedId = route.params.get('run')
   const selected = runs.data?.find((r) => r.id === selectedId) ?? null
   const select = (id: string): void => patchParams(route, { run: id })
+  const compared = parseCompare(route.params.get('compare'))
+  const setCompared = (ids: readonly string[]): void => patchParams(route, { compare: ids.join(',') || null })
+  const pair = compared.map((id) => runs.data?.find((r) => r.id === id)).filter((r) => r !== undefined)
   return (
     <div className="stack">
       <section className="panel">
@@ -54,8 +62,12 @@ export function TrainingView({ route }: { route: Route }): React.JSX.Element {
         <h2>Runs</h2>
         <ErrorAlert error={runs.error} context="training runs" />
         {runs.data && runs.data.length === 0 ? <p className="muted">No runs yet: start one above.</p> : null}
-        {runs.data && runs.data.length > 0 ? <RunsTable runs={runs.data} selected={selectedId} onSelect={select} /> : null}
+        {runs.data && runs.data.length > 0 ? (
+          <RunsTable runs={runs.data} selected={selectedId} onSelect={select} compared={compared} onToggleCompare={(id) => setCompared(toggleCompare(compared, id))} />
+        ) : null}
+        {runs.data && runs.data.length > 1 && pair.length < 2 ? <p className="muted">Tick two runs to compare their loss curves.</p> : null}
       </section>
+      {pair.length === 2 ? <CompareRuns key={pair.map((r) => r.id).join(',')} runs={[pair[0]!, pair[1]!]} refresh={refresh} onClose={() => setCompared([])} /> : null}
       {selected ? <RunDetail key={selected.id} run={selected} refresh={refresh} onSettled={reloadAll} /> : null}
     </div>
   )
