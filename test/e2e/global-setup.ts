@@ -1,11 +1,11 @@
-import { execFileSync, spawn } from 'node:child_process'
-import type { ChildProcess } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { TestProject } from 'vitest/node'
 import { chromiumPath } from './chromium'
 import { MANY_IMAGES, makeManyImages } from './many-images'
+import { startServe } from './serve-process'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -32,33 +32,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   cli('datasets', 'import', '--spair', fixtureRoot, '--name', 'fixture')
   cli('datasets', 'import', '--spair', makeManyImages(fixtureRoot, dataDir, MANY_IMAGES), '--name', 'many')
-  const child: ChildProcess = spawn(process.execPath, [join(root, 'bin/semagic.cjs'), 'serve', '--no-open', '--port', '0', '--data-dir', dataDir], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    // The studio prepares its demo data set on first start; the small one keeps the suite fast.
-    env: { ...process.env, SEMAGIC_DEMO_SIZE: 'small' },
-  })
-  let stderr = ''
-  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()))
-  const url = await new Promise<string>((resolveUrl, reject) => {
-    let out = ''
-    const timer = setTimeout(() => reject(new Error(`semagic serve printed no URL in 30 s; stderr:\n${stderr}`)), 30_000)
-    child.stdout?.on('data', (d: Buffer) => {
-      out += d.toString()
-      const m = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+)/.exec(out)
-      if (m) {
-        clearTimeout(timer)
-        resolveUrl(m[1]!)
-      }
-    })
-    child.once('exit', (code) => reject(new Error(`semagic serve exited with ${code}; stderr:\n${stderr}`)))
-  })
-  project.provide('serveUrl', url)
+  // The studio prepares its demo data set on first start; the small one keeps the suite fast.
+  const serve = await startServe(dataDir, { SEMAGIC_DEMO_SIZE: 'small' })
+  project.provide('serveUrl', serve.url)
   project.provide('dataDir', dataDir)
   project.provide('fixtureRoot', fixtureRoot)
   return async () => {
-    const exited = new Promise((r) => child.once('exit', r))
-    child.kill('SIGTERM')
-    await exited
+    await serve.stop()
     rmSync(dataDir, { recursive: true, force: true })
   }
 }
