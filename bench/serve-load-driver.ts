@@ -73,7 +73,8 @@ function mix(options: LoadOptions, client: number, r: () => number): () => Call 
   }
 }
 
-function quantile(sorted: number[], q: number): number {
+/** The q-quantile of ascending values (nearest rank, no interpolation); 0 for none. */
+export function quantile(sorted: number[], q: number): number {
   if (sorted.length === 0) return 0
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!
 }
