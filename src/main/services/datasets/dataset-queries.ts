@@ -3,6 +3,7 @@ import type { DatasetSummary, ImageDetail, ImageItem, ImportWarning, PairItem, S
 import type { ParsedRequestOf } from '../../../shared/ipc/contract'
 import { notFound } from '../../core/app-error'
 import type { Db } from '../../store/migration'
+import { overlayConditions } from './curation-filters'
 
 export interface DatasetRow {
   id: number
@@ -154,6 +155,9 @@ export function imagesPage(db: Db, ds: DatasetRow, q: ParsedRequestOf<'datasets.
     where.push('EXISTS (SELECT 1 FROM image_splits s WHERE s.image_id = i.id AND s.split = ?)')
     args.push(q.split)
   }
+  const overlays = overlayConditions(q)
+  where.push(...overlays.where)
+  args.push(...overlays.args)
   const filter = `WHERE ${where.join(' AND ')}`
   const total = (
     db.prepare(`SELECT COUNT(*) AS n FROM images i JOIN categories c ON c.id = i.category_id ${filter}`).get(...args) as { n: number }

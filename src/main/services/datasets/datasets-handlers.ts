@@ -14,6 +14,10 @@ export function datasetsHandlers(datasets: DatasetsService, exports: ExportServi
     'datasets.warnings': ({ name, offset, limit }) => datasets.warnings(name, offset, limit),
     'datasets.images': (q) => datasets.images(q),
     'datasets.pairs': (q) => datasets.pairs(q),
+    'datasets.tags': ({ name }) => datasets.tags(name),
+    'datasets.views.list': ({ name }) => datasets.views.list(name),
+    'datasets.views.save': ({ name, view, filters }) => datasets.views.save(name, view, filters),
+    'datasets.views.delete': ({ name, view }) => datasets.views.delete(name, view),
     'datasets.image': (q) => datasets.image(q),
   }
 }

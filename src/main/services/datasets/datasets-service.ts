@@ -10,6 +10,8 @@ import type { Db } from '../../store/migration'
 import type { JobContext, JobManager } from '../jobs/job-manager'
 import { allDatasets, findDataset, imageDetail, imagesPage, pairsPage, requireDataset, summarize, warningsPage } from './dataset-queries'
 import type { Page } from './dataset-queries'
+import { tagCounts } from './curation-filters'
+import { SavedViews } from './saved-views'
 import { writeSpairIndex } from './index-writer'
 
 /** How many warnings travel in a job result; the rest are paged with `datasets.warnings`. */
@@ -20,11 +22,14 @@ export type ImportContext = Pick<JobContext, 'progress' | 'throwIfCancelled'>
 /** Data sets in the workspace index: imports run as jobs, reads answer from SQLite. */
 export class DatasetsService {
   private readonly importing = new Set<string>()
+  readonly views: SavedViews
 
   constructor(
     private readonly db: Db,
     private readonly jobs: JobManager,
-  ) {}
+  ) {
+    this.views = new SavedViews(db)
+  }
 
   /** Checks the root at once (a wrong folder is an error of the call, not of a job), then starts the job. */
   startImport(root: string, name?: string): { jobId: string } {
@@ -111,6 +116,10 @@ export class DatasetsService {
 
   pairs(q: ParsedRequestOf<'datasets.pairs'>): Page<PairItem> {
     return pairsPage(this.db, requireDataset(this.db, q.name), q)
+  }
+
+  tags(name: string): { tag: string; images: number }[] {
+    return tagCounts(this.db, requireDataset(this.db, name).id)
   }
 
   image(q: ParsedRequestOf<'datasets.image'>): ImageDetail {

@@ -1,15 +1,12 @@
 import { z } from 'zod'
 import { channel } from '../define'
-import { Bbox, DatasetName, ImageDetail, Point, Split } from './datasets'
+import { Bbox, DatasetName, ImageDetail, Point, Split, Tag } from './datasets'
+
+export { Tag }
 
 const ImageKey = { category: z.string().min(1).max(200), stem: z.string().min(1).max(200) }
 const KpId = z.number().int().min(0).max(29)
 const Coord = z.number().finite()
-export const Tag = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[^\s,][^,]*$/, 'a tag has no commas and does not start with a space')
 
 /** One change a user can make; a gesture may send several, undone together. */
 export const EditOp = z.discriminatedUnion('op', [

@@ -15,6 +15,13 @@ export const DatasetName = z
   .max(200)
   .regex(/^[^\s/\\][^/\\]*$/, 'a data set name has no slashes and does not start with a space')
 
+/** Lives here, not in curation, because image filters select by it and curation imports this module. */
+export const Tag = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[^\s,][^,]*$/, 'a tag has no commas and does not start with a space')
+
 const Count = z.number().int().nonnegative()
 export const SplitCounts = z.object({ trn: Count, val: Count, test: Count })
 export type SplitCounts = z.infer<typeof SplitCounts>
@@ -130,6 +137,43 @@ export const ExportResult = z.object({
 })
 export type ExportResult = z.infer<typeof ExportResult>
 
+/** SPair's pair flags with their ranges; the pairs table and saved views filter by the same ones. */
+const PairFlagFilters = {
+  mirror: z.number().int().min(0).max(1).optional(),
+  viewpointVariation: z.number().int().min(0).max(2).optional(),
+  scaleVariation: z.number().int().min(0).max(2).optional(),
+  truncation: z.number().int().min(0).max(3).optional(),
+  occlusion: z.number().int().min(0).max(3).optional(),
+}
+
+/** Image filters: the index's category and split, and the curation overlays' tags, exclusion and edits. */
+const ImageFilterFields = {
+  category: z.string().min(1).max(200).optional(),
+  split: Split.optional(),
+  /** Images carrying this tag. */
+  tag: Tag.optional(),
+  /** true: only excluded images; false: only images not excluded. */
+  excluded: z.boolean().optional(),
+  /** true: only images whose keypoints or box were edited; false: only untouched annotations. */
+  edited: z.boolean().optional(),
+}
+
+export const ViewName = z
+  .string()
+  .min(1, 'a view name is not empty')
+  .max(80, 'a view name has at most 80 characters')
+  .regex(/^[^\p{Cc}]*$/u, 'a view name has no control characters')
+  .regex(/^\S(.*\S)?$/, 'a view name does not start or end with a space')
+
+/** What a saved view restores: the Data sets view's tab and every filter of the images and the pairs. */
+export const ViewFilters = z
+  .object({ tab: z.enum(['images', 'pairs']).optional(), ...ImageFilterFields, layout: LayoutSize.optional(), ...PairFlagFilters })
+  .strict()
+export type ViewFilters = z.infer<typeof ViewFilters>
+
+export const SavedView = z.object({ name: z.string(), filters: ViewFilters, createdAt: z.string(), updatedAt: z.string() })
+export type SavedView = z.infer<typeof SavedView>
+
 const Page = { offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(1000).default(100) }
 const paged = <T extends z.ZodType>(item: T) => z.object({ total: Count, offset: Count, items: z.array(item) })
 
@@ -160,8 +204,8 @@ export const datasetsChannels = {
     response: paged(ImportWarning),
   }),
   'datasets.images': channel({
-    doc: 'Images of a data set by category then stem, optionally of one category and/or used by one split.',
-    request: z.object({ name: DatasetName, category: z.string().min(1).optional(), split: Split.optional(), ...Page }).strict(),
+    doc: 'Images of a data set by category then stem, filtered by category, split, and the curation overlays (tag, excluded, edited).',
+    request: z.object({ name: DatasetName, ...ImageFilterFields, ...Page }).strict(),
     response: paged(ImageItem),
   }),
   'datasets.pairs': channel({
@@ -174,15 +218,31 @@ export const datasetsChannels = {
         /** One pair by its canonical name. */
         pair: z.string().min(1).max(300).optional(),
         layout: LayoutSize.optional(),
-        mirror: z.number().int().min(0).max(1).optional(),
-        viewpointVariation: z.number().int().min(0).max(2).optional(),
-        scaleVariation: z.number().int().min(0).max(2).optional(),
-        truncation: z.number().int().min(0).max(3).optional(),
-        occlusion: z.number().int().min(0).max(3).optional(),
+        ...PairFlagFilters,
         ...Page,
       })
       .strict(),
     response: paged(PairItem),
+  }),
+  'datasets.tags': channel({
+    doc: 'The tags curation put on images of a data set, with how many images carry each, by tag.',
+    request: z.object({ name: DatasetName }).strict(),
+    response: z.array(z.object({ tag: z.string(), images: Count })),
+  }),
+  'datasets.views.list': channel({
+    doc: "A data set's saved views (named filter sets), by name.",
+    request: z.object({ name: DatasetName }).strict(),
+    response: z.array(SavedView),
+  }),
+  'datasets.views.save': channel({
+    doc: 'Save filters under a name for a data set; saving under an existing name replaces its filters.',
+    request: z.object({ name: DatasetName, view: ViewName, filters: ViewFilters }).strict(),
+    response: SavedView,
+  }),
+  'datasets.views.delete': channel({
+    doc: 'Delete a saved view of a data set.',
+    request: z.object({ name: DatasetName, view: ViewName }).strict(),
+    response: z.object({ deleted: z.string() }),
   }),
   'datasets.image': channel({
     doc: 'One image with its 30 keypoint slots, by its natural key (category, stem).',
