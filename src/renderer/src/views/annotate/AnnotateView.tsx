@@ -1,6 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import type { EditOp } from '../../../../shared/ipc/channels/curation'
-import { Split } from '../../../../shared/ipc/channels/datasets'
 import { useClient } from '../../client'
 import { useQuery } from '../../client/use-query'
 import { mediaUrl } from '../../lib/media'
@@ -9,11 +8,11 @@ import { intParam, patchParams } from '../../shell/route'
 import type { Route } from '../../shell/route'
 import { Select } from '../datasets/Filters'
 import { stageKeypoints } from '../image/curated'
+import { filtersFromParams, imageFiltersOf, paramsOfFilters, useSameFilters } from '../image/filter-params'
 import { ImageStage } from '../image/ImageStage'
 import type { Layers, StageEdits } from '../image/ImageStage'
 import { layerKey, LayerToggles } from '../image/LayerToggles'
 import { useImageWindow } from '../image/use-image-window'
-import type { ImageFilters } from '../image/use-image-window'
 import { copyKeypointEdits } from './copy-keypoints'
 import { HistoryPanel } from './HistoryPanel'
 import { ImageCurationPanel } from './ImageCurationPanel'
@@ -24,7 +23,7 @@ import { useAnnotateKeys } from './use-annotate-keys'
 
 const HISTORY_PAGE = 50
 
-/** Route parameters: ds, category, split, i (position in that filtered list, as in the grid). */
+/** Route parameters: ds, the grid's image filters (category, split, tag, excluded, edited), i (position in that filtered list). */
 export function AnnotateView({ route }: { route: Route }): React.JSX.Element {
   const client = useClient()
   const { params } = route
@@ -34,9 +33,7 @@ export function AnnotateView({ route }: { route: Route }): React.JSX.Element {
     if (!ds && list.data?.[0]) patchParams(route, { ds: list.data[0].name, i: 0 }, { replace: true })
   }, [ds, list.data, route])
 
-  const category = params.get('category') ?? undefined
-  const split = Split.safeParse(params.get('split')).data
-  const filters = useMemo<ImageFilters>(() => ({ ...(category ? { category } : {}), ...(split ? { split } : {}) }), [category, split])
+  const filters = useSameFilters(imageFiltersOf(filtersFromParams(params)))
   const index = intParam(params, 'i')
   const win = useImageWindow(ds, filters, index)
   const item = win.current
@@ -153,9 +150,9 @@ export function AnnotateView({ route }: { route: Route }): React.JSX.Element {
     <section className="panel annotate" aria-label="Annotate">
       <div className="toolbar">
         <h1 className="inline">Annotate</h1>
-        <Select label="Data set" value={ds ?? ''} options={datasets} anyLabel="—" onChange={(v) => patchParams(route, { ds: v || null, i: 0, category: null, split: null })} />
-        <Select label="Category" value={category ?? ''} options={summary ? Object.keys(summary.categories).sort() : []} onChange={(v) => patchParams(route, { category: v || null, i: 0 })} />
-        <Select label="Split" value={split ?? ''} options={['trn', 'val', 'test']} onChange={(v) => patchParams(route, { split: v || null, i: 0 })} />
+        <Select label="Data set" value={ds ?? ''} options={datasets} anyLabel="—" onChange={(v) => patchParams(route, { ...paramsOfFilters({}), ds: v || null, i: 0 })} />
+        <Select label="Category" value={filters.category ?? ''} options={summary ? Object.keys(summary.categories).sort() : []} onChange={(v) => patchParams(route, { category: v || null, i: 0 })} />
+        <Select label="Split" value={filters.split ?? ''} options={['trn', 'val', 'test']} onChange={(v) => patchParams(route, { split: v || null, i: 0 })} />
         <button type="button" onClick={() => go(index - 1)} disabled={!win.prev} title="K or ←">
           ← Prev
         </button>

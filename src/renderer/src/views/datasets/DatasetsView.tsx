@@ -1,22 +1,21 @@
-import { useCallback, useEffect, useMemo, useState } from 'react'
-import { LayoutSize, Split } from '../../../../shared/ipc/channels/datasets'
+import { useCallback, useEffect, useState } from 'react'
 import type { PairItem } from '../../../../shared/ipc/channels/datasets'
 import { useQuery } from '../../client/use-query'
 import { ErrorAlert } from '../../shell/ErrorAlert'
 import { intParam, patchParams } from '../../shell/route'
 import type { Route } from '../../shell/route'
-import type { ImageFilters } from '../image/use-image-window'
+import { filtersFromParams, imageFiltersOf, pairFiltersOf, paramsOfFilters, useSameFilters } from '../image/filter-params'
 import { CategoryTable } from './CategoryTable'
 import { DatasetList } from './DatasetList'
-import { CommonFilters, PairFlagFilters } from './Filters'
+import { CommonFilters, CurationFilters, PairFlagFilters } from './Filters'
 import { ImageGrid } from './ImageGrid'
 import { ImageView } from './ImageView'
 import { ImportForm } from './ImportForm'
-import { FLAG_FILTERS, PairsTable } from './PairsTable'
+import { PairsTable } from './PairsTable'
 import { PairView } from './PairView'
-import type { PairFilters } from './PairsTable'
+import { SavedViews } from './SavedViews'
 
-/** Route parameters: ds, tab (images | pairs), category, split, i (open image), layout and flags. */
+/** Route parameters: ds, i (open image), and the filters a saved view restores (tab, category, split, tag, excluded, edited, layout, flags). */
 export function DatasetsView({ route }: { route: Route }): React.JSX.Element {
   const list = useQuery('datasets.list', {})
   const { params } = route
@@ -36,23 +35,11 @@ export function DatasetsView({ route }: { route: Route }): React.JSX.Element {
     setOpenPair(null)
     patch(p)
   }
-  const category = params.get('category') ?? undefined
-  const split = Split.safeParse(params.get('split')).data
-  const imageFilters = useMemo<ImageFilters>(() => ({ ...(category ? { category } : {}), ...(split ? { split } : {}) }), [category, split])
-  const pairKey = [params.get('layout'), ...FLAG_FILTERS.map((f) => params.get(f.key))].join(',')
-  const pairFilters = useMemo<PairFilters>(() => {
-    const [layout, ...flags] = pairKey.split(',')
-    const f: PairFilters = { ...imageFilters }
-    const l = LayoutSize.safeParse(layout).data
-    if (l) f.layout = l
-    FLAG_FILTERS.forEach((flag, i) => {
-      const v = flags[i]
-      if (v) f[flag.key] = Number(v)
-    })
-    return f
-  }, [imageFilters, pairKey])
+  const filters = useSameFilters(filtersFromParams(params))
+  const imageFilters = useSameFilters(imageFiltersOf(filters))
+  const pairFilters = useSameFilters(pairFiltersOf(filters))
 
-  const tab = params.get('tab') === 'pairs' ? 'pairs' : 'images'
+  const tab = filters.tab ?? 'images'
   const open = params.has('i') ? intParam(params, 'i') : null
   // A pair has no look-up by name in the contract, so the open one is held in state, not in the URL.
   const pair = openPair && openPair.dataset === summary?.name && tab === 'pairs' ? openPair.pair : null
@@ -98,17 +85,19 @@ export function DatasetsView({ route }: { route: Route }): React.JSX.Element {
               </button>
             </div>
             <CommonFilters categories={Object.keys(summary.categories).sort()} params={params} onPatch={(p) => refilter({ ...p, i: null })} />
-            {tab === 'pairs' ? <PairFlagFilters params={params} onPatch={refilter} /> : null}
+            {tab === 'pairs' ? (
+              <PairFlagFilters params={params} onPatch={refilter} />
+            ) : (
+              <CurationFilters dataset={summary.name} params={params} onPatch={(p) => refilter({ ...p, i: null })} />
+            )}
           </div>
+          {open === null && pair === null ? (
+            <SavedViews dataset={summary.name} filters={filters} onApply={(f) => refilter({ ...paramsOfFilters(f), i: null })} />
+          ) : null}
           {tab === 'images' && open !== null ? (
             <ImageView dataset={summary.name} filters={imageFilters} index={open} onIndex={openImage} onClose={closeImage} />
           ) : tab === 'images' ? (
-            <>
-              <p className="muted small">
-                Filters offered by datasets.images: category and split. Tag, excluded and edited filters need the channel to accept them.
-              </p>
-              <ImageGrid dataset={summary.name} version={summary.contentHash} filters={imageFilters} onOpen={openImage} />
-            </>
+            <ImageGrid dataset={summary.name} version={summary.contentHash} filters={imageFilters} onOpen={openImage} />
           ) : pair ? (
             <PairView dataset={summary.name} pair={pair} onClose={() => setOpenPair(null)} />
           ) : (

@@ -1,4 +1,5 @@
 import { SPAIR_SPLITS } from '../../../../shared/ipc/channels/datasets'
+import { useQuery } from '../../client/use-query'
 import { FLAG_FILTERS } from './PairsTable'
 
 export function Select({
@@ -7,12 +8,14 @@ export function Select({
   options,
   onChange,
   anyLabel = 'any',
+  labelOf = (o) => o,
 }: {
   label: string
   value: string
   options: readonly string[]
   onChange: (v: string) => void
   anyLabel?: string
+  labelOf?: (option: string) => string
 }): React.JSX.Element {
   return (
     <label className="field">
@@ -21,7 +24,7 @@ export function Select({
         <option value="">{anyLabel}</option>
         {options.map((o) => (
           <option key={o} value={o}>
-            {o}
+            {labelOf(o)}
           </option>
         ))}
       </select>
@@ -66,6 +69,47 @@ export function PairFlagFilters({
           onChange={(v) => onPatch({ [f.key]: v || null })}
         />
       ))}
+    </>
+  )
+}
+
+const YES_NO = ['true', 'false'] as const
+
+/**
+ * What curation did to an image: its tags, exclusion and edited annotation. Tags are offered
+ * from the data set's overlays, with counts, so that a user picks rather than guesses spellings.
+ */
+export function CurationFilters({
+  dataset,
+  params,
+  onPatch,
+}: {
+  dataset: string
+  params: URLSearchParams
+  onPatch: (patch: Record<string, string | null>) => void
+}): React.JSX.Element {
+  const tags = useQuery('datasets.tags', { name: dataset })
+  const counts = new Map((tags.data ?? []).map((t) => [t.tag, t.images]))
+  const chosen = params.get('tag') ?? ''
+  // A tag in the URL that no image carries any more stays choosable, or the select would lie.
+  const options = chosen && !counts.has(chosen) ? [chosen, ...counts.keys()] : [...counts.keys()]
+  return (
+    <>
+      <Select label="Tag" value={chosen} options={options} labelOf={(t) => `${t} (${counts.get(t) ?? 0})`} onChange={(v) => onPatch({ tag: v || null })} />
+      <Select
+        label="Excluded"
+        value={params.get('excluded') ?? ''}
+        options={YES_NO}
+        labelOf={(v) => (v === 'true' ? 'excluded' : 'not excluded')}
+        onChange={(v) => onPatch({ excluded: v || null })}
+      />
+      <Select
+        label="Edited"
+        value={params.get('edited') ?? ''}
+        options={YES_NO}
+        labelOf={(v) => (v === 'true' ? 'annotation edited' : 'as imported')}
+        onChange={(v) => onPatch({ edited: v || null })}
+      />
     </>
   )
 }

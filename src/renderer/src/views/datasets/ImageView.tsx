@@ -5,6 +5,7 @@ import { mediaUrl } from '../../lib/media'
 import { ErrorAlert } from '../../shell/ErrorAlert'
 import { hrefFor } from '../../shell/route'
 import { stageKeypoints } from '../image/curated'
+import { paramsOfFilters } from '../image/filter-params'
 import { ImageStage } from '../image/ImageStage'
 import type { Layers } from '../image/ImageStage'
 import { layerKey, LayerToggles } from '../image/LayerToggles'
@@ -65,7 +66,7 @@ export function ImageView({
         </span>
         <strong data-testid="image-title">{item ? `${item.category}/${item.stem}` : ''}</strong>
         <LayerToggles layers={layers} onChange={setLayers} hasMask={item?.maskFile != null} />
-        <a className="button" href={hrefFor('annotate', { ds: dataset, ...filters, i: index })}>
+        <a className="button" href={hrefFor('annotate', { ds: dataset, ...paramsOfFilters(filters), i: index })}>
           Annotate
         </a>
       </div>

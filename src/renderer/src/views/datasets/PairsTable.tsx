@@ -1,20 +1,11 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { useCallback, useEffect, useRef } from 'react'
-import type { LayoutSize, PairItem, Split } from '../../../../shared/ipc/channels/datasets'
+import type { PairItem } from '../../../../shared/ipc/channels/datasets'
 import { useClient } from '../../client'
 import { usePaged } from '../../client/use-paged'
 import { ErrorAlert } from '../../shell/ErrorAlert'
+import type { PairFilters } from '../image/filter-params'
 
-export interface PairFilters {
-  split?: Split
-  category?: string
-  layout?: LayoutSize
-  mirror?: number
-  viewpointVariation?: number
-  scaleVariation?: number
-  truncation?: number
-  occlusion?: number
-}
 
 /** SPair's flag levels, as datasets.pairs accepts them. */
 export const FLAG_FILTERS = [

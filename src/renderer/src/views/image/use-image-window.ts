@@ -1,10 +1,7 @@
-import type { ImageItem, Split } from '../../../../shared/ipc/channels/datasets'
+import type { ImageItem, ViewFilters } from '../../../../shared/ipc/channels/datasets'
 import { useQuery } from '../../client/use-query'
 
-export interface ImageFilters {
-  category?: string
-  split?: Split
-}
+export type ImageFilters = Pick<ViewFilters, 'category' | 'split' | 'tag' | 'excluded' | 'edited'>
 
 export interface ImageWindow {
   prev: ImageItem | null
