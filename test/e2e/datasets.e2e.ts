@@ -27,7 +27,6 @@ describe('Data sets view', () => {
     const widths = await imagesLoaded(page, '[data-testid=thumb] img')
     expect(widths).toHaveLength(6)
     expect(Math.min(...widths)).toBeGreaterThan(0)
-    await s.screenshot('datasets')
   })
 
   it('opens the image view with numbered, coloured keypoints, the box and the mask', async () => {
@@ -101,6 +100,71 @@ describe('Data sets view', () => {
     // Sorted by category then stem: the copies of cat images come last, many_001997 at the end.
     await page.getByTitle(/^cat\/many_001997:/).waitFor()
     await imagesLoaded(page, '[data-testid=thumb] img')
+  })
+
+  it('filters by tag and exclusion, saves the filters as a named view, and applies it after a reload', async () => {
+    // Curation first, in the annotator: two images tagged, one of them excluded.
+    for (const [i, title] of [[0, 'bicycle/2010_000004'], [3, 'cat/2008_000001']] as const) {
+      await s.goto(`#/annotate?ds=fixture&i=${i}`)
+      await expect.poll(() => page.getByTestId('image-title').textContent()).toBe(title)
+      await page.getByLabel('New tag').fill('review')
+      await page.getByRole('button', { name: 'Tag', exact: true }).click()
+      await page.getByRole('button', { name: 'remove tag review' }).waitFor()
+    }
+    const excludedBox = page.getByRole('checkbox', { name: /Excluded from exports/ })
+    // Checked only once the edit is stored (the box shows curation's state): click, then wait for it.
+    await excludedBox.click()
+    await expect.poll(() => excludedBox.isChecked()).toBe(true)
+    await expect.poll(() => page.getByTestId('undo').textContent()).toContain('Undo: exclude cat/2008_000001')
+
+    await s.goto('#/datasets?ds=fixture')
+    const count = page.getByTestId('grid-count')
+    const tag = page.getByLabel('Tag', { exact: true })
+    const excluded = page.getByLabel('Excluded', { exact: true })
+    await expect.poll(() => count.textContent()).toBe('6 images')
+    await expect(tag.locator('option').allTextContents()).resolves.toEqual(['any', 'review (2)'])
+    await tag.selectOption('review')
+    await expect.poll(() => count.textContent()).toBe('2 images')
+    await excluded.selectOption('false')
+    await expect.poll(() => count.textContent()).toBe('1 image')
+    await expect(page.getByTestId('thumb').getAttribute('title')).resolves.toMatch(/^bicycle\/2010_000004:/)
+
+    const views = page.getByRole('region', { name: 'Saved views' })
+    const name = views.getByLabel('View name')
+    await name.fill(' To review')
+    await views.getByRole('button', { name: 'Save view' }).click()
+    await expect(views.getByRole('alert').textContent()).resolves.toContain('a view name does not start or end with a space')
+    await name.fill('To review')
+    await views.getByRole('button', { name: 'Save view' }).click()
+    const chip = views.getByRole('button', { name: 'To review', exact: true })
+    await expect.poll(() => chip.getAttribute('aria-current')).toBe('true')
+    await expect(views.getByRole('alert').count()).resolves.toBe(0)
+
+    // A fresh page with no filters: the view comes back from the workspace, not from memory.
+    await s.goto('#/datasets?ds=fixture')
+    await page.reload()
+    await expect.poll(() => count.textContent()).toBe('6 images')
+    await chip.waitFor()
+    expect(await chip.getAttribute('aria-current')).toBeNull()
+    await imagesLoaded(page, '[data-testid=thumb] img')
+    await s.screenshot('datasets')
+    await chip.click()
+    await expect.poll(() => count.textContent()).toBe('1 image')
+    await expect(page.getByTestId('thumb').getAttribute('title')).resolves.toMatch(/^bicycle\/2010_000004:/)
+    await expect(tag.inputValue()).resolves.toBe('review')
+    await expect(excluded.inputValue()).resolves.toBe('false')
+    expect(new URL(page.url()).hash).toContain('tag=review&excluded=false')
+    await expect.poll(() => chip.getAttribute('aria-current')).toBe('true')
+
+    await views.getByRole('button', { name: 'delete view To review' }).click()
+    await views.getByText('none saved').waitFor()
+    // Put the fixture back as it was for the other suites: undo the three gestures.
+    await s.goto('#/annotate?ds=fixture&i=0')
+    for (const label of ['exclude cat/2008_000001', 'tag cat/2008_000001', 'tag bicycle/2010_000004']) {
+      await expect.poll(() => page.getByTestId('undo').textContent()).toContain(label)
+      await page.getByTestId('undo').click()
+    }
+    await expect.poll(() => page.getByTestId('undo').isDisabled()).toBe(true)
   })
 
   it('imports an SPair folder from the form, with progress and a summary', async () => {
