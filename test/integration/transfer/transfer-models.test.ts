@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { cellCentre, peakCell } from '../../../src/renderer/src/views/transfer/transfer-geometry'
+import { cellCentre, peakCell } from '../../../src/shared/heatmap-cells'
 import { call, callError, openCore } from '../datasets/helpers'
 
 process.env.SEMAGIC_DEMO_SIZE = 'small'

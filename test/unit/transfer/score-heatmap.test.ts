@@ -4,7 +4,7 @@ import type { FeatureMap } from '../../../src/main/features/backbones/types'
 import { makeCropTransform } from '../../../src/main/images/crop-square'
 import { nnMatch } from '../../../src/main/transfer/nn-match'
 import { cropRegion, hybridHeatmap, similarityHeatmap } from '../../../src/main/transfer/score-heatmap'
-import { cellCentre, peakCell } from '../../../src/renderer/src/views/transfer/transfer-geometry'
+import { cellCentre, peakCell } from '../../../src/shared/heatmap-cells'
 
 /** Unit vectors from a fixed LCG: features with no structure, so that the argmax is a real search. */
 function randomMap(h: number, w: number, stride: number, channels: number, seed: number): FeatureMap {

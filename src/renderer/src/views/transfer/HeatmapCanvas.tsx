@@ -23,6 +23,7 @@ export function HeatmapCanvas({ map, method }: { map: Heatmap; method: string })
       className="heatmap"
       data-testid="heatmap-canvas"
       data-method={method}
+      data-kind={map.kind}
       aria-hidden="true"
       style={{ left: box.left, top: box.top, width: box.width, height: box.height }}
     />

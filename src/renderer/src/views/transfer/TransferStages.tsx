@@ -1,6 +1,9 @@
 import { useMemo, useState } from 'react'
 import type { Bbox, Point } from '../../../../shared/ipc/channels/datasets'
+import type { Progress } from '../../../../shared/ipc/channels/jobs'
+import type { Heatmap } from '../../../../shared/ipc/channels/transfer'
 import { useQuery } from '../../client/use-query'
+import { duration } from '../../lib/format'
 import { mediaUrl } from '../../lib/media'
 import { methodColour } from '../../lib/palette'
 import { ErrorAlert } from '../../shell/ErrorAlert'
@@ -72,7 +75,7 @@ export function TransferStages({
   const [pick, setPick] = useState<Pick | null>(null)
   const [heatChoice, setHeatChoice] = useState<string | null>(null)
   const [showEvaluated, setShowEvaluated] = useState(true)
-  const states = useTransfers(dataset, source, target, methods, pick?.point ?? null)
+  const { states, cancel } = useTransfers(dataset, source, target, methods, pick?.point ?? null)
   const srcSlots = useMemo(() => slots(rows, 'src'), [rows])
   const trgSlots = useMemo(() => slots(rows, 'trg'), [rows])
 
@@ -150,7 +153,7 @@ export function TransferStages({
         <div>
           <h3>
             target {target.category}/{target.stem}
-            {heatMethod ? <span className="muted"> — similarity of {heatMethod}</span> : null}
+            {heatMethod && heatmap ? <HeatmapCaption method={heatMethod} map={heatmap} /> : null}
           </h3>
           {trg.data ? (
             <ImageStage
@@ -187,7 +190,7 @@ export function TransferStages({
           ) : null}
         </div>
       </div>
-      <ResultTable methods={methods} states={states} gt={gt?.trg ?? null} T={T} alpha={alpha} picked={pick !== null} />
+      <ResultTable methods={methods} states={states} gt={gt?.trg ?? null} T={T} alpha={alpha} picked={pick !== null} onCancel={cancel} />
     </section>
   )
 }
@@ -264,6 +267,40 @@ function PredictionMarker({ method, colour, point, at }: { method: string; colou
   )
 }
 
+/** Why the map looks as it does: plain similarity, or the hybrid's similarity with its distance penalty. */
+function HeatmapCaption({ method, map }: { method: string; map: Heatmap }): React.JSX.Element {
+  if (map.kind === 'similarity') return <span className="muted"> — similarity of {method}</span>
+  return (
+    <span className="muted" data-testid="heatmap-caption">
+      {' '}
+      — score of {method}: similarity − {map.lambda} · d² / (2 · 0.15²), d the distance to the mesh prediction
+      {map.lambda === 0 ? ' (λ = 0 on the val pairs: it falls back to plain NN)' : ''}
+    </span>
+  )
+}
+
+/** A slow call (features to compute, meshes to fit) says how far it is and can be stopped. */
+function CallProgress({ method, progress, onCancel }: { method: string; progress: Progress | null; onCancel: () => void }): React.JSX.Element {
+  const fraction = progress && progress.total ? Math.min(1, progress.done / progress.total) : undefined
+  return (
+    <span className="row" data-testid={`progress-${method}`}>
+      transferring…
+      <progress max={1} value={fraction} aria-label={`progress of ${method}`} />
+      {progress ? (
+        <span data-testid="call-progress">
+          {progress.message ? `${progress.message}: ` : ''}
+          {progress.done}
+          {progress.total !== null ? ` / ${progress.total}` : ''} {progress.unit}
+          {progress.etaSec !== null ? `, ETA ${duration(progress.etaSec)}` : ''}
+        </span>
+      ) : null}
+      <button type="button" onClick={onCancel}>
+        Cancel
+      </button>
+    </span>
+  )
+}
+
 function ResultTable({
   methods,
   states,
@@ -271,6 +308,7 @@ function ResultTable({
   T,
   alpha,
   picked,
+  onCancel,
 }: {
   methods: readonly string[]
   states: ReadonlyMap<string, MethodState>
@@ -278,6 +316,7 @@ function ResultTable({
   T: number
   alpha: number
   picked: boolean
+  onCancel: (method: string) => void
 }): React.JSX.Element {
   if (!picked) return <p className="muted">Click on the source image, or press a keypoint button, to transfer a point with {methods.join(', ') || 'the chosen methods'}.</p>
   return (
@@ -309,7 +348,11 @@ function ResultTable({
                 </td>
               ) : s?.status === 'pending' ? (
                 <td colSpan={6} className="muted" aria-busy="true">
-                  transferring…
+                  <CallProgress method={m} progress={s.progress} onCancel={() => onCancel(m)} />
+                </td>
+              ) : s?.status === 'cancelled' ? (
+                <td colSpan={6} className="muted">
+                  cancelled after {Math.round(s.ms)} ms; click the source again to retry
                 </td>
               ) : (
                 <>

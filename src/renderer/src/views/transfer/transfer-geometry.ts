@@ -1,6 +1,9 @@
 import type { Bbox, Point } from '../../../../shared/ipc/channels/datasets'
 import type { Heatmap } from '../../../../shared/ipc/channels/transfer'
+import { cellSize } from '../../../../shared/heatmap-cells'
 import type { View } from '../image/view-transform'
+
+export { cellCentre, cellSize, peakCell } from '../../../../shared/heatmap-cells'
 
 /**
  * Three frames meet in the Transfer view: screen pixels of a stage, original image pixels (what
@@ -18,17 +21,6 @@ export function toImagePoint(view: View, sx: number, sy: number): Point {
   return [(sx - view.tx) / view.s, (sy - view.ty) / view.s]
 }
 
-/** Image pixels per similarity-map cell. */
-export function cellSize(map: Pick<Heatmap, 'width' | 'crop'>): number {
-  return map.crop.side / map.width
-}
-
-/** The image point at the centre of cell `index` (row-major). */
-export function cellCentre(map: Pick<Heatmap, 'width' | 'crop'>, index: number): Point {
-  const c = cellSize(map)
-  return [map.crop.x + ((index % map.width) + 0.5) * c, map.crop.y + (Math.floor(index / map.width) + 0.5) * c]
-}
-
 /** The cell under an image point, or null outside the crop. */
 export function cellAt(map: Pick<Heatmap, 'width' | 'height' | 'crop'>, p: Point): number | null {
   const c = cellSize(map)
@@ -42,19 +34,6 @@ export function cellAt(map: Pick<Heatmap, 'width' | 'height' | 'crop'>, p: Point
 export function heatmapBox(map: Pick<Heatmap, 'width' | 'height' | 'crop'>): { left: number; top: number; width: number; height: number } {
   const c = cellSize(map)
   return { left: map.crop.x, top: map.crop.y, width: map.width * c, height: map.height * c }
-}
-
-/** The best cell of a map: where an NN method's argmax lies. */
-export function peakCell(values: readonly number[]): number {
-  let best = -1
-  let v = -Infinity
-  for (let i = 0; i < values.length; i++) {
-    if (values[i]! > v) {
-      v = values[i]!
-      best = i
-    }
-  }
-  return best
 }
 
 // A short "inferno"-like ramp (dark purple -> red -> yellow): readable over photos, colour-blind safe.
