@@ -1,6 +1,8 @@
 import type { Bbox, Point } from '../../../../shared/ipc/channels/datasets'
 import type { Heatmap } from '../../../../shared/ipc/channels/transfer'
 import { cellSize } from '../../../../shared/heatmap-cells'
+import { rampColour } from '../../lib/colour-ramp'
+import type { Rgb } from '../../lib/colour-ramp'
 import type { View } from '../image/view-transform'
 
 export { cellCentre, cellSize, peakCell } from '../../../../shared/heatmap-cells'
@@ -37,22 +39,13 @@ export function heatmapBox(map: Pick<Heatmap, 'width' | 'height' | 'crop'>): { l
 }
 
 // A short "inferno"-like ramp (dark purple -> red -> yellow): readable over photos, colour-blind safe.
-const RAMP: readonly (readonly [number, number, number])[] = [
+const INFERNO: readonly Rgb[] = [
   [0, 0, 4],
   [87, 16, 110],
   [188, 55, 84],
   [249, 142, 9],
   [252, 255, 164],
 ]
-
-function ramp(t: number): [number, number, number] {
-  const x = Math.min(1, Math.max(0, t)) * (RAMP.length - 1)
-  const i = Math.min(RAMP.length - 2, Math.floor(x))
-  const f = x - i
-  const a = RAMP[i]!
-  const b = RAMP[i + 1]!
-  return [Math.round(a[0] + (b[0] - a[0]) * f), Math.round(a[1] + (b[1] - a[1]) * f), Math.round(a[2] + (b[2] - a[2]) * f)]
-}
 
 /**
  * RGBA pixels of a similarity map, one per cell: normalised to the map's own min..max (cosine
@@ -72,7 +65,7 @@ export function heatmapRgba(values: readonly number[], maxAlpha = 200): Uint8Cla
   values.forEach((v, i) => {
     if (!Number.isFinite(v)) return
     const t = hi > lo ? (v - lo) / span : 1
-    const [r, g, b] = ramp(t)
+    const [r, g, b] = rampColour(INFERNO, t).map(Math.round) as [number, number, number]
     out[i * 4] = r
     out[i * 4 + 1] = g
     out[i * 4 + 2] = b
