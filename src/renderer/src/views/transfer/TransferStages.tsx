@@ -39,6 +39,8 @@ export interface Evaluated {
 }
 
 interface Pick {
+  /** Counts picks: the same point picked again is asked again (a retry after a cancel). */
+  serial: number
   point: Point
   /** Index into the correspondences when the click was on a source keypoint. */
   row: number | null
@@ -75,7 +77,7 @@ export function TransferStages({
   const [pick, setPick] = useState<Pick | null>(null)
   const [heatChoice, setHeatChoice] = useState<string | null>(null)
   const [showEvaluated, setShowEvaluated] = useState(true)
-  const { states, cancel } = useTransfers(dataset, source, target, methods, pick?.point ?? null)
+  const { states, cancel } = useTransfers(dataset, source, target, methods, pick?.point ?? null, pick?.serial ?? 0)
   const srcSlots = useMemo(() => slots(rows, 'src'), [rows])
   const trgSlots = useMemo(() => slots(rows, 'trg'), [rows])
 
@@ -87,10 +89,11 @@ export function TransferStages({
   const heatmap = heatMethod ? (states.get(heatMethod)?.data?.heatmaps?.[0] ?? null) : null
   const pending = methods.filter((m) => states.get(m)?.status === 'pending')
 
-  const pickRow = (row: number): void => setPick({ point: rows[row]!.src, row })
+  const serial = (pick?.serial ?? 0) + 1
+  const pickRow = (row: number): void => setPick({ serial, point: rows[row]!.src, row })
   const onPick = (x: number, y: number, scale: number): void => {
     const row = nearestKeypoint([x, y], rows.map((r) => r.src), SNAP_PX / scale)
-    setPick(row === null ? { point: [Math.round(x * 10) / 10, Math.round(y * 10) / 10], row: null } : { point: rows[row]!.src, row })
+    setPick(row === null ? { serial, point: [Math.round(x * 10) / 10, Math.round(y * 10) / 10], row: null } : { serial, point: rows[row]!.src, row })
   }
 
   return (

@@ -41,9 +41,11 @@ export function useTransfers(
   target: ImageKey | null,
   methods: readonly string[],
   point: Point | null,
+  /** A new value asks again for the same point. */
+  attempt = 0,
 ): { states: ReadonlyMap<string, MethodState>; cancel: (method: string) => void } {
   const client = useClient()
-  const key = dataset && source && target && point ? JSON.stringify([dataset, source, target, point]) : null
+  const key = dataset && source && target && point ? JSON.stringify([dataset, source, target, point, attempt]) : null
   const methodsKey = JSON.stringify(methods)
   const [settled, setSettled] = useState<readonly Settled[]>([])
   const [progress, setProgress] = useState<ReadonlyMap<string, Progress>>(new Map())
@@ -55,7 +57,7 @@ export function useTransfers(
 
   useEffect(() => {
     if (key === null) return
-    const [ds, src, trg, pt] = JSON.parse(key) as [string, ImageKey, ImageKey, Point]
+    const [ds, src, trg, pt] = JSON.parse(key) as [string, ImageKey, ImageKey, Point, number]
     const mine: Flight = { key, ids: new Map(), started: performance.now() }
     flight.current = mine
     const open = new Map<string, string>()
