@@ -29,3 +29,17 @@ export function HeatmapCanvas({ map, method }: { map: Heatmap; method: string })
     />
   )
 }
+
+/** Why the map looks as it does: plain similarity, or the hybrid's similarity with its distance penalty. */
+export function HeatmapCaption({ method, map }: { method: string; map: Heatmap }): React.JSX.Element {
+  if (map.kind === 'similarity') return <span className="muted"> — similarity of {method}</span>
+  return (
+    <span className="muted" data-testid="heatmap-caption">
+      {' '}
+      — score of {method}:{' '}
+      {map.lambda === 0
+        ? 'plain similarity (λ = 0 was best on the val pairs: the mesh prediction does not weigh)'
+        : `similarity − λ d² / (2 · 0.15²), λ = ${map.lambda}, d the distance to the mesh prediction`}
+    </span>
+  )
+}

@@ -1,16 +1,14 @@
 import { useMemo, useState } from 'react'
 import type { Bbox, Point } from '../../../../shared/ipc/channels/datasets'
-import type { Progress } from '../../../../shared/ipc/channels/jobs'
-import type { Heatmap } from '../../../../shared/ipc/channels/transfer'
 import { useQuery } from '../../client/use-query'
-import { duration } from '../../lib/format'
 import { mediaUrl } from '../../lib/media'
 import { methodColour } from '../../lib/palette'
 import { ErrorAlert } from '../../shell/ErrorAlert'
 import { ImageStage } from '../image/ImageStage'
 import type { Layers, StageKeypoint } from '../image/ImageStage'
 import { LayerToggles } from '../image/LayerToggles'
-import { HeatmapCanvas } from './HeatmapCanvas'
+import { CallProgress } from './CallProgress'
+import { HeatmapCanvas, HeatmapCaption } from './HeatmapCanvas'
 import { distance, nearestKeypoint, pckThreshold } from './transfer-geometry'
 import type { ImageKey } from './transfer-route'
 import { useTransfers } from './use-transfers'
@@ -267,40 +265,6 @@ function PredictionMarker({ method, colour, point, at }: { method: string; colou
       <path d="M 0 -9 L 9 0 L 0 9 L -9 0 Z" fill={colour} />
       <path className="prediction-cross" d="M -4 0 H 4 M 0 -4 V 4" />
     </g>
-  )
-}
-
-/** Why the map looks as it does: plain similarity, or the hybrid's similarity with its distance penalty. */
-function HeatmapCaption({ method, map }: { method: string; map: Heatmap }): React.JSX.Element {
-  if (map.kind === 'similarity') return <span className="muted"> — similarity of {method}</span>
-  return (
-    <span className="muted" data-testid="heatmap-caption">
-      {' '}
-      — score of {method}: similarity − {map.lambda} · d² / (2 · 0.15²), d the distance to the mesh prediction
-      {map.lambda === 0 ? ' (λ = 0 on the val pairs: it falls back to plain NN)' : ''}
-    </span>
-  )
-}
-
-/** A slow call (features to compute, meshes to fit) says how far it is and can be stopped. */
-function CallProgress({ method, progress, onCancel }: { method: string; progress: Progress | null; onCancel: () => void }): React.JSX.Element {
-  const fraction = progress && progress.total ? Math.min(1, progress.done / progress.total) : undefined
-  return (
-    <span className="row" data-testid={`progress-${method}`}>
-      transferring…
-      <progress max={1} value={fraction} aria-label={`progress of ${method}`} />
-      {progress ? (
-        <span data-testid="call-progress">
-          {progress.message ? `${progress.message}: ` : ''}
-          {progress.done}
-          {progress.total !== null ? ` / ${progress.total}` : ''} {progress.unit}
-          {progress.etaSec !== null ? `, ETA ${duration(progress.etaSec)}` : ''}
-        </span>
-      ) : null}
-      <button type="button" onClick={onCancel}>
-        Cancel
-      </button>
-    </span>
   )
 }
 

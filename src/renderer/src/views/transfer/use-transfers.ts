@@ -18,6 +18,8 @@ export type MethodState =
 interface Settled {
   key: string
   method: string
+  /** The call that gave it: only that call's late answer must not undo a cancel. */
+  requestId: string
   state: MethodState
 }
 
@@ -50,9 +52,13 @@ export function useTransfers(
   const [settled, setSettled] = useState<readonly Settled[]>([])
   const [progress, setProgress] = useState<ReadonlyMap<string, Progress>>(new Map())
   const flight = useRef<Flight | null>(null)
-  const settle = useCallback((key: string, method: string, state: MethodState) => {
+  const settle = useCallback((next: Settled) => {
     // A cancelled call stays cancelled even if its answer was already on the way.
-    setSettled((s) => (s.some((x) => x.key === key && x.method === method && x.state.status === 'cancelled') ? s : [...s.filter((x) => x.key === key && x.method !== method), { key, method, state }]))
+    setSettled((s) =>
+      s.some((x) => x.requestId === next.requestId && x.state.status === 'cancelled')
+        ? s
+        : [...s.filter((x) => x.key === next.key && x.method !== next.method), next],
+    )
   }, [])
 
   useEffect(() => {
@@ -80,7 +86,7 @@ export function useTransfers(
         )
         .then((state) => {
           open.delete(requestId)
-          if (flight.current === mine) settle(key, method, state)
+          if (flight.current === mine) settle({ key, method, requestId, state })
         })
     }
     return () => {
@@ -98,7 +104,7 @@ export function useTransfers(
       const requestId = mine?.ids.get(method)
       if (!mine || !requestId) return
       // The view is freed at once; the server stops at its next checkpoint.
-      settle(mine.key, method, { status: 'cancelled', data: null, error: null, ms: performance.now() - mine.started })
+      settle({ key: mine.key, method, requestId, state: { status: 'cancelled', data: null, error: null, ms: performance.now() - mine.started } })
       client.call('transfer.cancel', { requestId }).catch(() => undefined)
     },
     [client, settle],
