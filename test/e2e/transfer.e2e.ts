@@ -1,15 +1,24 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { Locator, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { MANY_PAIRS, makeManyPairs } from './many-pairs'
 import { openStudio } from './studio-page'
 import type { PageGlobal, StudioPage } from './studio-page'
+import { trainDemoRun } from './train-form'
 
 let s: StudioPage
 let page: Page
+let pairsDir: string | null = null
 beforeAll(async () => {
   s = await openStudio()
   page = s.page
 })
-afterAll(async () => s?.browser.close())
+afterAll(async () => {
+  await s?.browser.close()
+  if (pairsDir) rmSync(pairsDir, { recursive: true, force: true })
+})
 
 /** A call over the page's own socket (its cookie holds the token), bypassing the view: what the service says. */
 async function direct<T>(channel: string, payload: unknown): Promise<T> {
@@ -30,6 +39,11 @@ async function direct<T>(channel: string, payload: unknown): Promise<T> {
   )
   if (!frame.result.ok) throw new Error(`${channel}: ${JSON.stringify(frame.result.error)}`)
   return frame.result.value as T
+}
+
+/** Waits for a job started over `direct` to succeed. */
+async function jobDone(jobId: string, timeout: number): Promise<void> {
+  await expect.poll(async () => (await direct<{ status: string }>('jobs.get', { id: jobId })).status, { timeout, interval: 1000 }).toBe('succeeded')
 }
 
 /** Painted (non-transparent) pixels and distinct colours of the heatmap canvas. */
@@ -241,6 +255,92 @@ describe('Transfer view', () => {
     await target.getByTestId('gt-circle').waitFor()
     await expect.poll(async () => (await heatmapPixels()).painted, { timeout: 10_000 }).toBeGreaterThan(0)
     await s.screenshot('transfer')
+  })
+
+  it('scrolls a 3,000-pair list sorted by error to its last pair, rendering only a window of rows', { timeout: 240_000 }, async () => {
+    // The data set's pixels stay where it was imported from: the folder lives until the end.
+    pairsDir = mkdtempSync(join(tmpdir(), 'semagic-many-pairs-'))
+    const { jobId } = await direct<{ jobId: string }>('datasets.import', { root: makeManyPairs(inject('fixtureRoot'), pairsDir, MANY_PAIRS), name: 'manypairs' })
+    await jobDone(jobId, 60_000)
+    const evaluation = await direct<{ jobId: string }>('eval.run', { dataset: 'manypairs', split: 'test', method: 'nn-handmade' })
+    await jobDone(evaluation.jobId, 180_000)
+    const byError = { dataset: 'manypairs', split: 'test', method: 'nn-handmade', sort: 'error', descending: true }
+    const [first, last] = await Promise.all([direct<PairPage>('eval.pairs', { ...byError, limit: 1 }), direct<PairPage>('eval.pairs', { ...byError, offset: MANY_PAIRS - 1, limit: 1 })])
+
+    await s.goto('#/transfer?ds=manypairs&split=test&sort=error&desc=1')
+    await expect.poll(() => page.getByTestId('pair-list-summary').textContent(), { timeout: 15_000 }).toContain(`${MANY_PAIRS} pairs scored by nn-handmade`)
+    const rows = page.locator('[data-testid^=pair-row-]')
+    await page.getByTestId(`pair-row-${first.items[0]!.name}`).waitFor()
+    expect(await rows.count()).toBeLessThan(60)
+    expect(await page.getByRole('table', { name: 'Pairs' }).getAttribute('aria-rowcount')).toBe(String(MANY_PAIRS + 1))
+
+    await page.getByTestId('pair-list-scroll').evaluate((el) => {
+      const box = el as unknown as { scrollTop: number; scrollHeight: number }
+      box.scrollTop = box.scrollHeight
+    })
+    const lastRow = page.getByTestId(`pair-row-${last.items[0]!.name}`)
+    await lastRow.waitFor({ timeout: 15_000 })
+    expect(await lastRow.getAttribute('aria-rowindex')).toBe(String(MANY_PAIRS + 1))
+    expect(await lastRow.getAttribute('data-error')).toBe(String(last.items[0]!.meanNormError ?? 'missing'))
+    expect(await rows.count()).toBeLessThan(60)
+    await lastRow.click()
+    await expect.poll(() => page.getByTestId('transfer-pair').textContent()).toContain(last.items[0]!.name)
+    expect(await lastRow.getAttribute('aria-selected')).toBe('true')
+  })
+
+  it('hybrid: a slow first call shows progress and can be cancelled, the newest pick wins, and its score map is drawn', { timeout: 300_000 }, async () => {
+    type Run = { id: string; status: string }
+    const before = new Set((await direct<Run[]>('train.runs', {})).map((r) => r.id))
+    await trainDemoRun(s, 6)
+    const run = (await direct<Run[]>('train.runs', {})).find((r) => !before.has(r.id) && r.status === 'succeeded')!
+    const hybrid = `hybrid:${run.id}`
+    const [a, b] = (await direct<{ items: { stem: string }[] }>('datasets.images', { name: 'demo', category: 'quadruped', split: 'test', limit: 2 })).items
+    await s.goto(`#/transfer?ds=demo&src=quadruped/${a!.stem}&trg=quadruped/${b!.stem}&m=nn-handmade`)
+    await page.getByRole('group', { name: 'Methods' }).getByRole('checkbox', { name: hybrid }).check()
+    const keypoints = page.getByRole('group', { name: 'Keypoints' }).getByRole('button')
+    await expect.poll(() => keypoints.count(), { timeout: 15_000 }).toBeGreaterThan(1)
+    const target = page.getByRole('img', { name: /^target / })
+    await target.locator('img').waitFor()
+
+    // The run is new: its first hybrid call fits the val images' meshes (seconds), and says so.
+    await keypoints.nth(0).click()
+    const row = page.getByTestId(`result-${hybrid}`)
+    const cancel = row.getByRole('button', { name: 'Cancel' })
+    await cancel.waitFor({ timeout: 15_000 })
+    expect(await row.getByRole('progressbar', { name: `progress of ${hybrid}` }).isVisible()).toBe(true)
+    await expect.poll(() => row.getByTestId('call-progress').textContent(), { timeout: 15_000 }).toMatch(/\d+ \/ \d+ images/)
+    await cancel.click()
+    await expect.poll(() => row.getAttribute('data-status')).toBe('cancelled')
+    expect(await row.textContent()).toContain('cancelled')
+    expect(await target.getByTestId(`pred-${hybrid}`).count()).toBe(0)
+    await target.getByTestId('pred-nn-handmade').waitFor({ timeout: 30_000 })
+
+    // A pick made while the first is still fitting supersedes it: what is shown is the second's answer.
+    await keypoints.nth(0).click()
+    await keypoints.nth(1).click()
+    const marker = target.getByTestId(`pred-${hybrid}`)
+    await marker.waitFor({ timeout: 180_000 })
+    const pick = page.getByRole('img', { name: /^source / }).getByTestId('source-pick')
+    const picked = [Number(await pick.getAttribute('data-x')), Number(await pick.getAttribute('data-y'))]
+    const said = await direct<Answer>('transfer.points', {
+      dataset: 'demo',
+      method: hybrid,
+      source: { category: 'quadruped', stem: a!.stem },
+      target: { category: 'quadruped', stem: b!.stem },
+      points: [picked],
+      heatmaps: true,
+    })
+    expect([Number(await marker.getAttribute('data-x')), Number(await marker.getAttribute('data-y'))]).toEqual(said.predictions[0])
+    expect(await row.getAttribute('data-status')).toBe('ok')
+
+    await page.getByRole('combobox', { name: 'Heatmap of' }).selectOption(hybrid)
+    const canvas = page.getByTestId('heatmap-canvas')
+    await expect.poll(() => canvas.getAttribute('data-method')).toBe(hybrid)
+    expect(await canvas.getAttribute('data-kind')).toBe('hybrid')
+    await expect.poll(heatmapPixels, { timeout: 10_000 }).toMatchObject({ painted: said.heatmaps![0]!.values.length })
+    expect((await heatmapPixels()).colours).toBeGreaterThan(1)
+    expect(await page.getByTestId('heatmap-caption').textContent()).toContain(`score of ${hybrid}`)
+    await s.screenshot('transfer-hybrid')
   })
 
   it('logged no errors (CSP violations included)', () => {

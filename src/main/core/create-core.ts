@@ -87,7 +87,7 @@ export function createCore(options: CoreOptions): Core {
     exports: new ExportService(store.db, jobs),
     features,
     eval: new EvalService(store.db, jobs, features, train),
-    transfer: new TransferService(features, { db: store.db, train }),
+    transfer: new TransferService(features, { db: store.db, train }, hub),
     train,
     media: new MediaService(store.db),
     meshes: new MeshesService(store.db, features, train, curation),

@@ -25,6 +25,7 @@ export function buildHandlers(s: Services): HandlerMap {
     'eval.reports': ({ dataset }) => s.eval.reports(dataset),
     'eval.pairs': (req) => s.eval.pairs(req),
     'transfer.points': (req) => s.transfer.points(req),
+    'transfer.cancel': ({ requestId }) => ({ requestId, cancelRequested: s.transfer.cancel(requestId) }),
     'train.start': (config) => s.train.start(config),
     'train.resume': ({ runId }) => s.train.resume(runId),
     'train.runs': () => s.train.runs(),

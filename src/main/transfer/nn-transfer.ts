@@ -2,6 +2,7 @@ import type { Point } from '../../shared/ipc/channels/datasets'
 import type { FeatureMap } from '../features/backbones/types'
 import type { FeatureEntry } from '../features/cache/feature-entry'
 import { nnMatch } from './nn-match'
+import { cropRegion } from './score-heatmap'
 import type { NnMatchOptions } from './nn-match'
 import type { TransferMethod, TransferPair } from './transfer-method'
 
@@ -48,10 +49,8 @@ export function createNnTransfer(
       const trgEntry = entries.get(pair.trgKey)
       if (!src || !trg || !srcEntry || !trgEntry) return pair.srcKps.map(() => null)
       const t = trgEntry.transform
-      const [x1, y1, x2, y2] = options.search === 'bbox' && pair.trgBbox ? pair.trgBbox : [0, 0, pair.trgSize[0], pair.trgSize[1]]
-      const [rx1, ry1] = t.toCrop([x1, y1])
-      const [rx2, ry2] = t.toCrop([x2, y2])
-      const matchOptions: NnMatchOptions = { region: [rx1, ry1, rx2, ry2], upsample: options.upsample, softWindow: options.softWindow }
+      const box = options.search === 'bbox' && pair.trgBbox ? pair.trgBbox : ([0, 0, pair.trgSize[0], pair.trgSize[1]] as const)
+      const matchOptions: NnMatchOptions = { region: cropRegion(t, box), upsample: options.upsample, softWindow: options.softWindow }
       const crops = pair.srcKps.map((p) => srcEntry.transform.toCrop(p))
       return nnMatch(src, crops, trg, matchOptions).map((p): Point => t.toImage(p))
     },

@@ -1,4 +1,5 @@
 import type { Bbox, Point } from '../../shared/ipc/channels/datasets'
+import type { Heatmap } from '../../shared/ipc/channels/transfer'
 
 /** What a method needs to know about one pair; keypoints and boxes in original image pixels. */
 export interface TransferPair {
@@ -22,5 +23,7 @@ export interface TransferMethod {
   /** Identifies the method with every parameter and weight that changes its output: the prediction cache key. */
   readonly key: string
   transfer(pair: TransferPair): Promise<(Point | null)[]>
+  /** Per source keypoint, the score map whose argmax is the prediction (null where it has none), for methods that search one. */
+  scoreMaps?(pair: TransferPair): Promise<(Heatmap | null)[]>
   dispose(): Promise<void>
 }

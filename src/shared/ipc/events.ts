@@ -1,9 +1,11 @@
 import { z } from 'zod'
 import { Job } from './channels/jobs'
+import { TransferProgress } from './channels/transfer'
 
 /** Server-to-client streams. Every transport forwards these to every connected client. */
 export const events = {
   'job.updated': Job,
+  'transfer.progress': TransferProgress,
   log: z.object({
     level: z.enum(['debug', 'info', 'warn', 'error']),
     message: z.string(),

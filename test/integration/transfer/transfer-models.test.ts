@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { cellCentre, peakCell } from '../../../src/shared/heatmap-cells'
 import { call, callError, openCore } from '../datasets/helpers'
 
 process.env.SEMAGIC_DEMO_SIZE = 'small'
@@ -22,10 +23,22 @@ describe('interactive transfer through a trained model', () => {
         source: { category: 'car', stem: pair.srcStem },
         target: { category: 'car', stem: pair.trgStem },
         points: pair.srcKps,
+        heatmaps: true,
       })
       console.log(`${method.split(':')[0]}: transfer.points of ${pair.srcKps.length} points after an evaluation: ${(performance.now() - t0).toFixed(0)} ms`)
-      expect(r).toMatchObject({ method, heatmaps: null })
+      expect(r.method).toBe(method)
       expect(r.predictions).toEqual(worst!.predicted)
+      if (method.startsWith('mesh:')) expect(r.heatmaps).toBeNull()
+      else {
+        // The hybrid's map peaks where it predicted: the view shows why it chose that point.
+        expect(r.heatmaps).toHaveLength(pair.srcKps.length)
+        r.heatmaps!.forEach((map, i) => {
+          expect(map.kind).toBe('hybrid')
+          const peak = cellCentre(map, peakCell(map.values))
+          expect(peak[0]).toBeCloseTo(r.predictions[i]![0], 6)
+          expect(peak[1]).toBeCloseTo(r.predictions[i]![1], 6)
+        })
+      }
     }
     const [bird] = (await call(core, 'datasets.images', { name: 'demo', category: 'bird', limit: 1 })).items
     const wrong = await callError(core, 'transfer.points', {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { decodeMethods, encodeMethods, imageKeyOf, readSelection, selectionParams, transferHref } from '../../../src/renderer/src/views/transfer/transfer-route'
+import { decodeMethods, encodeMethods, hasHeatmap, imageKeyOf, readSelection, selectionParams, transferHref } from '../../../src/renderer/src/views/transfer/transfer-route'
 
 describe('Transfer route parameters', () => {
   it('round-trips method names that hold commas and colons', () => {
@@ -8,7 +8,7 @@ describe('Transfer route parameters', () => {
     expect(decodeMethods('a,,a,%E0%A4%A')).toEqual(['a'])
   })
   it('reads what a link writes', () => {
-    const href = transferHref({ ds: 'demo', split: 'val', pair: '000001-a-b:cat', methods: ['nn-handmade', 'hybrid:r'], rank: 'nn-handmade', alpha: 0.05, sort: 'error', desc: true, offset: 25 })
+    const href = transferHref({ ds: 'demo', split: 'val', pair: '000001-a-b:cat', methods: ['nn-handmade', 'hybrid:r'], rank: 'nn-handmade', alpha: 0.05, sort: 'error', desc: true })
     expect(href.startsWith('#/transfer?')).toBe(true)
     const sel = readSelection(new URLSearchParams(href.slice(href.indexOf('?') + 1)))
     expect(sel).toEqual({
@@ -22,13 +22,15 @@ describe('Transfer route parameters', () => {
       sort: 'error',
       desc: true,
       alpha: 0.05,
-      offset: 25,
     })
   })
   it('falls back to defaults for missing or bad values, and leaves defaults out of links', () => {
-    const sel = readSelection(new URLSearchParams('split=nope&alpha=7&off=-3&sort=x'))
-    expect(sel).toMatchObject({ ds: null, split: 'test', alpha: 0.1, offset: 0, sort: 'pck', desc: false, methods: [] })
-    expect(transferHref({ ds: 'd', alpha: 0.1, sort: 'pck', offset: 0 })).toBe('#/transfer?ds=d')
+    const sel = readSelection(new URLSearchParams('split=nope&alpha=7&sort=x'))
+    expect(sel).toMatchObject({ ds: null, split: 'test', alpha: 0.1, sort: 'pck', desc: false, methods: [] })
+    expect(transferHref({ ds: 'd', alpha: 0.1, sort: 'pck' })).toBe('#/transfer?ds=d')
+  })
+  it('asks NN and hybrid methods for their score maps, mesh transfer has none', () => {
+    expect(['nn-handmade', 'hybrid:r', 'mesh:r'].map(hasHeatmap)).toEqual([true, true, false])
   })
   it('parses image keys, a category chosen before its image included', () => {
     expect(imageKeyOf('quadruped/2010_300000')).toEqual({ category: 'quadruped', stem: '2010_300000' })

@@ -11,6 +11,59 @@ export interface HybridOptions {
   sigma?: number
 }
 
+/** The hybrid's scores over the fine grid it searches: (w k) x (h k) positions, `fine` crop pixels apart. */
+export interface HybridScores {
+  width: number
+  height: number
+  /** Crop pixels between neighbouring positions; position (a, b) is at ((a + 0.5) fine, (b + 0.5) fine). */
+  fine: number
+  /** Row-major; -Infinity outside the searched region. Doubles, so that the argmax is the one hybridRefine takes. */
+  values: Float64Array
+}
+
+/**
+ * One source keypoint's hybrid score at every fine position of the target crop: the map whose
+ * argmax is hybridRefine's answer (the Transfer view draws it to show why the hybrid chose it).
+ */
+export function hybridScores(
+  src: FeatureMap,
+  srcPoint: readonly [number, number],
+  trg: FeatureMap,
+  meshPrediction: readonly [number, number] | null,
+  lambda: number,
+  options: HybridOptions = {},
+): HybridScores {
+  if (!(lambda >= 0)) throw new RangeError(`hybridScores: lambda must be >= 0, got ${lambda}`)
+  const k = options.upsample ?? 4
+  const sigma = options.sigma ?? 0.15
+  const { height: h, width: w, stride } = trg
+  const side = w * stride
+  const fine = stride / k
+  const [rx1, ry1, rx2, ry2] = options.region ?? [0, 0, side, h * stride]
+  const a0 = Math.max(0, Math.floor(rx1 / fine))
+  const a1 = Math.min(w * k - 1, Math.ceil(rx2 / fine) - 1)
+  const b0 = Math.max(0, Math.floor(ry1 / fine))
+  const b1 = Math.min(h * k - 1, Math.ceil(ry2 / fine) - 1)
+  const point = createGridPoint()
+  const sim = similarityMap(trg, sampleFeature(src, srcPoint[0], srcPoint[1]))
+  const weight = meshPrediction ? lambda / (2 * sigma * sigma) : 0
+  const values = new Float64Array(w * k * h * k).fill(Number.NEGATIVE_INFINITY)
+  for (let b = b0; b <= b1; b++) {
+    const cy = (b + 0.5) * fine
+    for (let a = a0; a <= a1; a++) {
+      const cx = (a + 0.5) * fine
+      let score = sampleScalar(sim, locate((cx / side) * 2 - 1, (cy / (h * stride)) * 2 - 1, w, h, point))
+      if (weight > 0) {
+        const dx = (cx - meshPrediction![0]) / side
+        const dy = (cy - meshPrediction![1]) / side
+        score -= weight * (dx * dx + dy * dy)
+      }
+      values[b * w * k + a] = score
+    }
+  }
+  return { width: w * k, height: h * k, fine, values }
+}
+
 /**
  * METHOD §9's hybrid: for each source keypoint, the argmax over the target's upsampled
  * nearest-neighbour similarity minus lambda d^2 / (2 sigma^2), d the distance to the mesh
@@ -29,41 +82,18 @@ export function hybridRefine(
 ): [number, number][] {
   if (meshPredictions.length !== srcPoints.length) throw new RangeError(`hybridRefine: ${srcPoints.length} points and ${meshPredictions.length} mesh predictions`)
   if (!(lambda >= 0)) throw new RangeError(`hybridRefine: lambda must be >= 0, got ${lambda}`)
-  const k = options.upsample ?? 4
-  const sigma = options.sigma ?? 0.15
-  const { height: h, width: w, stride } = trg
-  const side = w * stride
-  const fine = stride / k
-  const [rx1, ry1, rx2, ry2] = options.region ?? [0, 0, side, h * stride]
-  const a0 = Math.max(0, Math.floor(rx1 / fine))
-  const a1 = Math.min(w * k - 1, Math.ceil(rx2 / fine) - 1)
-  const b0 = Math.max(0, Math.floor(ry1 / fine))
-  const b1 = Math.min(h * k - 1, Math.ceil(ry2 / fine) - 1)
-  const point = createGridPoint()
-  return srcPoints.map(([x, y], q) => {
-    const sim = similarityMap(trg, sampleFeature(src, x, y))
-    const prediction = meshPredictions[q]
-    const weight = prediction ? lambda / (2 * sigma * sigma) : 0
+  return srcPoints.map((p, q) => {
+    const { width, fine, values } = hybridScores(src, p, trg, meshPredictions[q] ?? null, lambda, options)
+    // Row-major and strict: the first of equal scores wins, as in the 2-D matcher.
     let best = Number.NEGATIVE_INFINITY
-    let bx = 0
-    let by = 0
-    for (let b = b0; b <= b1; b++) {
-      const cy = (b + 0.5) * fine
-      for (let a = a0; a <= a1; a++) {
-        const cx = (a + 0.5) * fine
-        let score = sampleScalar(sim, locate((cx / side) * 2 - 1, (cy / (h * stride)) * 2 - 1, w, h, point))
-        if (weight > 0) {
-          const dx = (cx - prediction![0]) / side
-          const dy = (cy - prediction![1]) / side
-          score -= weight * (dx * dx + dy * dy)
-        }
-        if (score > best) {
-          best = score
-          bx = cx
-          by = cy
-        }
+    let at = 0
+    for (let i = 0; i < values.length; i++) {
+      if (values[i]! > best) {
+        best = values[i]!
+        at = i
       }
     }
-    return [bx, by]
+    if (best === Number.NEGATIVE_INFINITY) return [0, 0] // an empty region: no position was searched
+    return [((at % width) + 0.5) * fine, (Math.floor(at / width) + 0.5) * fine]
   })
 }

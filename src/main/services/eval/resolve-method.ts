@@ -15,6 +15,7 @@ import { MeshFits } from '../train/mesh-fits'
 import { imageInputs } from '../train/training-inputs'
 import type { ImageInput } from '../train/training-inputs'
 import { hybridRefine } from '../../engine/correspondence/hybrid-refine'
+import { cropRegion, hybridHeatmap } from '../../transfer/score-heatmap'
 import type { FeatureMap } from '../../features/backbones/types'
 import { evaluatePck } from '../../../shared/eval/pck-report'
 import { scoredPairOf } from '../../../shared/eval/scored-pair'
@@ -106,13 +107,16 @@ async function meshPredictor(runId: string, dataset: string, pairs: readonly Eva
   const byKey = new Map(inputs.map((i) => [i.key, i]))
   const fits = new MeshFits(services.db, services.features, model, checkpoint)
   const fitted = new Map<string, MeshFit>()
-  const fitOf = (key: string): MeshFit | null => {
-    const input = byKey.get(key)
-    if (!input) return null
-    let fit = fitted.get(key)
-    if (!fit) fitted.set(key, (fit = fits.fit(input)))
-    return fit
+  // A first fit takes seconds: one image at a time, so that progress shows and a cancel lands between two.
+  let done = 0
+  for (const [key, input] of byKey) {
+    ctx?.throwIfCancelled()
+    ctx?.progress(done++, byKey.size, 'images', 'fitting meshes')
+    fitted.set(key, fits.fit(input))
+    await new Promise((resolve) => setImmediate(resolve))
   }
+  ctx?.throwIfCancelled()
+  const fitOf = (key: string): MeshFit | null => fitted.get(key) ?? null
   return {
     category: config.category,
     checkpoint,
@@ -198,11 +202,9 @@ async function hybridMethod(name: string, runId: string, dataset: string, pairs:
     const srcT = mesh.inputs.get(pair.srcKey)?.entry.transform
     const trgT = mesh.inputs.get(pair.trgKey)?.entry.transform
     if (!src || !trg || !srcT || !trgT) return pair.srcKps.map(() => null)
-    const [x1, y1, x2, y2] = pair.trgBbox ?? [0, 0, pair.trgSize[0], pair.trgSize[1]]
-    const [rx1, ry1] = trgT.toCrop([x1, y1])
-    const [rx2, ry2] = trgT.toCrop([x2, y2])
     const crop = pair.srcKps.map((p) => srcT.toCrop(p))
-    return hybridRefine(src, crop, trg, meshCrop, lambda, { region: [rx1, ry1, rx2, ry2] }).map((p) => trgT.toImage(p))
+    const region = cropRegion(trgT, pair.trgBbox ?? [0, 0, pair.trgSize[0], pair.trgSize[1]])
+    return hybridRefine(src, crop, trg, meshCrop, lambda, { region }).map((p) => trgT.toImage(p))
   }
   const valMesh = val.map((p) => mesh.predictCrop(transferPairOf(p)))
   let best = { lambda: 0, pck: Number.NEGATIVE_INFINITY }
@@ -210,6 +212,8 @@ async function hybridMethod(name: string, runId: string, dataset: string, pairs:
     const scored = val.map((p, i) => scoredPairOf(p.pair, p.trgSize, predict(transferPairOf(p), lambda, valMesh[i]!)))
     const pck = evaluatePck(scored, { method: name, dataset, split: 'val', cache: 'miss' }, { alphas: [0.1] }).report.overall['0.1']!.perImage
     if (pck > best.pck + 1e-12) best = { lambda, pck }
+    await new Promise((resolve) => setImmediate(resolve))
+    ctx?.throwIfCancelled()
   }
   return {
     category: mesh.category,
@@ -219,6 +223,16 @@ async function hybridMethod(name: string, runId: string, dataset: string, pairs:
       key: `hybrid:${mesh.checkpoint}:lambda=${best.lambda}:${config.backbone}`,
       async transfer(pair) {
         return predict(pair, best.lambda, mesh.predictCrop(pair))
+      },
+      async scoreMaps(pair) {
+        const src = mapOf(pair.srcKey)
+        const trg = mapOf(pair.trgKey)
+        const srcT = mesh.inputs.get(pair.srcKey)?.entry.transform
+        const trgT = mesh.inputs.get(pair.trgKey)?.entry.transform
+        if (!src || !trg || !srcT || !trgT) return pair.srcKps.map(() => null)
+        const meshCrop = mesh.predictCrop(pair)
+        const region = cropRegion(trgT, pair.trgBbox ?? [0, 0, pair.trgSize[0], pair.trgSize[1]])
+        return pair.srcKps.map((p, i) => hybridHeatmap(src, srcT.toCrop(p), trg, trgT, meshCrop[i] ?? null, best.lambda, region))
       },
       dispose: async () => {
         mesh.dispose()

@@ -15,6 +15,28 @@ export interface JobContext {
   throwIfCancelled(): void
 }
 
+/**
+ * A JobContext over `signal` whose progress, with rate and ETA, goes to `report` at most every
+ * `everyMs` (and always at completion): jobs persist it; interactive calls only send it.
+ */
+export function createJobContext(signal: AbortSignal, everyMs: number, report: (progress: Progress) => void): JobContext {
+  let rate: RateState = startRate(Date.now())
+  let last = 0
+  return {
+    signal,
+    progress: (done, total, unit, message) => {
+      const now = Date.now()
+      rate = updateRate(rate, now, done)
+      if (now - last < everyMs && !(total !== null && done >= total)) return
+      last = now
+      report({ done, total, unit, ratePerSec: rate.rate, etaSec: etaSeconds(rate.rate, done, total), ...(message === undefined ? {} : { message }) })
+    },
+    throwIfCancelled: () => {
+      if (signal.aborted) throw new AppError('CANCELLED', 'cancelled by the user')
+    },
+  }
+}
+
 export type JobRunner<T> = (ctx: JobContext) => Promise<T>
 
 interface JobRow {
@@ -124,32 +146,10 @@ export class JobManager {
   }
 
   private async execute<T>(id: string, controller: AbortController, run: JobRunner<T>): Promise<T> {
-    let rate: RateState = startRate(Date.now())
-    let lastPersist = 0
-    const ctx: JobContext = {
-      signal: controller.signal,
-      progress: (done, total, unit, message) => {
-        const now = Date.now()
-        rate = updateRate(rate, now, done)
-        if (now - lastPersist < this.persistEveryMs && !(total !== null && done >= total)) return
-        lastPersist = now
-        const progress: Progress = {
-          done,
-          total,
-          unit,
-          ratePerSec: rate.rate,
-          etaSec: etaSeconds(rate.rate, done, total),
-          ...(message === undefined ? {} : { message }),
-        }
-        this.db
-          .prepare('UPDATE jobs SET progress = ?, updated_at = ? WHERE id = ?')
-          .run(JSON.stringify(progress), new Date(now).toISOString(), id)
-        this.publish(id)
-      },
-      throwIfCancelled: () => {
-        if (controller.signal.aborted) throw new AppError('CANCELLED', 'cancelled by the user')
-      },
-    }
+    const ctx = createJobContext(controller.signal, this.persistEveryMs, (progress) => {
+      this.db.prepare('UPDATE jobs SET progress = ?, updated_at = ? WHERE id = ?').run(JSON.stringify(progress), new Date().toISOString(), id)
+      this.publish(id)
+    })
     try {
       const result = await run(ctx)
       this.finish(id, 'succeeded', result ?? null, null)

@@ -1,8 +1,12 @@
 import type { Point } from '../../../shared/ipc/channels/datasets'
 import type { Heatmap } from '../../../shared/ipc/channels/transfer'
 import { AppError } from '../../core/app-error'
-import { nnMatch, sampleFeature, similarityMap } from '../../transfer/nn-match'
+import type { EventHub } from '../../core/event-hub'
+import { nnMatch } from '../../transfer/nn-match'
 import { DEFAULT_NN_OPTIONS } from '../../transfer/nn-transfer'
+import { cropRegion, similarityHeatmap } from '../../transfer/score-heatmap'
+import { createJobContext } from '../jobs/job-manager'
+import type { JobContext } from '../jobs/job-manager'
 import type { FeaturesService } from '../features/features-service'
 import type { Db } from '../../store/migration'
 import type { TrainService } from '../train/train-service'
@@ -17,6 +21,7 @@ export interface TransferRequest {
   target: { category: string; stem: string }
   points: Point[]
   heatmaps: boolean
+  requestId?: string | undefined
 }
 
 export interface TransferAnswer {
@@ -25,22 +30,55 @@ export interface TransferAnswer {
   heatmaps: Heatmap[] | null
 }
 
-/** Interactive keypoint transfer for the Transfer view: any two images, any points. */
+/** How often a call's progress is sent: the view's bar moves smoothly without flooding the socket. */
+const PROGRESS_EVERY_MS = 200
+
+/**
+ * Interactive keypoint transfer for the Transfer view: any two images, any points. A call that
+ * names itself (requestId) can take seconds (features to compute, meshes to fit), so it is
+ * followed and cancelled like a job, without a row in the jobs table: clicks are many and short.
+ */
 export class TransferService {
+  private readonly running = new Map<string, AbortController>()
+
   constructor(
     private readonly features: FeaturesService,
     /** Trained models (`mesh:<run>`, `hybrid:<run>`) need the store and the runs; without them only NN answers. */
     private readonly models?: { db: Db; train: TrainService },
+    /** Where transfer.progress events go; without it progress is dropped. */
+    private readonly hub?: EventHub,
   ) {}
 
   async points(req: TransferRequest): Promise<TransferAnswer> {
-    if ((req.method.startsWith('mesh:') || req.method.startsWith('hybrid:')) && this.models) return this.modelPoints(req, this.models)
+    const { requestId } = req
+    if (requestId === undefined) return this.answer(req)
+    if (this.running.has(requestId)) throw new AppError('CONFLICT', `transfer ${requestId} is already running`)
+    const controller = new AbortController()
+    this.running.set(requestId, controller)
+    const ctx = createJobContext(controller.signal, PROGRESS_EVERY_MS, (progress) => this.hub?.emit('transfer.progress', { requestId, method: req.method, progress }))
+    try {
+      return await this.answer(req, ctx)
+    } finally {
+      this.running.delete(requestId)
+    }
+  }
+
+  /** False when no call of that id is running (it has finished, or never started). */
+  cancel(requestId: string): boolean {
+    const controller = this.running.get(requestId)
+    controller?.abort()
+    return controller !== undefined
+  }
+
+  private async answer(req: TransferRequest, ctx?: JobContext): Promise<TransferAnswer> {
+    if ((req.method.startsWith('mesh:') || req.method.startsWith('hybrid:')) && this.models) return this.modelPoints(req, this.models, ctx)
     if (!req.method.startsWith('nn-')) {
       throw new AppError('BAD_INPUT', `interactive transfer supports nn-<backbone>, mesh:<run> and hybrid:<run> methods; "${req.method}" is not one`)
     }
     const srcKey = `${req.source.category}/${req.source.stem}`
     const trgKey = `${req.target.category}/${req.target.stem}`
-    const set = await this.features.ensure(req.dataset, req.method.slice(3), {}, undefined, new Set([srcKey, trgKey]))
+    const set = await this.features.ensure(req.dataset, req.method.slice(3), {}, ctx, new Set([srcKey, trgKey]))
+    ctx?.throwIfCancelled()
     const srcEntry = set.entries.get(srcKey)
     const trgEntry = set.entries.get(trgKey)
     if (!srcEntry || !trgEntry) {
@@ -51,18 +89,8 @@ export class TransferService {
     const trg = this.features.load(trgEntry)
     const crops = req.points.map((p) => srcEntry.transform.toCrop(p))
     const t = trgEntry.transform
-    const [x1, y1, x2, y2] = trgEntry.bbox
-    const [rx1, ry1] = t.toCrop([x1, y1])
-    const [rx2, ry2] = t.toCrop([x2, y2])
-    const matches = nnMatch(src, crops, trg, { ...DEFAULT_NN_OPTIONS, region: [rx1, ry1, rx2, ry2] })
-    const heatmaps = req.heatmaps
-      ? crops.map(([x, y]) => ({
-          width: trg.width,
-          height: trg.height,
-          values: [...similarityMap(trg, sampleFeature(src, x, y))],
-          crop: { x: t.offsetX, y: t.offsetY, side: t.size / t.scale },
-        }))
-      : null
+    const matches = nnMatch(src, crops, trg, { ...DEFAULT_NN_OPTIONS, region: cropRegion(t, trgEntry.bbox) })
+    const heatmaps = req.heatmaps ? crops.map((p) => similarityHeatmap(src, p, trg, t)) : null
     return { method: req.method, predictions: matches.map((p) => t.toImage(p)), heatmaps }
   }
 
@@ -71,7 +99,7 @@ export class TransferService {
    * same resolution as an evaluation (fits cached per checkpoint and image; the hybrid's weight
    * chosen on the val pairs), with the clicked points as the source keypoints of a one-off pair.
    */
-  private async modelPoints(req: TransferRequest, models: { db: Db; train: TrainService }): Promise<TransferAnswer> {
+  private async modelPoints(req: TransferRequest, models: { db: Db; train: TrainService }, ctx?: JobContext): Promise<TransferAnswer> {
     const ds = requireDataset(models.db, req.dataset)
     const src = imageDetail(models.db, ds, req.source.category, req.source.stem)
     const trg = imageDetail(models.db, ds, req.target.category, req.target.stem)
@@ -99,9 +127,12 @@ export class TransferService {
         trgKps: [],
       },
     }
-    const { method } = await resolveMethod(req.method, req.dataset, [pair], { db: models.db, features: this.features, train: models.train })
+    const { method } = await resolveMethod(req.method, req.dataset, [pair], { db: models.db, features: this.features, train: models.train }, ctx)
     try {
-      return { method: req.method, predictions: await method.transfer(transferPairOf(pair)), heatmaps: null }
+      const one = transferPairOf(pair)
+      const predictions = await method.transfer(one)
+      const maps = req.heatmaps && method.scoreMaps ? await method.scoreMaps(one) : null
+      return { method: req.method, predictions, heatmaps: maps && maps.every((m) => m !== null) ? (maps as Heatmap[]) : null }
     } finally {
       await method.dispose()
     }

@@ -2,6 +2,8 @@
  * Pure helpers of the Meshes view (no DOM, no three.js): colour modes and picking, so that they
  * are tested in Node and picking stays a plain loop over the faces, run once per click.
  */
+import { rampColour } from '../../lib/colour-ramp'
+import type { Rgb } from '../../lib/colour-ramp'
 
 export type ColourMode = 'pca' | 'index' | 'deformation' | 'visibility'
 
@@ -16,8 +18,8 @@ export function isColourMode(s: string | null): s is ColourMode {
   return COLOUR_MODES.some((m) => m.id === s)
 }
 
-/** Viridis at 5 stops (matplotlib's), linearly interpolated: perceptually ordered for magnitudes. */
-const VIRIDIS: readonly (readonly [number, number, number])[] = [
+/** Viridis at 5 stops (matplotlib's): perceptually ordered for magnitudes. */
+const VIRIDIS: readonly Rgb[] = [
   [0.267, 0.005, 0.329],
   [0.229, 0.322, 0.546],
   [0.128, 0.567, 0.551],
@@ -25,14 +27,7 @@ const VIRIDIS: readonly (readonly [number, number, number])[] = [
   [0.993, 0.906, 0.144],
 ]
 
-export function viridis(t: number): [number, number, number] {
-  const x = Math.min(1, Math.max(0, Number.isFinite(t) ? t : 0)) * (VIRIDIS.length - 1)
-  const i = Math.min(VIRIDIS.length - 2, Math.floor(x))
-  const f = x - i
-  const a = VIRIDIS[i]!
-  const b = VIRIDIS[i + 1]!
-  return [a[0] + f * (b[0] - a[0]), a[1] + f * (b[1] - a[1]), a[2] + f * (b[2] - a[2])]
-}
+export const viridis = (t: number): [number, number, number] => rampColour(VIRIDIS, t)
 
 /** HSL (h in turns, s and l in [0, 1]) to RGB in [0, 1]. */
 function hsl(h: number, s: number, l: number): [number, number, number] {

@@ -23,8 +23,23 @@ export function HeatmapCanvas({ map, method }: { map: Heatmap; method: string })
       className="heatmap"
       data-testid="heatmap-canvas"
       data-method={method}
+      data-kind={map.kind}
       aria-hidden="true"
       style={{ left: box.left, top: box.top, width: box.width, height: box.height }}
     />
+  )
+}
+
+/** Why the map looks as it does: plain similarity, or the hybrid's similarity with its distance penalty. */
+export function HeatmapCaption({ method, map }: { method: string; map: Heatmap }): React.JSX.Element {
+  if (map.kind === 'similarity') return <span className="muted"> — similarity of {method}</span>
+  return (
+    <span className="muted" data-testid="heatmap-caption">
+      {' '}
+      — score of {method}:{' '}
+      {map.lambda === 0
+        ? 'plain similarity (λ = 0 was best on the val pairs: the mesh prediction does not weigh)'
+        : `similarity − λ d² / (2 · 0.15²), λ = ${map.lambda}, d the distance to the mesh prediction`}
+    </span>
   )
 }

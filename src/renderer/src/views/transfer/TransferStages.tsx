@@ -7,7 +7,8 @@ import { ErrorAlert } from '../../shell/ErrorAlert'
 import { ImageStage } from '../image/ImageStage'
 import type { Layers, StageKeypoint } from '../image/ImageStage'
 import { LayerToggles } from '../image/LayerToggles'
-import { HeatmapCanvas } from './HeatmapCanvas'
+import { CallProgress } from './CallProgress'
+import { HeatmapCanvas, HeatmapCaption } from './HeatmapCanvas'
 import { distance, nearestKeypoint, pckThreshold } from './transfer-geometry'
 import type { ImageKey } from './transfer-route'
 import { useTransfers } from './use-transfers'
@@ -36,6 +37,8 @@ export interface Evaluated {
 }
 
 interface Pick {
+  /** Counts picks: the same point picked again is asked again (a retry after a cancel). */
+  serial: number
   point: Point
   /** Index into the correspondences when the click was on a source keypoint. */
   row: number | null
@@ -72,7 +75,7 @@ export function TransferStages({
   const [pick, setPick] = useState<Pick | null>(null)
   const [heatChoice, setHeatChoice] = useState<string | null>(null)
   const [showEvaluated, setShowEvaluated] = useState(true)
-  const states = useTransfers(dataset, source, target, methods, pick?.point ?? null)
+  const { states, cancel } = useTransfers(dataset, source, target, methods, pick?.point ?? null, pick?.serial ?? 0)
   const srcSlots = useMemo(() => slots(rows, 'src'), [rows])
   const trgSlots = useMemo(() => slots(rows, 'trg'), [rows])
 
@@ -84,10 +87,11 @@ export function TransferStages({
   const heatmap = heatMethod ? (states.get(heatMethod)?.data?.heatmaps?.[0] ?? null) : null
   const pending = methods.filter((m) => states.get(m)?.status === 'pending')
 
-  const pickRow = (row: number): void => setPick({ point: rows[row]!.src, row })
+  const serial = (pick?.serial ?? 0) + 1
+  const pickRow = (row: number): void => setPick({ serial, point: rows[row]!.src, row })
   const onPick = (x: number, y: number, scale: number): void => {
     const row = nearestKeypoint([x, y], rows.map((r) => r.src), SNAP_PX / scale)
-    setPick(row === null ? { point: [Math.round(x * 10) / 10, Math.round(y * 10) / 10], row: null } : { point: rows[row]!.src, row })
+    setPick(row === null ? { serial, point: [Math.round(x * 10) / 10, Math.round(y * 10) / 10], row: null } : { serial, point: rows[row]!.src, row })
   }
 
   return (
@@ -150,7 +154,7 @@ export function TransferStages({
         <div>
           <h3>
             target {target.category}/{target.stem}
-            {heatMethod ? <span className="muted"> — similarity of {heatMethod}</span> : null}
+            {heatMethod && heatmap ? <HeatmapCaption method={heatMethod} map={heatmap} /> : null}
           </h3>
           {trg.data ? (
             <ImageStage
@@ -187,7 +191,7 @@ export function TransferStages({
           ) : null}
         </div>
       </div>
-      <ResultTable methods={methods} states={states} gt={gt?.trg ?? null} T={T} alpha={alpha} picked={pick !== null} />
+      <ResultTable methods={methods} states={states} gt={gt?.trg ?? null} T={T} alpha={alpha} picked={pick !== null} onCancel={cancel} />
     </section>
   )
 }
@@ -271,6 +275,7 @@ function ResultTable({
   T,
   alpha,
   picked,
+  onCancel,
 }: {
   methods: readonly string[]
   states: ReadonlyMap<string, MethodState>
@@ -278,6 +283,7 @@ function ResultTable({
   T: number
   alpha: number
   picked: boolean
+  onCancel: (method: string) => void
 }): React.JSX.Element {
   if (!picked) return <p className="muted">Click on the source image, or press a keypoint button, to transfer a point with {methods.join(', ') || 'the chosen methods'}.</p>
   return (
@@ -309,7 +315,11 @@ function ResultTable({
                 </td>
               ) : s?.status === 'pending' ? (
                 <td colSpan={6} className="muted" aria-busy="true">
-                  transferring…
+                  <CallProgress method={m} progress={s.progress} onCancel={() => onCancel(m)} />
+                </td>
+              ) : s?.status === 'cancelled' ? (
+                <td colSpan={6} className="muted">
+                  cancelled after {Math.round(s.ms)} ms; click the source again to retry
                 </td>
               ) : (
                 <>

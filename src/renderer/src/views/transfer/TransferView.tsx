@@ -17,7 +17,7 @@ const BASELINES = ['nn-handmade', 'nn-pretrained']
 
 /**
  * Route parameters: ds, split, pair (or src and trg, "category/stem", for any two images), m
- * (methods), rank (the evaluated method that orders the pair list), sort, desc, alpha, off.
+ * (methods), rank (the evaluated method that orders the pair list), sort, desc, alpha.
  */
 export function TransferView({ route }: { route: Route }): React.JSX.Element {
   const sel = readSelection(route.params)
@@ -85,8 +85,8 @@ export function TransferView({ route }: { route: Route }): React.JSX.Element {
         <ErrorAlert error={reports.error} context="reports" />
         <ErrorAlert error={runs.error} context="training runs" />
         <div className="toolbar">
-          <Select label="Data set" value={sel.ds ?? ''} options={names} anyLabel="—" onChange={(v) => go({ ds: v || null, pair: null, src: null, trg: null, offset: 0 })} />
-          <Select label="Split" value={sel.split} options={['trn', 'val', 'test']} anyLabel="—" onChange={(v) => go({ split: (v || 'test') as TransferSelection['split'], pair: null, offset: 0 })} />
+          <Select label="Data set" value={sel.ds ?? ''} options={names} anyLabel="—" onChange={(v) => go({ ds: v || null, pair: null, src: null, trg: null })} />
+          <Select label="Split" value={sel.split} options={['trn', 'val', 'test']} anyLabel="—" onChange={(v) => go({ split: (v || 'test') as TransferSelection['split'], pair: null })} />
           <label className="field">
             Alpha
             <select aria-label="Alpha" value={String(sel.alpha)} onChange={(e) => go({ alpha: Number(e.target.value) })}>
@@ -98,7 +98,7 @@ export function TransferView({ route }: { route: Route }): React.JSX.Element {
           {evaluated.length ? (
             <label className="field">
               Sort pairs by
-              <select aria-label="Sort pairs by" value={rank ?? ''} onChange={(e) => go({ rank: e.target.value, offset: 0 })}>
+              <select aria-label="Sort pairs by" value={rank ?? ''} onChange={(e) => go({ rank: e.target.value })}>
                 {evaluated.map((m) => (
                   <option key={m}>{m}</option>
                 ))}
@@ -132,11 +132,9 @@ export function TransferView({ route }: { route: Route }): React.JSX.Element {
               alpha={sel.alpha}
               sort={sel.sort}
               desc={sel.desc}
-              offset={sel.offset}
               selected={sel.pair}
               onSelect={(p) => go({ pair: p.name })}
-              onSort={(sort, desc) => go({ sort, desc, offset: 0 })}
-              onPage={(offset) => go({ offset })}
+              onSort={(sort, desc) => go({ sort, desc })}
               // Only once the reports are in: until then the list is not yet ordered by error.
               onFirst={reports.data || reports.error ? (p) => go({ pair: p.name }, true) : undefined}
             />

@@ -1,6 +1,11 @@
 import type { Bbox, Point } from '../../../../shared/ipc/channels/datasets'
 import type { Heatmap } from '../../../../shared/ipc/channels/transfer'
+import { cellSize } from '../../../../shared/heatmap-cells'
+import { rampColour } from '../../lib/colour-ramp'
+import type { Rgb } from '../../lib/colour-ramp'
 import type { View } from '../image/view-transform'
+
+export { cellCentre, cellSize, peakCell } from '../../../../shared/heatmap-cells'
 
 /**
  * Three frames meet in the Transfer view: screen pixels of a stage, original image pixels (what
@@ -18,17 +23,6 @@ export function toImagePoint(view: View, sx: number, sy: number): Point {
   return [(sx - view.tx) / view.s, (sy - view.ty) / view.s]
 }
 
-/** Image pixels per similarity-map cell. */
-export function cellSize(map: Pick<Heatmap, 'width' | 'crop'>): number {
-  return map.crop.side / map.width
-}
-
-/** The image point at the centre of cell `index` (row-major). */
-export function cellCentre(map: Pick<Heatmap, 'width' | 'crop'>, index: number): Point {
-  const c = cellSize(map)
-  return [map.crop.x + ((index % map.width) + 0.5) * c, map.crop.y + (Math.floor(index / map.width) + 0.5) * c]
-}
-
 /** The cell under an image point, or null outside the crop. */
 export function cellAt(map: Pick<Heatmap, 'width' | 'height' | 'crop'>, p: Point): number | null {
   const c = cellSize(map)
@@ -44,36 +38,14 @@ export function heatmapBox(map: Pick<Heatmap, 'width' | 'height' | 'crop'>): { l
   return { left: map.crop.x, top: map.crop.y, width: map.width * c, height: map.height * c }
 }
 
-/** The best cell of a map: where an NN method's argmax lies. */
-export function peakCell(values: readonly number[]): number {
-  let best = -1
-  let v = -Infinity
-  for (let i = 0; i < values.length; i++) {
-    if (values[i]! > v) {
-      v = values[i]!
-      best = i
-    }
-  }
-  return best
-}
-
 // A short "inferno"-like ramp (dark purple -> red -> yellow): readable over photos, colour-blind safe.
-const RAMP: readonly (readonly [number, number, number])[] = [
+const INFERNO: readonly Rgb[] = [
   [0, 0, 4],
   [87, 16, 110],
   [188, 55, 84],
   [249, 142, 9],
   [252, 255, 164],
 ]
-
-function ramp(t: number): [number, number, number] {
-  const x = Math.min(1, Math.max(0, t)) * (RAMP.length - 1)
-  const i = Math.min(RAMP.length - 2, Math.floor(x))
-  const f = x - i
-  const a = RAMP[i]!
-  const b = RAMP[i + 1]!
-  return [Math.round(a[0] + (b[0] - a[0]) * f), Math.round(a[1] + (b[1] - a[1]) * f), Math.round(a[2] + (b[2] - a[2]) * f)]
-}
 
 /**
  * RGBA pixels of a similarity map, one per cell: normalised to the map's own min..max (cosine
@@ -93,7 +65,7 @@ export function heatmapRgba(values: readonly number[], maxAlpha = 200): Uint8Cla
   values.forEach((v, i) => {
     if (!Number.isFinite(v)) return
     const t = hi > lo ? (v - lo) / span : 1
-    const [r, g, b] = ramp(t)
+    const [r, g, b] = rampColour(INFERNO, t).map(Math.round) as [number, number, number]
     out[i * 4] = r
     out[i * 4 + 1] = g
     out[i * 4 + 2] = b

@@ -22,7 +22,6 @@ export interface TransferSelection {
   sort: PairSort
   desc: boolean
   alpha: number
-  offset: number
 }
 
 const SPLITS: readonly Split[] = ['trn', 'val', 'test']
@@ -58,7 +57,6 @@ export function readSelection(params: URLSearchParams): TransferSelection {
   const split = params.get('split')
   const sort = params.get('sort')
   const alpha = Number(params.get('alpha'))
-  const offset = Number(params.get('off'))
   return {
     ds: params.get('ds') || null,
     split: SPLITS.includes(split as Split) ? (split as Split) : 'test',
@@ -70,7 +68,6 @@ export function readSelection(params: URLSearchParams): TransferSelection {
     sort: sort === 'error' || sort === 'pair' ? sort : 'pck',
     desc: params.get('desc') === '1',
     alpha: Number.isFinite(alpha) && alpha > 0 && alpha <= 1 ? alpha : 0.1,
-    offset: Number.isInteger(offset) && offset > 0 ? offset : 0,
   }
 }
 
@@ -86,7 +83,6 @@ export function selectionParams(sel: Partial<TransferSelection>): ParamValues {
     sort: sel.sort && sel.sort !== 'pck' ? sel.sort : null,
     desc: sel.desc ? 1 : null,
     alpha: sel.alpha !== undefined && sel.alpha !== 0.1 ? sel.alpha : null,
-    off: sel.offset ? sel.offset : null,
   }
 }
 
@@ -95,5 +91,5 @@ export function transferHref(sel: Partial<TransferSelection>): string {
   return hrefFor('transfer', selectionParams(sel))
 }
 
-/** Methods the interactive channel answers with a similarity map. */
-export const hasHeatmap = (method: string): boolean => method.startsWith('nn-')
+/** Methods the interactive channel answers with a score map: NN similarity, and the hybrid's penalised similarity. */
+export const hasHeatmap = (method: string): boolean => method.startsWith('nn-') || method.startsWith('hybrid:')
