@@ -36,8 +36,8 @@ import { fitPca, projectPca } from '../src/main/engine/pca/pca'
 import { surfaceAt } from '../src/main/engine/render/buffers'
 import { rasterise } from '../src/main/engine/render/rasterise'
 import { trainCategory } from '../src/main/engine/train/train-category'
-import { DIR, azimuthBin, features, loadModel, mean, pairPck, prepare, saveModel } from './synthetic-quadruped'
-import type { ImageInfo, Pair } from './synthetic-quadruped'
+import { CATEGORY, DIR, azimuthBin, features, loadModel, mean, pairPck, prepare, saveModel } from './synthetic-category'
+import type { ImageInfo, Pair } from './synthetic-category'
 
 const FRAMES: Record<string, (a: number) => number> = {
   same: (a) => a,
@@ -77,7 +77,7 @@ function canonicalSpread(model: CategoryModel, images: Map<string, ImageInfo>, f
   const byKeypoint = new Map<number, number[][]>()
   for (const im of images.values()) {
     if (im.split !== 'test') continue
-    const ann = JSON.parse(readFileSync(join(DIR, 'data', 'ImageAnnotation', 'quadruped', `${im.stem}.json`), 'utf8')) as { kps: Record<string, [number, number] | null> }
+    const ann = JSON.parse(readFileSync(join(DIR, 'data', 'ImageAnnotation', CATEGORY, `${im.stem}.json`), 'utf8')) as { kps: Record<string, [number, number] | null> }
     const fit = fits(im.stem)
     const size = Math.round(fit.cropSize)
     const buffers = rasterise(fit.vertices, fit.faces, fit.camera, size, size)

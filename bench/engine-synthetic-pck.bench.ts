@@ -1,10 +1,10 @@
 /**
- * Experiment: SEMAGIC variants on the synthetic quadruped (METHOD §7, §9, §10).
+ * Experiment: SEMAGIC variants on one synthetic category (METHOD §7, §9, §10).
  *
- *   npx vite-node bench/engine-synthetic-pck.bench.ts [variants] [seeds] [steps]
- *   e.g. npx vite-node bench/engine-synthetic-pck.bench.ts semagic,baseline 0,1,2 600
+ *   [ENGINE_CATEGORY=quadruped|bird|car] npx vite-node bench/engine-synthetic-pck.bench.ts [variants] [seeds] [steps]
+ *   e.g. ENGINE_CATEGORY=bird npx vite-node bench/engine-synthetic-pck.bench.ts semagic,baseline 0,1,2 600
  *
- * Generates the full synthetic quadruped (seed 1: 200/25/50 images) once, extracts the default
+ * Generates the full synthetic category (seed 1: 200/25/50 images) once, extracts the default
  * pretrained features (InceptionV3 hypercolumns, square box crop with 10 % margin, 299 px) into
  * a float16 cache, fits the PCA (64 dims) on the training images' foreground cells, then per
  * variant and seed: trains on trn (masks and features only), fits val and test images with the
@@ -26,8 +26,8 @@ import { fitPca, projectPca } from '../src/main/engine/pca/pca'
 import { trainCategory } from '../src/main/engine/train/train-category'
 import type { FeatureMap } from '../src/main/features/backbones/types'
 import { nnMatch } from '../src/main/transfer/nn-match'
-import { DIR, azimuthBin, features, mean, pairPck, prepare, saveModel } from './synthetic-quadruped'
-import type { ImageInfo, Pair } from './synthetic-quadruped'
+import { CATEGORY, DIR, azimuthBin, features, mean, pairPck, prepare, saveModel } from './synthetic-category'
+import type { ImageInfo, Pair } from './synthetic-category'
 
 const LAMBDAS = [0, 0.01, 0.03, 0.1, 0.3, 1]
 
@@ -98,6 +98,7 @@ async function main(): Promise<void> {
       const lambda = LAMBDAS.reduce((best, l) => (mean(val.hybrid.get(l)!) > mean(val.hybrid.get(best)!) ? l : best), 0)
       const vp = (m: number[], v: number): number => mean(m.filter((_, k) => test.viewpoint[k] === v))
       const result = {
+        category: CATEGORY,
         variant,
         seed,
         steps,

@@ -1,7 +1,9 @@
 /**
- * The synthetic quadruped as the engine experiments use it: generated once (seed 1, full size),
- * InceptionV3 hypercolumns cached as float16, 64x64 masks in the same square crop, the large
- * layout's val and test pairs. Work folder: $ENGINE_EXPERIMENT_DIR or /tmp/semagic-engine-experiment.
+ * One synthetic category as the engine experiments use it ($ENGINE_CATEGORY: quadruped, the
+ * default, bird or car): generated once (seed 1, full size), InceptionV3 hypercolumns cached as
+ * float16, 64x64 masks in the same square crop, the large layout's val and test pairs. Work
+ * folder: $ENGINE_EXPERIMENT_DIR, else /tmp/semagic-engine-experiment (quadruped) or
+ * /tmp/semagic-engine-experiment-<category>.
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -17,8 +19,8 @@ import type { BBox, CropTransform } from '../src/main/images/crop-square'
 import { readImageFile, readMaskFile } from '../src/main/images/decode-image'
 import type { Mask } from '../src/main/images/rgb-image'
 
-export const DIR = process.env.ENGINE_EXPERIMENT_DIR ?? '/tmp/semagic-engine-experiment'
-const CATEGORY = 'quadruped'
+export const CATEGORY = process.env.ENGINE_CATEGORY ?? 'quadruped'
+export const DIR = process.env.ENGINE_EXPERIMENT_DIR ?? `/tmp/semagic-engine-experiment${CATEGORY === 'quadruped' ? '' : `-${CATEGORY}`}`
 const MARGIN = 0.1
 const SIZE = 299
 
