@@ -42,11 +42,14 @@ export async function openStudio(): Promise<StudioPage> {
     goto: async (hash) => {
       await page.goto(`${origin}/${hash}`)
     },
-    screenshot: async (view) => {
-      mkdirSync(shots, { recursive: true })
-      await page.screenshot({ path: join(shots, `${view}.png`) })
-    },
+    screenshot: (view) => saveScreenshot(page, view),
   }
+}
+
+/** Saves test-results/screenshots/<view>.png, where the README's screenshots come from. */
+export async function saveScreenshot(page: Page, view: string): Promise<void> {
+  mkdirSync(shots, { recursive: true })
+  await page.screenshot({ path: join(shots, `${view}.png`) })
 }
 
 interface ImgLike {
