@@ -18,7 +18,7 @@ describe('Data sets view', () => {
     const row = page.getByTestId('dataset-fixture')
     await row.waitFor()
     expect(await row.getByTestId('dataset-images').textContent()).toBe('6')
-    await expect(page.getByRole('table', { name: 'Data sets' }).getByRole('link', { name: 'many' }).count()).resolves.toBe(1)
+    await expect(page.getByRole('table', { name: 'Data sets' }).getByRole('link', { name: 'many', exact: true }).count()).resolves.toBe(1)
   })
 
   it('shows the thumbnails of the selected data set, loaded from /media', async () => {

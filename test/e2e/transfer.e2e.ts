@@ -1,5 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdtempSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
@@ -10,15 +9,11 @@ import { trainDemoRun } from './train-form'
 
 let s: StudioPage
 let page: Page
-let pairsDir: string | null = null
 beforeAll(async () => {
   s = await openStudio()
   page = s.page
 })
-afterAll(async () => {
-  await s?.browser.close()
-  if (pairsDir) rmSync(pairsDir, { recursive: true, force: true })
-})
+afterAll(async () => s?.browser.close())
 
 /** A call over the page's own socket (its cookie holds the token), bypassing the view: what the service says. */
 async function direct<T>(channel: string, payload: unknown): Promise<T> {
@@ -175,7 +170,7 @@ describe('Transfer view', () => {
     const row = page.getByTestId('result-nn-nosuchbackbone')
     await row.locator('[role=alert]').waitFor({ timeout: 30_000 })
     expect(await row.textContent()).toMatch(/nosuchbackbone/)
-    expect(await page.getByTestId('result-nn-handmade').getAttribute('data-status')).toBe('ok')
+    await expect.poll(() => page.getByTestId('result-nn-handmade').getAttribute('data-status'), { timeout: 30_000 }).toBe('ok')
   })
 
   it('opens the worst pair of a method from the Reports gallery in Transfer', async () => {
@@ -259,7 +254,9 @@ describe('Transfer view', () => {
 
   it('scrolls a 3,000-pair list sorted by error to its last pair, rendering only a window of rows', { timeout: 240_000 }, async () => {
     // The data set's pixels stay where it was imported from: the folder lives until the end.
-    pairsDir = mkdtempSync(join(tmpdir(), 'semagic-many-pairs-'))
+    // Inside the served workspace, which the global teardown removes: the data set stays readable
+    // for the test files that run after this one (their galleries show its pairs).
+    const pairsDir = mkdtempSync(join(inject('dataDir'), 'many-pairs-'))
     const { jobId } = await direct<{ jobId: string }>('datasets.import', { root: makeManyPairs(inject('fixtureRoot'), pairsDir, MANY_PAIRS), name: 'manypairs' })
     await jobDone(jobId, 60_000)
     const evaluation = await direct<{ jobId: string }>('eval.run', { dataset: 'manypairs', split: 'test', method: 'nn-handmade' })
