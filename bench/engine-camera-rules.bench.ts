@@ -16,7 +16,8 @@
  * - visible transfer (tau): per pair, the target candidate (silhouette within 1 + tau) under which
  *   the source keypoints' surface points are most visible: SPair keypoints are visible in both
  *   images, and a target fit mirrored against the source's puts them on its hidden side.
- * Prints a table (PCK@0.1 per image, %, and the share of right bins) and appends JSON lines to
+ * Prints how far the kept camera is from the right bin on test, a table (PCK@0.1 per image, %,
+ * and the share of right bins) and appends JSON lines to
  * <dir>/camera-rules.jsonl.
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
@@ -178,6 +179,12 @@ async function main(): Promise<void> {
     return { pck: mean(pck), right: right / n }
   }
 
+  const offBy = new Array<number>(8).fill(0)
+  for (const im of evalImages.filter((i) => i.split === 'test')) {
+    const f = fitted.get(im.stem)!
+    offBy[(azimuthBin(wrapAngle(f.candidates[f.kept]!.params[0]!)) - im.azimuthBin + 8) % 8]!++
+  }
+  console.log(`test images by (kept bin - true bin) mod 8: ${offBy.join(' ')}`)
   console.log(`${variant} seed ${seed}: PCK@0.1 per image (%), share of fitted images in the right azimuth bin over the pairs' images`)
   console.log('| rule | tau | val PCK | val right bin | test PCK | test right bin |\n| --- | --- | --- | --- | --- | --- |')
   for (const { name, tau, rule } of rules) {
