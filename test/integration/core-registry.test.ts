@@ -89,6 +89,23 @@ describe('core over a real SQLite file', () => {
     expect(unknown).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } })
   })
 
+  it("keeps a failed job's error code: waiting after it ended, or after a restart, says STORAGE as the running call did", async () => {
+    const { core: c, dir } = core()
+    const full = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', path: '/ws/runs/r1/ckpt.bin' })
+    const storage = c.services.jobs.start('test', 'fills the disk', {}, () => Promise.reject(full))
+    const plain = c.services.jobs.start('test', 'throws', {}, () => Promise.reject(new TypeError('x is undefined')))
+    await expect(c.services.jobs.wait(storage)).rejects.toMatchObject({ code: 'STORAGE' })
+    await expect(c.services.jobs.wait(plain)).rejects.toMatchObject({ code: 'INTERNAL' })
+    // Finished: wait() now reads the jobs table, not the promise.
+    await expect(c.services.jobs.wait(storage)).rejects.toMatchObject({ code: 'STORAGE', message: expect.stringMatching(/ckpt\.bin/) })
+    c.close()
+    const again = core(dir).core
+    await expect(again.services.jobs.wait(storage)).rejects.toMatchObject({ code: 'STORAGE' })
+    const r = await again.registry.invoke('jobs.get', { id: storage }, ctx)
+    expect(r).toMatchObject({ ok: true, value: { status: 'failed', errorCode: 'STORAGE' } })
+    expect(again.services.jobs.get(plain)).toMatchObject({ status: 'failed', errorCode: 'INTERNAL', error: 'x is undefined' })
+  })
+
   it('marks jobs left running by a dead process as interrupted, and leaves a live process its jobs', () => {
     const { core: c, dir } = core()
     c.close()

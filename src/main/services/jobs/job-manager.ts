@@ -6,6 +6,8 @@ import { AppError, notFound } from '../../core/app-error'
 import { isStorageError, storageError } from '../../core/storage-error'
 import type { EventHub } from '../../core/event-hub'
 import type { Db } from '../../store/migration'
+import { ERROR_CODES } from '../../../shared/ipc/result'
+import type { ErrorCode } from '../../../shared/ipc/result'
 
 export interface JobContext {
   readonly signal: AbortSignal
@@ -47,6 +49,7 @@ interface JobRow {
   progress: string | null
   result: string | null
   error: string | null
+  error_code: string | null
   created_at: string
   updated_at: string
 }
@@ -59,6 +62,7 @@ const toJob = (r: JobRow): Job => ({
   progress: r.progress ? (JSON.parse(r.progress) as Progress) : null,
   result: r.result ? (JSON.parse(r.result) as Job['result']) : null,
   error: r.error,
+  errorCode: (ERROR_CODES as readonly string[]).includes(r.error_code ?? '') ? (r.error_code as ErrorCode) : null,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 })
@@ -142,7 +146,7 @@ export class JobManager {
     if (running) return running
     const job = this.get(id)
     if (job.status === 'succeeded') return job.result
-    throw new AppError(job.status === 'cancelled' ? 'CANCELLED' : 'INTERNAL', job.error ?? `job ${id} ${job.status}`)
+    throw new AppError(job.errorCode ?? (job.status === 'cancelled' ? 'CANCELLED' : 'INTERNAL'), job.error ?? `job ${id} ${job.status}`)
   }
 
   private async execute<T>(id: string, controller: AbortController, run: JobRunner<T>): Promise<T> {
@@ -152,23 +156,23 @@ export class JobManager {
     })
     try {
       const result = await run(ctx)
-      this.finish(id, 'succeeded', result ?? null, null)
+      this.finish(id, 'succeeded', result ?? null, null, null)
       return result
     } catch (thrown) {
       // Disk full or read-only: the job's error says so plainly, naming the path where known.
       const error = isStorageError(thrown) ? storageError(thrown, undefined, false) : thrown
       const cancelled = error instanceof AppError && error.code === 'CANCELLED'
-      this.finish(id, cancelled ? 'cancelled' : 'failed', null, error instanceof Error ? error.message : String(error))
+      this.finish(id, cancelled ? 'cancelled' : 'failed', null, error instanceof Error ? error.message : String(error), error instanceof AppError ? error.code : 'INTERNAL')
       throw error
     } finally {
       this.controllers.delete(id)
     }
   }
 
-  private finish(id: string, status: JobStatus, result: unknown, error: string | null): void {
+  private finish(id: string, status: JobStatus, result: unknown, error: string | null, code: ErrorCode | null): void {
     this.db
-      .prepare('UPDATE jobs SET status = ?, result = ?, error = ?, updated_at = ? WHERE id = ?')
-      .run(status, result === null ? null : JSON.stringify(result), error, new Date().toISOString(), id)
+      .prepare('UPDATE jobs SET status = ?, result = ?, error = ?, error_code = ?, updated_at = ? WHERE id = ?')
+      .run(status, result === null ? null : JSON.stringify(result), error, code, new Date().toISOString(), id)
     this.publish(id)
   }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { channel } from '../define'
+import { ERROR_CODES } from '../result'
 
 export const JobStatus = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted'])
 export type JobStatus = z.infer<typeof JobStatus>
@@ -22,6 +23,8 @@ export const Job = z.object({
   progress: Progress.nullable(),
   result: z.json().nullable(),
   error: z.string().nullable(),
+  /** The failure's error code, as the call that waited on the job received it. */
+  errorCode: z.enum(ERROR_CODES).nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 })
