@@ -1,23 +1,53 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { parseHash, patchParams } from '../../../src/renderer/src/shell/route'
+import { navigate, parseHash, patchParams } from '../../../src/renderer/src/shell/route'
 
-/** Just the window that route.ts touches: the hash, replaceState and the event it dispatches. */
-function fakeWindow(hash: string): { location: { hash: string }; history: { replaceState: (a: unknown, b: string, href: string) => void }; dispatchEvent: () => boolean } {
+type Entry = (a: unknown, b: string, href: string) => void
+
+/** Just the window that route.ts touches: the hash, the history entries and the events it dispatches. */
+function fakeWindow(hash: string): { location: { hash: string }; history: { replaceState: Entry; pushState: Entry; length: number }; dispatchEvent: (e: { type: string }) => boolean; events: string[] } {
   const w = {
     location: { hash },
-    history: { replaceState: (_a: unknown, _b: string, href: string) => void (w.location.hash = href) },
-    dispatchEvent: () => true,
+    history: {
+      length: 1,
+      replaceState: (_a: unknown, _b: string, href: string) => void (w.location.hash = href),
+      pushState: (_a: unknown, _b: string, href: string) => {
+        w.location.hash = href
+        w.history.length++
+      },
+    },
+    events: [] as string[],
+    dispatchEvent: (e: { type: string }) => w.events.push(`${e.type} ${w.location.hash}`) > 0,
   }
   return w
 }
 
 afterEach(() => vi.unstubAllGlobals())
 
+class HashChange {
+  constructor(readonly type: string) {}
+}
+
+describe('navigate', () => {
+  it('tells the views before it returns (a clicked checkbox kept in the route never shows its old state), one history entry per change', () => {
+    const w = fakeWindow('#/training')
+    vi.stubGlobal('window', w)
+    vi.stubGlobal('HashChangeEvent', HashChange)
+    navigate('training', { compare: 'a,b' })
+    expect(w.events).toEqual(['hashchange #/training?compare=a%2Cb'])
+    expect(w.history.length).toBe(2)
+    navigate('training', { compare: 'a,b' })
+    expect(w.history.length).toBe(2)
+    navigate('training', { compare: 'a' }, { replace: true })
+    expect(w.history.length).toBe(2)
+    expect(w.events.at(-1)).toBe('hashchange #/training?compare=a')
+  })
+})
+
 describe('patchParams', () => {
   it('merges into the shown area\'s parameters', () => {
     const w = fakeWindow('#/reports?ds=fixture')
     vi.stubGlobal('window', w)
-    vi.stubGlobal('HashChangeEvent', class {})
+    vi.stubGlobal('HashChangeEvent', HashChange)
     patchParams(parseHash(w.location.hash), { split: 'test' }, { replace: true })
     expect(w.location.hash).toBe('#/reports?ds=fixture&split=test')
   })
@@ -25,7 +55,7 @@ describe('patchParams', () => {
   it('drops a late patch from a view the user has left, instead of pulling them back', () => {
     const w = fakeWindow('#/reports')
     vi.stubGlobal('window', w)
-    vi.stubGlobal('HashChangeEvent', class {})
+    vi.stubGlobal('HashChangeEvent', HashChange)
     const reportsRoute = parseHash(w.location.hash)
     w.location.hash = '#/transfer?ds=demo'
     patchParams(reportsRoute, { ds: 'demo' }, { replace: true })

@@ -25,16 +25,16 @@ export function hrefFor(areaId: string, params: ParamValues = {}): string {
 
 /**
  * `replace` is for corrections the user did not ask for (a default selection): Back should not
- * step through them. replaceState fires no hashchange, so the views are told by hand.
+ * step through them. The views are told at once, by hand: setting location.hash would announce
+ * the change a task later, and until then a controlled input the user just clicked (a checkbox
+ * kept in the route) shows its old state again.
  */
 export function navigate(areaId: string, params: ParamValues = {}, options: { replace?: boolean } = {}): void {
   const href = hrefFor(areaId, params)
-  if (options.replace) {
-    window.history.replaceState(null, '', href)
-    window.dispatchEvent(new HashChangeEvent('hashchange'))
-  } else {
-    window.location.hash = href
-  }
+  if (href === window.location.hash) return
+  if (options.replace) window.history.replaceState(null, '', href)
+  else window.history.pushState(null, '', href)
+  window.dispatchEvent(new HashChangeEvent('hashchange'))
 }
 
 /**
@@ -52,8 +52,13 @@ export function useRoute(): Route {
   const [hash, setHash] = useState(() => window.location.hash)
   useEffect(() => {
     const onHash = (): void => setHash(window.location.hash)
+    // Back and Forward between pushed entries announce themselves with popstate.
     window.addEventListener('hashchange', onHash)
-    return () => window.removeEventListener('hashchange', onHash)
+    window.addEventListener('popstate', onHash)
+    return () => {
+      window.removeEventListener('hashchange', onHash)
+      window.removeEventListener('popstate', onHash)
+    }
   }, [])
   return useMemo(() => parseHash(hash), [hash])
 }
