@@ -5,6 +5,7 @@ import type { Job } from '../../../../shared/ipc/channels/jobs'
 import { useClient } from '../../client'
 import { ErrorAlert } from '../../shell/ErrorAlert'
 import { JobProgress } from '../../shell/JobProgress'
+import { SelectField } from '../../shell/SelectField'
 
 /** Methods the core resolves today (see `semagic eval --help`); any other text is sent as typed. */
 const METHOD_HINTS = ['nn-handmade', 'nn-pretrained', 'nn-mobilenetv2', 'nn-inceptionv3', 'predictions:/absolute/path/predictions.jsonl']
@@ -52,22 +53,8 @@ export function RunEvalForm({
     <form className="form wide" onSubmit={submit} aria-label="Run evaluation">
       <h2 className="small-h">Run evaluation</h2>
       <div className="form-row">
-        <label>
-          Data set
-          <select value={chosen} onChange={(e) => setDataset(e.target.value)} name="dataset" required>
-            {datasets.map((d) => (
-              <option key={d}>{d}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Split
-          <select value={split} onChange={(e) => setSplit(e.target.value as Split)} name="split">
-            {SPAIR_SPLITS.map((s) => (
-              <option key={s}>{s}</option>
-            ))}
-          </select>
-        </label>
+        <SelectField label="Data set" name="dataset" value={chosen} options={datasets} onChange={setDataset} required />
+        <SelectField label="Split" name="split" value={split} options={SPAIR_SPLITS} onChange={setSplit} />
         <label>
           Method
           <input value={method} onChange={(e) => setMethod(e.target.value)} list="eval-methods" name="method" required spellCheck={false} />

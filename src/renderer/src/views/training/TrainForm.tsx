@@ -5,6 +5,7 @@ import { useClient } from '../../client'
 import { useQuery } from '../../client/use-query'
 import { ErrorAlert } from '../../shell/ErrorAlert'
 import { JobProgress } from '../../shell/JobProgress'
+import { SelectField } from '../../shell/SelectField'
 
 const VARIANTS: readonly Variant[] = ['semagic', 'baseline', 'semagic-i', 'semagic-ii']
 /** Backbones the core knows by name; an absolute .onnx path is sent as typed. */
@@ -56,30 +57,9 @@ export function TrainForm({
     <form className="form wide" onSubmit={submit} aria-label="Start training">
       <h2 className="small-h">Start training</h2>
       <div className="form-row">
-        <label>
-          Data set
-          <select value={chosen} onChange={(e) => setDataset(e.target.value)} name="dataset" required>
-            {datasets.map((d) => (
-              <option key={d}>{d}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Category
-          <select value={cat} onChange={(e) => setCategory(e.target.value)} name="category" required>
-            {categories.map((c) => (
-              <option key={c}>{c}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Variant
-          <select value={variant} onChange={(e) => setVariant(e.target.value as Variant)} name="variant">
-            {VARIANTS.map((v) => (
-              <option key={v}>{v}</option>
-            ))}
-          </select>
-        </label>
+        <SelectField label="Data set" name="dataset" value={chosen} options={datasets} onChange={setDataset} required />
+        <SelectField label="Category" name="category" value={cat} options={categories} onChange={setCategory} required />
+        <SelectField label="Variant" name="variant" value={variant} options={VARIANTS} onChange={setVariant} />
         <label>
           Steps
           <input type="number" min={1} max={100_000} value={steps} onChange={(e) => setSteps(e.target.valueAsNumber)} name="steps" required />
