@@ -1,23 +1,12 @@
 import type { CuratedKeypoint } from '../../../shared/ipc/channels/curation'
 import type { Bbox, Point, Split } from '../../../shared/ipc/channels/datasets'
+import type { SpairImage } from '../../datasets/spair/types'
 import { applyImageOverlays } from '../../datasets/curation/overlays'
 import type { Db } from '../../store/migration'
 import type { DatasetRow, ImageRow } from '../datasets/dataset-queries'
 
-export interface CuratedImageRecord {
-  category: string
-  stem: string
-  file: string
-  maskFile: string | null
-  width: number
-  height: number
-  depth: number | null
-  bbox: Bbox | null
-  pose: string | null
-  truncated: number | null
-  occluded: number | null
-  difficult: number | null
-  azimuthId: number | null
+/** An imported image's record with its curation applied: keypoints carry their visibility. */
+export interface CuratedImageRecord extends Omit<SpairImage, 'annotationFile' | 'keypoints'> {
   keypoints: (CuratedKeypoint | null)[]
   excluded: boolean
   tags: string[]
