@@ -2,14 +2,13 @@ import { useCallback, useEffect, useMemo, useState } from 'react'
 import type { EditOp } from '../../../../shared/ipc/channels/curation'
 import { useClient } from '../../client'
 import { useQuery } from '../../client/use-query'
-import { mediaUrl } from '../../lib/media'
 import { ErrorAlert } from '../../shell/ErrorAlert'
 import { intParam, patchParams } from '../../shell/route'
 import type { Route } from '../../shell/route'
 import { Select } from '../datasets/Filters'
 import { stageKeypoints } from '../image/curated'
 import { filtersFromParams, imageFiltersOf, paramsOfFilters, useSameFilters } from '../image/filter-params'
-import { ImageStage } from '../image/ImageStage'
+import { DatasetImageStage } from '../image/DatasetImageStage'
 import type { Layers, StageEdits } from '../image/ImageStage'
 import { layerKey, LayerToggles } from '../image/LayerToggles'
 import { useImageWindow } from '../image/use-image-window'
@@ -192,12 +191,10 @@ export function AnnotateView({ route }: { route: Route }): React.JSX.Element {
       {!win.loading && ds && !item && !win.error ? <p className="muted">No image at position {index + 1} with these filters.</p> : null}
       {item && ds ? (
         <div className="split-view">
-          <ImageStage
+          <DatasetImageStage
             key={item.file}
-            src={mediaUrl(ds, item.file)}
-            maskSrc={item.maskFile ? mediaUrl(ds, item.maskFile) : null}
-            width={item.width}
-            height={item.height}
+            dataset={ds}
+            image={item}
             keypoints={keypoints}
             bbox={image?.bbox ?? null}
             layers={layers}

@@ -1,12 +1,11 @@
 import { useEffect, useMemo, useState } from 'react'
 import { useQuery } from '../../client/use-query'
 import { keypointColour } from '../../lib/palette'
-import { mediaUrl } from '../../lib/media'
 import { ErrorAlert } from '../../shell/ErrorAlert'
 import { hrefFor } from '../../shell/route'
 import { stageKeypoints } from '../image/curated'
 import { paramsOfFilters } from '../image/filter-params'
-import { ImageStage } from '../image/ImageStage'
+import { DatasetImageStage } from '../image/DatasetImageStage'
 import type { Layers } from '../image/ImageStage'
 import { layerKey, LayerToggles } from '../image/LayerToggles'
 import { typingInto } from '../image/keys'
@@ -75,12 +74,10 @@ export function ImageView({
       {!win.loading && !item && !win.error ? <p className="muted">No image at position {index + 1}.</p> : null}
       {item ? (
         <div className="split-view">
-          <ImageStage
+          <DatasetImageStage
             key={item.file}
-            src={mediaUrl(dataset, item.file)}
-            maskSrc={item.maskFile ? mediaUrl(dataset, item.maskFile) : null}
-            width={item.width}
-            height={item.height}
+            dataset={dataset}
+            image={item}
             keypoints={keypoints}
             bbox={curated.data?.bbox ?? null}
             layers={layers}

@@ -1,9 +1,8 @@
 import { useMemo, useState } from 'react'
 import type { PairItem, Point } from '../../../../shared/ipc/channels/datasets'
 import { useQuery } from '../../client/use-query'
-import { mediaUrl } from '../../lib/media'
 import { ErrorAlert } from '../../shell/ErrorAlert'
-import { ImageStage } from '../image/ImageStage'
+import { DatasetImageStage } from '../image/DatasetImageStage'
 import type { Layers, StageKeypoint } from '../image/ImageStage'
 import { LayerToggles } from '../image/LayerToggles'
 
@@ -51,11 +50,9 @@ export function PairView({ dataset, pair, onClose }: { dataset: string; pair: Pa
           <div key={title}>
             <h3>{title}</h3>
             {q.data ? (
-              <ImageStage
-                src={mediaUrl(dataset, q.data.file)}
-                maskSrc={q.data.maskFile ? mediaUrl(dataset, q.data.maskFile) : null}
-                width={q.data.width}
-                height={q.data.height}
+              <DatasetImageStage
+                dataset={dataset}
+                image={q.data}
                 keypoints={kps}
                 bbox={bbox}
                 layers={layers}

@@ -1,10 +1,9 @@
 import { useMemo, useState } from 'react'
 import type { Bbox, Point } from '../../../../shared/ipc/channels/datasets'
 import { useQuery } from '../../client/use-query'
-import { mediaUrl } from '../../lib/media'
 import { methodColour } from '../../lib/palette'
 import { ErrorAlert } from '../../shell/ErrorAlert'
-import { ImageStage } from '../image/ImageStage'
+import { DatasetImageStage } from '../image/DatasetImageStage'
 import type { Layers, StageKeypoint } from '../image/ImageStage'
 import { LayerToggles } from '../image/LayerToggles'
 import { CallProgress } from './CallProgress'
@@ -136,11 +135,9 @@ export function TransferStages({
             source {source.category}/{source.stem} <span className="muted">— click a point to transfer it</span>
           </h3>
           {src.data ? (
-            <ImageStage
-              src={mediaUrl(dataset, src.data.file)}
-              maskSrc={src.data.maskFile ? mediaUrl(dataset, src.data.maskFile) : null}
-              width={src.data.width}
-              height={src.data.height}
+            <DatasetImageStage
+              dataset={dataset}
+              image={src.data}
               keypoints={srcSlots}
               bbox={null}
               layers={layers}
@@ -157,11 +154,9 @@ export function TransferStages({
             {heatMethod && heatmap ? <HeatmapCaption method={heatMethod} map={heatmap} /> : null}
           </h3>
           {trg.data ? (
-            <ImageStage
-              src={mediaUrl(dataset, trg.data.file)}
-              maskSrc={trg.data.maskFile ? mediaUrl(dataset, trg.data.maskFile) : null}
-              width={trg.data.width}
-              height={trg.data.height}
+            <DatasetImageStage
+              dataset={dataset}
+              image={trg.data}
               keypoints={trgSlots}
               bbox={bbox}
               layers={layers}
