@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { MANY_IMAGES } from './many-images'
-import { imagesLoaded, openStudio } from './studio-page'
+import { imagesLoaded, importFixtureThroughForm, openStudio } from './studio-page'
 import type { StudioPage } from './studio-page'
 
 let s: StudioPage
@@ -169,16 +169,7 @@ describe('Data sets view', () => {
 
   it('imports an SPair folder from the form, with progress and a summary', async () => {
     await s.goto('#/datasets?ds=fixture')
-    await page.getByText('Import an SPair-layout folder…').click()
-    const form = page.getByRole('form', { name: 'Import SPair-layout folder' })
-    await form.getByLabel('Folder').fill('/nonexistent/SPair-71k')
-    await form.getByRole('button', { name: 'Import' }).click()
-    await expect(form.getByRole('alert').textContent()).resolves.toContain('/nonexistent/SPair-71k')
-    await form.getByLabel('Folder').fill(inject('fixtureRoot'))
-    await form.getByLabel('Name').fill('fixture-again')
-    await form.getByRole('button', { name: 'Import' }).click()
-    await expect(form.getByTestId('import-result').textContent()).resolves.toMatch(/fixture-again imported .* 6 images in 2 categories, 8 pairs/)
-    expect(await form.locator('[data-testid=job-progress]').getAttribute('data-status')).toBe('succeeded')
+    const form = await importFixtureThroughForm(page, 'fixture-again')
     await expect(form.getByTestId('import-result').textContent()).resolves.toContain('0 warnings')
     await page.getByTestId('dataset-fixture-again').waitFor()
   })

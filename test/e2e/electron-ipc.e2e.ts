@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { MIGRATIONS } from '../../src/main/store/migrations'
 import { CHANNEL_NAMES } from '../../src/shared/ipc/contract'
 import type { Job } from '../../src/shared/ipc/channels/jobs'
@@ -13,7 +13,7 @@ import { openWindow } from './electron-harness/electron-page'
 import type { ElectronPage } from './electron-harness/electron-page'
 import { startMain } from './electron-harness/main-host'
 import type { MainHost, MainRecord } from './electron-harness/main-host'
-import { imagesLoaded, saveScreenshot } from './studio-page'
+import { imagesLoaded, importFixtureThroughForm, saveScreenshot } from './studio-page'
 
 /*
  * The Electron build's own code paths without an Electron binary: the built main bundle runs in
@@ -116,17 +116,7 @@ describe('the Electron build (main, preload, renderer) over IPC, with electron f
 
   it("shows a service's error with its message, then imports with progress events sent to the window", async () => {
     await win.goto('#/datasets')
-    await page.getByText('Import an SPair-layout folder…').click()
-    const form = page.getByRole('form', { name: 'Import SPair-layout folder' })
-    await form.getByLabel('Folder').fill('/nonexistent/SPair-71k')
-    await form.getByRole('button', { name: 'Import' }).click()
-    await expect(form.getByRole('alert').textContent()).resolves.toContain('/nonexistent/SPair-71k')
-
-    await form.getByLabel('Folder').fill(inject('fixtureRoot'))
-    await form.getByLabel('Name').fill('fixture')
-    await form.getByRole('button', { name: 'Import' }).click()
-    await expect(form.getByTestId('import-result').textContent()).resolves.toMatch(/fixture imported .* 6 images in 2 categories, 8 pairs/)
-    expect(await form.getByTestId('job-progress').getAttribute('data-status')).toBe('succeeded')
+    await importFixtureThroughForm(page, 'fixture')
     await expect(page.getByTestId('dataset-fixture').getByTestId('dataset-images').textContent()).resolves.toBe('6')
 
     const importJobs = (jobs: Job[]) => jobs.filter((j) => j.kind === 'datasets.import' && j.title === 'Import fixture')

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { inject } from 'vitest'
+import type { Browser, Locator, Page } from 'playwright-core'
+import { expect, inject } from 'vitest'
 import { launchChromium } from './chromium'
 
 const shots = resolve(__dirname, '../../test-results/screenshots')
@@ -68,4 +68,23 @@ export async function imagesLoaded(page: Page, selector: string): Promise<number
     { timeout: 15_000 },
   )
   return page.evaluate((sel) => Array.from((globalThis as unknown as PageGlobal).document.querySelectorAll(sel)).map((i) => i.naturalWidth), selector)
+}
+
+/**
+ * What a user does in the Data sets view's import form: a folder that does not exist is refused
+ * with its path in the message, then the test fixture imports under `name` with its progress
+ * finished and its summary shown. Returns the form, for further checks.
+ */
+export async function importFixtureThroughForm(page: Page, name: string): Promise<Locator> {
+  await page.getByText('Import an SPair-layout folder…').click()
+  const form = page.getByRole('form', { name: 'Import SPair-layout folder' })
+  await form.getByLabel('Folder').fill('/nonexistent/SPair-71k')
+  await form.getByRole('button', { name: 'Import' }).click()
+  await expect(form.getByRole('alert').textContent()).resolves.toContain('/nonexistent/SPair-71k')
+  await form.getByLabel('Folder').fill(inject('fixtureRoot'))
+  await form.getByLabel('Name').fill(name)
+  await form.getByRole('button', { name: 'Import' }).click()
+  await expect(form.getByTestId('import-result').textContent()).resolves.toMatch(new RegExp(`${name} imported .* 6 images in 2 categories, 8 pairs`))
+  expect(await form.getByTestId('job-progress').getAttribute('data-status')).toBe('succeeded')
+  return form
 }
