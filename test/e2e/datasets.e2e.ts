@@ -158,6 +158,19 @@ describe('Data sets view', () => {
 
     await views.getByRole('button', { name: 'delete view To review' }).click()
     await views.getByText('none saved').waitFor()
+
+    // The pairs evaluation now skips are those with the excluded image, each marked as such.
+    await s.goto('#/datasets?ds=fixture&tab=pairs')
+    const rows = page.getByTestId('pair-row')
+    const rowTexts = (): Promise<string[]> => rows.allTextContents()
+    await expect.poll(async () => (await rowTexts()).length).toBe(8)
+    await page.getByLabel('Excluded', { exact: true }).selectOption('true')
+    const marked = (texts: string[]): boolean => texts.length > 0 && texts.every((t) => t.includes('excluded') && t.includes('2008_000001'))
+    await expect.poll(async () => marked(await rowTexts())).toBe(true)
+    const skipped = (await rowTexts()).length
+    await page.getByLabel('Excluded', { exact: true }).selectOption('false')
+    await expect.poll(async () => (await rowTexts()).length).toBe(8 - skipped)
+    expect((await rowTexts()).some((t) => t.includes('2008_000001') || t.includes('excluded'))).toBe(false)
     // Put the fixture back as it was for the other suites: undo the three gestures.
     await s.goto('#/annotate?ds=fixture&i=0')
     for (const label of ['exclude cat/2008_000001', 'tag cat/2008_000001', 'tag bicycle/2010_000004']) {

@@ -50,6 +50,26 @@ describe('datasets.images filters by curation overlays, through the contract on 
     ])
   })
 
+  it('datasets.pairs filters the pairs evaluation skips: excluded themselves or through an image, complement by false', async () => {
+    const core = await curatedFixture()
+    const all = (await call(core, 'datasets.pairs', { name: 'fx' })).items
+    // cat/2008_000002 is excluded in the curated fixture: every pair it is in is excluded with it.
+    const throughImage = all.filter((p) => p.category === 'cat' && (p.srcStem === cat2.stem || p.trgStem === cat2.stem)).map((p) => p.name)
+    expect(throughImage.length).toBeGreaterThan(0)
+    const bikePair = all.find((p) => p.category === 'bicycle')!
+    await call(core, 'curation.edit', { name: 'fx', edits: [{ op: 'pair.exclude', split: bikePair.split, name: bikePair.name, excluded: true }] })
+    const excluded = await call(core, 'datasets.pairs', { name: 'fx', excluded: true })
+    expect(excluded.items.map((p) => p.name).sort()).toEqual([...throughImage, bikePair.name].sort())
+    expect(excluded.items.every((p) => p.excluded)).toBe(true)
+    const kept = await call(core, 'datasets.pairs', { name: 'fx', excluded: false })
+    expect(kept.total + excluded.total).toBe(all.length)
+    expect(kept.items.some((p) => p.excluded)).toBe(false)
+    // Within a category too: the excluded bicycle pair is not among the kept ones.
+    expect((await call(core, 'datasets.pairs', { name: 'fx', excluded: false, category: 'bicycle' })).items.map((p) => p.name)).not.toContain(bikePair.name)
+    await call(core, 'curation.undo', { name: 'fx' })
+    expect((await call(core, 'datasets.pairs', { name: 'fx', excluded: true })).items.map((p) => p.name).sort()).toEqual([...throughImage].sort())
+  })
+
   it('follows undo: an undone exclusion no longer filters', async () => {
     const core = await curatedFixture()
     await call(core, 'curation.undo', { name: 'fx' })

@@ -19,6 +19,7 @@ describe('scoredPairOf', () => {
       kpsIds: [0, 2],
       srcKps: [[40, 30], [114, 136]],
       trgKps: [[10, 20], [84, 26]],
+      excluded: false,
     }
     const pair = scoredPairOf(item, [375, 500], [[16, 28], null])
     expect(pair.flags).toEqual({ viewpoint_variation: 1, scale_variation: 2, truncation: 3, occlusion: null })

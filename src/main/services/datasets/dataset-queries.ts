@@ -201,6 +201,8 @@ export interface PairRow {
   kps_ids: string
   src_kps: string
   trg_kps: string
+  /** 1 when curation excluded the pair or an image of it; absent where a query leaves excluded pairs out. */
+  excluded?: number
 }
 
 const FLAG_COLUMNS = {
@@ -210,6 +212,17 @@ const FLAG_COLUMNS = {
   truncation: 'truncation',
   occlusion: 'occlusion',
 } as const
+
+/**
+ * A pair leaves evaluation when curation excluded it or either of its images (eval-pairs applies
+ * the same rule), so the Pairs list's exclusion filter answers which pairs a PCK run will skip.
+ * Each test is a primary-key seek in the overlay tables.
+ */
+const PAIR_EXCLUDED = `(EXISTS (SELECT 1 FROM pair_overlays po
+    WHERE po.dataset_id = p.dataset_id AND po.split = p.split AND po.name = p.name AND po.field = 'excluded')
+  OR EXISTS (SELECT 1 FROM images pi JOIN categories pc ON pc.id = pi.category_id
+    JOIN image_overlays io ON io.dataset_id = pi.dataset_id AND io.category = pc.name AND io.stem = pi.stem AND io.field = 'excluded'
+    WHERE pi.id IN (p.src_image_id, p.trg_image_id)))`
 
 export function pairsPage(db: Db, ds: DatasetRow, q: ParsedRequestOf<'datasets.pairs'>): Page<PairItem> {
   const where = ['p.dataset_id = ?']
@@ -239,12 +252,13 @@ export function pairsPage(db: Db, ds: DatasetRow, q: ParsedRequestOf<'datasets.p
     where.push('EXISTS (SELECT 1 FROM layouts l WHERE l.dataset_id = p.dataset_id AND l.layout = ? AND l.split = p.split AND l.pair_name = p.name)')
     args.push(q.layout)
   }
+  if (q.excluded !== undefined) where.push(q.excluded ? PAIR_EXCLUDED : `NOT ${PAIR_EXCLUDED}`)
   const filter = `WHERE ${where.join(' AND ')}`
   const order = q.split !== undefined ? 'p.pair_id, p.name' : `CASE p.split WHEN 'trn' THEN 0 WHEN 'val' THEN 1 ELSE 2 END, p.pair_id, p.name`
   const total = (db.prepare(`SELECT COUNT(*) AS n FROM pairs p ${filter}`).get(...args) as { n: number }).n
   const rows = db
     .prepare(
-      `SELECT p.*, c.name AS category, si.stem AS src_stem, ti.stem AS trg_stem
+      `SELECT p.*, c.name AS category, si.stem AS src_stem, ti.stem AS trg_stem, ${PAIR_EXCLUDED} AS excluded
        FROM pairs p JOIN categories c ON c.id = p.category_id
          JOIN images si ON si.id = p.src_image_id JOIN images ti ON ti.id = p.trg_image_id
        ${filter} ORDER BY ${order} LIMIT ? OFFSET ?`,
@@ -274,5 +288,6 @@ export function toPairItem(r: PairRow): PairItem {
     kpsIds: JSON.parse(r.kps_ids) as number[],
     srcKps: JSON.parse(r.src_kps) as [number, number][],
     trgKps: JSON.parse(r.trg_kps) as [number, number][],
+    excluded: r.excluded === 1,
   }
 }

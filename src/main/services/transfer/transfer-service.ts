@@ -125,6 +125,7 @@ export class TransferService {
         kpsIds: req.points.map((_, i) => i),
         srcKps: req.points,
         trgKps: [],
+        excluded: false,
       },
     }
     const { method } = await resolveMethod(req.method, req.dataset, [pair], { db: models.db, features: this.features, train: models.train }, ctx)

@@ -123,6 +123,8 @@ export const PairItem = z.object({
   kpsIds: z.array(Count),
   srcKps: z.array(Point),
   trgKps: z.array(Point),
+  /** Curation excluded the pair or either of its images, so evaluation skips it. */
+  excluded: z.boolean(),
 })
 export type PairItem = z.infer<typeof PairItem>
 
@@ -209,7 +211,7 @@ export const datasetsChannels = {
     response: paged(ImageItem),
   }),
   'datasets.pairs': channel({
-    doc: 'Pairs by split (trn, val, test) then pair_id, filtered by split, category, layout membership and flags.',
+    doc: 'Pairs by split (trn, val, test) then pair_id, filtered by split, category, layout membership, flags and exclusion.',
     request: z
       .object({
         name: DatasetName,
@@ -219,6 +221,8 @@ export const datasetsChannels = {
         pair: z.string().min(1).max(300).optional(),
         layout: LayoutSize.optional(),
         ...PairFlagFilters,
+        /** true: only pairs evaluation skips (the pair or either image excluded); false: only the others. */
+        excluded: z.boolean().optional(),
         ...Page,
       })
       .strict(),

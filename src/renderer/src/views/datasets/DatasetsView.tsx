@@ -7,7 +7,7 @@ import type { Route } from '../../shell/route'
 import { filtersFromParams, imageFiltersOf, pairFiltersOf, paramsOfFilters, useSameFilters } from '../image/filter-params'
 import { CategoryTable } from './CategoryTable'
 import { DatasetList } from './DatasetList'
-import { CommonFilters, CurationFilters, PairFlagFilters } from './Filters'
+import { CommonFilters, CurationFilters, ExcludedFilter, PairFlagFilters } from './Filters'
 import { ImageGrid } from './ImageGrid'
 import { ImageView } from './ImageView'
 import { ImportForm } from './ImportForm'
@@ -86,7 +86,10 @@ export function DatasetsView({ route }: { route: Route }): React.JSX.Element {
             </div>
             <CommonFilters categories={Object.keys(summary.categories).sort()} params={params} onPatch={(p) => refilter({ ...p, i: null })} />
             {tab === 'pairs' ? (
-              <PairFlagFilters params={params} onPatch={refilter} />
+              <>
+                <PairFlagFilters params={params} onPatch={refilter} />
+                <ExcludedFilter params={params} onPatch={refilter} />
+              </>
             ) : (
               <CurationFilters dataset={summary.name} params={params} onPatch={(p) => refilter({ ...p, i: null })} />
             )}

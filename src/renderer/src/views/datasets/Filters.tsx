@@ -96,13 +96,7 @@ export function CurationFilters({
   return (
     <>
       <Select label="Tag" value={chosen} options={options} labelOf={(t) => `${t} (${counts.get(t) ?? 0})`} onChange={(v) => onPatch({ tag: v || null })} />
-      <Select
-        label="Excluded"
-        value={params.get('excluded') ?? ''}
-        options={YES_NO}
-        labelOf={(v) => (v === 'true' ? 'excluded' : 'not excluded')}
-        onChange={(v) => onPatch({ excluded: v || null })}
-      />
+      <ExcludedFilter params={params} onPatch={onPatch} />
       <Select
         label="Edited"
         value={params.get('edited') ?? ''}
@@ -111,5 +105,24 @@ export function CurationFilters({
         onChange={(v) => onPatch({ edited: v || null })}
       />
     </>
+  )
+}
+
+/** Images curation excluded, or pairs evaluation skips (excluded themselves or through an image). */
+export function ExcludedFilter({
+  params,
+  onPatch,
+}: {
+  params: URLSearchParams
+  onPatch: (patch: Record<string, string | null>) => void
+}): React.JSX.Element {
+  return (
+    <Select
+      label="Excluded"
+      value={params.get('excluded') ?? ''}
+      options={YES_NO}
+      labelOf={(v) => (v === 'true' ? 'excluded' : 'not excluded')}
+      onChange={(v) => onPatch({ excluded: v || null })}
+    />
   )
 }

@@ -34,6 +34,7 @@ export function PairView({ dataset, pair, onClose }: { dataset: string; pair: Pa
           ← Pairs
         </button>
         <strong data-testid="pair-title">{pair.name}</strong>
+        {pair.excluded ? <span className="badge">excluded from evaluation</span> : null}
         <span className="muted">
           {pair.split} · {pair.kpsIds.length} keypoints · mirror {f.mirror ?? '–'} · viewpoint {f.viewpointVariation ?? '–'} · scale{' '}
           {f.scaleVariation ?? '–'} · truncation {f.truncation ?? '–'} · occlusion {f.occlusion ?? '–'}

@@ -96,6 +96,12 @@ function PairCells({ p }: { p: PairItem }): React.JSX.Element {
       <span role="cell">{p.split}</span>
       <span role="cell" title={p.name}>
         {p.pairId}
+        {p.excluded ? (
+          <span className="badge muted" data-testid="pair-excluded" title="curation excluded this pair or one of its images: evaluation skips it">
+            {' '}
+            excluded
+          </span>
+        ) : null}
       </span>
       <span role="cell">{p.category}</span>
       <span role="cell">{p.srcStem}</span>

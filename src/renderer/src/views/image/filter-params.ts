@@ -6,9 +6,9 @@ type FilterKey = keyof ViewFilters
 /** Every route parameter a saved view restores; applying a view clears the ones it does not set. */
 export const FILTER_PARAMS = Object.keys(ViewFilters.shape) as FilterKey[]
 const IMAGE_KEYS = ['category', 'split', 'tag', 'excluded', 'edited'] as const satisfies readonly FilterKey[]
-/** Curation's filters are for images: a pair has no tags and no edited annotation of its own. */
-const PAIR_KEYS = FILTER_PARAMS.filter((k) => k !== 'tab' && k !== 'tag' && k !== 'excluded' && k !== 'edited')
-export type PairFilters = Omit<ViewFilters, 'tab' | 'tag' | 'excluded' | 'edited'>
+/** A pair has no tags and no edited annotation of its own; it is excluded with either of its images. */
+const PAIR_KEYS = FILTER_PARAMS.filter((k) => k !== 'tab' && k !== 'tag' && k !== 'edited')
+export type PairFilters = Omit<ViewFilters, 'tab' | 'tag' | 'edited'>
 
 /** A URL holds text: numbers and booleans are tried when the text itself is not a valid value. */
 const typed = (raw: string): unknown => (raw === 'true' ? true : raw === 'false' ? false : /^\d+$/.test(raw) ? Number(raw) : raw)
