@@ -216,13 +216,18 @@ const FLAG_COLUMNS = {
 /**
  * A pair leaves evaluation when curation excluded it or either of its images (eval-pairs applies
  * the same rule), so the Pairs list's exclusion filter answers which pairs a PCK run will skip.
- * Each test is a primary-key seek in the overlay tables.
+ * The excluded images are an uncorrelated subquery, which SQLite builds once into a lookup table,
+ * so a test is two lookups and one primary-key seek per pair (bench/pair-filters.bench.ts).
  */
-const PAIR_EXCLUDED = `(EXISTS (SELECT 1 FROM pair_overlays po
-    WHERE po.dataset_id = p.dataset_id AND po.split = p.split AND po.name = p.name AND po.field = 'excluded')
-  OR EXISTS (SELECT 1 FROM images pi JOIN categories pc ON pc.id = pi.category_id
-    JOIN image_overlays io ON io.dataset_id = pi.dataset_id AND io.category = pc.name AND io.stem = pi.stem AND io.field = 'excluded'
-    WHERE pi.id IN (p.src_image_id, p.trg_image_id)))`
+function pairExcluded(datasetId: number, p = 'p'): string {
+  if (!Number.isSafeInteger(datasetId)) throw new RangeError(`dataset id ${datasetId}`)
+  const excludedImages = `SELECT i.id FROM image_overlays io
+    JOIN categories c ON c.dataset_id = io.dataset_id AND c.name = io.category
+    JOIN images i ON i.dataset_id = io.dataset_id AND i.category_id = c.id AND i.stem = io.stem
+    WHERE io.dataset_id = ${datasetId} AND io.field = 'excluded'`
+  return `(${p}.src_image_id IN (${excludedImages}) OR ${p}.trg_image_id IN (${excludedImages})
+    OR EXISTS (SELECT 1 FROM pair_overlays po WHERE po.dataset_id = ${p}.dataset_id AND po.split = ${p}.split AND po.name = ${p}.name AND po.field = 'excluded'))`
+}
 
 export function pairsPage(db: Db, ds: DatasetRow, q: ParsedRequestOf<'datasets.pairs'>): Page<PairItem> {
   const where = ['p.dataset_id = ?']
@@ -252,16 +257,18 @@ export function pairsPage(db: Db, ds: DatasetRow, q: ParsedRequestOf<'datasets.p
     where.push('EXISTS (SELECT 1 FROM layouts l WHERE l.dataset_id = p.dataset_id AND l.layout = ? AND l.split = p.split AND l.pair_name = p.name)')
     args.push(q.layout)
   }
-  if (q.excluded !== undefined) where.push(q.excluded ? PAIR_EXCLUDED : `NOT ${PAIR_EXCLUDED}`)
+  if (q.excluded !== undefined) where.push(q.excluded ? pairExcluded(ds.id) : `NOT ${pairExcluded(ds.id)}`)
   const filter = `WHERE ${where.join(' AND ')}`
   const order = q.split !== undefined ? 'p.pair_id, p.name' : `CASE p.split WHEN 'trn' THEN 0 WHEN 'val' THEN 1 ELSE 2 END, p.pair_id, p.name`
   const total = (db.prepare(`SELECT COUNT(*) AS n FROM pairs p ${filter}`).get(...args) as { n: number }).n
   const rows = db
     .prepare(
-      `SELECT p.*, c.name AS category, si.stem AS src_stem, ti.stem AS trg_stem, ${PAIR_EXCLUDED} AS excluded
-       FROM pairs p JOIN categories c ON c.id = p.category_id
-         JOIN images si ON si.id = p.src_image_id JOIN images ti ON ti.id = p.trg_image_id
-       ${filter} ORDER BY ${order} LIMIT ? OFFSET ?`,
+      // The page first, then its rows' exclusion: the rows OFFSET skips are never tested.
+      `SELECT page.*, ${pairExcluded(ds.id, 'page')} AS excluded FROM (
+         SELECT p.*, c.name AS category, si.stem AS src_stem, ti.stem AS trg_stem
+         FROM pairs p JOIN categories c ON c.id = p.category_id
+           JOIN images si ON si.id = p.src_image_id JOIN images ti ON ti.id = p.trg_image_id
+         ${filter} ORDER BY ${order} LIMIT ? OFFSET ?) page`,
     )
     .all(...args, q.limit, q.offset) as PairRow[]
   return { total, offset: q.offset, items: rows.map(toPairItem) }
