@@ -28,9 +28,9 @@ describe('filters in the Data sets route', () => {
     expect(patch.occlusion).toBeNull()
   })
 
-  it('hands the images only their filters and the pairs only theirs', () => {
+  it('hands the images only their filters and the pairs only theirs (exclusion is both: a pair is excluded with its images)', () => {
     const all: ViewFilters = { tab: 'pairs', category: 'cat', split: 'val', tag: 't', excluded: false, edited: true, layout: 'large', truncation: 2 }
     expect(imageFiltersOf(all)).toEqual({ category: 'cat', split: 'val', tag: 't', excluded: false, edited: true })
-    expect(pairFiltersOf(all)).toEqual({ category: 'cat', split: 'val', layout: 'large', truncation: 2 })
+    expect(pairFiltersOf(all)).toEqual({ category: 'cat', split: 'val', excluded: false, layout: 'large', truncation: 2 })
   })
 })
