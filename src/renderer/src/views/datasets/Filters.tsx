@@ -32,16 +32,18 @@ export function Select({
   )
 }
 
+/** What every filter group reads (the route's parameters) and writes (a patch of them). */
+interface FilterProps {
+  params: URLSearchParams
+  onPatch: (patch: Record<string, string | null>) => void
+}
+
 /** Category and split apply to both the images and the pairs: one choice, two views of it. */
 export function CommonFilters({
   categories,
   params,
   onPatch,
-}: {
-  categories: readonly string[]
-  params: URLSearchParams
-  onPatch: (patch: Record<string, string | null>) => void
-}): React.JSX.Element {
+}: FilterProps & { categories: readonly string[] }): React.JSX.Element {
   return (
     <>
       <Select label="Category" value={params.get('category') ?? ''} options={categories} onChange={(v) => onPatch({ category: v || null })} />
@@ -53,10 +55,7 @@ export function CommonFilters({
 export function PairFlagFilters({
   params,
   onPatch,
-}: {
-  params: URLSearchParams
-  onPatch: (patch: Record<string, string | null>) => void
-}): React.JSX.Element {
+}: FilterProps): React.JSX.Element {
   return (
     <>
       <Select label="Layout" value={params.get('layout') ?? ''} options={['large', 'small']} onChange={(v) => onPatch({ layout: v || null })} />
@@ -83,11 +82,7 @@ export function CurationFilters({
   dataset,
   params,
   onPatch,
-}: {
-  dataset: string
-  params: URLSearchParams
-  onPatch: (patch: Record<string, string | null>) => void
-}): React.JSX.Element {
+}: FilterProps & { dataset: string }): React.JSX.Element {
   const tags = useQuery('datasets.tags', { name: dataset })
   const counts = new Map((tags.data ?? []).map((t) => [t.tag, t.images]))
   const chosen = params.get('tag') ?? ''
@@ -112,10 +107,7 @@ export function CurationFilters({
 export function ExcludedFilter({
   params,
   onPatch,
-}: {
-  params: URLSearchParams
-  onPatch: (patch: Record<string, string | null>) => void
-}): React.JSX.Element {
+}: FilterProps): React.JSX.Element {
   return (
     <Select
       label="Excluded"
