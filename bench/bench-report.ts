@@ -22,3 +22,16 @@ export function updateBenchmarks(section: string, begin: string, end: string): v
   const next = start >= 0 && stop > start ? `${text.slice(0, start)}${section}${text.slice(stop + end.length)}` : `${text.trimEnd()}\n\n${section}\n`
   writeFileSync(path, next)
 }
+
+/** Runs a benchmark's main: its return is the exit code (1 when a budget is missed), a throw prints its stack and exits 1. */
+export function runBench(main: () => Promise<number>): void {
+  main().then(
+    (code) => {
+      process.exitCode = code
+    },
+    (error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
+      process.exitCode = 1
+    },
+  )
+}

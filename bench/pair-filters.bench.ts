@@ -14,7 +14,7 @@ import { join } from 'node:path'
 import { createCore } from '../src/main/core/create-core'
 import type { RequestOf } from '../src/shared/ipc/contract'
 import { writeSpairAnnotationTree } from './spair-annotation-tree'
-import { cpuModel, updateBenchmarks } from './bench-report'
+import { cpuModel, runBench, updateBenchmarks } from './bench-report'
 
 const COMMAND = 'npx vite-node bench/pair-filters.bench.ts'
 const MARK_BEGIN = '<!-- bench:pair-filters -->'
@@ -95,12 +95,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code
-  },
-  (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
-    process.exitCode = 1
-  },
-)
+runBench(main)

@@ -16,7 +16,7 @@ import { scanSpairTree } from '../src/main/datasets/spair/scan-tree'
 import { writeSpairIndex } from '../src/main/services/datasets/index-writer'
 import { openStore } from '../src/main/store/open-store'
 import { writeSpairAnnotationTree } from './spair-annotation-tree'
-import { cpuModel, updateBenchmarks } from './bench-report'
+import { cpuModel, runBench, updateBenchmarks } from './bench-report'
 
 const BUDGET_S = 60
 const COMMAND = 'npx vite-node bench/spair-index.bench.ts'
@@ -151,12 +151,4 @@ async function main(): Promise<number> {
 }
 
 
-main().then(
-  (code) => {
-    process.exitCode = code
-  },
-  (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
-    process.exitCode = 1
-  },
-)
+runBench(main)

@@ -196,15 +196,20 @@ async function hybridMethod(name: string, runId: string, dataset: string, pairs:
     if (!m) maps.set(key, (m = services.features.load(input.entry)))
     return m
   }
-  const predict = (pair: TransferPair, lambda: number, meshCrop: ((readonly [number, number]) | null)[]): (Point | null)[] => {
+  /** Both images' feature maps and crops, and the target box in crop pixels; null when either image has no features. */
+  const sides = (pair: TransferPair) => {
     const src = mapOf(pair.srcKey)
     const trg = mapOf(pair.trgKey)
     const srcT = mesh.inputs.get(pair.srcKey)?.entry.transform
     const trgT = mesh.inputs.get(pair.trgKey)?.entry.transform
-    if (!src || !trg || !srcT || !trgT) return pair.srcKps.map(() => null)
-    const crop = pair.srcKps.map((p) => srcT.toCrop(p))
-    const region = cropRegion(trgT, pair.trgBbox ?? [0, 0, pair.trgSize[0], pair.trgSize[1]])
-    return hybridRefine(src, crop, trg, meshCrop, lambda, { region }).map((p) => trgT.toImage(p))
+    if (!src || !trg || !srcT || !trgT) return null
+    return { src, trg, srcT, trgT, region: cropRegion(trgT, pair.trgBbox ?? [0, 0, pair.trgSize[0], pair.trgSize[1]]) }
+  }
+  const predict = (pair: TransferPair, lambda: number, meshCrop: ((readonly [number, number]) | null)[]): (Point | null)[] => {
+    const s = sides(pair)
+    if (!s) return pair.srcKps.map(() => null)
+    const crop = pair.srcKps.map((p) => s.srcT.toCrop(p))
+    return hybridRefine(s.src, crop, s.trg, meshCrop, lambda, { region: s.region }).map((p) => s.trgT.toImage(p))
   }
   const valMesh = val.map((p) => mesh.predictCrop(transferPairOf(p)))
   let best = { lambda: 0, pck: Number.NEGATIVE_INFINITY }
@@ -225,14 +230,10 @@ async function hybridMethod(name: string, runId: string, dataset: string, pairs:
         return predict(pair, best.lambda, mesh.predictCrop(pair))
       },
       async scoreMaps(pair) {
-        const src = mapOf(pair.srcKey)
-        const trg = mapOf(pair.trgKey)
-        const srcT = mesh.inputs.get(pair.srcKey)?.entry.transform
-        const trgT = mesh.inputs.get(pair.trgKey)?.entry.transform
-        if (!src || !trg || !srcT || !trgT) return pair.srcKps.map(() => null)
+        const s = sides(pair)
+        if (!s) return pair.srcKps.map(() => null)
         const meshCrop = mesh.predictCrop(pair)
-        const region = cropRegion(trgT, pair.trgBbox ?? [0, 0, pair.trgSize[0], pair.trgSize[1]])
-        return pair.srcKps.map((p, i) => hybridHeatmap(src, srcT.toCrop(p), trg, trgT, meshCrop[i] ?? null, best.lambda, region))
+        return pair.srcKps.map((p, i) => hybridHeatmap(s.src, s.srcT.toCrop(p), s.trg, s.trgT, meshCrop[i] ?? null, best.lambda, s.region))
       },
       dispose: async () => {
         mesh.dispose()
