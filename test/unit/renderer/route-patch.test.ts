@@ -61,4 +61,14 @@ describe('patchParams', () => {
     patchParams(reportsRoute, { ds: 'demo' }, { replace: true })
     expect(w.location.hash).toBe('#/transfer?ds=demo')
   })
+
+  it('drops a default selection computed before the user chose another (the view had not yet heard of the new hash)', () => {
+    const w = fakeWindow('#/annotate')
+    vi.stubGlobal('window', w)
+    vi.stubGlobal('HashChangeEvent', HashChange)
+    const before = parseHash(w.location.hash)
+    w.location.hash = '#/annotate?ds=fixture&i=0'
+    patchParams(before, { ds: 'demo', i: 0 }, { replace: true })
+    expect(w.location.hash).toBe('#/annotate?ds=fixture&i=0')
+  })
 })

@@ -37,12 +37,21 @@ export function navigate(areaId: string, params: ParamValues = {}, options: { re
   window.dispatchEvent(new HashChangeEvent('hashchange'))
 }
 
+/** Whether the location still says what `route` was read from (the view has not yet heard of a newer hash). */
+export function routeIsCurrent(route: Route): boolean {
+  const now = parseHash(window.location.hash)
+  return now.area.id === route.area.id && now.params.toString() === route.params.toString()
+}
+
 /**
  * Merge into the current area's parameters (null removes one). A view's late patch (after an
- * await) is dropped once the user has moved to another area, or it would pull them back.
+ * await) is dropped once the user has moved to another area, or it would pull them back. A
+ * `replace` correction (a default selection) is dropped as soon as the location has moved on at
+ * all: it was computed from parameters the user has since replaced, and merging it would undo
+ * their choice (the view recomputes it from the new route if it is still needed).
  */
 export function patchParams(route: Route, patch: ParamValues, options: { replace?: boolean } = {}): void {
-  if (parseHash(window.location.hash).area.id !== route.area.id) return
+  if (options.replace ? !routeIsCurrent(route) : parseHash(window.location.hash).area.id !== route.area.id) return
   const next: ParamValues = Object.fromEntries(route.params.entries())
   Object.assign(next, patch)
   navigate(route.area.id, next, options)

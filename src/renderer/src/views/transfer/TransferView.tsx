@@ -2,7 +2,7 @@ import { useEffect, useMemo } from 'react'
 import type { Point } from '../../../../shared/ipc/channels/datasets'
 import { useQuery } from '../../client/use-query'
 import { ErrorAlert } from '../../shell/ErrorAlert'
-import { navigate } from '../../shell/route'
+import { navigate, routeIsCurrent } from '../../shell/route'
 import type { Route } from '../../shell/route'
 import { Select } from '../datasets/Filters'
 import { ImagePicker } from './ImagePicker'
@@ -30,9 +30,9 @@ export function TransferView({ route }: { route: Route }): React.JSX.Element {
   // Until the user picks, show the data set of the newest report, else the first one.
   const names = useMemo(() => datasets.data?.map((d) => d.name) ?? [], [datasets.data])
   useEffect(() => {
-    if (sel.ds || names.length === 0) return
+    if (sel.ds || names.length === 0 || !routeIsCurrent(route)) return
     navigate('transfer', selectionParams({ ...sel, ds: names.includes('demo') ? 'demo' : names[0]! }), { replace: true })
-  }, [sel, names])
+  }, [sel, names, route])
 
   const evaluated = useMemo(() => {
     const out: string[] = []
