@@ -105,6 +105,32 @@ describe('Annotate view', () => {
     await dialog.waitFor({ state: 'hidden' })
   })
 
+  it('walks only the images its filter menus (the grid\'s filters) let through', async () => {
+    await s.goto(FIRST)
+    await expect.poll(() => page.getByTestId('image-title').textContent()).toBe('bicycle/2010_000004')
+    const filters = page.locator('[aria-label="Image filters"]')
+    await filters.getByLabel('Category', { exact: true }).selectOption('cat')
+    await expect.poll(() => page.getByTestId('image-title').textContent()).toBe('cat/2008_000001')
+    await expect.poll(() => page.getByTestId('image-position').textContent()).toBe('1 / 3')
+
+    await page.getByLabel('New tag').fill('filtered')
+    await page.getByRole('button', { name: 'Tag', exact: true }).click()
+    await page.getByRole('button', { name: 'remove tag filtered' }).waitFor()
+    await expect.poll(() => filters.getByLabel('Tag', { exact: true }).locator('option').allTextContents()).toEqual(['any', 'filtered (1)'])
+    await filters.getByLabel('Tag', { exact: true }).selectOption('filtered')
+    await expect.poll(() => page.getByTestId('image-position').textContent()).toBe('1 / 1')
+    expect(new URL(page.url()).hash).toContain('tag=filtered')
+    await expect(page.getByRole('button', { name: 'Next →' }).isDisabled()).resolves.toBe(true)
+
+    // Undo the tag: the image being edited stays on screen (the list is read again when the user
+    // moves), the menu still offers the chosen tag with its new count, and the fixture is as it was.
+    await page.getByTestId('undo').click()
+    await expect.poll(() => page.getByRole('button', { name: 'remove tag filtered' }).count()).toBe(0)
+    await expect.poll(() => filters.getByLabel('Tag', { exact: true }).locator('option').allTextContents()).toEqual(['any', 'filtered (0)'])
+    await filters.getByLabel('Tag', { exact: true }).selectOption('')
+    await expect.poll(() => page.getByTestId('image-position').textContent()).toBe('1 / 3')
+  })
+
   it('logged no errors (CSP violations included)', () => {
     expect(s.errors).toEqual([])
   })

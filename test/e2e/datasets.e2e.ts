@@ -64,8 +64,22 @@ describe('Data sets view', () => {
     await expect.poll(() => page.locator('[data-testid=image-stage] [data-kp]').count()).toBe(8)
     await imagesLoaded(page, '[data-testid=stage-image]')
     await s.screenshot('pair-view')
+
+    // Excluded from evaluation here, in one undoable gesture; the list marks it until Undo.
+    const excludeBox = page.getByRole('checkbox', { name: 'Exclude this pair from evaluation' })
+    await excludeBox.click()
+    await expect.poll(() => excludeBox.isChecked()).toBe(true)
+    await expect.poll(() => page.getByTestId('pair-excluded-badge').textContent()).toBe('excluded from evaluation')
+    await expect.poll(() => page.getByTestId('undo').textContent()).toContain('exclude pair test/000005-2010_000005-2010_000004:bicycle')
+    await page.getByRole('button', { name: '← Pairs' }).click()
+    await expect.poll(() => page.getByTestId('pair-row').first().textContent()).toContain('excluded')
+    await page.getByTestId('pair-row').first().click()
+    await page.getByTestId('undo').click()
+    await expect.poll(() => excludeBox.isChecked()).toBe(false)
+    await expect.poll(() => page.getByTestId('pair-excluded-badge').count()).toBe(0)
     await page.getByRole('button', { name: '← Pairs' }).click()
     await page.getByTestId('pairs-scroll').waitFor()
+    await expect.poll(() => page.getByTestId('pair-row').first().textContent()).not.toContain('excluded')
   })
 
   it(`keeps the grid virtual and smooth with ${MANY_IMAGES} images`, async () => {

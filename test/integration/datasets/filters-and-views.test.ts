@@ -61,6 +61,8 @@ describe('datasets.images filters by curation overlays, through the contract on 
     const excluded = await call(core, 'datasets.pairs', { name: 'fx', excluded: true })
     expect(excluded.items.map((p) => p.name).sort()).toEqual([...throughImage, bikePair.name].sort())
     expect(excluded.items.every((p) => p.excluded)).toBe(true)
+    // Only the bicycle pair was excluded itself: the others leave with their image.
+    expect(excluded.items.filter((p) => p.pairExcluded).map((p) => p.name)).toEqual([bikePair.name])
     const kept = await call(core, 'datasets.pairs', { name: 'fx', excluded: false })
     expect(kept.total + excluded.total).toBe(all.length)
     expect(kept.items.some((p) => p.excluded)).toBe(false)
@@ -68,6 +70,7 @@ describe('datasets.images filters by curation overlays, through the contract on 
     expect((await call(core, 'datasets.pairs', { name: 'fx', excluded: false, category: 'bicycle' })).items.map((p) => p.name)).not.toContain(bikePair.name)
     await call(core, 'curation.undo', { name: 'fx' })
     expect((await call(core, 'datasets.pairs', { name: 'fx', excluded: true })).items.map((p) => p.name).sort()).toEqual([...throughImage].sort())
+    expect((await call(core, 'datasets.pairs', { name: 'fx', pair: bikePair.name })).items[0]!.pairExcluded).toBe(false)
   })
 
   it('follows undo: an undone exclusion no longer filters', async () => {

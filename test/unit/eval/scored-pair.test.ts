@@ -20,6 +20,7 @@ describe('scoredPairOf', () => {
       srcKps: [[40, 30], [114, 136]],
       trgKps: [[10, 20], [84, 26]],
       excluded: false,
+      pairExcluded: false,
     }
     const pair = scoredPairOf(item, [375, 500], [[16, 28], null])
     expect(pair.flags).toEqual({ viewpoint_variation: 1, scale_variation: 2, truncation: 3, occlusion: null })

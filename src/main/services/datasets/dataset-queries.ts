@@ -203,6 +203,8 @@ export interface PairRow {
   trg_kps: string
   /** 1 when curation excluded the pair or an image of it; absent where a query leaves excluded pairs out. */
   excluded?: number
+  /** 1 when curation excluded the pair itself; absent where a query leaves excluded pairs out. */
+  pair_excluded?: number
 }
 
 const FLAG_COLUMNS = {
@@ -225,8 +227,11 @@ function pairExcluded(datasetId: number, p = 'p'): string {
     JOIN categories c ON c.dataset_id = io.dataset_id AND c.name = io.category
     JOIN images i ON i.dataset_id = io.dataset_id AND i.category_id = c.id AND i.stem = io.stem
     WHERE io.dataset_id = ${datasetId} AND io.field = 'excluded'`
-  return `(${p}.src_image_id IN (${excludedImages}) OR ${p}.trg_image_id IN (${excludedImages})
-    OR EXISTS (SELECT 1 FROM pair_overlays po WHERE po.dataset_id = ${p}.dataset_id AND po.split = ${p}.split AND po.name = ${p}.name AND po.field = 'excluded'))`
+  return `(${p}.src_image_id IN (${excludedImages}) OR ${p}.trg_image_id IN (${excludedImages}) OR ${pairItselfExcluded(p)})`
+}
+
+function pairItselfExcluded(p: string): string {
+  return `EXISTS (SELECT 1 FROM pair_overlays po WHERE po.dataset_id = ${p}.dataset_id AND po.split = ${p}.split AND po.name = ${p}.name AND po.field = 'excluded')`
 }
 
 export function pairsPage(db: Db, ds: DatasetRow, q: ParsedRequestOf<'datasets.pairs'>): Page<PairItem> {
@@ -264,7 +269,7 @@ export function pairsPage(db: Db, ds: DatasetRow, q: ParsedRequestOf<'datasets.p
   const rows = db
     .prepare(
       // The page first, then its rows' exclusion: the rows OFFSET skips are never tested.
-      `SELECT page.*, ${pairExcluded(ds.id, 'page')} AS excluded FROM (
+      `SELECT page.*, ${pairExcluded(ds.id, 'page')} AS excluded, ${pairItselfExcluded('page')} AS pair_excluded FROM (
          SELECT p.*, c.name AS category, si.stem AS src_stem, ti.stem AS trg_stem
          FROM pairs p JOIN categories c ON c.id = p.category_id
            JOIN images si ON si.id = p.src_image_id JOIN images ti ON ti.id = p.trg_image_id
@@ -296,5 +301,6 @@ export function toPairItem(r: PairRow): PairItem {
     srcKps: JSON.parse(r.src_kps) as [number, number][],
     trgKps: JSON.parse(r.trg_kps) as [number, number][],
     excluded: r.excluded === 1,
+    pairExcluded: r.pair_excluded === 1,
   }
 }

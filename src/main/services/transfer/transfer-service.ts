@@ -126,6 +126,7 @@ export class TransferService {
         srcKps: req.points,
         trgKps: [],
         excluded: false,
+        pairExcluded: false,
       },
     }
     const { method } = await resolveMethod(req.method, req.dataset, [pair], { db: models.db, features: this.features, train: models.train }, ctx)

@@ -125,6 +125,8 @@ export const PairItem = z.object({
   trgKps: z.array(Point),
   /** Curation excluded the pair or either of its images, so evaluation skips it. */
   excluded: z.boolean(),
+  /** Curation excluded the pair itself (what `pair.exclude` sets), whatever its images are. */
+  pairExcluded: z.boolean(),
 })
 export type PairItem = z.infer<typeof PairItem>
 

@@ -5,7 +5,7 @@ import { useQuery } from '../../client/use-query'
 import { ErrorAlert } from '../../shell/ErrorAlert'
 import { intParam, patchParams } from '../../shell/route'
 import type { Route } from '../../shell/route'
-import { Select } from '../datasets/Filters'
+import { CommonFilters, CurationFilters, Select } from '../datasets/Filters'
 import { stageKeypoints } from '../image/curated'
 import { filtersFromParams, imageFiltersOf, paramsOfFilters, useSameFilters } from '../image/filter-params'
 import { DatasetImageStage } from '../image/DatasetImageStage'
@@ -143,6 +143,8 @@ export function AnnotateView({ route }: { route: Route }): React.JSX.Element {
     escape: () => select(null),
   })
 
+  // The grid's filters, so that J and K walk the same list the grid shows; a new list starts at its first image.
+  const refilter = (patch: Record<string, string | null>): void => patchParams(route, { ...patch, i: 0 })
   const datasets = list.data?.map((d) => d.name) ?? []
   const summary = list.data?.find((d) => d.name === ds)
   return (
@@ -150,12 +152,10 @@ export function AnnotateView({ route }: { route: Route }): React.JSX.Element {
       <div className="toolbar">
         <h1 className="inline">Annotate</h1>
         <Select label="Data set" value={ds ?? ''} options={datasets} anyLabel="—" onChange={(v) => patchParams(route, { ...paramsOfFilters({}), ds: v || null, i: 0 })} />
-        <Select label="Category" value={filters.category ?? ''} options={summary ? Object.keys(summary.categories).sort() : []} onChange={(v) => patchParams(route, { category: v || null, i: 0 })} />
-        <Select label="Split" value={filters.split ?? ''} options={['trn', 'val', 'test']} onChange={(v) => patchParams(route, { split: v || null, i: 0 })} />
         <button type="button" onClick={() => go(index - 1)} disabled={!win.prev} title="K or ←">
           ← Prev
         </button>
-        <span className="muted">
+        <span className="muted" data-testid="image-position">
           {win.total === null ? '…' : `${Math.min(index + 1, win.total)} / ${win.total}`}
         </span>
         <button type="button" onClick={() => go(index + 1)} disabled={!win.next} title="J or →">
@@ -167,6 +167,12 @@ export function AnnotateView({ route }: { route: Route }): React.JSX.Element {
           ?
         </button>
       </div>
+      {ds ? (
+        <div className="toolbar filters" aria-label="Image filters">
+          <CommonFilters categories={summary ? Object.keys(summary.categories).sort() : []} params={params} onPatch={refilter} />
+          <CurationFilters dataset={ds} params={params} onPatch={refilter} curated={undoState.data} />
+        </div>
+      ) : null}
       <div className="toolbar">
         <UndoBar state={undoState.data} onUndo={undo} onRedo={redo} />
         <button type="button" onClick={copyPrevious} disabled={!previous.data || !image} title="C">

@@ -1,3 +1,4 @@
+import { useEffect } from 'react'
 import { SPAIR_SPLITS } from '../../../../shared/ipc/channels/datasets'
 import { useQuery } from '../../client/use-query'
 import { FLAG_FILTERS } from './PairsTable'
@@ -82,8 +83,17 @@ export function CurationFilters({
   dataset,
   params,
   onPatch,
-}: FilterProps & { dataset: string }): React.JSX.Element {
+  curated,
+}: FilterProps & {
+  dataset: string
+  /** Changes whenever the curation may have changed (a view that edits passes its undo state), so the tag counts follow. */
+  curated?: unknown
+}): React.JSX.Element {
   const tags = useQuery('datasets.tags', { name: dataset })
+  const reloadTags = tags.reload
+  useEffect(() => {
+    if (curated !== undefined) reloadTags()
+  }, [curated, reloadTags])
   const counts = new Map((tags.data ?? []).map((t) => [t.tag, t.images]))
   const chosen = params.get('tag') ?? ''
   // A tag in the URL that no image carries any more stays choosable, or the select would lie.

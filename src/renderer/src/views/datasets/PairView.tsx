@@ -1,7 +1,9 @@
 import { useMemo, useState } from 'react'
 import type { PairItem, Point } from '../../../../shared/ipc/channels/datasets'
+import { useClient } from '../../client'
 import { useQuery } from '../../client/use-query'
 import { ErrorAlert } from '../../shell/ErrorAlert'
+import { UndoBar } from '../annotate/UndoBar'
 import { DatasetImageStage } from '../image/DatasetImageStage'
 import type { Layers, StageKeypoint } from '../image/ImageStage'
 import { LayerToggles } from '../image/LayerToggles'
@@ -18,9 +20,27 @@ function slots(ids: readonly number[], points: readonly Point[]): (StageKeypoint
 
 /**
  * Source and target side by side with the pair file's keypoints: the same id has the same colour
- * and number on both sides, which is how a correspondence is read.
+ * and number on both sides, which is how a correspondence is read. The pair can be excluded from
+ * evaluation here, one undoable gesture like the annotator's.
  */
-export function PairView({ dataset, pair, onClose }: { dataset: string; pair: PairItem; onClose: () => void }): React.JSX.Element {
+export function PairView({ dataset, pair: opened, onClose }: { dataset: string; pair: PairItem; onClose: () => void }): React.JSX.Element {
+  const client = useClient()
+  // Read again by name, so that an exclusion made here (or undone) shows at once.
+  const fresh = useQuery('datasets.pairs', { name: dataset, split: opened.split, pair: opened.name, limit: 1 })
+  const pair = fresh.data?.items[0] ?? opened
+  const undoState = useQuery('curation.state', { name: dataset })
+  const [actionError, setActionError] = useState<Error | null>(null)
+  const act = (call: Promise<unknown>): void => {
+    call.then(
+      () => setActionError(null),
+      (error: Error) => setActionError(error),
+    ).finally(() => {
+      fresh.reload()
+      undoState.reload()
+    })
+  }
+  const setExcluded = (excluded: boolean): void =>
+    act(client.call('curation.edit', { name: dataset, edits: [{ op: 'pair.exclude', split: pair.split, name: pair.name, excluded }] }))
   const src = useQuery('datasets.image', { name: dataset, category: pair.category, stem: pair.srcStem })
   const trg = useQuery('datasets.image', { name: dataset, category: pair.category, stem: pair.trgStem })
   const [layers, setLayers] = useState<Layers>({ mask: false, bbox: true, keypoints: true })
@@ -34,13 +54,30 @@ export function PairView({ dataset, pair, onClose }: { dataset: string; pair: Pa
           ← Pairs
         </button>
         <strong data-testid="pair-title">{pair.name}</strong>
-        {pair.excluded ? <span className="badge">excluded from evaluation</span> : null}
+        {pair.excluded ? (
+          <span className="badge" data-testid="pair-excluded-badge">
+            {pair.pairExcluded ? 'excluded from evaluation' : 'excluded from evaluation through an excluded image'}
+          </span>
+        ) : null}
         <span className="muted">
           {pair.split} · {pair.kpsIds.length} keypoints · mirror {f.mirror ?? '–'} · viewpoint {f.viewpointVariation ?? '–'} · scale{' '}
           {f.scaleVariation ?? '–'} · truncation {f.truncation ?? '–'} · occlusion {f.occlusion ?? '–'}
         </span>
         <LayerToggles layers={layers} onChange={setLayers} hasMask={src.data?.maskFile != null} />
       </div>
+      <div className="toolbar">
+        <label className="check">
+          <input type="checkbox" checked={pair.pairExcluded} onChange={(e) => setExcluded(e.target.checked)} />
+          Exclude this pair from evaluation
+        </label>
+        <UndoBar
+          state={undoState.data}
+          onUndo={() => act(client.call('curation.undo', { name: dataset }))}
+          onRedo={() => act(client.call('curation.redo', { name: dataset }))}
+        />
+      </div>
+      <ErrorAlert error={actionError} context="edit" onDismiss={() => setActionError(null)} />
+      <ErrorAlert error={fresh.error} context={`pair ${pair.name}`} />
       <ErrorAlert error={src.error} context={`source ${pair.srcStem}`} />
       <ErrorAlert error={trg.error} context={`target ${pair.trgStem}`} />
       <div className="pair-view">
