@@ -13,6 +13,9 @@
  * - neighbours (tau): a prior azimuth from the K = 5 other fitted images whose masked features are
  *   most alike (similarity-weighted circular mean of their kept azimuths), then, among the
  *   candidates whose silhouette loss is within 1 + tau of the best, the one nearest the prior;
+ * - training neighbours (tau): the same prior taken from the K most alike training images and the
+ *   azimuths their cameras ended training with (engine-synthetic-pck saves them beside the model):
+ *   a nearest-neighbour stand-in for an encoder that amortises the camera over the training set;
  * - visible transfer (tau): per pair, the target candidate (silhouette within 1 + tau) under which
  *   the source keypoints' surface points are most visible: SPair keypoints are visible in both
  *   images, and a target fit mirrored against the source's puts them on its hidden side.
@@ -20,7 +23,7 @@
  * and the share of right bins) and appends JSON lines to
  * <dir>/camera-rules.jsonl.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { wrapAngle } from '../src/main/engine/camera/view-camera'
 import { meshTransfer, surfaceUnder } from '../src/main/engine/correspondence/mesh-transfer'
@@ -31,7 +34,7 @@ import { categoryForward, instanceForward } from '../src/main/engine/model/categ
 import type { EngineVariant } from '../src/main/engine/model/config'
 import { fitPca, projectPca } from '../src/main/engine/pca/pca'
 import type { Pca } from '../src/main/engine/pca/pca'
-import { DIR, azimuthBin, features, loadModel, mean, pairPck, prepare } from './synthetic-category'
+import { DIR, azimuthBin, features, loadModel, loadTrainingAzimuths, mean, pairPck, prepare } from './synthetic-category'
 import type { ImageInfo, Pair } from './synthetic-category'
 
 interface Candidate {
@@ -54,7 +57,8 @@ const paramsOf = (fit: MeshFit): number[] => [fit.pose.azimuth, fit.pose.elevati
 
 function fitOrLoad(model: CategoryModel, pca: Pca, name: string, images: ImageInfo[]): FittedImage[] {
   const file = join(DIR, 'candidates', `${name}.json`)
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as FittedImage[]
+  // A model trained again since its candidates were fitted makes them stale.
+  if (existsSync(file) && statSync(file).mtimeMs > statSync(join(DIR, 'models', `${name}.json`)).mtimeMs) return JSON.parse(readFileSync(file, 'utf8')) as FittedImage[]
   const fitted = images.map((im) => {
     const { best, candidates } = fitImageCandidates(model, { features: projectPca(pca, features(im.stem)), mask: im.mask })
     return {
@@ -117,16 +121,26 @@ async function main(): Promise<void> {
   }
   const rightBin = (stem: string, c: number): boolean => azimuthBin(wrapAngle(fitted.get(stem)!.candidates[c]!.params[0]!)) === images.get(stem)!.azimuthBin
 
-  const descriptors = new Map(evalImages.map((im) => [im.stem, descriptor(pca, im)]))
+  const descriptors = new Map([...evalImages, ...trn].map((im) => [im.stem, descriptor(pca, im)]))
   const dot = (a: Float64Array, b: Float64Array): number => a.reduce((s, v, i) => s + v * b[i]!, 0)
-  const priorAzimuth = new Map(
-    evalImages.map((im) => {
-      const me = descriptors.get(im.stem)!
-      const near = evalImages.filter((o) => o.stem !== im.stem).map((o) => ({ o, s: dot(me, descriptors.get(o.stem)!) })).sort((a, b) => b.s - a.s).slice(0, NEIGHBOURS)
-      const az = (stem: string): number => fitted.get(stem)!.candidates[fitted.get(stem)!.kept]!.params[0]!
-      return [im.stem, Math.atan2(near.reduce((s, n) => s + n.s * Math.sin(az(n.o.stem)), 0), near.reduce((s, n) => s + n.s * Math.cos(az(n.o.stem)), 0))]
-    }),
-  )
+  /** Similarity-weighted circular mean of the azimuths of the K images most alike each eval image. */
+  const priorFrom = (pool: ImageInfo[], az: (stem: string) => number): Map<string, number> =>
+    new Map(
+      evalImages.map((im) => {
+        const me = descriptors.get(im.stem)!
+        const near = pool.filter((o) => o.stem !== im.stem).map((o) => ({ o, s: dot(me, descriptors.get(o.stem)!) })).sort((a, b) => b.s - a.s).slice(0, NEIGHBOURS)
+        return [im.stem, Math.atan2(near.reduce((s, n) => s + n.s * Math.sin(az(n.o.stem)), 0), near.reduce((s, n) => s + n.s * Math.cos(az(n.o.stem)), 0))]
+      }),
+    )
+  const priorAzimuth = priorFrom(evalImages, (stem) => fitted.get(stem)!.candidates[fitted.get(stem)!.kept]!.params[0]!)
+  const trainAzimuths = loadTrainingAzimuths(variant, seed)
+  const trainPrior = trainAzimuths ? priorFrom(trn, (stem) => trainAzimuths[stem]!) : null
+  if (trainAzimuths) {
+    const right = trn.filter((im) => azimuthBin(wrapAngle(trainAzimuths[im.stem]!)) === im.azimuthBin).length
+    console.log(`training images whose camera ended training in the right bin: ${right} of ${trn.length}`)
+  }
+  const nearestTo = (prior: Map<string, number>, tau: number) => (f: FittedImage): number =>
+    within(f, tau).reduce((a, b) => (Math.abs(wrapAngle(f.candidates[b]!.params[0]! - prior.get(f.stem)!)) < Math.abs(wrapAngle(f.candidates[a]!.params[0]! - prior.get(f.stem)!)) ? b : a))
 
   type PairRule = (pair: Pair, crops: [number, number][]) => [number, number]
   const perImage = (choose: (f: FittedImage) => number): PairRule => (pair) => [choose(fitted.get(pair.src)!), choose(fitted.get(pair.trg)!)]
@@ -140,11 +154,8 @@ async function main(): Promise<void> {
         return right.length ? right.reduce((a, b) => (f.candidates[b]!.loss.total < f.candidates[a]!.loss.total ? b : a)) : f.kept
       }),
     },
-    ...TAUS.map((tau) => ({
-      name: 'neighbours',
-      tau,
-      rule: perImage((f) => within(f, tau).reduce((a, b) => (Math.abs(wrapAngle(f.candidates[b]!.params[0]! - priorAzimuth.get(f.stem)!)) < Math.abs(wrapAngle(f.candidates[a]!.params[0]! - priorAzimuth.get(f.stem)!)) ? b : a))),
-    })),
+    ...TAUS.map((tau) => ({ name: 'neighbours', tau, rule: perImage(nearestTo(priorAzimuth, tau)) })),
+    ...(trainPrior ? [...TAUS, Infinity].map((tau) => ({ name: 'training neighbours', tau, rule: perImage(nearestTo(trainPrior, tau)) })) : []),
     ...TAUS.map((tau) => ({
       name: 'visible transfer',
       tau,

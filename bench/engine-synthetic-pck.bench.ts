@@ -19,14 +19,15 @@ import { join } from 'node:path'
 import { hybridRefine } from '../src/main/engine/correspondence/hybrid-refine'
 import { meshTransfer } from '../src/main/engine/correspondence/mesh-transfer'
 import { wrapAngle } from '../src/main/engine/camera/view-camera'
-import { fitImage } from '../src/main/engine/infer/fit-image'
+import { fitImage, trainingFits } from '../src/main/engine/infer/fit-image'
 import type { MeshFit } from '../src/main/engine/infer/fit-image'
 import type { EngineVariant } from '../src/main/engine/model/config'
 import { fitPca, projectPca } from '../src/main/engine/pca/pca'
 import { trainCategory } from '../src/main/engine/train/train-category'
+import { trainingTargets } from '../src/main/engine/train/training-data'
 import type { FeatureMap } from '../src/main/features/backbones/types'
 import { nnMatch } from '../src/main/transfer/nn-match'
-import { CATEGORY, DIR, azimuthBin, features, mean, pairPck, prepare, saveModel } from './synthetic-category'
+import { CATEGORY, DIR, azimuthBin, features, mean, pairPck, prepare, saveModel, saveTrainingAzimuths } from './synthetic-category'
 import type { ImageInfo, Pair } from './synthetic-category'
 
 const LAMBDAS = [0, 0.01, 0.03, 0.1, 0.3, 1]
@@ -79,19 +80,26 @@ async function main(): Promise<void> {
   for (const seed of seeds) {
     for (const variant of variants) {
       const t1 = performance.now()
-      const { model } = await trainCategory({ images: trainImages }, { variant, seed, steps }, {
+      const { model, state } = await trainCategory({ images: trainImages }, { variant, seed, steps }, {
         onStep: (s, l) => {
           if (s % 100 === 0) console.log(`  ${variant} seed ${seed} step ${s}: view ${l.view!.toFixed(3)} feature ${l.feature!.toFixed(3)} chamfer ${l.chamfer!.toFixed(3)}`)
         },
       })
       const trainS = (performance.now() - t1) / 1000
       saveModel(model, variant, seed)
+      const trainFits = trainingFits(state, trainingTargets({ images: trainImages }))
+      const trainAzimuths = Object.fromEntries(trn.map((im, k) => [im.stem, trainFits[k]!.pose.azimuth]))
+      saveTrainingAzimuths(trainAzimuths, variant, seed)
       const t2 = performance.now()
       const fits = new Map(evalImages.map((im) => [im.stem, fitImage(model, { features: projected.get(im.stem)!, mask: im.mask })]))
       const fitS = (performance.now() - t2) / 1000
       // Azimuth bin as SPair counts it, in the model's own frame (it may have learned a turned or mirrored one).
-      const bins = (frame: (a: number) => number): number =>
-        mean(evalImages.filter((im) => im.split === 'test').map((im) => (azimuthBin(wrapAngle(frame(fits.get(im.stem)!.pose.azimuth))) === im.azimuthBin ? 1 : 0)))
+      const bins = (frame: (a: number) => number, split: 'trn' | 'test' = 'test'): number =>
+        mean(
+          [...images.values()]
+            .filter((im) => im.split === split)
+            .map((im) => (azimuthBin(wrapAngle(frame(split === 'trn' ? trainAzimuths[im.stem]! : fits.get(im.stem)!.pose.azimuth))) === im.azimuthBin ? 1 : 0)),
+        )
       const frames = { same: (a: number) => a, turned: (a: number) => a + Math.PI, mirrored: (a: number) => Math.PI - a, 'mirrored+turned': (a: number) => -a }
       const val = transferAll(pairs.val, images, fits, raw)
       const test = transferAll(pairs.test, images, fits, raw)
@@ -118,6 +126,7 @@ async function main(): Promise<void> {
         },
         val: { face: mean(val.face), idw: mean(val.idw), nn: mean(val.nn), hybrid: Object.fromEntries(LAMBDAS.map((l) => [l, mean(val.hybrid.get(l)!)])) },
         azimuthExactBin: Object.fromEntries(Object.entries(frames).map(([k, f]) => [k, bins(f)])),
+        trainAzimuthExactBin: Object.fromEntries(Object.entries(frames).map(([k, f]) => [k, bins(f, 'trn')])),
       }
       console.log(JSON.stringify(result))
       appendFileSync(join(DIR, 'results.jsonl'), `${JSON.stringify(result)}\n`)

@@ -132,3 +132,16 @@ export function saveModel(model: CategoryModel, variant: EngineVariant, seed: nu
     JSON.stringify({ manifest: saved.manifest, weights: Object.fromEntries(Object.entries(saved.weights).map(([k, v]) => [k, Array.from(v)])) }),
   )
 }
+
+/**
+ * The azimuth each training image's kept camera ended training with (radians, by stem), saved
+ * beside the model: the training set's own viewpoints, for rules that carry them to test images.
+ */
+export function saveTrainingAzimuths(azimuths: Record<string, number>, variant: EngineVariant, seed: number): void {
+  writeFileSync(join(DIR, 'models', `${variant}-${seed}.train-azimuths.json`), JSON.stringify(azimuths))
+}
+
+export function loadTrainingAzimuths(variant: EngineVariant, seed: number): Record<string, number> | null {
+  const file = join(DIR, 'models', `${variant}-${seed}.train-azimuths.json`)
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, number>) : null
+}

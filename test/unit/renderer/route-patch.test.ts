@@ -27,11 +27,16 @@ class HashChange {
   constructor(readonly type: string) {}
 }
 
+function stubWindow(hash: string): ReturnType<typeof fakeWindow> {
+  const w = fakeWindow(hash)
+  vi.stubGlobal('window', w)
+  vi.stubGlobal('HashChangeEvent', HashChange)
+  return w
+}
+
 describe('navigate', () => {
   it('tells the views before it returns (a clicked checkbox kept in the route never shows its old state), one history entry per change', () => {
-    const w = fakeWindow('#/training')
-    vi.stubGlobal('window', w)
-    vi.stubGlobal('HashChangeEvent', HashChange)
+    const w = stubWindow('#/training')
     navigate('training', { compare: 'a,b' })
     expect(w.events).toEqual(['hashchange #/training?compare=a%2Cb'])
     expect(w.history.length).toBe(2)
@@ -45,17 +50,13 @@ describe('navigate', () => {
 
 describe('patchParams', () => {
   it('merges into the shown area\'s parameters', () => {
-    const w = fakeWindow('#/reports?ds=fixture')
-    vi.stubGlobal('window', w)
-    vi.stubGlobal('HashChangeEvent', HashChange)
+    const w = stubWindow('#/reports?ds=fixture')
     patchParams(parseHash(w.location.hash), { split: 'test' }, { replace: true })
     expect(w.location.hash).toBe('#/reports?ds=fixture&split=test')
   })
 
   it('drops a late patch from a view the user has left, instead of pulling them back', () => {
-    const w = fakeWindow('#/reports')
-    vi.stubGlobal('window', w)
-    vi.stubGlobal('HashChangeEvent', HashChange)
+    const w = stubWindow('#/reports')
     const reportsRoute = parseHash(w.location.hash)
     w.location.hash = '#/transfer?ds=demo'
     patchParams(reportsRoute, { ds: 'demo' }, { replace: true })
@@ -63,9 +64,7 @@ describe('patchParams', () => {
   })
 
   it('drops a default selection computed before the user chose another (the view had not yet heard of the new hash)', () => {
-    const w = fakeWindow('#/annotate')
-    vi.stubGlobal('window', w)
-    vi.stubGlobal('HashChangeEvent', HashChange)
+    const w = stubWindow('#/annotate')
     const before = parseHash(w.location.hash)
     w.location.hash = '#/annotate?ds=fixture&i=0'
     patchParams(before, { ds: 'demo', i: 0 }, { replace: true })
