@@ -6,7 +6,7 @@ import { join } from 'node:path'
 let built: string | null = null
 
 /**
- * A folder holding `train-worker.js` (and `train-host.js`) bundled from the sources. Tests run the TypeScript
+ * A folder holding `train-worker.js` (and `train-host.js`, `fit-pool.js`) bundled from the sources. Tests run the TypeScript
  * through Vitest, where no worker bundle exists (electron-vite builds the app's); a worker
  * thread needs JavaScript, so this bundles the entry once per test process (~0.1 s; the
  * worker imports no package, only the project's own modules). Removed when the process exits.
@@ -17,8 +17,9 @@ export function trainWorkerDir(): string {
   buildSync({
     entryPoints: {
       'train-worker': join(__dirname, '../../src/main/workers/train-worker.ts'),
-      // The main-thread side too, for benchmarks that compare threads on equally bundled code.
+      // The main-thread sides too, for benchmarks that compare threads on equally bundled code.
       'train-host': join(__dirname, '../../src/main/train/train-host.ts'),
+      'fit-pool': join(__dirname, '../../src/main/train/fit-pool.ts'),
     },
     bundle: true,
     platform: 'node',

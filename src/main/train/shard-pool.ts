@@ -6,37 +6,13 @@ import { runShard, shardInputs } from '../engine/train/shards'
 import type { ShardResult } from '../engine/train/shards'
 import type { ShardExecutor } from '../engine/train/train-category'
 import type { ShardReply, ShardRequest } from './train-protocol'
+import { request } from './worker-request'
+
+const HELPER = 'training shard helper'
 
 export interface ShardPool {
   executor: ShardExecutor
   dispose(): Promise<void>
-}
-
-function request(worker: Worker, message: ShardRequest): Promise<ShardReply> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (reply: ShardReply): void => {
-      cleanup()
-      if (reply.type === 'error') reject(new Error(reply.message))
-      else resolve(reply)
-    }
-    const onError = (error: Error): void => {
-      cleanup()
-      reject(error)
-    }
-    const onExit = (code: number): void => {
-      cleanup()
-      reject(new Error(`training shard helper exited with code ${code}`))
-    }
-    const cleanup = (): void => {
-      worker.off('message', onMessage)
-      worker.off('error', onError)
-      worker.off('exit', onExit)
-    }
-    worker.on('message', onMessage)
-    worker.on('error', onError)
-    worker.on('exit', onExit)
-    worker.postMessage(message)
-  })
 }
 
 /**
@@ -50,7 +26,7 @@ export async function createShardPool(workerFile: string, helpers: number, state
   const workers = Array.from({ length: helpers }, () => new Worker(workerFile, { workerData: { role: 'shard' } }))
   try {
     const model = serializeModel(state.model)
-    await Promise.all(workers.map((w) => request(w, { type: 'init', model, targets: [...targets], images: state.keys.length })))
+    await Promise.all(workers.map((w) => request<ShardRequest, ShardReply>(w, { type: 'init', model, targets: [...targets], images: state.keys.length }, HELPER)))
   } catch (error) {
     await Promise.all(workers.map((w) => w.terminate()))
     throw error
@@ -61,7 +37,7 @@ export async function createShardPool(workerFile: string, helpers: number, state
     // Remote shards first, so that the helpers start while this thread computes its own.
     const remote = workers.map(async (w, i) => {
       for (let s = i + 1; s < plan.shards.length; s += threads) {
-        const reply = await request(w, { type: 'shard', shard: s, plan, inputs: shardInputs(st, plan, s) })
+        const reply = await request<ShardRequest, ShardReply>(w, { type: 'shard', shard: s, plan, inputs: shardInputs(st, plan, s) }, HELPER)
         if (reply.type !== 'result') throw new Error(`training shard helper: unexpected reply '${reply.type}'`)
         results[s] = reply.result
       }

@@ -2,7 +2,9 @@ import type { ViewTarget } from '../engine/losses/view-target'
 import type { EngineConfigInput } from '../engine/model/config'
 import type { SerializedModel, SerializedTrainState } from '../engine/train/checkpoint'
 import type { ShardInputs, ShardResult, StepPlan } from '../engine/train/shards'
+import type { FeatureMap } from '../features/backbones/types'
 import type { Mask } from '../images/rgb-image'
+import type { MeshFit } from '../engine/infer/fit-image'
 
 /** One training image as the main thread hands it over: its cropped mask and its cached feature file. */
 export interface TrainInput {
@@ -54,3 +56,18 @@ export type ShardRequest =
   | { type: 'shard'; shard: number; plan: StepPlan; inputs: ShardInputs }
 /** Shard helper -> training thread. */
 export type ShardReply = { type: 'ready' } | { type: 'result'; result: ShardResult } | { type: 'error'; message: string; stack?: string }
+
+/** One image to fit with the category frozen: its backbone features (not yet PCA'd) and cropped mask. */
+export interface FitTask {
+  key: string
+  features: FeatureMap
+  mask: Mask
+}
+
+/** A fit as it crosses threads: the faces are the model's own, re-attached on arrival. */
+export type PortableFit = Omit<MeshFit, 'faces'>
+
+/** Main thread -> fitting helper. */
+export type FitRequest = { type: 'init'; model: SerializedModel } | { type: 'fit'; task: FitTask }
+/** Fitting helper -> main thread. */
+export type FitReply = { type: 'ready' } | { type: 'fitted'; key: string; fit: PortableFit } | { type: 'error'; message: string; stack?: string }

@@ -5,13 +5,15 @@ import { categoryForward } from '../engine/model/category-model'
 import type { CategoryModel } from '../engine/model/category-model'
 import { deserializeModel, perImageParams } from '../engine/train/checkpoint'
 import { applyShardInputs, runShard } from '../engine/train/shards'
+import { fitImage } from '../engine/infer/fit-image'
 import { runTrainJob } from '../train/train-job'
-import type { ShardReply, ShardRequest, TrainReply, TrainRequest } from '../train/train-protocol'
+import type { FitReply, FitRequest, ShardReply, ShardRequest, TrainReply, TrainRequest } from '../train/train-protocol'
 
 /**
  * The training worker. As `train` (the default role) it runs a whole training job off the main
  * thread and streams its events; as `shard` it is a helper the training thread starts to compute
- * some of each step's shards (src/main/train/shard-pool.ts).
+ * some of each step's shards (src/main/train/shard-pool.ts); as `fit` it fits images with a
+ * trained category frozen (src/main/train/fit-pool.ts).
  */
 const port = parentPort
 if (!port) throw new Error('train-worker must run in a worker thread')
@@ -47,6 +49,24 @@ if (role === 'shard') {
       reply = errorReply(error)
     }
     port.postMessage(reply, transfer)
+  })
+} else if (role === 'fit') {
+  let model: CategoryModel | null = null
+  port.on('message', (message: FitRequest) => {
+    let reply: FitReply
+    try {
+      if (message.type === 'init') {
+        model = deserializeModel(message.model)
+        reply = { type: 'ready' }
+      } else {
+        if (!model) throw new Error('mesh fitting helper: fit before init')
+        const { faces: _faces, ...fit } = fitImage(model, message.task)
+        reply = { type: 'fitted', key: message.task.key, fit }
+      }
+    } catch (error) {
+      reply = errorReply(error)
+    }
+    port.postMessage(reply)
   })
 } else {
   let stop = false

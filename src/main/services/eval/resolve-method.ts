@@ -105,16 +105,12 @@ async function meshPredictor(runId: string, dataset: string, pairs: readonly Eva
   )
   const { inputs, skipped } = await imageInputs(services.db, services.features, dataset, config.backbone, { keys }, ctx)
   const byKey = new Map(inputs.map((i) => [i.key, i]))
-  const fits = new MeshFits(services.db, services.features, model, checkpoint)
-  const fitted = new Map<string, MeshFit>()
-  // A first fit takes seconds: one image at a time, so that progress shows and a cancel lands between two.
-  let done = 0
-  for (const [key, input] of byKey) {
-    ctx?.throwIfCancelled()
-    ctx?.progress(done++, byKey.size, 'images', 'fitting meshes')
-    fitted.set(key, fits.fit(input))
-    await new Promise((resolve) => setImmediate(resolve))
-  }
+  const fits = new MeshFits(services.db, services.features, model, checkpoint, services.train.fitPool())
+  // A first fit takes seconds: progress per image, and a cancel stops handing images out.
+  const fitted = await fits.fitAll([...byKey.values()], {
+    progress: (done, total) => ctx?.progress(done, total, 'images', 'fitting meshes'),
+    shouldStop: () => ctx?.signal.aborted ?? false,
+  })
   ctx?.throwIfCancelled()
   const fitOf = (key: string): MeshFit | null => fitted.get(key) ?? null
   return {

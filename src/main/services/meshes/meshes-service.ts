@@ -137,7 +137,7 @@ export class MeshesService {
     const shape = categoryForward(model)
     const canon = instanceForward(model, shape, new Float64Array(model.config.codeDims))
     const colours = featureColourBasis(canon.view.features, model.channels)
-    const partial = { runId, config, model, checkpoint, shape, colours, fits: new MeshFits(this.db, this.features, model, checkpoint) }
+    const partial = { runId, config, model, checkpoint, shape, colours, fits: new MeshFits(this.db, this.features, model, checkpoint, this.train.fitPool()) }
     const arrays: MeshArrays = {
       vertices: shape.V0,
       faces: model.template.faces,
@@ -185,7 +185,7 @@ export class MeshesService {
     const { inputs, skipped } = await imageInputs(this.db, this.features, dataset, run.config.backbone, { keys: new Set([key]) })
     const input = inputs[0]
     if (!input) throw skipped.length > 0 ? new AppError('BAD_INPUT', `image: cannot fit ${skipped.join('; ')}`) : notFound(`image ${key} in data set "${dataset}"`)
-    const { fit, cache } = run.fits.lookup(input)
+    const { fit, cache } = await run.fits.lookup(input)
     const inst = instanceForward(run.model, run.shape, fit.code)
     const n = run.model.template.vertexCount
     const deformation = new Float64Array(n)

@@ -9,6 +9,7 @@ import { deserializeTrainState } from '../../engine/train/checkpoint'
 import type { SerializedTrainState, TrainState } from '../../engine/train/checkpoint'
 import { TRAIN_SHARDS } from '../../engine/train/shards'
 import { latestCheckpoint } from '../../runs/checkpoint'
+import type { FitPoolOptions } from '../../train/fit-pool'
 import { launchTrainJob } from '../../train/train-host'
 import type { TrainEvent } from '../../train/train-protocol'
 import type { StoredCheckpoint } from '../../runs/checkpoint'
@@ -148,6 +149,12 @@ export class TrainService {
     }
     const state = restoreTrainState(ckpt)
     return { model: state.model, checkpoint: ckpt.weightsSha256, config }
+  }
+
+  /** Where fits of trained models run: the training worker's `fit` role on as many threads as training uses. */
+  fitPool(): FitPoolOptions {
+    const worker = this.options.workerFile !== null && existsSync(this.options.workerFile)
+    return { workerFile: worker ? this.options.workerFile : null, threads: Math.max(1, this.options.threads) }
   }
 
   config(runId: string): TrainConfig {

@@ -1,0 +1,61 @@
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { fitImage } from '../../../src/main/engine/infer/fit-image'
+import type { MeshFit } from '../../../src/main/engine/infer/fit-image'
+import { SeededRandom } from '../../../src/main/engine/math/seeded-random'
+import { trainCategory } from '../../../src/main/engine/train/train-category'
+import { fitImages } from '../../../src/main/train/fit-pool'
+import type { FitTask } from '../../../src/main/train/train-protocol'
+import { trainWorkerDir } from '../../helpers/train-worker-build'
+import { renderView, syntheticObject } from '../../unit/engine/synthetic-views'
+
+const object = syntheticObject(3, true)
+
+function views(count: number, seed: number): FitTask[] {
+  const rng = new SeededRandom(seed)
+  return Array.from({ length: count }, (_, k) => {
+    const view = renderView(object, [(2 * rng.next() - 1) * Math.PI, 0.25, 0, Math.log(0.6), 0.05 * rng.normal(), 0.05 * rng.normal()])
+    return { key: `view-${k}`, features: view.features, mask: view.mask }
+  })
+}
+
+const workerFile = (): string => join(trainWorkerDir(), 'train-worker.js')
+
+async function collect(tasks: FitTask[], pool: Parameters<typeof fitImages>[2], model: Parameters<typeof fitImages>[0], stopAfter = Infinity): Promise<Map<string, MeshFit>> {
+  const out = new Map<string, MeshFit>()
+  await fitImages(model, tasks, pool, { onFit: (key, fit) => out.set(key, fit), shouldStop: () => out.size >= stopAfter })
+  return out
+}
+
+describe('fitting images on helper threads', () => {
+  it('gives the bits of an in-thread fit, on one thread and on two, and stops handing images out on a cancel', { timeout: 120_000 }, async () => {
+    const { model } = await trainCategory({ images: views(6, 1) }, { steps: 6, batchSize: 3, templateLevel: 2, hypotheses: 4 })
+    const tasks = views(4, 2)
+    const here = new Map(tasks.map((t) => [t.key, fitImage(model, t)]))
+    for (const pool of [{ workerFile: null, threads: 1 }, { workerFile: workerFile(), threads: 1 }, { workerFile: workerFile(), threads: 2 }]) {
+      const fits = await collect(tasks, pool, model)
+      expect([...fits.keys()].sort()).toEqual(tasks.map((t) => t.key))
+      for (const [key, fit] of fits) {
+        const want = here.get(key)!
+        expect(fit.vertices).toEqual(want.vertices)
+        expect(fit.projected).toEqual(want.projected)
+        expect(fit.visible).toEqual(want.visible)
+        expect(fit.loss).toEqual(want.loss)
+        expect(fit.pose).toEqual(want.pose)
+        expect(fit.faces).toBe(model.template.faces)
+      }
+    }
+    // Asked before each hand-out: with two helpers, at most the two in flight finish after the stop.
+    const stopped = await collect(tasks, { workerFile: workerFile(), threads: 2 }, model, 1)
+    expect(stopped.size).toBeGreaterThanOrEqual(1)
+    expect(stopped.size).toBeLessThan(tasks.length)
+  })
+
+  it('fails the job with the helper\'s message when a fit throws there', { timeout: 60_000 }, async () => {
+    const { model } = await trainCategory({ images: views(4, 3) }, { steps: 2, batchSize: 2, templateLevel: 2, hypotheses: 2 })
+    const [good] = views(1, 4)
+    // Features with another channel count than the model's PCA expects: fitImage refuses them.
+    const bad: FitTask = { ...good!, key: 'bad', features: { ...good!.features, channels: 3, data: good!.features.data.slice(0, 3 * good!.features.height * good!.features.width) } }
+    await expect(collect([bad], { workerFile: workerFile(), threads: 2 }, model)).rejects.toThrow(/channels/)
+  })
+})
