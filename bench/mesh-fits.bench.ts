@@ -59,7 +59,7 @@ async function main(): Promise<number> {
     delay.enable()
     const t0 = performance.now()
     let n = 0
-    await fitImages(model, tasks, { workerFile: file, threads }, { onFit: () => void n++ })
+    await fitImages(model, tasks.map((t) => t.key), (key) => tasks.find((t) => t.key === key)!, { workerFile: file, threads }, { onFit: () => void n++ })
     const seconds = (performance.now() - t0) / 1000
     delay.disable()
     if (n !== IMAGES) throw new Error(`${where}: ${n} of ${IMAGES} fitted`)

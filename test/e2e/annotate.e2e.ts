@@ -122,13 +122,43 @@ describe('Annotate view', () => {
     expect(new URL(page.url()).hash).toContain('tag=filtered')
     await expect(page.getByRole('button', { name: 'Next →' }).isDisabled()).resolves.toBe(true)
 
-    // Undo the tag: the image being edited stays on screen (the list is read again when the user
-    // moves), the menu still offers the chosen tag with its new count, and the fixture is as it was.
+    // Undo the tag: the image being edited stays on screen, marked as no longer matching, the menu
+    // still offers the chosen tag with its new count, and the fixture is as it was.
     await page.getByTestId('undo').click()
     await expect.poll(() => page.getByRole('button', { name: 'remove tag filtered' }).count()).toBe(0)
+    await page.getByTestId('left-filters').waitFor()
     await expect.poll(() => filters.getByLabel('Tag', { exact: true }).locator('option').allTextContents()).toEqual(['any', 'filtered (0)'])
     await filters.getByLabel('Tag', { exact: true }).selectOption('')
     await expect.poll(() => page.getByTestId('image-position').textContent()).toBe('1 / 3')
+  })
+
+  it('keeps an image an edit took out of the filtered list, and J goes on to the one that moved up', async () => {
+    const title = (): Promise<string | null> => page.getByTestId('image-title').textContent()
+    const position = (): Promise<string | null> => page.getByTestId('image-position').textContent()
+    await s.goto('#/annotate?ds=fixture&i=0&edited=false')
+    await expect.poll(title).toBe('bicycle/2010_000004')
+    await expect.poll(position).toBe('1 / 6')
+    await imagesLoaded(page, '[data-testid=stage-image]')
+    const from = await center('kp-1')
+    await page.mouse.move(from.x, from.y)
+    await page.mouse.down()
+    await page.mouse.move(from.x + 30, from.y + 20, { steps: 4 })
+    await page.mouse.up()
+    // Edited now: out of the "as imported" list, but still the image on screen.
+    await page.getByTestId('left-filters').waitFor()
+    await expect.poll(position).toBe('1 / 5')
+    expect(await title()).toBe('bicycle/2010_000004')
+    await page.keyboard.press('j')
+    await expect.poll(title).toBe('bicycle/2010_000005')
+    await expect.poll(position).toBe('1 / 5')
+    expect(await page.getByTestId('left-filters').count()).toBe(0)
+    // Undo puts 2010_000004 back before it: the image on screen follows its own place in the list.
+    await page.getByTestId('undo').click()
+    await expect.poll(position).toBe('2 / 6')
+    expect(await title()).toBe('bicycle/2010_000005')
+    await page.keyboard.press('k')
+    await expect.poll(title).toBe('bicycle/2010_000004')
+    expect(await page.getByTestId('kp-1').getAttribute('data-edited')).toBe('false')
   })
 
   it('logged no errors (CSP violations included)', () => {

@@ -25,40 +25,48 @@ const HELPER = 'mesh fitting helper'
 /**
  * Fits images with a category frozen (fitImage, seconds each) on helper threads, so that the
  * thread answering the studio stays free and both cores work. The helpers run the same seeded
- * code on the same model, so where a fit runs does not change a bit of it.
+ * code on the same model, so where a fit runs does not change a bit of it. An image's inputs are
+ * read (`load`) only when it is handed out, so a long list never sits in memory at once.
  */
-export async function fitImages(model: CategoryModel, tasks: readonly FitTask[], options: FitPoolOptions, hooks: FitHooks): Promise<void> {
+export async function fitImages(model: CategoryModel, keys: readonly string[], load: (key: string) => FitTask, options: FitPoolOptions, hooks: FitHooks): Promise<void> {
+  if (keys.length === 0) return
   if (options.workerFile === null) {
-    for (const task of tasks) {
+    for (const key of keys) {
       if (hooks.shouldStop?.()) return
-      hooks.onFit(task.key, fitImage(model, task))
+      hooks.onFit(key, fitImage(model, load(key)))
       await new Promise((resolve) => setImmediate(resolve))
     }
     return
   }
   const workerFile = options.workerFile
-  const workers = Array.from({ length: Math.max(1, Math.min(options.threads, tasks.length)) }, () => new Worker(workerFile, { workerData: { role: 'fit' } }))
-  let failed = false
+  const workers: Worker[] = []
+  const outcome: { failure: { error: unknown } | null } = { failure: null }
+  // A failure ends the job at once: the other helpers' fits in flight are not waited for.
+  const fail = (error: unknown): void => {
+    outcome.failure ??= { error }
+    for (const w of workers) void w.terminate()
+  }
   try {
+    for (let k = 0; k < Math.min(options.threads, keys.length); k++) workers.push(new Worker(workerFile, { workerData: { role: 'fit' } }))
+    if (workers.length === 0) workers.push(new Worker(workerFile, { workerData: { role: 'fit' } }))
     const serialized = serializeModel(model)
     await Promise.all(workers.map((w) => request<FitRequest, FitReply>(w, { type: 'init', model: serialized }, HELPER)))
     let next = 0
-    const settled = await Promise.allSettled(
+    await Promise.allSettled(
       workers.map(async (w) => {
-        while (next < tasks.length && !failed && !hooks.shouldStop?.()) {
-          const task = tasks[next++]!
+        while (next < keys.length && !outcome.failure && !hooks.shouldStop?.()) {
           try {
+            const task = load(keys[next++]!)
             const reply = await request<FitRequest, FitReply>(w, { type: 'fit', task }, HELPER)
             if (reply.type !== 'fitted') throw new Error(`${HELPER}: unexpected reply '${reply.type}'`)
-            hooks.onFit(reply.key, { ...reply.fit, faces: model.template.faces })
+            if (!outcome.failure) hooks.onFit(reply.key, { ...reply.fit, faces: model.template.faces })
           } catch (error) {
-            failed = true
-            throw error
+            fail(error)
           }
         }
       }),
     )
-    for (const s of settled) if (s.status === 'rejected') throw s.reason
+    if (outcome.failure) throw outcome.failure.error
   } finally {
     await Promise.all(workers.map((w) => w.terminate()))
   }

@@ -20,13 +20,24 @@ export function request<Req, Rep extends { type: string }>(worker: Worker, messa
       reject(new Error(`${who} exited with code ${code}`))
     }
     const cleanup = (): void => {
+      worker.off('messageerror', onMessageError)
       worker.off('message', onMessage)
       worker.off('error', onError)
       worker.off('exit', onExit)
     }
+    const onMessageError = (error: Error): void => {
+      cleanup()
+      reject(new Error(`${who}: a reply could not be read: ${error.message}`))
+    }
     worker.on('message', onMessage)
+    worker.on('messageerror', onMessageError)
     worker.on('error', onError)
     worker.on('exit', onExit)
-    worker.postMessage(message, transfer)
+    try {
+      worker.postMessage(message, transfer)
+    } catch (error) {
+      cleanup()
+      reject(error instanceof Error ? error : new Error(String(error)))
+    }
   })
 }

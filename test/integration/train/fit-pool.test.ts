@@ -2,9 +2,11 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { fitImage } from '../../../src/main/engine/infer/fit-image'
 import type { MeshFit } from '../../../src/main/engine/infer/fit-image'
+import type { CategoryModel } from '../../../src/main/engine/model/category-model'
 import { SeededRandom } from '../../../src/main/engine/math/seeded-random'
 import { trainCategory } from '../../../src/main/engine/train/train-category'
 import { fitImages } from '../../../src/main/train/fit-pool'
+import type { FitPoolOptions } from '../../../src/main/train/fit-pool'
 import type { FitTask } from '../../../src/main/train/train-protocol'
 import { trainWorkerDir } from '../../helpers/train-worker-build'
 import { renderView, syntheticObject } from '../../unit/engine/synthetic-views'
@@ -21,9 +23,10 @@ function views(count: number, seed: number): FitTask[] {
 
 const workerFile = (): string => join(trainWorkerDir(), 'train-worker.js')
 
-async function collect(tasks: FitTask[], pool: Parameters<typeof fitImages>[2], model: Parameters<typeof fitImages>[0], stopAfter = Infinity): Promise<Map<string, MeshFit>> {
+async function collect(tasks: FitTask[], pool: FitPoolOptions, model: CategoryModel, stopAfter = Infinity): Promise<Map<string, MeshFit>> {
   const out = new Map<string, MeshFit>()
-  await fitImages(model, tasks, pool, { onFit: (key, fit) => out.set(key, fit), shouldStop: () => out.size >= stopAfter })
+  const byKey = new Map(tasks.map((t) => [t.key, t]))
+  await fitImages(model, [...byKey.keys()], (key) => byKey.get(key)!, pool, { onFit: (key, fit) => out.set(key, fit), shouldStop: () => out.size >= stopAfter })
   return out
 }
 
@@ -57,5 +60,16 @@ describe('fitting images on helper threads', () => {
     // Features with another channel count than the model's PCA expects: fitImage refuses them.
     const bad: FitTask = { ...good!, key: 'bad', features: { ...good!.features, channels: 3, data: good!.features.data.slice(0, 3 * good!.features.height * good!.features.width) } }
     await expect(collect([bad], { workerFile: workerFile(), threads: 2 }, model)).rejects.toThrow(/channels/)
+    // One bad image among good ones ends the job with its error, and no fit is reported after it.
+    const fits: string[] = []
+    const tasks = [bad, ...views(3, 5)]
+    const byKey = new Map(tasks.map((t) => [t.key, t]))
+    await expect(fitImages(model, [...byKey.keys()], (key) => byKey.get(key)!, { workerFile: workerFile(), threads: 2 }, { onFit: (key) => fits.push(key) })).rejects.toThrow(/channels/)
+    expect(fits.length).toBeLessThanOrEqual(1)
+  })
+
+  it('starts no helper for nothing to fit (a file that does not exist is never opened)', async () => {
+    const { model } = await trainCategory({ images: views(4, 3) }, { steps: 1, batchSize: 2, templateLevel: 2, hypotheses: 2 })
+    await expect(collect([], { workerFile: '/nonexistent/train-worker.js', threads: 2 }, model)).resolves.toEqual(new Map())
   })
 })

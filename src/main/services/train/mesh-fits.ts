@@ -58,7 +58,11 @@ export class MeshFits {
     hooks.progress?.(out.size, inputs.length)
     await fitImages(
       this.model,
-      missing.map((i) => ({ key: i.key, features: this.features.load(i.entry), mask: i.mask })),
+      [...byKey.keys()],
+      (key) => {
+        const input = byKey.get(key)!
+        return { key, features: this.features.load(input.entry), mask: input.mask }
+      },
       this.pool,
       {
         onFit: (key, fit) => {

@@ -19,6 +19,7 @@ import { KeypointPanel } from './KeypointPanel'
 import { ShortcutsDialog } from './ShortcutsDialog'
 import { UndoBar } from './UndoBar'
 import { useAnnotateKeys } from './use-annotate-keys'
+import { usePinnedImage } from './use-pinned-image'
 
 const HISTORY_PAGE = 50
 
@@ -35,7 +36,12 @@ export function AnnotateView({ route }: { route: Route }): React.JSX.Element {
   const filters = useSameFilters(imageFiltersOf(filtersFromParams(params)))
   const index = intParam(params, 'i')
   const win = useImageWindow(ds, filters, index)
-  const item = win.current
+  const pinned = usePinnedImage(win, JSON.stringify([ds, filters]), index)
+  const { shift } = pinned
+  useEffect(() => {
+    if (shift !== 0) patchParams(route, { i: index + shift }, { replace: true })
+  }, [shift, index, route])
+  const item = pinned.item
   const imageKey = item ? `${item.category}/${item.stem}` : null
 
   const curated = useQuery('curation.image', ds && item ? { name: ds, category: item.category, stem: item.stem } : null)
@@ -59,11 +65,13 @@ export function AnnotateView({ route }: { route: Route }): React.JSX.Element {
   const { reload: reloadImage } = curated
   const { reload: reloadState } = undoState
   const { reload: reloadHistory } = history
+  const { reload: reloadWindow } = win
   const refresh = useCallback(() => {
     reloadImage()
     reloadState()
     reloadHistory()
-  }, [reloadImage, reloadState, reloadHistory])
+    reloadWindow()
+  }, [reloadImage, reloadState, reloadHistory, reloadWindow])
 
   // Every outcome reloads: a refused edit must also drop the stage's optimistic preview.
   const run = useCallback(
@@ -107,6 +115,9 @@ export function AnnotateView({ route }: { route: Route }): React.JSX.Element {
   }, [itemCategory, itemStem, select, edit])
 
   const go = (i: number): void => patchParams(route, { i })
+  // Where the shown image left the filtered list, the next one has moved up into its position.
+  const hasNext = pinned.left ? win.current !== null : win.next !== null
+  const goNext = (): void => (pinned.left ? pinned.unpin() : go(index + 1))
   const remove = (id: number): void => {
     if (key && image?.keypoints[id]) edit([{ op: 'keypoint.remove', ...key, kpId: id }])
   }
@@ -127,7 +138,7 @@ export function AnnotateView({ route }: { route: Route }): React.JSX.Element {
   useAnnotateKeys({
     undo,
     redo,
-    next: () => win.next && go(index + 1),
+    next: () => hasNext && goNext(),
     prev: () => win.prev && go(index - 1),
     remove: () => selected !== null && remove(selected),
     toggleVisible: () => selected !== null && toggle(selected),
@@ -158,17 +169,22 @@ export function AnnotateView({ route }: { route: Route }): React.JSX.Element {
         <span className="muted" data-testid="image-position">
           {win.total === null ? '…' : `${Math.min(index + 1, win.total)} / ${win.total}`}
         </span>
-        <button type="button" onClick={() => go(index + 1)} disabled={!win.next} title="J or →">
+        <button type="button" onClick={goNext} disabled={!hasNext} title="J or →">
           Next →
         </button>
         <strong data-testid="image-title">{imageKey ?? ''}</strong>
+        {pinned.left ? (
+          <span className="muted small" data-testid="left-filters">
+            no longer matches the filters
+          </span>
+        ) : null}
         <LayerToggles layers={layers} onChange={setLayers} hasMask={item?.maskFile != null} />
         <button type="button" onClick={() => setHelp(true)} aria-label="Keyboard shortcuts" title="?">
           ?
         </button>
       </div>
       {ds ? (
-        <div className="toolbar filters" aria-label="Image filters">
+        <div className="toolbar filters" role="group" aria-label="Image filters">
           <CommonFilters categories={summary ? Object.keys(summary.categories).sort() : []} params={params} onPatch={refilter} />
           <CurationFilters dataset={ds} params={params} onPatch={refilter} curated={undoState.data} />
         </div>

@@ -92,7 +92,7 @@ export function CurationFilters({
   const tags = useQuery('datasets.tags', { name: dataset })
   const reloadTags = tags.reload
   useEffect(() => {
-    if (curated !== undefined) reloadTags()
+    if (curated != null) reloadTags()
   }, [curated, reloadTags])
   const counts = new Map((tags.data ?? []).map((t) => [t.tag, t.images]))
   const chosen = params.get('tag') ?? ''

@@ -30,17 +30,24 @@ export function PairView({ dataset, pair: opened, onClose }: { dataset: string; 
   const pair = fresh.data?.items[0] ?? opened
   const undoState = useQuery('curation.state', { name: dataset })
   const [actionError, setActionError] = useState<Error | null>(null)
-  const act = (call: Promise<unknown>): void => {
-    call.then(
-      () => setActionError(null),
-      (error: Error) => setActionError(error),
-    ).finally(() => {
-      fresh.reload()
-      undoState.reload()
-    })
+  // One gesture at a time: a double click must not record the same exclusion twice.
+  const [pending, setPending] = useState(false)
+  const act = (call: () => Promise<unknown>): void => {
+    if (pending) return
+    setPending(true)
+    call()
+      .then(
+        () => setActionError(null),
+        (error: Error) => setActionError(error),
+      )
+      .finally(() => {
+        setPending(false)
+        fresh.reload()
+        undoState.reload()
+      })
   }
   const setExcluded = (excluded: boolean): void =>
-    act(client.call('curation.edit', { name: dataset, edits: [{ op: 'pair.exclude', split: pair.split, name: pair.name, excluded }] }))
+    act(() => client.call('curation.edit', { name: dataset, edits: [{ op: 'pair.exclude', split: pair.split, name: pair.name, excluded }] }))
   const src = useQuery('datasets.image', { name: dataset, category: pair.category, stem: pair.srcStem })
   const trg = useQuery('datasets.image', { name: dataset, category: pair.category, stem: pair.trgStem })
   const [layers, setLayers] = useState<Layers>({ mask: false, bbox: true, keypoints: true })
@@ -67,13 +74,13 @@ export function PairView({ dataset, pair: opened, onClose }: { dataset: string; 
       </div>
       <div className="toolbar">
         <label className="check">
-          <input type="checkbox" checked={pair.pairExcluded} onChange={(e) => setExcluded(e.target.checked)} />
+          <input type="checkbox" checked={pair.pairExcluded} disabled={pending} onChange={(e) => setExcluded(e.target.checked)} />
           Exclude this pair from evaluation
         </label>
         <UndoBar
           state={undoState.data}
-          onUndo={() => act(client.call('curation.undo', { name: dataset }))}
-          onRedo={() => act(client.call('curation.redo', { name: dataset }))}
+          onUndo={() => act(() => client.call('curation.undo', { name: dataset }))}
+          onRedo={() => act(() => client.call('curation.redo', { name: dataset }))}
         />
       </div>
       <ErrorAlert error={actionError} context="edit" onDismiss={() => setActionError(null)} />

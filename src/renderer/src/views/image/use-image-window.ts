@@ -10,6 +10,8 @@ export interface ImageWindow {
   total: number | null
   error: Error | null
   loading: boolean
+  /** Read the list again (after an edit that may change which images the filters let through). */
+  reload: () => void
 }
 
 /**
@@ -31,5 +33,6 @@ export function useImageWindow(dataset: string | null, filters: ImageFilters, in
     total: q.data?.total ?? null,
     error: q.error,
     loading: q.loading,
+    reload: q.reload,
   }
 }
