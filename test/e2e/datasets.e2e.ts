@@ -136,7 +136,7 @@ describe('Data sets view', () => {
     const tag = page.getByLabel('Tag', { exact: true })
     const excluded = page.getByLabel('Excluded', { exact: true })
     await expect.poll(() => count.textContent()).toBe('6 images')
-    await expect(tag.locator('option').allTextContents()).resolves.toEqual(['any', 'review (2)'])
+    await expect.poll(() => tag.locator('option').allTextContents()).toEqual(['any', 'review (2)'])
     await tag.selectOption('review')
     await expect.poll(() => count.textContent()).toBe('2 images')
     await excluded.selectOption('false')

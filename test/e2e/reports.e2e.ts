@@ -20,8 +20,10 @@ describe('Reports view', () => {
     await form.getByLabel('Method').fill('nn-handmade')
     await form.getByRole('button', { name: 'Evaluate' }).click()
     await form.locator('[data-testid=job-progress][data-status=succeeded]').waitFor({ timeout: 45_000 })
+    // Other files' newer reports may show first: wait until the view has switched to this one.
+    await expect.poll(() => new URL(page.url()).hash).toContain('ds=fixture')
     const row = page.getByTestId('pck-row-nn-handmade')
-    await row.waitFor()
+    await expect.poll(() => row.locator('td').count()).toBe(4)
     const cells = await row.locator('td').allTextContents()
     // bicycle, cat, mean, all: percentages with one decimal.
     expect(cells).toHaveLength(4)

@@ -43,9 +43,10 @@ describe('Training view', () => {
   it('trains a short run on the demo data set and shows its loss curve', { timeout: 240_000 }, async () => {
     firstRun = await trainDemoRun(s, 20)
 
-    const row = page.locator('[data-testid^=run-row-][data-status=succeeded]').first()
-    await row.waitFor({ timeout: 15_000 })
-    expect(await row.getByTestId('run-steps').textContent()).toBe('20 / 20')
+    // This run's own row: runs other files left (6-step ones) are in the list too.
+    const row = page.getByTestId(`run-row-${firstRun}`)
+    await expect.poll(() => row.getAttribute('data-status'), { timeout: 15_000 }).toBe('succeeded')
+    await expect.poll(() => row.getByTestId('run-steps').textContent()).toBe('20 / 20')
     expect(await row.locator('td').nth(3).textContent()).toBe('demo / quadruped')
     await row.getByRole('button', { name: /^Show run / }).click()
     expect(await row.getAttribute('aria-selected')).toBe('true')

@@ -70,4 +70,12 @@ describe('patchParams', () => {
     patchParams(before, { ds: 'demo', i: 0 }, { replace: true })
     expect(w.location.hash).toBe('#/annotate?ds=fixture&i=0')
   })
+
+  it('merges a late patch into the parameters as they are now, keeping what the user changed meanwhile', () => {
+    const w = stubWindow('#/training')
+    const when = parseHash(w.location.hash)
+    w.location.hash = '#/training?compare=a%2Cb'
+    patchParams(when, { run: 'r1' })
+    expect(w.location.hash).toBe('#/training?compare=a%2Cb&run=r1')
+  })
 })

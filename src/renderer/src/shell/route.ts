@@ -44,15 +44,17 @@ export function routeIsCurrent(route: Route): boolean {
 }
 
 /**
- * Merge into the current area's parameters (null removes one). A view's late patch (after an
- * await) is dropped once the user has moved to another area, or it would pull them back. A
- * `replace` correction (a default selection) is dropped as soon as the location has moved on at
- * all: it was computed from parameters the user has since replaced, and merging it would undo
- * their choice (the view recomputes it from the new route if it is still needed).
+ * Merge into the current area's parameters as the location holds them now (null removes one),
+ * so that a view's late patch (after an await) keeps what the user changed meanwhile. It is
+ * dropped once the user has moved to another area, or it would pull them back. A `replace`
+ * correction (a default selection) is dropped as soon as the location has moved on at all: it
+ * was computed from parameters the user has since replaced, and merging it would undo their
+ * choice (the view recomputes it from the new route if it is still needed).
  */
 export function patchParams(route: Route, patch: ParamValues, options: { replace?: boolean } = {}): void {
-  if (options.replace ? !routeIsCurrent(route) : parseHash(window.location.hash).area.id !== route.area.id) return
-  const next: ParamValues = Object.fromEntries(route.params.entries())
+  const now = parseHash(window.location.hash)
+  if (options.replace ? !routeIsCurrent(route) : now.area.id !== route.area.id) return
+  const next: ParamValues = Object.fromEntries(now.params.entries())
   Object.assign(next, patch)
   navigate(route.area.id, next, options)
 }

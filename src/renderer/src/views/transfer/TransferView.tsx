@@ -136,7 +136,7 @@ export function TransferView({ route }: { route: Route }): React.JSX.Element {
               onSelect={(p) => go({ pair: p.name })}
               onSort={(sort, desc) => go({ sort, desc })}
               // Only once the reports are in: until then the list is not yet ordered by error.
-              onFirst={reports.data || reports.error ? (p) => go({ pair: p.name }, true) : undefined}
+              onFirst={reports.data || reports.error ? (p) => routeIsCurrent(route) && go({ pair: p.name }, true) : undefined}
             />
           )}
           <div className="panel transfer-main">
