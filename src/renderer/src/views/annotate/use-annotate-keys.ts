@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react'
-import { inDialog, typingInto } from '../image/keys'
+import { inDialog, typingInto, undoKeyOf } from '../image/keys'
 
 export interface AnnotateKeys {
   undo(): void
@@ -32,11 +32,9 @@ export function useAnnotateKeys(handlers: AnnotateKeys): void {
       const h = ref.current
       const k = e.key.toLowerCase()
       const mod = e.ctrlKey || e.metaKey
+      const undoKey = undoKeyOf(e)
       let handled = true
-      if (mod && k === 'z') {
-        if (e.shiftKey) h.redo()
-        else h.undo()
-      } else if (mod && k === 'y') h.redo()
+      if (undoKey) h[undoKey]()
       else if (mod) handled = false
       else if (k === 'j' || k === 'arrowright') h.next()
       else if (k === 'k' || k === 'arrowleft') h.prev()

@@ -4,6 +4,7 @@ import { useClient } from '../../client'
 import { useQuery } from '../../client/use-query'
 import { ErrorAlert } from '../../shell/ErrorAlert'
 import { UndoBar } from '../annotate/UndoBar'
+import { useUndoKeys } from '../image/use-undo-keys'
 import { DatasetImageStage } from '../image/DatasetImageStage'
 import type { Layers, StageKeypoint } from '../image/ImageStage'
 import { LayerToggles } from '../image/LayerToggles'
@@ -46,6 +47,9 @@ export function PairView({ dataset, pair: opened, onClose }: { dataset: string; 
         undoState.reload()
       })
   }
+  const undo = (): void => act(() => client.call('curation.undo', { name: dataset }))
+  const redo = (): void => act(() => client.call('curation.redo', { name: dataset }))
+  useUndoKeys(undo, redo)
   const setExcluded = (excluded: boolean): void =>
     act(() => client.call('curation.edit', { name: dataset, edits: [{ op: 'pair.exclude', split: pair.split, name: pair.name, excluded }] }))
   const src = useQuery('datasets.image', { name: dataset, category: pair.category, stem: pair.srcStem })
@@ -79,8 +83,8 @@ export function PairView({ dataset, pair: opened, onClose }: { dataset: string; 
         </label>
         <UndoBar
           state={undoState.data}
-          onUndo={() => act(() => client.call('curation.undo', { name: dataset }))}
-          onRedo={() => act(() => client.call('curation.redo', { name: dataset }))}
+          onUndo={undo}
+          onRedo={redo}
         />
       </div>
       <ErrorAlert error={actionError} context="edit" onDismiss={() => setActionError(null)} />

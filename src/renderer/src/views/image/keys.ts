@@ -11,3 +11,11 @@ export function typingInto(target: EventTarget | null): boolean {
 export function inDialog(): boolean {
   return document.querySelector('dialog[open]') !== null
 }
+
+/** Ctrl/Cmd+Z undoes; Ctrl/Cmd+Shift+Z and Ctrl/Cmd+Y redo, wherever curation can be undone. */
+export function undoKeyOf(e: KeyboardEvent): 'undo' | 'redo' | null {
+  if (!(e.ctrlKey || e.metaKey) || e.altKey) return null
+  const k = e.key.toLowerCase()
+  if (k === 'z') return e.shiftKey ? 'redo' : 'undo'
+  return k === 'y' ? 'redo' : null
+}
