@@ -47,8 +47,8 @@ export async function fitImages(model: CategoryModel, keys: readonly string[], l
     for (const w of workers) void w.terminate()
   }
   try {
-    for (let k = 0; k < Math.min(options.threads, keys.length); k++) workers.push(new Worker(workerFile, { workerData: { role: 'fit' } }))
-    if (workers.length === 0) workers.push(new Worker(workerFile, { workerData: { role: 'fit' } }))
+    const count = Math.max(1, Math.min(options.threads, keys.length))
+    while (workers.length < count) workers.push(new Worker(workerFile, { workerData: { role: 'fit' } }))
     const serialized = serializeModel(model)
     await Promise.all(workers.map((w) => request<FitRequest, FitReply>(w, { type: 'init', model: serialized }, HELPER)))
     let next = 0
