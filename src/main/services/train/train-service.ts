@@ -73,9 +73,14 @@ export class TrainService {
     ).run()
   }
 
+  /** The built worker entry when it exists (source checkouts have none). */
+  private builtWorker(): string | null {
+    return this.options.workerFile !== null && existsSync(this.options.workerFile) ? this.options.workerFile : null
+  }
+
   /** Where and how runs train, for their manifests. */
   backend(): string {
-    const worker = this.options.workerFile !== null && existsSync(this.options.workerFile)
+    const worker = this.builtWorker() !== null
     const threads = worker ? Math.max(1, Math.min(TRAIN_SHARDS, this.options.threads)) : 1
     return `js (plain TypeScript), ${TRAIN_SHARDS} gradient shards on ${threads} thread${threads > 1 ? 's' : ''}, ${worker ? 'in a worker' : 'in the main thread'}`
   }
@@ -153,8 +158,7 @@ export class TrainService {
 
   /** Where fits of trained models run: the training worker's `fit` role on as many threads as training uses. */
   fitPool(): FitPoolOptions {
-    const worker = this.options.workerFile !== null && existsSync(this.options.workerFile)
-    return { workerFile: worker ? this.options.workerFile : null, threads: Math.max(1, this.options.threads) }
+    return { workerFile: this.builtWorker(), threads: Math.max(1, this.options.threads) }
   }
 
   config(runId: string): TrainConfig {

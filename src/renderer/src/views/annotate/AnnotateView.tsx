@@ -17,7 +17,7 @@ import { HistoryPanel } from './HistoryPanel'
 import { ImageCurationPanel } from './ImageCurationPanel'
 import { KeypointPanel } from './KeypointPanel'
 import { ShortcutsDialog } from './ShortcutsDialog'
-import { UndoBar } from './UndoBar'
+import { UndoBar } from '../image/UndoBar'
 import { useAnnotateKeys } from './use-annotate-keys'
 import { usePinnedImage } from './use-pinned-image'
 
