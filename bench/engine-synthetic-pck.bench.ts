@@ -4,6 +4,8 @@
  *   [ENGINE_CATEGORY=quadruped|bird|car] npx vite-node bench/engine-synthetic-pck.bench.ts [variants] [seeds] [steps]
  *   e.g. ENGINE_CATEGORY=bird npx vite-node bench/engine-synthetic-pck.bench.ts semagic,baseline 0,1,2 600
  *
+ * $ENGINE_CONFIG (JSON) overrides the engine's defaults, e.g. '{"preferAbove":0.05}'.
+ *
  * Generates the full synthetic category (seed 1: 200/25/50 images) once, extracts the default
  * pretrained features (InceptionV3 hypercolumns, square box crop with 10 % margin, 299 px) into
  * a float16 cache, fits the PCA (64 dims) on the training images' foreground cells, then per
@@ -27,7 +29,7 @@ import { trainCategory } from '../src/main/engine/train/train-category'
 import { trainingTargets } from '../src/main/engine/train/training-data'
 import type { FeatureMap } from '../src/main/features/backbones/types'
 import { nnMatch } from '../src/main/transfer/nn-match'
-import { CATEGORY, DIR, azimuthBin, features, mean, pairPck, prepare, saveModel, saveTrainingAzimuths } from './synthetic-category'
+import { CATEGORY, CONFIG, DIR, azimuthBin, features, mean, pairPck, prepare, saveModel, saveTrainingAzimuths } from './synthetic-category'
 import type { ImageInfo, Pair } from './synthetic-category'
 
 const LAMBDAS = [0, 0.01, 0.03, 0.1, 0.3, 1]
@@ -80,7 +82,7 @@ async function main(): Promise<void> {
   for (const seed of seeds) {
     for (const variant of variants) {
       const t1 = performance.now()
-      const { model, state } = await trainCategory({ images: trainImages }, { variant, seed, steps }, {
+      const { model, state } = await trainCategory({ images: trainImages }, { ...CONFIG, variant, seed, steps }, {
         onStep: (s, l) => {
           if (s % 100 === 0) console.log(`  ${variant} seed ${seed} step ${s}: view ${l.view!.toFixed(3)} feature ${l.feature!.toFixed(3)} chamfer ${l.chamfer!.toFixed(3)}`)
         },
@@ -111,6 +113,7 @@ async function main(): Promise<void> {
         seed,
         steps,
         lr: model.config.lr,
+        config: CONFIG,
         trainS: Math.round(trainS),
         fitS: Math.round(fitS),
         test: {

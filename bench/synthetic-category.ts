@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { generateSynthetic } from '../src/main/datasets/synthetic/generate'
-import type { EngineVariant } from '../src/main/engine/model/config'
+import type { EngineConfigInput, EngineVariant } from '../src/main/engine/model/config'
 import { deserializeModel, serializeModel } from '../src/main/engine/train/checkpoint'
 import type { CategoryModel } from '../src/main/engine/model/category-model'
 import { createBackbone } from '../src/main/features/backbones/create-backbone'
@@ -20,6 +20,8 @@ import { readImageFile, readMaskFile } from '../src/main/images/decode-image'
 import type { Mask } from '../src/main/images/rgb-image'
 
 export const CATEGORY = process.env.ENGINE_CATEGORY ?? 'quadruped'
+/** Engine settings the experiment overrides ($ENGINE_CONFIG, JSON). */
+export const CONFIG: EngineConfigInput = JSON.parse(process.env.ENGINE_CONFIG ?? '{}') as EngineConfigInput
 export const DIR = process.env.ENGINE_EXPERIMENT_DIR ?? `/tmp/semagic-engine-experiment${CATEGORY === 'quadruped' ? '' : `-${CATEGORY}`}`
 const MARGIN = 0.1
 const SIZE = 299

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { main } from '../../../src/main/cli/index'
@@ -68,5 +68,17 @@ describe('semagic bench', () => {
     expect(await main([...args, '--data-dir', join(dir, 'ws')], { stdout: again.out, stderr: again.err })).toBe(0)
     expect(again.err.text).not.toMatch(/training /)
     expect(again.out.text).toBe(first.out.text)
+
+    // A run trained before the engine's defaults changed is not today's result: it is trained again.
+    const runs = join(dir, 'ws', 'runs')
+    const older = readdirSync(runs).find((r) => r.startsWith('quadruped-semagic-seed0-'))!
+    const last = readdirSync(join(runs, older)).filter((n) => n.startsWith('ckpt-')).sort().at(-1)!
+    const manifestFile = join(runs, older, last, 'manifest.json')
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { state: { config: Record<string, unknown> } }
+    manifest.state.config.preferAbove = manifest.state.config.preferAbove === 0.3 ? 0.2 : 0.3
+    writeFileSync(manifestFile, JSON.stringify(manifest))
+    const changed = { out: sink(), err: sink() }
+    expect(await main([...args, '--data-dir', join(dir, 'ws')], { stdout: changed.out, stderr: changed.err }), changed.err.text).toBe(0)
+    expect(changed.err.text.match(/training (semagic|baseline) on quadruped, seed \d/g)).toEqual(['training semagic on quadruped, seed 0'])
   })
 })

@@ -11,6 +11,8 @@ import { fitPca, projectPca } from '../../../src/main/engine/pca/pca'
 import { rasterise } from '../../../src/main/engine/render/rasterise'
 import { deserializeModel, serializeModel, serializeTrainState } from '../../../src/main/engine/train/checkpoint'
 import type { SerializedTrainState } from '../../../src/main/engine/train/checkpoint'
+import { mirrorIsBetter } from '../../../src/main/engine/train/image-step'
+import type { ViewLoss } from '../../../src/main/engine/losses/view-loss'
 import { continueTraining, startTraining, trainCategory, trainStep } from '../../../src/main/engine/train/train-category'
 import type { TrainingData } from '../../../src/main/engine/train/training-data'
 import type { Mask } from '../../../src/main/images/rgb-image'
@@ -139,6 +141,15 @@ describe('model checkpoints', () => {
     expect(raw.loss).toEqual(projected.loss)
   })
 
+  it('a checkpoint written before preferAbove existed restores with it off, whatever the default', async () => {
+    const { data } = dataset(6, 8)
+    const { model } = await trainCategory(data, { steps: 2, batchSize: 3, templateLevel: 2, preferAbove: 0.05 })
+    const { manifest, weights } = serializeModel(model)
+    expect(deserializeModel({ manifest, weights }).config.preferAbove).toBe(0.05)
+    const { preferAbove: _dropped, ...older } = manifest.config
+    expect(deserializeModel({ manifest: { ...manifest, config: older as typeof manifest.config }, weights }).config.preferAbove).toBeNull()
+  })
+
   it('refuses a checkpoint whose tensors do not match the template', () => {
     const rng = new SeededRandom(1)
     const model = createCategoryModel(resolveConfig({ templateLevel: 2 }), CHANNELS, [0.35, 0.7, 1], rng, null)
@@ -190,6 +201,28 @@ describe('variants', () => {
       if (variant === 'baseline') expect(offsets(a)).toEqual(offsets(b))
       else expect(offsets(a)).not.toEqual(offsets(b))
     }
+  })
+})
+
+describe('a hypothesis against its mirror camera', () => {
+  const loss = (feature: number): ViewLoss => ({ total: 1 + feature, dt: 0.5, chamfer: 0.5, feature, visibleCount: 10 })
+
+  it('the features decide when preferAbove is off or the elevation is near level', () => {
+    expect(mirrorIsBetter(loss(0.3), loss(0.2), 0.4, null)).toBe(true)
+    expect(mirrorIsBetter(loss(0.2), loss(0.3), -0.4, null)).toBe(false)
+    expect(mirrorIsBetter(loss(0.3), loss(0.2), 0.04, 0.05)).toBe(true)
+    expect(mirrorIsBetter(loss(0.2), loss(0.3), -0.04, 0.05)).toBe(false)
+  })
+
+  it('with preferAbove, the camera looking from above is kept whatever the features say', () => {
+    expect(mirrorIsBetter(loss(0.3), loss(0.2), 0.06, 0.05)).toBe(false)
+    expect(mirrorIsBetter(loss(0.2), loss(0.3), -0.06, 0.05)).toBe(true)
+  })
+
+  it('preferAbove must be an angle between level and straight down', () => {
+    expect(resolveConfig({ preferAbove: 0.05 }).preferAbove).toBe(0.05)
+    expect(() => resolveConfig({ preferAbove: -0.1 })).toThrow(/preferAbove/)
+    expect(() => resolveConfig({ preferAbove: 2 })).toThrow(/preferAbove/)
   })
 })
 

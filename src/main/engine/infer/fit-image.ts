@@ -122,7 +122,7 @@ function scoreHypotheses(model: CategoryModel, shape: CategoryShape, target: Vie
       const mirrored = mirrorCamera(own.params)
       const mirror: Candidate = { params: mirrored, loss: score(mirrored), hypothesis: h }
       candidates.push(mirror)
-      if (mirrorIsBetter(own.loss, mirror.loss)) kept = mirror
+      if (mirrorIsBetter(own.loss, mirror.loss, own.params[ELEVATION]!, config.preferAbove)) kept = mirror
     }
     if (!best || kept.loss.total < best.loss.total) best = kept
   }

@@ -145,7 +145,7 @@ function manifestProblem(m: unknown, weights: Record<string, Float32Array>, trai
   }
   let config: EngineConfig
   try {
-    config = resolveConfig(c as EngineConfigInput)
+    config = manifestConfig(c as EngineConfigInput)
   } catch (error) {
     return `config: ${(error as Error).message}`
   }
@@ -201,9 +201,14 @@ function restoreParams(params: readonly Param[], weights: Record<string, Float32
   }
 }
 
+/** A checkpoint's engine settings; one written before a switch existed keeps the behaviour it was trained with. */
+export function manifestConfig(config: EngineConfigInput): EngineConfig {
+  return resolveConfig({ preferAbove: null, ...config })
+}
+
 function restoreModel(manifest: Omit<ModelManifest, 'format'>, weights: Record<string, Float32Array>, withOptimiser: boolean): CategoryModel {
   if (manifest.version !== 1) throw new Error(`checkpoint: unsupported version ${manifest.version}`)
-  const config = resolveConfig(manifest.config)
+  const config = manifestConfig(manifest.config)
   let pca: Pca | null = null
   if (manifest.pca) {
     const { inputChannels, dims } = manifest.pca

@@ -74,7 +74,7 @@ export function imageStep(input: ImageStepInput): ImageStepResult {
       mirrorCamera(cam, o, mirrored)
       const mvis = timed(profile, 'visibility', () => visibility(view, mirrored, config.visibility))
       const mloss = timed(profile, 'mirror', () => viewLoss(target, view, mirrored, 0, samples, mvis, weights, null))
-      if (mirrorIsBetter(loss, mloss)) {
+      if (mirrorIsBetter(loss, mloss, cam[o + ELEVATION]!, config.preferAbove)) {
         switchToMirror(cameras, o, mirrored)
         vis = mvis
         loss = mloss
@@ -123,9 +123,11 @@ export function imageStep(input: ImageStepInput): ImageStepResult {
  * losses differ only through which side's vertices the chamfer reaches (measured: by more than
  * the feature term's difference on a known object, choosing the wrong side half the time). So
  * the features decide, when they are on; strictly better only, as a side view is its own mirror
- * up to the elevation's sign.
+ * up to the elevation's sign. With `preferAbove` set, an elevation at least that far from level
+ * decides first: the camera from above is kept (the mirror's elevation is -elevation).
  */
-export function mirrorIsBetter(own: ViewLoss, mirror: ViewLoss): boolean {
+export function mirrorIsBetter(own: ViewLoss, mirror: ViewLoss, elevation: number, preferAbove: number | null): boolean {
+  if (preferAbove !== null && Math.abs(elevation) >= preferAbove) return elevation < 0
   const [a, b] = own.feature > 0 || mirror.feature > 0 ? [own.feature, mirror.feature] : [own.total, mirror.total]
   return b < a - 1e-9 * Math.abs(a)
 }

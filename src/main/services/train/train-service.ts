@@ -5,7 +5,9 @@ import type { RunSummary, TrainConfig } from '../../../shared/ipc/channels/train
 import { AppError, notFound } from '../../core/app-error'
 import { APP_VERSION } from '../../core/version'
 import type { CategoryModel } from '../../engine/model/category-model'
-import { deserializeTrainState } from '../../engine/train/checkpoint'
+import { resolveConfig } from '../../engine/model/config'
+import type { EngineConfig, EngineConfigInput } from '../../engine/model/config'
+import { deserializeTrainState, manifestConfig } from '../../engine/train/checkpoint'
 import type { SerializedTrainState, TrainState } from '../../engine/train/checkpoint'
 import { TRAIN_SHARDS } from '../../engine/train/shards'
 import { latestCheckpoint } from '../../runs/checkpoint'
@@ -13,6 +15,7 @@ import type { FitPoolOptions } from '../../train/fit-pool'
 import { launchTrainJob } from '../../train/train-host'
 import type { TrainEvent } from '../../train/train-protocol'
 import type { StoredCheckpoint } from '../../runs/checkpoint'
+import { settingsHash } from '../../features/backbones/settings-hash'
 import type { Db } from '../../store/migration'
 import { findDataset, requireDataset } from '../datasets/dataset-queries'
 import { datasetVersion } from '../eval/eval-pairs'
@@ -51,6 +54,26 @@ function restoreTrainState(ckpt: StoredCheckpoint): TrainState {
     throw new AppError('BAD_INPUT', `${join(ckpt.dir, 'manifest.json')}: state: ${(error as Error).message}`)
   }
 }
+
+/** What the engine is asked for; everything else is the engine's default of the day. */
+function engineInput(config: TrainConfig): EngineConfigInput {
+  return { variant: config.variant, steps: config.steps, seed: config.seed, templateLevel: config.templateLevel }
+}
+
+/** The engine settings a run's checkpoint was trained with, null when it has none that reads. */
+function trainedWith(runDir: string): EngineConfig | null {
+  const state = latestCheckpoint(runDir)?.state
+  const config = state && typeof state.config === 'object' && state.config !== null ? state.config : null
+  try {
+    return config ? manifestConfig(config as EngineConfigInput) : null
+  } catch {
+    return null
+  }
+}
+
+type HashedSettings = Parameters<typeof settingsHash>[0]
+
+const sameSettings = (a: EngineConfig, b: EngineConfig): boolean => settingsHash(a as unknown as HashedSettings) === settingsHash(b as unknown as HashedSettings)
 
 /**
  * Training runs as jobs. Each run is a relocatable folder under the workspace (`runs/<id>`):
@@ -125,10 +148,21 @@ export class TrainService {
     return { jobId: this.launch(runId, config, serialized), runId }
   }
 
-  /** A finished run with exactly this configuration, to be reused instead of training again. */
+  /**
+   * A finished run with exactly this configuration, trained with the engine settings a new run
+   * would get today, to be reused instead of training again: a run from before a change of the
+   * engine's defaults is not a result of today's engine.
+   */
   findFinished(config: TrainConfig): RunSummary | null {
     const same = (a: TrainConfig): boolean => JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(config).sort())
-    return this.runs().find((r) => r.status === 'succeeded' && same(r.config)) ?? null
+    const engine = resolveConfig(engineInput(config))
+    return (
+      this.runs().find((r) => {
+        if (r.status !== 'succeeded' || !same(r.config)) return false
+        const used = trainedWith(this.runDir(r.id))
+        return used !== null && sameSettings(used, engine)
+      }) ?? null
+    )
   }
 
   runs(): RunSummary[] {
@@ -220,7 +254,7 @@ export class TrainService {
         }
         ctx.progress(step, config.steps, 'steps', progressMessage(losses))
       }
-      const engineConfig = { variant: config.variant, steps: config.steps, seed: config.seed, templateLevel: config.templateLevel }
+      const engineConfig = engineInput(config)
       const job = {
         runDir: dir,
         inputs: inputs.map((i) => ({ key: i.key, mask: i.mask, featureFile: i.entry.file })),
