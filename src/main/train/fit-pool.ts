@@ -4,13 +4,16 @@ import type { MeshFit } from '../engine/infer/fit-image'
 import type { CategoryModel } from '../engine/model/category-model'
 import { serializeModel } from '../engine/train/checkpoint'
 import type { FitReply, FitRequest, FitTask } from './train-protocol'
+import type { ThreadSlots } from './thread-slots'
 import { request } from './worker-request'
 
 export interface FitPoolOptions {
   /** The built worker entry (out/main/train-worker.js); null fits in this thread, one image between two awaits. */
   workerFile: string | null
-  /** Helper threads fitting at once. */
+  /** Helper threads this call starts. */
   threads: number
+  /** Shared by all calls: each fit on a helper holds a slot, so calls at once share the threads. */
+  slots?: ThreadSlots
 }
 
 export interface FitHooks {
@@ -52,12 +55,22 @@ export async function fitImages(model: CategoryModel, keys: readonly string[], l
     const serialized = serializeModel(model)
     await Promise.all(workers.map((w) => request<FitRequest, FitReply>(w, { type: 'init', model: serialized }, HELPER)))
     let next = 0
+    const handOut = async (w: Worker): Promise<FitReply | null> => {
+      const release = await options.slots?.acquire()
+      try {
+        // Asked again: the wait for a slot may have outlasted the job or the list.
+        if (outcome.failure || hooks.shouldStop?.() || next >= keys.length) return null
+        return await request<FitRequest, FitReply>(w, { type: 'fit', task: load(keys[next++]!) }, HELPER)
+      } finally {
+        release?.()
+      }
+    }
     await Promise.allSettled(
       workers.map(async (w) => {
         while (next < keys.length && !outcome.failure && !hooks.shouldStop?.()) {
           try {
-            const task = load(keys[next++]!)
-            const reply = await request<FitRequest, FitReply>(w, { type: 'fit', task }, HELPER)
+            const reply = await handOut(w)
+            if (!reply) return
             if (reply.type !== 'fitted') throw new Error(`${HELPER}: unexpected reply '${reply.type}'`)
             if (!outcome.failure) hooks.onFit(reply.key, { ...reply.fit, faces: model.template.faces })
           } catch (error) {

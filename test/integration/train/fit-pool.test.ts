@@ -7,6 +7,7 @@ import { SeededRandom } from '../../../src/main/engine/math/seeded-random'
 import { trainCategory } from '../../../src/main/engine/train/train-category'
 import { fitImages } from '../../../src/main/train/fit-pool'
 import type { FitPoolOptions } from '../../../src/main/train/fit-pool'
+import { ThreadSlots } from '../../../src/main/train/thread-slots'
 import type { FitTask } from '../../../src/main/train/train-protocol'
 import { trainWorkerDir } from '../../helpers/train-worker-build'
 import { renderView, syntheticObject } from '../../unit/engine/synthetic-views'
@@ -52,6 +53,31 @@ describe('fitting images on helper threads', () => {
     const stopped = await collect(tasks, { workerFile: workerFile(), threads: 2 }, model, 1)
     expect(stopped.size).toBeGreaterThanOrEqual(1)
     expect(stopped.size).toBeLessThan(tasks.length)
+  })
+
+  it('calls at once share the slots: never more fits in flight than slots, and each call gets the bits of an in-thread fit', { timeout: 120_000 }, async () => {
+    const { model } = await trainCategory({ images: views(6, 6) }, { steps: 4, batchSize: 3, templateLevel: 2, hypotheses: 4 })
+    class Watched extends ThreadSlots {
+      most = 0
+      override async acquire(): Promise<() => void> {
+        const release = await super.acquire()
+        this.most = Math.max(this.most, this.busy)
+        return release
+      }
+    }
+    const slots = new Watched(1)
+    const [first, second] = [views(3, 7), views(2, 8)]
+    const pool = { workerFile: workerFile(), threads: 2, slots }
+    const [a, b] = await Promise.all([collect(first, pool, model), collect(second, pool, model)])
+    expect(slots.most).toBe(1)
+    expect(slots.busy).toBe(0)
+    for (const [tasks, fits] of [
+      [first, a],
+      [second, b],
+    ] as const) {
+      expect([...fits.keys()].sort()).toEqual(tasks.map((t) => t.key))
+      for (const t of tasks) expect(fits.get(t.key)!.projected).toEqual(fitImage(model, t).projected)
+    }
   })
 
   it('fails the job with the helper\'s message when a fit throws there', { timeout: 60_000 }, async () => {

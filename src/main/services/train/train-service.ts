@@ -12,6 +12,7 @@ import type { SerializedTrainState, TrainState } from '../../engine/train/checkp
 import { TRAIN_SHARDS } from '../../engine/train/shards'
 import { latestCheckpoint } from '../../runs/checkpoint'
 import type { FitPoolOptions } from '../../train/fit-pool'
+import { ThreadSlots } from '../../train/thread-slots'
 import { launchTrainJob } from '../../train/train-host'
 import type { TrainEvent } from '../../train/train-protocol'
 import type { StoredCheckpoint } from '../../runs/checkpoint'
@@ -82,6 +83,8 @@ const sameSettings = (a: EngineConfig, b: EngineConfig): boolean => settingsHash
  * from its newest whole checkpoint and ends where an uninterrupted run would.
  */
 export class TrainService {
+  private readonly fitSlots: ThreadSlots
+
   constructor(
     private readonly db: Db,
     private readonly dataDir: string,
@@ -89,6 +92,7 @@ export class TrainService {
     private readonly features: FeaturesService,
     private readonly options: TrainServiceOptions = { workerFile: null, threads: 1 },
   ) {
+    this.fitSlots = new ThreadSlots(Math.max(1, options.threads))
     // Runs whose job died with its process (the job manager has marked those) can be resumed.
     db.prepare(
       `UPDATE runs SET status = 'interrupted' WHERE kind = 'train' AND status IN ('queued', 'running')
@@ -190,9 +194,13 @@ export class TrainService {
     return { model: state.model, checkpoint: ckpt.weightsSha256, config }
   }
 
-  /** Where fits of trained models run: the training worker's `fit` role on as many threads as training uses. */
+  /**
+   * Where fits of trained models run: the training worker's `fit` role on as many threads as
+   * training uses, those threads shared by every fit in flight (an evaluation, the Meshes view,
+   * Transfer clicks) rather than each call starting its own.
+   */
   fitPool(): FitPoolOptions {
-    return { workerFile: this.builtWorker(), threads: Math.max(1, this.options.threads) }
+    return { workerFile: this.builtWorker(), threads: this.fitSlots.size, slots: this.fitSlots }
   }
 
   config(runId: string): TrainConfig {
