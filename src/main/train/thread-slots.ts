@@ -1,8 +1,9 @@
 /**
  * A fixed number of compute slots shared by every caller in the process, handed out first come,
  * first served. Each mesh fit holds one while it runs, so that an evaluation, the Meshes view and
- * Transfer clicks fitting at the same time never compute on more threads than the studio was
- * given, and a short request waits behind at most the fits already asked for, not a whole job.
+ * Transfer clicks fitting at the same time run at most that many fits at once (a training run's
+ * threads are its own, not counted here), and a short request waits behind at most the fits
+ * already asked for, not a whole job.
  */
 export class ThreadSlots {
   private free: number

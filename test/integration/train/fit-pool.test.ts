@@ -57,19 +57,31 @@ describe('fitting images on helper threads', () => {
 
   it('calls at once share the slots: never more fits in flight than slots, and each call gets the bits of an in-thread fit', { timeout: 120_000 }, async () => {
     const { model } = await trainCategory({ images: views(6, 6) }, { steps: 4, batchSize: 3, templateLevel: 2, hypotheses: 4 })
+    // Counts the slots fitImages takes and how many it holds at once, through its own releases.
     class Watched extends ThreadSlots {
+      taken = 0
+      held = 0
       most = 0
       override async acquire(): Promise<() => void> {
         const release = await super.acquire()
-        this.most = Math.max(this.most, this.busy)
-        return release
+        this.taken++
+        this.most = Math.max(this.most, ++this.held)
+        let given = false
+        return () => {
+          if (!given) this.held--
+          given = true
+          release()
+        }
       }
     }
     const slots = new Watched(1)
     const [first, second] = [views(3, 7), views(2, 8)]
     const pool = { workerFile: workerFile(), threads: 2, slots }
     const [a, b] = await Promise.all([collect(first, pool, model), collect(second, pool, model)])
+    // Every fit took a slot (a helper may take one more and find the list done), one at a time, all given back.
+    expect(slots.taken).toBeGreaterThanOrEqual(first.length + second.length)
     expect(slots.most).toBe(1)
+    expect(slots.held).toBe(0)
     expect(slots.busy).toBe(0)
     for (const [tasks, fits] of [
       [first, a],

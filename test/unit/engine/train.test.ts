@@ -223,6 +223,7 @@ describe('a hypothesis against its mirror camera', () => {
     expect(resolveConfig({ preferAbove: 0.05 }).preferAbove).toBe(0.05)
     expect(() => resolveConfig({ preferAbove: -0.1 })).toThrow(/preferAbove/)
     expect(() => resolveConfig({ preferAbove: 2 })).toThrow(/preferAbove/)
+    expect(() => resolveConfig({ preferAbove: '0.05' as unknown as number })).toThrow(/preferAbove/)
   })
 })
 

@@ -166,7 +166,7 @@ export function resolveConfig(input: EngineConfigInput = {}): EngineConfig {
   ]
   for (const [name, v] of positiveInts) if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name} must be a positive integer, got ${v}`)
   if (!Number.isSafeInteger(config.seed)) throw new RangeError(`seed must be an integer, got ${config.seed}`)
-  if (config.preferAbove !== null && !(config.preferAbove >= 0 && config.preferAbove < Math.PI / 2)) throw new RangeError(`preferAbove must be null or an angle in [0, pi/2) radians, got ${config.preferAbove}`)
+  if (config.preferAbove !== null && !(typeof config.preferAbove === 'number' && config.preferAbove >= 0 && config.preferAbove < Math.PI / 2)) throw new RangeError(`preferAbove must be null or an angle in [0, pi/2) radians, got ${config.preferAbove}`)
   if (!(config.featureWeightRamp >= 0 && config.featureWeightRamp <= 1)) throw new RangeError(`featureWeightRamp must be in [0, 1], got ${config.featureWeightRamp}`)
   return config
 }

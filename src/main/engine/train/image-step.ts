@@ -127,7 +127,8 @@ export function imageStep(input: ImageStepInput): ImageStepResult {
  * decides first: the camera from above is kept (the mirror's elevation is -elevation).
  */
 export function mirrorIsBetter(own: ViewLoss, mirror: ViewLoss, elevation: number, preferAbove: number | null): boolean {
-  if (preferAbove !== null && Math.abs(elevation) >= preferAbove) return elevation < 0
+  // Sines, so that an elevation the optimiser carried past a right angle still reads the right way.
+  if (preferAbove !== null && Math.abs(Math.sin(elevation)) >= Math.sin(preferAbove)) return Math.sin(elevation) < 0
   const [a, b] = own.feature > 0 || mirror.feature > 0 ? [own.feature, mirror.feature] : [own.total, mirror.total]
   return b < a - 1e-9 * Math.abs(a)
 }

@@ -61,12 +61,17 @@ function engineInput(config: TrainConfig): EngineConfigInput {
   return { variant: config.variant, steps: config.steps, seed: config.seed, templateLevel: config.templateLevel }
 }
 
-/** The engine settings a run's checkpoint was trained with, null when it has none that reads. */
-function trainedWith(runDir: string): EngineConfig | null {
-  const state = latestCheckpoint(runDir)?.state
-  const config = state && typeof state.config === 'object' && state.config !== null ? state.config : null
+/**
+ * The engine settings a finished run's checkpoint was trained with; null when the run has no
+ * whole checkpoint at its last step (a damaged or unreadable folder is not reused, it is trained
+ * again).
+ */
+function trainedWith(runDir: string, steps: number): EngineConfig | null {
   try {
-    return config ? manifestConfig(config as EngineConfigInput) : null
+    const ckpt = latestCheckpoint(runDir)
+    if (!ckpt || ckpt.step < steps) return null
+    const config = ckpt.state.config
+    return typeof config === 'object' && config !== null ? manifestConfig(config as EngineConfigInput) : null
   } catch {
     return null
   }
@@ -163,7 +168,7 @@ export class TrainService {
     return (
       this.runs().find((r) => {
         if (r.status !== 'succeeded' || !same(r.config)) return false
-        const used = trainedWith(this.runDir(r.id))
+        const used = trainedWith(this.runDir(r.id), config.steps)
         return used !== null && sameSettings(used, engine)
       }) ?? null
     )
@@ -196,8 +201,8 @@ export class TrainService {
 
   /**
    * Where fits of trained models run: the training worker's `fit` role on as many threads as
-   * training uses, those threads shared by every fit in flight (an evaluation, the Meshes view,
-   * Transfer clicks) rather than each call starting its own.
+   * training uses. Each call starts its own helpers, but their fits take turns on one set of
+   * slots that every call (an evaluation, the Meshes view, Transfer clicks) shares.
    */
   fitPool(): FitPoolOptions {
     return { workerFile: this.builtWorker(), threads: this.fitSlots.size, slots: this.fitSlots }
