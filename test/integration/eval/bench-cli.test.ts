@@ -77,8 +77,12 @@ describe('semagic bench', () => {
     const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { state: { config: Record<string, unknown> } }
     manifest.state.config.preferAbove = manifest.state.config.preferAbove === 0.3 ? 0.2 : 0.3
     writeFileSync(manifestFile, JSON.stringify(manifest))
+    // A run whose final checkpoint is damaged is trained again too, not an error.
+    const damaged = readdirSync(runs).find((r) => r.startsWith('quadruped-baseline-seed1-'))!
+    const damagedLast = readdirSync(join(runs, damaged)).filter((n) => n.startsWith('ckpt-')).sort().at(-1)!
+    writeFileSync(join(runs, damaged, damagedLast, 'weights.bin'), 'not the weights')
     const changed = { out: sink(), err: sink() }
     expect(await main([...args, '--data-dir', join(dir, 'ws')], { stdout: changed.out, stderr: changed.err }), changed.err.text).toBe(0)
-    expect(changed.err.text.match(/training (semagic|baseline) on quadruped, seed \d/g)).toEqual(['training semagic on quadruped, seed 0'])
+    expect(changed.err.text.match(/training (semagic|baseline) on quadruped, seed \d/g)).toEqual(['training semagic on quadruped, seed 0', 'training baseline on quadruped, seed 1'])
   })
 })
