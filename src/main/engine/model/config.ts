@@ -113,7 +113,7 @@ export interface EngineConfig {
 /**
  * METHOD §9's recipe, measured on a compact animal, and one prior it lacked: cameras look from
  * above (preferAbove, 0.05 rad), which lifted `semagic` on the synthetic quadruped from 31.4 to
- * 36.3 PCK@0.1 at seed 0 (BENCHMARKS.md, "Engine").
+ * 36.3 PCK@0.1 at seed 0 (BENCHMARKS.md, "Cameras look from above").
  */
 export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
   variant: 'semagic',
