@@ -34,7 +34,7 @@ import { categoryForward, instanceForward } from '../src/main/engine/model/categ
 import type { EngineVariant } from '../src/main/engine/model/config'
 import { fitPca, projectPca } from '../src/main/engine/pca/pca'
 import type { Pca } from '../src/main/engine/pca/pca'
-import { DIR, azimuthBin, features, loadModel, loadTrainingAzimuths, mean, pairPck, prepare } from './synthetic-category'
+import { DIR, azimuthBin, features, loadModel, loadTrainingAzimuths, mean, modelName, pairPck, prepare } from './synthetic-category'
 import type { ImageInfo, Pair } from './synthetic-category'
 
 interface Candidate {
@@ -95,12 +95,12 @@ async function main(): Promise<void> {
   const seed = Number(process.argv[3] ?? 0)
   const { images, pairs } = await prepare()
   const model = loadModel(variant, seed)
-  if (!model) throw new Error(`no saved model ${variant}-${seed} in ${join(DIR, 'models')}: run bench/engine-synthetic-pck.bench.ts first`)
+  if (!model) throw new Error(`no saved model ${modelName(variant, seed)} in ${join(DIR, 'models')}: run bench/engine-synthetic-pck.bench.ts first`)
   const evalImages = [...images.values()].filter((im) => im.split !== 'trn')
   // The experiment models train on features projected by this PCA (as engine-synthetic-pck fits it) and carry none.
   const trn = [...images.values()].filter((im) => im.split === 'trn')
   const pca = model.pca ?? fitPca(trn.map((im) => features(im.stem)), trn.map((im) => im.mask), 64)
-  const fitted = new Map(fitOrLoad(model, pca, `${variant}-${seed}`, evalImages).map((f) => [f.stem, f]))
+  const fitted = new Map(fitOrLoad(model, pca, modelName(variant, seed), evalImages).map((f) => [f.stem, f]))
   const shape = categoryForward(model)
   const views = new Map([...fitted.values()].map((f) => [f.stem, instanceForward(model, shape, Float32Array.from(f.code)).view]))
   const geometry = new Map<string, MeshFit>()

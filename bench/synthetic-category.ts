@@ -11,6 +11,7 @@ import { generateSynthetic } from '../src/main/datasets/synthetic/generate'
 import type { EngineConfigInput, EngineVariant } from '../src/main/engine/model/config'
 import { deserializeModel, serializeModel } from '../src/main/engine/train/checkpoint'
 import type { CategoryModel } from '../src/main/engine/model/category-model'
+import { settingsHash } from '../src/main/features/backbones/settings-hash'
 import { createBackbone } from '../src/main/features/backbones/create-backbone'
 import type { FeatureMap } from '../src/main/features/backbones/types'
 import { readFeatureFile, writeFeatureFile } from '../src/main/features/cache/feature-file'
@@ -118,9 +119,18 @@ export function azimuthBin(radians: number): number {
   return Math.floor((((deg + 22.5) % 360) + 360) % 360 / 45)
 }
 
-/** A saved experiment model (models/<variant>-<seed>.json), or null. */
+/**
+ * A saved model's file stem: <variant>-<seed>, with a hash of $ENGINE_CONFIG when it overrides
+ * anything, so that runs with other settings never overwrite or load each other's models.
+ */
+export function modelName(variant: EngineVariant, seed: number): string {
+  const tag = Object.keys(CONFIG).length > 0 ? `-${settingsHash(CONFIG as Parameters<typeof settingsHash>[0]).slice(0, 8)}` : ''
+  return `${variant}-${seed}${tag}`
+}
+
+/** A saved experiment model (models/<modelName>.json), or null. */
 export function loadModel(variant: EngineVariant, seed: number): CategoryModel | null {
-  const file = join(DIR, 'models', `${variant}-${seed}.json`)
+  const file = join(DIR, 'models', `${modelName(variant, seed)}.json`)
   if (!existsSync(file)) return null
   const saved = JSON.parse(readFileSync(file, 'utf8')) as { manifest: Parameters<typeof deserializeModel>[0]['manifest']; weights: Record<string, number[]> }
   return deserializeModel({ manifest: saved.manifest, weights: Object.fromEntries(Object.entries(saved.weights).map(([k, v]) => [k, Float32Array.from(v)])) })
@@ -130,7 +140,7 @@ export function saveModel(model: CategoryModel, variant: EngineVariant, seed: nu
   const saved = serializeModel(model)
   mkdirSync(join(DIR, 'models'), { recursive: true })
   writeFileSync(
-    join(DIR, 'models', `${variant}-${seed}.json`),
+    join(DIR, 'models', `${modelName(variant, seed)}.json`),
     JSON.stringify({ manifest: saved.manifest, weights: Object.fromEntries(Object.entries(saved.weights).map(([k, v]) => [k, Array.from(v)])) }),
   )
 }
@@ -140,10 +150,10 @@ export function saveModel(model: CategoryModel, variant: EngineVariant, seed: nu
  * beside the model: the training set's own viewpoints, for rules that carry them to test images.
  */
 export function saveTrainingAzimuths(azimuths: Record<string, number>, variant: EngineVariant, seed: number): void {
-  writeFileSync(join(DIR, 'models', `${variant}-${seed}.train-azimuths.json`), JSON.stringify(azimuths))
+  writeFileSync(join(DIR, 'models', `${modelName(variant, seed)}.train-azimuths.json`), JSON.stringify(azimuths))
 }
 
 export function loadTrainingAzimuths(variant: EngineVariant, seed: number): Record<string, number> | null {
-  const file = join(DIR, 'models', `${variant}-${seed}.train-azimuths.json`)
+  const file = join(DIR, 'models', `${modelName(variant, seed)}.train-azimuths.json`)
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, number>) : null
 }
