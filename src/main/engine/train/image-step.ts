@@ -5,6 +5,7 @@ import type { LossWeights, ViewLoss } from '../losses/view-loss'
 import type { Param } from '../math/adam'
 import { instanceBackward, instanceForward } from '../model/category-model'
 import type { CategoryModel, CategoryShape } from '../model/category-model'
+import { edgePreservationEnergy } from '../template/edge-lengths'
 import { laplacianEnergy } from '../template/laplacian'
 
 /** Milliseconds per part of a step, accumulated when the caller passes one. */
@@ -38,7 +39,7 @@ export interface ImageStepInput {
 export interface ImageStepResult {
   /** The best hypothesis' loss terms. */
   bestLoss: ViewLoss
-  regularisers: { laplacianDeformation: number; deformation: number; code: number }
+  regularisers: { laplacianDeformation: number; edgeDeformation: number; deformation: number; code: number }
   mirrorSwitches: number
 }
 
@@ -98,6 +99,7 @@ export function imageStep(input: ImageStepInput): ImageStepResult {
     const gD = new Float64Array(3 * n)
     const w = config.weights
     const laplacianDeformation = laplacianEnergy(template, inst.D, w.laplacianDeformation, gD)
+    const edgeDeformation = w.edgeDeformation > 0 ? edgePreservationEnergy(template, shape.V0, inst.D, w.edgeDeformation, gD) : 0
     let magnitude = 0
     for (let q = 0; q < 3 * n; q++) {
       magnitude += inst.D[q]! * inst.D[q]!
@@ -113,7 +115,7 @@ export function imageStep(input: ImageStepInput): ImageStepResult {
     }
     for (const g of [gV, gD, gQ]) for (let q = 0; q < g.length; q++) g[q]! *= gradScale
     instanceBackward(model, shape, inst, codes.value, row * K, { gV, gD, gQ, category, gz, gzOffset: row * K })
-    return { bestLoss, regularisers: { laplacianDeformation, deformation: magnitude, code }, mirrorSwitches }
+    return { bestLoss, regularisers: { laplacianDeformation, edgeDeformation, deformation: magnitude, code }, mirrorSwitches }
   })
 }
 

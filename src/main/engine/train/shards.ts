@@ -34,7 +34,7 @@ export interface StepPlan {
 }
 
 /** Per-image loss terms, summed over the batch in batch order when the step finishes. */
-export const IMAGE_TERMS = ['view', 'dt', 'chamfer', 'feature', 'visibleFraction', 'laplacianDeformation', 'deformation', 'code', 'mirrorSwitches'] as const
+export const IMAGE_TERMS = ['view', 'dt', 'chamfer', 'feature', 'visibleFraction', 'laplacianDeformation', 'edgeDeformation', 'deformation', 'code', 'mirrorSwitches'] as const
 
 export interface ShardResult {
   /** Per image of the shard, the values of IMAGE_TERMS in that order. */
@@ -104,6 +104,7 @@ export function runShard(ctx: ShardContext, plan: StepPlan, shard: number, profi
       r.bestLoss.feature,
       r.bestLoss.visibleCount / n,
       r.regularisers.laplacianDeformation,
+      r.regularisers.edgeDeformation,
       r.regularisers.deformation,
       r.regularisers.code,
       r.mirrorSwitches,

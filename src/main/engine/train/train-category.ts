@@ -31,6 +31,7 @@ import type { CategoryModel, CategoryShape } from '../model/category-model'
 import { resolveConfig } from '../model/config'
 import type { EngineConfigInput } from '../model/config'
 import { ellipsoidFromBoxes, initialCameras } from '../model/initialisation'
+import { edgeUniformityEnergy } from '../template/edge-lengths'
 import { laplacianEnergy } from '../template/laplacian'
 import { symmetrise } from '../template/symmetry'
 import type { ViewTarget } from '../losses/view-target'
@@ -106,10 +107,12 @@ function localShards(state: TrainState, targets: readonly ViewTarget[], shape: C
 function finishStep(state: TrainState, shape: CategoryShape, plan: StepPlan, results: readonly ShardResult[], profile?: StepProfile): Record<string, number> {
   const { config, model, cameras, codes } = state
   const { gV0, gB, sums } = combineShards(state, plan, results)
-  const laplacianShape = timed(profile, 'category backward', () => {
-    const e = laplacianEnergy(model.template, shape.V0, config.weights.laplacianShape, gV0)
+  const { laplacianShape, edgeShape } = timed(profile, 'category backward', () => {
+    const w = config.weights
+    const laplacianShape = laplacianEnergy(model.template, shape.V0, w.laplacianShape, gV0)
+    const edgeShape = w.edgeShape > 0 ? edgeUniformityEnergy(model.template, shape.V0, w.edgeShape, gV0) : 0
     categoryBackward(model, shape, gV0, gB)
-    return e
+    return { laplacianShape, edgeShape }
   })
   timed(profile, 'optimiser', () => {
     for (const p of categoryParams(model)) p.step()
@@ -117,8 +120,8 @@ function finishStep(state: TrainState, shape: CategoryShape, plan: StepPlan, res
     codes.step(plan.batch)
   })
   state.step++
-  const total = sums.view! + sums.laplacianDeformation! + sums.deformation! + sums.code! + laplacianShape
-  return { total, ...sums, laplacianShape, featureWeight: plan.featureWeight }
+  const total = sums.view! + sums.laplacianDeformation! + sums.edgeDeformation! + sums.deformation! + sums.code! + laplacianShape + edgeShape
+  return { total, ...sums, laplacianShape, edgeShape, featureWeight: plan.featureWeight }
 }
 
 /** One optimisation step over a batch drawn from the state's generator, every shard in this thread. */

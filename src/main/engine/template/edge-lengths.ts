@@ -1,0 +1,91 @@
+import type { Template } from './template'
+
+/** Length of each template edge in the vertex array `x` (xyz triples), in template.edges order. */
+export function edgeLengths(template: Template, x: Float64Array): Float64Array {
+  const { edges } = template
+  const out = new Float64Array(edges.length / 2)
+  for (let e = 0; e < out.length; e++) {
+    const a = 3 * edges[2 * e]!
+    const b = 3 * edges[2 * e + 1]!
+    out[e] = Math.hypot(x[a]! - x[b]!, x[a + 1]! - x[b + 1]!, x[a + 2]! - x[b + 2]!)
+  }
+  return out
+}
+
+/** Adds dL/dl_e (per edge) through l_e = |x_a - x_b| into `grad`. */
+function edgeBackward(template: Template, x: Float64Array, lengths: Float64Array, dl: Float64Array, grad: Float64Array): void {
+  const { edges } = template
+  for (let e = 0; e < lengths.length; e++) {
+    const l = lengths[e]!
+    if (l === 0) continue
+    const a = 3 * edges[2 * e]!
+    const b = 3 * edges[2 * e + 1]!
+    const s = dl[e]! / l
+    for (let c = 0; c < 3; c++) {
+      const d = s * (x[a + c]! - x[b + c]!)
+      grad[a + c]! += d
+      grad[b + c]! -= d
+    }
+  }
+}
+
+/**
+ * Edge-length uniformity of a mesh, mean_e (l_e / mean l - 1)^2: an icosphere's edges are
+ * nearly equal, and a canonical shape that keeps them so stays a spread surface instead of
+ * folding into a cloud of vertices inside the silhouettes (METHOD §9's bird). Scale-free, so it
+ * does not fight the silhouettes over the shape's size. Its gradient times `weight` is added
+ * into `grad`; returns weight * energy.
+ */
+export function edgeUniformityEnergy(template: Template, x: Float64Array, weight: number, grad: Float64Array | null): number {
+  const lengths = edgeLengths(template, x)
+  const E = lengths.length
+  let mean = 0
+  for (const l of lengths) mean += l
+  mean /= E
+  if (mean === 0) return 0
+  let energy = 0
+  let coupling = 0
+  for (const l of lengths) {
+    const u = l / mean
+    energy += (u - 1) * (u - 1)
+    coupling += (u - 1) * u
+  }
+  energy /= E
+  coupling /= E
+  if (grad) {
+    // d/dl_k of mean_e (l_e / m - 1)^2 with m = mean l: (2 / (E m)) ((u_k - 1) - mean_e (u_e - 1) u_e).
+    const dl = new Float64Array(E)
+    const scale = (2 * weight) / (E * mean)
+    for (let e = 0; e < E; e++) dl[e] = scale * (lengths[e]! / mean - 1 - coupling)
+    edgeBackward(template, x, lengths, dl, grad)
+  }
+  return weight * energy
+}
+
+/**
+ * Edge-length preservation of a deformation, mean_e ((|V_e| - |V0_e|) / mean |V0_e|)^2 with
+ * V = V0 + D: an instance may bend and stretch the category's shape only as far as the other
+ * terms pay for. The gradient goes to D alone (added into `gD` times `weight`): the term
+ * measures the deformation, and moving V0 to shorten it would let the canonical shape follow
+ * one image. Returns weight * energy.
+ */
+export function edgePreservationEnergy(template: Template, V0: Float64Array, D: Float64Array, weight: number, gD: Float64Array | null): number {
+  const rest = edgeLengths(template, V0)
+  const V = new Float64Array(V0.length)
+  for (let q = 0; q < V.length; q++) V[q] = V0[q]! + D[q]!
+  const lengths = edgeLengths(template, V)
+  const E = lengths.length
+  let mean = 0
+  for (const l of rest) mean += l
+  mean /= E
+  if (mean === 0) return 0
+  let energy = 0
+  const dl = new Float64Array(E)
+  for (let e = 0; e < E; e++) {
+    const r = (lengths[e]! - rest[e]!) / mean
+    energy += r * r
+    dl[e] = (2 * weight * r) / (E * mean)
+  }
+  if (gD) edgeBackward(template, V, lengths, dl, gD)
+  return (weight * energy) / E
+}
