@@ -48,6 +48,8 @@ export interface LossWeightsConfig {
   edgeShape: number
   /** Edge-length preservation of each instance against V0 (template/edge-lengths). */
   edgeDeformation: number
+  /** Normal consistency of V0's neighbouring faces (template/normal-consistency). */
+  normalShape: number
   /** mean |B z|^2 */
   deformation: number
   /** |z|^2 */
@@ -130,7 +132,7 @@ export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
   initialElevation: 0.2,
   codeDims: 8,
   lr: { camera: 0.02, code: 0.01, shape: 0.005, basis: 0.005, features: 0.03, deformationField: 0.005, featureField: 0.03 },
-  weights: { dt: 10, chamfer: 10, feature: 1, laplacianShape: 2, laplacianDeformation: 2, edgeShape: 0, edgeDeformation: 0, deformation: 0.1, code: 1e-3 },
+  weights: { dt: 10, chamfer: 10, feature: 1, laplacianShape: 2, laplacianDeformation: 2, edgeShape: 0, edgeDeformation: 0, normalShape: 0, deformation: 0.1, code: 1e-3 },
   featureWeightRamp: 0.3,
   chamferSamples: 96,
   visibility: { grid: 32, tolerancePixels: 2.5 },

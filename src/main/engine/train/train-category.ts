@@ -33,6 +33,7 @@ import type { EngineConfigInput } from '../model/config'
 import { ellipsoidFromBoxes, initialCameras } from '../model/initialisation'
 import { edgeUniformityEnergy } from '../template/edge-lengths'
 import { laplacianEnergy } from '../template/laplacian'
+import { normalConsistencyEnergy } from '../template/normal-consistency'
 import { symmetrise } from '../template/symmetry'
 import type { ViewTarget } from '../losses/view-target'
 import { deserializeTrainState, perImageParams, serializeTrainState } from './checkpoint'
@@ -107,12 +108,13 @@ function localShards(state: TrainState, targets: readonly ViewTarget[], shape: C
 function finishStep(state: TrainState, shape: CategoryShape, plan: StepPlan, results: readonly ShardResult[], profile?: StepProfile): Record<string, number> {
   const { config, model, cameras, codes } = state
   const { gV0, gB, sums } = combineShards(state, plan, results)
-  const { laplacianShape, edgeShape } = timed(profile, 'category backward', () => {
+  const { laplacianShape, edgeShape, normalShape } = timed(profile, 'category backward', () => {
     const w = config.weights
     const laplacianShape = laplacianEnergy(model.template, shape.V0, w.laplacianShape, gV0)
     const edgeShape = w.edgeShape > 0 ? edgeUniformityEnergy(model.template, shape.V0, w.edgeShape, gV0) : 0
+    const normalShape = w.normalShape > 0 ? normalConsistencyEnergy(model.template, shape.V0, w.normalShape, gV0) : 0
     categoryBackward(model, shape, gV0, gB)
-    return { laplacianShape, edgeShape }
+    return { laplacianShape, edgeShape, normalShape }
   })
   timed(profile, 'optimiser', () => {
     for (const p of categoryParams(model)) p.step()
@@ -120,8 +122,8 @@ function finishStep(state: TrainState, shape: CategoryShape, plan: StepPlan, res
     codes.step(plan.batch)
   })
   state.step++
-  const total = sums.view! + sums.laplacianDeformation! + sums.edgeDeformation! + sums.deformation! + sums.code! + laplacianShape + edgeShape
-  return { total, ...sums, laplacianShape, edgeShape, featureWeight: plan.featureWeight }
+  const total = sums.view! + sums.laplacianDeformation! + sums.edgeDeformation! + sums.deformation! + sums.code! + laplacianShape + edgeShape + normalShape
+  return { total, ...sums, laplacianShape, edgeShape, normalShape, featureWeight: plan.featureWeight }
 }
 
 /** One optimisation step over a batch drawn from the state's generator, every shard in this thread. */
