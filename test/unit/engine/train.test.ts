@@ -150,6 +150,17 @@ describe('model checkpoints', () => {
     expect(deserializeModel({ manifest: { ...manifest, config: older as typeof manifest.config }, weights }).config.preferAbove).toBeNull()
   })
 
+  it('a checkpoint written before the edge and normal regularisers existed restores with them off', async () => {
+    const { data } = dataset(6, 8)
+    const { model } = await trainCategory(data, { steps: 2, batchSize: 3, templateLevel: 2 })
+    const { manifest, weights } = serializeModel(model)
+    expect(resolveConfig().weights.edgeShape).toBeGreaterThan(0)
+    expect(deserializeModel({ manifest, weights }).config.weights).toMatchObject({ edgeShape: resolveConfig().weights.edgeShape, edgeDeformation: resolveConfig().weights.edgeDeformation })
+    const { edgeShape: _a, edgeDeformation: _b, normalShape: _c, ...olderWeights } = manifest.config.weights!
+    const older = { ...manifest.config, weights: olderWeights } as typeof manifest.config
+    expect(deserializeModel({ manifest: { ...manifest, config: older }, weights }).config.weights).toMatchObject({ edgeShape: 0, edgeDeformation: 0, normalShape: 0, laplacianShape: 2 })
+  })
+
   it('refuses a checkpoint whose tensors do not match the template', () => {
     const rng = new SeededRandom(1)
     const model = createCategoryModel(resolveConfig({ templateLevel: 2 }), CHANNELS, [0.35, 0.7, 1], rng, null)

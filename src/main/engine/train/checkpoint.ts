@@ -203,7 +203,7 @@ function restoreParams(params: readonly Param[], weights: Record<string, Float32
 
 /** A checkpoint's engine settings; one written before a switch existed keeps the behaviour it was trained with. */
 export function manifestConfig(config: EngineConfigInput): EngineConfig {
-  return resolveConfig({ preferAbove: null, ...config })
+  return resolveConfig({ preferAbove: null, ...config, weights: { edgeShape: 0, edgeDeformation: 0, normalShape: 0, ...config.weights } })
 }
 
 function restoreModel(manifest: Omit<ModelManifest, 'format'>, weights: Record<string, Float32Array>, withOptimiser: boolean): CategoryModel {
