@@ -4,8 +4,8 @@
  *   [ENGINE_CATEGORY=quadruped|bird|car] npx vite-node bench/engine-synthetic-pck.bench.ts [variants] [seeds] [steps]
  *   e.g. ENGINE_CATEGORY=bird npx vite-node bench/engine-synthetic-pck.bench.ts semagic,baseline 0,1,2 600
  *
- * $ENGINE_CONFIG (JSON) overrides the engine's defaults, e.g. '{"preferAbove":null}'; its models are saved under a name
- * tagged with a hash of it (synthetic-category modelName).
+ * $ENGINE_CONFIG (JSON) overrides the engine's defaults, e.g. '{"preferAbove":null}'; models are saved under a name
+ * tagged with a hash of the settings they trained with (synthetic-category modelName).
  *
  * Generates the full synthetic category (seed 1: 200/25/50 images) once, extracts the default
  * pretrained features (InceptionV3 hypercolumns, square box crop with 10 % margin, 299 px) into

@@ -8,6 +8,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { generateSynthetic } from '../src/main/datasets/synthetic/generate'
+import { resolveConfig } from '../src/main/engine/model/config'
 import type { EngineConfigInput, EngineVariant } from '../src/main/engine/model/config'
 import { deserializeModel, serializeModel } from '../src/main/engine/train/checkpoint'
 import type { CategoryModel } from '../src/main/engine/model/category-model'
@@ -120,12 +121,13 @@ export function azimuthBin(radians: number): number {
 }
 
 /**
- * A saved model's file stem: <variant>-<seed>, with a hash of $ENGINE_CONFIG when it overrides
- * anything, so that runs with other settings never overwrite or load each other's models.
+ * A saved model's file stem: <variant>-<seed>-<hash of the engine settings it trains with>
+ * ($ENGINE_CONFIG over today's defaults), so that runs with other settings, or of an engine
+ * whose defaults have changed since, never overwrite or load each other's models.
  */
 export function modelName(variant: EngineVariant, seed: number): string {
-  const tag = Object.keys(CONFIG).length > 0 ? `-${settingsHash(CONFIG as Parameters<typeof settingsHash>[0]).slice(0, 8)}` : ''
-  return `${variant}-${seed}${tag}`
+  const { variant: _v, seed: _s, steps: _n, ...settings } = resolveConfig(CONFIG)
+  return `${variant}-${seed}-${settingsHash(settings as unknown as Parameters<typeof settingsHash>[0]).slice(0, 8)}`
 }
 
 /** A saved experiment model (models/<modelName>.json), or null. */

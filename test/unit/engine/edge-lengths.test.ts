@@ -21,7 +21,7 @@ describe('edge-length regularisers', () => {
   })
 
   it('uniformity is zero for equal edges, scale-free, and grows as edges spread', () => {
-    // A regular tetrahedron-like check on the level-0 icosahedron: every edge the same length.
+    // The level-0 icosphere is a regular icosahedron: every edge the same length.
     const ico = createTemplate(0, [1, 1, 1])
     expect(edgeUniformityEnergy(ico, Float64Array.from(ico.rest), 1, null)).toBeLessThan(1e-24)
     const x = jittered(2, 0.05)

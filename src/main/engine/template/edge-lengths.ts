@@ -31,10 +31,11 @@ function edgeBackward(template: Template, x: Float64Array, lengths: Float64Array
 
 /**
  * Edge-length uniformity of a mesh, mean_e (l_e / mean l - 1)^2: an icosphere's edges are
- * nearly equal, and a canonical shape that keeps them so stays a spread surface instead of
- * folding into a cloud of vertices inside the silhouettes (METHOD §9's bird). Scale-free, so it
- * does not fight the silhouettes over the shape's size. Its gradient times `weight` is added
- * into `grad`; returns weight * energy.
+ * nearly equal, and the silhouette terms, which pull each vertex on its own, spread them apart
+ * (METHOD §9's bird became a cloud of vertices inside its silhouettes). Keeping them even keeps
+ * the vertices spread over the shape; it does not by itself stop faces folding (see
+ * normal-consistency). Scale-free, so it does not fight the silhouettes over the shape's size.
+ * Its gradient times `weight` is added into `grad`; returns weight * energy.
  */
 export function edgeUniformityEnergy(template: Template, x: Float64Array, weight: number, grad: Float64Array | null): number {
   const lengths = edgeLengths(template, x)
@@ -65,9 +66,10 @@ export function edgeUniformityEnergy(template: Template, x: Float64Array, weight
 /**
  * Edge-length preservation of a deformation, mean_e ((|V_e| - |V0_e|) / mean |V0_e|)^2 with
  * V = V0 + D: an instance may bend and stretch the category's shape only as far as the other
- * terms pay for. The gradient goes to D alone (added into `gD` times `weight`): the term
+ * terms pay for. The gradient is taken in D alone (added into `gD` times `weight`): the term
  * measures the deformation, and moving V0 to shorten it would let the canonical shape follow
- * one image. Returns weight * energy.
+ * one image. (Where D is a field of V0's positions, as in `baseline`, some of it still reaches
+ * V0 through that field.) Returns weight * energy.
  */
 export function edgePreservationEnergy(template: Template, V0: Float64Array, D: Float64Array, weight: number, gD: Float64Array | null): number {
   const rest = edgeLengths(template, V0)

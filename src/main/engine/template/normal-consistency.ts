@@ -1,3 +1,5 @@
+import { cross } from '../render/mat3'
+import type { Vec3 } from '../render/mat3'
 import type { Template } from './template'
 
 /** For each edge shared by two faces, those faces' indices (pairs), found once per template. */
@@ -27,27 +29,30 @@ function facePairs(template: Template): Uint32Array {
 /**
  * Normal consistency, mean over edges of (1 - cos) between the normals of the two faces that
  * share it: zero for a flat sheet, small for a smooth surface, large where the mesh folds over
- * itself. Measured on the trained canonical shapes: a third of the faces turned inward, so the
- * z-buffer and facing tests that decide visibility read a tangle; the Laplacian does not see a
- * fold whose vertices sit at their neighbours' mean. Gradient times `weight` added into `grad`;
- * returns weight * energy.
+ * itself, which the Laplacian does not see when the folded vertices sit at their neighbours'
+ * mean (trained canonical shapes measured 0.59-0.80 here, the starting ellipsoid 0.005:
+ * BENCHMARKS.md, "Edge-length regularisers"). A face shrunk to zero area drops out, and near it
+ * the gradient grows as 1 / area. Gradient times `weight` added into `grad`; returns
+ * weight * energy.
  */
 export function normalConsistencyEnergy(template: Template, x: Float64Array, weight: number, grad: Float64Array | null): number {
   const { faces } = template
   const F = faces.length / 3
-  const raw = new Float64Array(3 * F)
+  const point = (i: number): Vec3 => [x[3 * i]!, x[3 * i + 1]!, x[3 * i + 2]!]
+  const edgeU: Vec3[] = []
+  const edgeV: Vec3[] = []
   const unit = new Float64Array(3 * F)
   const length = new Float64Array(F)
   for (let f = 0; f < F; f++) {
-    const [a, b, c] = [3 * faces[3 * f]!, 3 * faces[3 * f + 1]!, 3 * faces[3 * f + 2]!]
-    const u = [x[b]! - x[a]!, x[b + 1]! - x[a + 1]!, x[b + 2]! - x[a + 2]!]
-    const v = [x[c]! - x[a]!, x[c + 1]! - x[a + 1]!, x[c + 2]! - x[a + 2]!]
-    raw[3 * f] = u[1]! * v[2]! - u[2]! * v[1]!
-    raw[3 * f + 1] = u[2]! * v[0]! - u[0]! * v[2]!
-    raw[3 * f + 2] = u[0]! * v[1]! - u[1]! * v[0]!
-    const l = Math.hypot(raw[3 * f]!, raw[3 * f + 1]!, raw[3 * f + 2]!)
+    const [a, b, c] = [point(faces[3 * f]!), point(faces[3 * f + 1]!), point(faces[3 * f + 2]!)]
+    const u: Vec3 = [b[0] - a[0], b[1] - a[1], b[2] - a[2]]
+    const v: Vec3 = [c[0] - a[0], c[1] - a[1], c[2] - a[2]]
+    edgeU.push(u)
+    edgeV.push(v)
+    const n = cross(u, v)
+    const l = Math.hypot(n[0], n[1], n[2])
     length[f] = l
-    if (l > 0) for (let k = 0; k < 3; k++) unit[3 * f + k] = raw[3 * f + k]! / l
+    if (l > 0) for (let k = 0; k < 3; k++) unit[3 * f + k] = n[k]! / l
   }
   const pairs = facePairs(template)
   const E = pairs.length / 2
@@ -74,13 +79,12 @@ export function normalConsistencyEnergy(template: Template, x: Float64Array, wei
       // Through n / |n|: (I - n n^T) g / |n|.
       let along = 0
       for (let k = 0; k < 3; k++) along += unit[3 * f + k]! * gUnit[3 * f + k]!
-      const gn = [0, 1, 2].map((k) => (gUnit[3 * f + k]! - along * unit[3 * f + k]!) / l) as [number, number, number]
+      const g = (k: number): number => (gUnit[3 * f + k]! - along * unit[3 * f + k]!) / l
+      const gn: Vec3 = [g(0), g(1), g(2)]
       // Through n = u x v: dL/du = v x g, dL/dv = g x u; u = b - a, v = c - a.
       const [a, b, c] = [3 * faces[3 * f]!, 3 * faces[3 * f + 1]!, 3 * faces[3 * f + 2]!]
-      const u = [x[b]! - x[a]!, x[b + 1]! - x[a + 1]!, x[b + 2]! - x[a + 2]!]
-      const v = [x[c]! - x[a]!, x[c + 1]! - x[a + 1]!, x[c + 2]! - x[a + 2]!]
-      const gu = [v[1]! * gn[2] - v[2]! * gn[1], v[2]! * gn[0] - v[0]! * gn[2], v[0]! * gn[1] - v[1]! * gn[0]]
-      const gv = [gn[1] * u[2]! - gn[2] * u[1]!, gn[2] * u[0]! - gn[0] * u[2]!, gn[0] * u[1]! - gn[1] * u[0]!]
+      const gu = cross(edgeV[f]!, gn)
+      const gv = cross(gn, edgeU[f]!)
       for (let k = 0; k < 3; k++) {
         grad[b + k]! += gu[k]!
         grad[c + k]! += gv[k]!
