@@ -159,6 +159,8 @@ describe('model checkpoints', () => {
     const { edgeShape: _a, edgeDeformation: _b, normalShape: _c, ...olderWeights } = manifest.config.weights!
     const older = { ...manifest.config, weights: olderWeights } as typeof manifest.config
     expect(deserializeModel({ manifest: { ...manifest, config: older }, weights }).config.weights).toMatchObject({ edgeShape: 0, edgeDeformation: 0, normalShape: 0, laplacianShape: 2 })
+    const { weights: _w, ...noWeights } = manifest.config
+    expect(deserializeModel({ manifest: { ...manifest, config: noWeights as typeof manifest.config }, weights }).config.weights).toMatchObject({ edgeShape: 0, edgeDeformation: 0, normalShape: 0, laplacianShape: 2 })
   })
 
   it('refuses a checkpoint whose tensors do not match the template', () => {
@@ -228,6 +230,13 @@ describe('a hypothesis against its mirror camera', () => {
   it('with preferAbove, the camera looking from above is kept whatever the features say', () => {
     expect(mirrorIsBetter(loss(0.3), loss(0.2), 0.06, 0.05)).toBe(false)
     expect(mirrorIsBetter(loss(0.2), loss(0.3), -0.06, 0.05)).toBe(true)
+  })
+
+  it('loss weights and learning rates must be non-negative numbers, named when they are not', () => {
+    expect(() => resolveConfig({ weights: { edgeShape: -1 } })).toThrow(/weights\.edgeShape must be a non-negative number, got -1/)
+    expect(() => resolveConfig({ lr: { camera: Number.NaN } })).toThrow(/lr\.camera/)
+    expect(() => resolveConfig({ weights: { dt: '10' as unknown as number } })).toThrow(/weights\.dt/)
+    expect(resolveConfig({ weights: { edgeShape: 0 } }).weights.edgeShape).toBe(0)
   })
 
   it('preferAbove must be an angle between level and straight down', () => {

@@ -176,6 +176,10 @@ export function resolveConfig(input: EngineConfigInput = {}): EngineConfig {
   for (const [name, v] of positiveInts) if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name} must be a positive integer, got ${v}`)
   if (!Number.isSafeInteger(config.seed)) throw new RangeError(`seed must be an integer, got ${config.seed}`)
   if (config.preferAbove !== null && !(typeof config.preferAbove === 'number' && config.preferAbove >= 0 && config.preferAbove < Math.PI / 2)) throw new RangeError(`preferAbove must be null or an angle in [0, pi/2) radians, got ${config.preferAbove}`)
+  // A negative weight would reward what the term penalises (and the optional terms read <= 0 as off).
+  for (const [group, values] of [['weights', config.weights], ['lr', config.lr]] as const) {
+    for (const [key, v] of Object.entries(values)) if (!(typeof v === 'number' && Number.isFinite(v) && v >= 0)) throw new RangeError(`${group}.${key} must be a non-negative number, got ${String(v)}`)
+  }
   if (!(config.featureWeightRamp >= 0 && config.featureWeightRamp <= 1)) throw new RangeError(`featureWeightRamp must be in [0, 1], got ${config.featureWeightRamp}`)
   return config
 }
