@@ -12,6 +12,12 @@ export function edgeLengths(template: Template, x: Float64Array): Float64Array {
   return out
 }
 
+function meanOf(xs: Float64Array): number {
+  let sum = 0
+  for (const x of xs) sum += x
+  return sum / xs.length
+}
+
 /** Adds dL/dl_e (per edge) through l_e = |x_a - x_b| into `grad`. */
 function edgeBackward(template: Template, x: Float64Array, lengths: Float64Array, dl: Float64Array, grad: Float64Array): void {
   const { edges } = template
@@ -40,9 +46,7 @@ function edgeBackward(template: Template, x: Float64Array, lengths: Float64Array
 export function edgeUniformityEnergy(template: Template, x: Float64Array, weight: number, grad: Float64Array | null): number {
   const lengths = edgeLengths(template, x)
   const E = lengths.length
-  let mean = 0
-  for (const l of lengths) mean += l
-  mean /= E
+  const mean = meanOf(lengths)
   if (mean === 0) return 0
   let energy = 0
   let coupling = 0
@@ -54,7 +58,9 @@ export function edgeUniformityEnergy(template: Template, x: Float64Array, weight
   energy /= E
   coupling /= E
   if (grad) {
-    // d/dl_k of mean_e (l_e / m - 1)^2 with m = mean l: (2 / (E m)) ((u_k - 1) - mean_e (u_e - 1) u_e).
+    // d/dl_k of mean_e (u_e - 1)^2, u_e = l_e / m, m = mean l: (2 / (E m)) ((u_k - 1) - mean_e (u_e - 1) u_e).
+    // The coupling equals the energy in exact arithmetic (mean_e u_e = 1); it is kept as its own sum so that
+    // training reproduces the runs BENCHMARKS.md reports bit for bit.
     const dl = new Float64Array(E)
     const scale = (2 * weight) / (E * mean)
     for (let e = 0; e < E; e++) dl[e] = scale * (lengths[e]! / mean - 1 - coupling)
@@ -77,9 +83,7 @@ export function edgePreservationEnergy(template: Template, V0: Float64Array, D: 
   for (let q = 0; q < V.length; q++) V[q] = V0[q]! + D[q]!
   const lengths = edgeLengths(template, V)
   const E = lengths.length
-  let mean = 0
-  for (const l of rest) mean += l
-  mean /= E
+  const mean = meanOf(rest)
   if (mean === 0) return 0
   let energy = 0
   const dl = new Float64Array(E)
