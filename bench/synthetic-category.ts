@@ -133,7 +133,11 @@ export function modelName(variant: EngineVariant, seed: number): string {
 /** A saved experiment model (models/<modelName>.json), or null. */
 export function loadModel(variant: EngineVariant, seed: number): CategoryModel | null {
   const file = join(DIR, 'models', `${modelName(variant, seed)}.json`)
-  if (!existsSync(file)) return null
+  return existsSync(file) ? readModelFile(file) : null
+}
+
+/** A model file as saveModel writes it. */
+export function readModelFile(file: string): CategoryModel {
   const saved = JSON.parse(readFileSync(file, 'utf8')) as { manifest: Parameters<typeof deserializeModel>[0]['manifest']; weights: Record<string, number[]> }
   return deserializeModel({ manifest: saved.manifest, weights: Object.fromEntries(Object.entries(saved.weights).map(([k, v]) => [k, Float32Array.from(v)])) })
 }
