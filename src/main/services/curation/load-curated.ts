@@ -1,8 +1,9 @@
 import type { CuratedKeypoint } from '../../../shared/ipc/channels/curation'
-import type { Bbox, Point, Split } from '../../../shared/ipc/channels/datasets'
+import type { Point, Split } from '../../../shared/ipc/channels/datasets'
 import type { SpairImage } from '../../datasets/spair/types'
 import { applyImageOverlays } from '../../datasets/curation/overlays'
 import type { Db } from '../../store/migration'
+import { imageFields } from '../datasets/dataset-queries'
 import type { DatasetRow, ImageRow } from '../datasets/dataset-queries'
 
 /** An imported image's record with its curation applied: keypoints carry their visibility. */
@@ -77,19 +78,7 @@ export function loadCurated(db: Db, ds: DatasetRow): CuratedDataset {
     .all(ds.id) as CuratedImageRow[]
   for (const r of rows) {
     const original = {
-      category: r.category,
-      stem: r.stem,
-      file: r.file,
-      maskFile: r.mask_file,
-      width: r.width,
-      height: r.height,
-      depth: r.depth,
-      bbox: r.bbox_x1 === null ? null : ([r.bbox_x1, r.bbox_y1, r.bbox_x2, r.bbox_y2] as Bbox),
-      pose: r.pose,
-      truncated: r.truncated,
-      occluded: r.occluded,
-      difficult: r.difficult,
-      azimuthId: r.azimuth_id,
+      ...imageFields(r),
       keypointCount: 0,
       splits: splits.get(r.id) ?? [],
       keypoints: keypoints.get(r.id) ?? new Array<Point | null>(30).fill(null),

@@ -123,8 +123,8 @@ const IMAGE_SELECT = `
     (SELECT group_concat(s.split) FROM image_splits s WHERE s.image_id = i.id) AS splits
   FROM images i JOIN categories c ON c.id = i.category_id`
 
-function toImageItem(r: ImageRow): ImageItem {
-  const splits = new Set((r.splits ?? '').split(','))
+/** An image row's imported fields, as every reader of images returns them. */
+export function imageFields(r: Omit<ImageRow, 'kp_count' | 'splits'>): Omit<ImageItem, 'keypointCount' | 'splits'> {
   return {
     category: r.category,
     stem: r.stem,
@@ -139,9 +139,12 @@ function toImageItem(r: ImageRow): ImageItem {
     occluded: r.occluded,
     difficult: r.difficult,
     azimuthId: r.azimuth_id,
-    keypointCount: r.kp_count,
-    splits: SPAIR_SPLITS.filter((s) => splits.has(s)),
   }
+}
+
+function toImageItem(r: ImageRow): ImageItem {
+  const splits = new Set((r.splits ?? '').split(','))
+  return { ...imageFields(r), keypointCount: r.kp_count, splits: SPAIR_SPLITS.filter((s) => splits.has(s)) }
 }
 
 export function imagesPage(db: Db, ds: DatasetRow, q: ParsedRequestOf<'datasets.images'>): Page<ImageItem> {
