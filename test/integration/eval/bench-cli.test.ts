@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { main } from '../../../src/main/cli/index'
@@ -77,9 +77,14 @@ describe('semagic bench', () => {
     const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { state: { config: Record<string, unknown> } }
     manifest.state.config.preferAbove = manifest.state.config.preferAbove === 0.3 ? 0.2 : 0.3
     writeFileSync(manifestFile, JSON.stringify(manifest))
-    // A run whose final checkpoint is damaged is trained again too, not an error.
+    // A run whose final checkpoint is damaged is trained again too, not an error, even where an
+    // intact checkpoint of an earlier step (here a copy of the final one, relabelled) survives.
     const damaged = readdirSync(runs).find((r) => r.startsWith('quadruped-baseline-seed1-'))!
     const damagedLast = readdirSync(join(runs, damaged)).filter((n) => n.startsWith('ckpt-')).sort().at(-1)!
+    const earlier = join(runs, damaged, 'ckpt-00000003')
+    cpSync(join(runs, damaged, damagedLast), earlier, { recursive: true })
+    const earlierManifest = JSON.parse(readFileSync(join(earlier, 'manifest.json'), 'utf8')) as { step: number }
+    writeFileSync(join(earlier, 'manifest.json'), JSON.stringify({ ...earlierManifest, step: 3 }))
     writeFileSync(join(runs, damaged, damagedLast, 'weights.bin'), 'not the weights')
     const changed = { out: sink(), err: sink() }
     expect(await main([...args, '--data-dir', join(dir, 'ws')], { stdout: changed.out, stderr: changed.err }), changed.err.text).toBe(0)
