@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react'
+import { useMemo, useState } from 'react'
 import { useQuery } from '../../client/use-query'
 import { keypointColour } from '../../lib/palette'
 import { ErrorAlert } from '../../shell/ErrorAlert'
@@ -8,7 +8,7 @@ import { paramsOfFilters } from '../image/filter-params'
 import { DatasetImageStage } from '../image/DatasetImageStage'
 import type { Layers } from '../image/ImageStage'
 import { layerKey, LayerToggles } from '../image/LayerToggles'
-import { typingInto } from '../image/keys'
+import { useViewKeys } from '../image/use-view-keys'
 import { useImageWindow } from '../image/use-image-window'
 import type { ImageFilters } from '../image/use-image-window'
 
@@ -32,21 +32,19 @@ export function ImageView({
   const [layers, setLayers] = useState<Layers>({ mask: true, bbox: true, keypoints: true })
   const keypoints = useMemo(() => (curated.data ? stageKeypoints(curated.data) : []), [curated.data])
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent): void => {
-      if (typingInto(e.target) || e.ctrlKey || e.metaKey || e.altKey) return
-      const k = e.key.toLowerCase()
-      if ((k === 'j' || k === 'arrowright') && win.next) onIndex(index + 1)
-      else if ((k === 'k' || k === 'arrowleft') && win.prev) onIndex(index - 1)
-      else if (k === 'escape') onClose()
-      else {
-        const next = layerKey(k, layers)
-        if (next) setLayers(next)
-      }
+  useViewKeys((e) => {
+    if (e.ctrlKey || e.metaKey || e.altKey) return false
+    const k = e.key.toLowerCase()
+    if ((k === 'j' || k === 'arrowright') && win.next) onIndex(index + 1)
+    else if ((k === 'k' || k === 'arrowleft') && win.prev) onIndex(index - 1)
+    else if (k === 'escape') onClose()
+    else {
+      const next = layerKey(k, layers)
+      if (!next) return false
+      setLayers(next)
     }
-    window.addEventListener('keydown', onKey)
-    return () => window.removeEventListener('keydown', onKey)
-  }, [win.next, win.prev, index, onIndex, onClose, layers])
+    return true
+  })
 
   return (
     <section aria-label="Image view" className="image-view">

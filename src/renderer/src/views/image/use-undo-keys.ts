@@ -1,20 +1,12 @@
-import { useEffect, useRef } from 'react'
-import { inDialog, typingInto, undoKeyOf } from './keys'
+import { undoKeyOf } from './keys'
+import { useViewKeys } from './use-view-keys'
 
 /** Undo and redo from the keyboard for a view with an undo bar; the latest handlers are called. */
 export function useUndoKeys(undo: () => void, redo: () => void): void {
-  const ref = useRef({ undo, redo })
-  useEffect(() => {
-    ref.current = { undo, redo }
+  useViewKeys((e) => {
+    const action = undoKeyOf(e)
+    if (!action) return false
+    ;({ undo, redo })[action]()
+    return true
   })
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent): void => {
-      const action = typingInto(e.target) || inDialog() ? null : undoKeyOf(e)
-      if (!action) return
-      e.preventDefault()
-      ref.current[action]()
-    }
-    window.addEventListener('keydown', onKey)
-    return () => window.removeEventListener('keydown', onKey)
-  }, [])
 }
