@@ -1,5 +1,6 @@
 import { useEffect } from 'react'
 import { SPAIR_SPLITS } from '../../../../shared/ipc/channels/datasets'
+import type { ResponseOf } from '../../../../shared/ipc/contract'
 import { useQuery } from '../../client/use-query'
 import { FLAG_FILTERS } from './PairsTable'
 
@@ -86,8 +87,8 @@ export function CurationFilters({
   curated,
 }: FilterProps & {
   dataset: string
-  /** Changes whenever the curation may have changed (a view that edits passes its undo state), so the tag counts follow. */
-  curated?: unknown
+  /** A view that edits passes its undo state, a new object after every edit, so the tag counts follow. */
+  curated?: ResponseOf<'curation.state'> | null
 }): React.JSX.Element {
   const tags = useQuery('datasets.tags', { name: dataset })
   const reloadTags = tags.reload
