@@ -12,7 +12,7 @@
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { getPriority, loadavg, tmpdir } from 'node:os'
+import { availableParallelism, getPriority, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { Worker } from 'node:worker_threads'
@@ -222,7 +222,7 @@ const section = [
   MARK_BEGIN,
   '## Engine: training step',
   '',
-  `\`${COMMAND}\` on ${cpuModel()} (2 cores), Node ${process.version}, plain TypeScript (no tfjs).`,
+  `\`${COMMAND}\` on ${cpuModel()} (${availableParallelism()} cores), Node ${process.version}, ${new Date().toISOString().slice(0, 10)}, plain TypeScript (no tfjs).`,
   `642 vertices, batch 24, 8 hypotheses + mirrors, ${C} channels on ${GRID} x ${GRID}, 64 x 64 masks; mean of ${STEPS} steps after ${WARMUP} warm-up steps.`,
   '`semagic` has per-vertex features and basis; `baseline` evaluates an MLP feature field at 24 x 642 points and a deformation field each step.',
   '',

@@ -12,9 +12,9 @@
  *   the feature field of the field variants (24 x 642 points), runs at 0.7-0.9 GMAC/s in
  *   blocked JS loops against ~6 GMAC/s for a tfjs-wasm matMul: ~0.3 s per step, paid only by
  *   the field variants, for one code path and no backend in the loop.
- * - Measured default step (642 vertices, batch 24, 8 hypotheses + mirrors, 64 channels): 221 ms
- *   for `semagic` (600 steps in 2.2 min, METHOD §9's PyTorch recipe took ~3 min), 502 ms for
- *   `baseline` (5.0 min); the z-buffer visibility is a third of `semagic`'s step.
+ * - Measured default step (642 vertices, batch 24, 8 hypotheses + mirrors, 64 channels, one
+ *   thread): 255 ms for `semagic` (600 steps in 2.6 min, METHOD §9's PyTorch recipe took ~3 min),
+ *   594 ms for `baseline` (5.9 min); the z-buffer visibility is 28 % of `semagic`'s step.
  * - Determinism: float64 arithmetic in a fixed order over float32 parameters, so a resumed run
  *   equals an uninterrupted one bit for bit (V8's Math functions are its own software ones, so
  *   the same Node version gives the same bits on any CPU); no backend in the loop to vary.
