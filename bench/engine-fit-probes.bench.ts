@@ -10,6 +10,8 @@
  * MODEL.json: a model bench/engine-synthetic-pck.bench.ts saved (DIR/models/...). Probes:
  * - `kept`: the engine's fit as it is (fitImage).
  * - `feature=W`: the same fit with the feature term's weight W instead of the trained one.
+ * - `rigid`: the same fit with the code held at 0, so every image is fitted with the mean shape V0:
+ *   how much of the camera choice the instance deformation decides.
  * - `own-codes`: every camera hypothesis fits its own code z (the engine shares one code, which
  *   follows the hypothesis that is best at each step), then the lowest-loss one is kept.
  * - `iou=W`: the engine's fit with every candidate kept (fitImageCandidates, fitted once for every `iou` probe), the mirror rule applied
@@ -18,8 +20,9 @@
  *   the vertex-based silhouette terms (inside the mask, covering it) do not have.
  * - `refine={"steps":S,"lr":L,"mag":M,"camera":bool}`: after the kept fit, a free per-vertex
  *   offset (Adam, rate L, S steps; |offset|^2 weighted by M, and the deformation's Laplacian and
- *   edge-length terms on code deformation plus offset), optionally with the camera, by the same
- *   silhouette and feature terms: lets each vertex move toward where its feature is.
+ *   edge-length terms on code deformation plus offset), optionally with the camera (Adam, a
+ *   quarter of the training's camera rate), by the same silhouette and feature terms: lets each
+ *   vertex move toward where its feature is. The fit's reported loss stays the kept fit's.
  * Results are appended as JSON lines to DIR/fit-probes.jsonl.
  */
 import { appendFileSync } from 'node:fs'
@@ -63,6 +66,7 @@ const viewWeights = (model: CategoryModel, feature = model.config.weights.featur
 
 /** Every hypothesis a row of its own (so a code of its own), fitted as fitImage fits, then the lowest loss (against its mirror) kept. */
 function fitOwnCodes(model: CategoryModel, image: FitImageInput): MeshFit {
+  requireMirrorScoring(model)
   const H = model.config.hypotheses
   const K = model.config.codeDims
   const single = { ...model, config: { ...model.config, hypotheses: 1 } }
@@ -79,24 +83,30 @@ function fitOwnCodes(model: CategoryModel, image: FitImageInput): MeshFit {
     cameras.step(rows)
     codes.step(rows)
   }
-  let best: { loss: ViewLoss; params: Float64Array; z: Float32Array } | null = null
+  let best: { loss: ViewLoss; params: Float64Array; z: Float32Array; h: number } | null = null
   for (const h of rows) {
     const z = codes.value.slice(h * K, (h + 1) * K)
     const { view } = instanceForward(model, shape, z)
     const score = (p: Float64Array): ViewLoss => viewLoss(target, view, p, 0, target.foreground, visibility(view, p, model.config.visibility), viewWeights(model), null)
     const own = Float64Array.from(cameras.value.subarray(h * CAMERA_SIZE, (h + 1) * CAMERA_SIZE))
     const mirrored = mirrorCamera(own)
-    let kept: { loss: ViewLoss; params: Float64Array; z: Float32Array } = { loss: score(own), params: own, z }
+    let kept: { loss: ViewLoss; params: Float64Array; z: Float32Array; h: number } = { loss: score(own), params: own, z, h }
     const mirrorLoss = score(mirrored)
-    if (mirrorIsBetter(kept.loss, mirrorLoss, own[ELEVATION]!, model.config.preferAbove)) kept = { loss: mirrorLoss, params: mirrored, z }
+    if (mirrorIsBetter(kept.loss, mirrorLoss, own[ELEVATION]!, model.config.preferAbove)) kept = { loss: mirrorLoss, params: mirrored, z, h }
     if (!best || kept.loss.total < best.loss.total) best = kept
   }
   const { view } = instanceForward(model, shape, best!.z)
-  return { ...meshGeometry(view, best!.params, target.cropSize, model.config.visibility), loss: best!.loss, hypothesis: 0, code: best!.z }
+  return { ...meshGeometry(view, best!.params, target.cropSize, model.config.visibility), loss: best!.loss, hypothesis: best!.h, code: best!.z }
+}
+
+/** The probes apply the mirror rule as the engine does when mirrorScoring is on (its default); other models are refused. */
+function requireMirrorScoring(model: CategoryModel): void {
+  if (!model.config.mirrorScoring) throw new Error('this probe needs a model trained with mirrorScoring on')
 }
 
 /** The candidates' choice with the silhouette's IoU added. */
 function fitByIou(model: CategoryModel, image: FitImageInput, candidates: readonly MeshFit[], weight: number): MeshFit {
+  requireMirrorScoring(model)
   const target = viewTarget(modelFeatures(image.features, model.pca), image.mask)
   const M = target.maskSize
   const iou = (fit: MeshFit): number => {
@@ -146,10 +156,9 @@ function refine(model: CategoryModel, image: FitImageInput, fit: MeshFit, r: Ref
     const gTotal = new Float64Array(3 * n)
     laplacianEnergy(template, total, config.weights.laplacianDeformation, gTotal)
     edgePreservationEnergy(template, base.V0, total, config.weights.edgeDeformation, gTotal)
-    // With the offset folded into V0, the "category" gradient of V0 is the offset's (through a feature field too).
-    const gV0 = new Float64Array(3 * n)
-    instanceBackward(model, shape, inst, fit.code, 0, { gV, gD: new Float64Array(3 * n), gQ, category: { gV0, gB: new Float64Array(base.B.length) }, gz: new Float64Array(fit.code.length), gzOffset: 0 })
-    for (let q = 0; q < 3 * n; q++) offset.grad[q] = gV0[q]! + gTotal[q]! + (2 * r.mag * offset.value[q]!) / n
+    // V = (V0 + offset) + B z, so dL/d(offset) = dL/dV, which the backward pass completes with a feature field's path.
+    instanceBackward(model, shape, inst, fit.code, 0, { gV, gD: new Float64Array(3 * n), gQ, category: null, gz: new Float64Array(fit.code.length), gzOffset: 0 })
+    for (let q = 0; q < 3 * n; q++) offset.grad[q] = gV[q]! + gTotal[q]! + (2 * r.mag * offset.value[q]!) / n
     offset.step()
     if (r.camera) {
       cam.grad.set(gCamera)
@@ -187,7 +196,10 @@ async function main(): Promise<void> {
     const t0 = performance.now()
     let fits: Map<string, MeshFit>
     if (probe === 'kept') fits = keptFits()
-    else if (probe === 'own-codes') fits = new Map(evalImages.map((im) => [im.stem, fitOwnCodes(model, inputs.get(im.stem)!)]))
+    else if (probe === 'rigid') {
+      const rigid = { ...model, config: { ...model.config, lr: { ...model.config.lr, code: 0 } } }
+      fits = new Map(evalImages.map((im) => [im.stem, fitImage(rigid, inputs.get(im.stem)!)]))
+    } else if (probe === 'own-codes') fits = new Map(evalImages.map((im) => [im.stem, fitOwnCodes(model, inputs.get(im.stem)!)]))
     else if (probe.startsWith('iou=')) fits = new Map(evalImages.map((im) => [im.stem, fitByIou(model, inputs.get(im.stem)!, candidatesOf().get(im.stem)!, Number(probe.slice(4)))]))
     else if (probe.startsWith('feature=')) {
       const reweighted = { ...model, config: { ...model.config, weights: { ...model.config.weights, feature: Number(probe.slice(8)) } } }
