@@ -32,9 +32,9 @@ import type { MeshFit } from '../src/main/engine/infer/fit-image'
 import type { CategoryModel } from '../src/main/engine/model/category-model'
 import { categoryForward, instanceForward } from '../src/main/engine/model/category-model'
 import type { EngineVariant } from '../src/main/engine/model/config'
-import { fitPca, projectPca } from '../src/main/engine/pca/pca'
+import { projectPca } from '../src/main/engine/pca/pca'
 import type { Pca } from '../src/main/engine/pca/pca'
-import { DIR, azimuthBin, features, loadModel, loadTrainingAzimuths, mean, modelName, pairPck, prepare } from './synthetic-category'
+import { DIR, azimuthBin, experimentPca, features, loadModel, loadTrainingAzimuths, mean, modelName, pairPck, prepare } from './synthetic-category'
 import type { ImageInfo, Pair } from './synthetic-category'
 
 interface Candidate {
@@ -99,7 +99,7 @@ async function main(): Promise<void> {
   const evalImages = [...images.values()].filter((im) => im.split !== 'trn')
   // The experiment models train on features projected by this PCA (as engine-synthetic-pck fits it) and carry none.
   const trn = [...images.values()].filter((im) => im.split === 'trn')
-  const pca = model.pca ?? fitPca(trn.map((im) => features(im.stem)), trn.map((im) => im.mask), 64)
+  const pca = model.pca ?? experimentPca(images)
   const fitted = new Map(fitOrLoad(model, pca, modelName(variant, seed), evalImages).map((f) => [f.stem, f]))
   const shape = categoryForward(model)
   const views = new Map([...fitted.values()].map((f) => [f.stem, instanceForward(model, shape, Float32Array.from(f.code)).view]))

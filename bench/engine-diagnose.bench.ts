@@ -32,19 +32,12 @@ import type { MeshFit } from '../src/main/engine/infer/fit-image'
 import type { CategoryModel } from '../src/main/engine/model/category-model'
 import { categoryForward } from '../src/main/engine/model/category-model'
 import type { EngineVariant } from '../src/main/engine/model/config'
-import { fitPca, projectPca } from '../src/main/engine/pca/pca'
+import { projectPca } from '../src/main/engine/pca/pca'
 import { surfaceAt } from '../src/main/engine/render/buffers'
 import { rasterise } from '../src/main/engine/render/rasterise'
 import { trainCategory } from '../src/main/engine/train/train-category'
-import { CATEGORY, DIR, azimuthBin, features, loadModel, mean, pairPck, prepare, saveModel } from './synthetic-category'
+import { AZIMUTH_FRAMES, CATEGORY, DIR, azimuthBin, experimentPca, features, loadModel, mean, pairPck, prepare, saveModel } from './synthetic-category'
 import type { ImageInfo, Pair } from './synthetic-category'
-
-const FRAMES: Record<string, (a: number) => number> = {
-  same: (a) => a,
-  turned: (a) => a + Math.PI,
-  mirrored: (a) => Math.PI - a,
-  'mirrored+turned': (a) => -a,
-}
 
 interface Fitted {
   kept: MeshFit
@@ -114,7 +107,7 @@ async function main(): Promise<void> {
   const trn = [...images.values()].filter((im) => im.split === 'trn')
   const test = [...images.values()].filter((im) => im.split === 'test')
   const fittedImages = [...images.values()].filter((im) => im.split !== 'trn')
-  const pca = fitPca(trn.map((im) => features(im.stem)), trn.map((im) => im.mask), 64)
+  const pca = experimentPca(images)
   for (const seed of seeds) {
     for (const variant of variants) {
       let model = loadModel(variant, seed)
@@ -130,7 +123,7 @@ async function main(): Promise<void> {
         fitted.set(im.stem, { kept: best, candidates })
       }
       const fitS = (performance.now() - t0) / 1000
-      const [frameName, frame] = Object.entries(FRAMES).reduce((best, f) =>
+      const [frameName, frame] = Object.entries(AZIMUTH_FRAMES).reduce((best, f) =>
         mean(test.map((im) => (rightBin(fitted.get(im.stem)!.kept, f[1], im) ? 1 : 0))) > mean(test.map((im) => (rightBin(fitted.get(im.stem)!.kept, best[1], im) ? 1 : 0))) ? f : best,
       )
       const oracle = new Map(test.map((im) => {

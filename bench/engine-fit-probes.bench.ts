@@ -38,15 +38,16 @@ import { Param } from '../src/main/engine/math/adam'
 import { SeededRandom } from '../src/main/engine/math/seeded-random'
 import { categoryForward, instanceBackward, instanceForward } from '../src/main/engine/model/category-model'
 import type { CategoryModel } from '../src/main/engine/model/category-model'
+import { viewLossWeights } from '../src/main/engine/model/config'
 import { initialCameras } from '../src/main/engine/model/initialisation'
 import { rasterise } from '../src/main/engine/render/rasterise'
-import { fitPca, projectPca } from '../src/main/engine/pca/pca'
+import { projectPca } from '../src/main/engine/pca/pca'
 import { edgePreservationEnergy } from '../src/main/engine/template/edge-lengths'
 import { laplacianEnergy } from '../src/main/engine/template/laplacian'
 import { perImageParams } from '../src/main/engine/train/checkpoint'
 import { imageStep, mirrorIsBetter } from '../src/main/engine/train/image-step'
 import { chamferSamples, modelFeatures } from '../src/main/engine/train/training-data'
-import { DIR, azimuthBin, features, mean, pairPck, prepare, readModelFile } from './synthetic-category'
+import { AZIMUTH_FRAMES, DIR, azimuthBin, experimentPca, features, mean, pairPck, prepare, readModelFile } from './synthetic-category'
 import type { Pair } from './synthetic-category'
 
 const FIT_STEPS = 150
@@ -58,11 +59,6 @@ interface Refinement {
   camera: boolean
 }
 
-const viewWeights = (model: CategoryModel, feature = model.config.weights.feature): { dt: number; chamfer: number; feature: number } => ({
-  dt: model.config.weights.dt,
-  chamfer: model.config.weights.chamfer,
-  feature,
-})
 
 /** Every hypothesis a row of its own (so a code of its own), fitted as fitImage fits, then the lowest loss (against its mirror) kept. */
 function fitOwnCodes(model: CategoryModel, image: FitImageInput): MeshFit {
@@ -79,7 +75,7 @@ function fitOwnCodes(model: CategoryModel, image: FitImageInput): MeshFit {
   const rows = Array.from({ length: H }, (_, h) => h)
   for (let s = 0; s < FIT_STEPS; s++) {
     const samples = chamferSamples(target, model.config.chamferSamples, rng)
-    for (const h of rows) imageStep({ model: single, shape, target, cameras, codes, row: h, samples, weights: viewWeights(model), gradScale: 1, category: null })
+    for (const h of rows) imageStep({ model: single, shape, target, cameras, codes, row: h, samples, weights: viewLossWeights(model.config), gradScale: 1, category: null })
     cameras.step(rows)
     codes.step(rows)
   }
@@ -87,7 +83,7 @@ function fitOwnCodes(model: CategoryModel, image: FitImageInput): MeshFit {
   for (const h of rows) {
     const z = codes.value.slice(h * K, (h + 1) * K)
     const { view } = instanceForward(model, shape, z)
-    const score = (p: Float64Array): ViewLoss => viewLoss(target, view, p, 0, target.foreground, visibility(view, p, model.config.visibility), viewWeights(model), null)
+    const score = (p: Float64Array): ViewLoss => viewLoss(target, view, p, 0, target.foreground, visibility(view, p, model.config.visibility), viewLossWeights(model.config), null)
     const own = Float64Array.from(cameras.value.subarray(h * CAMERA_SIZE, (h + 1) * CAMERA_SIZE))
     const mirrored = mirrorCamera(own)
     let kept: { loss: ViewLoss; params: Float64Array; z: Float32Array; h: number } = { loss: score(own), params: own, z, h }
@@ -151,7 +147,7 @@ function refine(model: CategoryModel, image: FitImageInput, fit: MeshFit, r: Ref
     const gQ = new Float64Array(n * model.channels)
     const gCamera = new Float64Array(CAMERA_SIZE)
     const samples = chamferSamples(target, config.chamferSamples, rng)
-    viewLoss(target, inst.view, cam.value, 0, samples, visibility(inst.view, cam.value, config.visibility), viewWeights(model), { camera: gCamera, vertices: gV, features: gQ })
+    viewLoss(target, inst.view, cam.value, 0, samples, visibility(inst.view, cam.value, config.visibility), viewLossWeights(model.config), { camera: gCamera, vertices: gV, features: gQ })
     const total = inst.D.map((d, q) => d + offset.value[q]!)
     const gTotal = new Float64Array(3 * n)
     laplacianEnergy(template, total, config.weights.laplacianDeformation, gTotal)
@@ -175,9 +171,7 @@ async function main(): Promise<void> {
   const { images, pairs } = await prepare()
   const model = readModelFile(file)
   const evalImages = [...images.values()].filter((im) => im.split !== 'trn')
-  // The experiment models train on features projected by this PCA (as engine-synthetic-pck fits it) and carry none.
-  const trn = [...images.values()].filter((im) => im.split === 'trn')
-  const pca = model.pca ?? fitPca(trn.map((im) => features(im.stem)), trn.map((im) => im.mask), 64)
+  const pca = model.pca ?? experimentPca(images)
   const inputs = new Map(evalImages.map((im) => [im.stem, { features: model.pca ? features(im.stem) : projectPca(pca, features(im.stem)), mask: im.mask }]))
   let kept: Map<string, MeshFit> | null = null
   const keptFits = (): Map<string, MeshFit> => (kept ??= new Map(evalImages.map((im) => [im.stem, fitImage(model, inputs.get(im.stem)!)])))
@@ -190,7 +184,6 @@ async function main(): Promise<void> {
       const out = meshTransfer(fits.get(pair.src)!, fits.get(pair.trg)!, pair.srcKps.map((p) => s.transform.toCrop(p)))
       return pairPck(out.map((p) => (p ? t.transform.toImage(p) : null)), pair)
     })
-  const frames = { same: (a: number) => a, turned: (a: number) => a + Math.PI, mirrored: (a: number) => Math.PI - a, 'mirrored+turned': (a: number) => -a }
   const testImages = evalImages.filter((im) => im.split === 'test')
   for (const probe of probes) {
     const t0 = performance.now()
@@ -216,7 +209,7 @@ async function main(): Promise<void> {
       val: mean(score(pairs.val, fits)),
       test: mean(test),
       vp2: mean(test.filter((_, k) => pairs.test[k]!.viewpoint === 2)),
-      rightBin: Object.fromEntries(Object.entries(frames).map(([k, f]) => [k, mean(testImages.map((im) => (azimuthBin(wrapAngle(f(fits.get(im.stem)!.pose.azimuth))) === im.azimuthBin ? 1 : 0)))])),
+      rightBin: Object.fromEntries(Object.entries(AZIMUTH_FRAMES).map(([k, f]) => [k, mean(testImages.map((im) => (azimuthBin(wrapAngle(f(fits.get(im.stem)!.pose.azimuth))) === im.azimuthBin ? 1 : 0)))])),
       seconds: Math.round((performance.now() - t0) / 1000),
     }
     console.log(JSON.stringify(result))

@@ -25,12 +25,12 @@ import { wrapAngle } from '../src/main/engine/camera/view-camera'
 import { fitImage, trainingFits } from '../src/main/engine/infer/fit-image'
 import type { MeshFit } from '../src/main/engine/infer/fit-image'
 import type { EngineVariant } from '../src/main/engine/model/config'
-import { fitPca, projectPca } from '../src/main/engine/pca/pca'
+import { projectPca } from '../src/main/engine/pca/pca'
 import { trainCategory } from '../src/main/engine/train/train-category'
 import { trainingTargets } from '../src/main/engine/train/training-data'
 import type { FeatureMap } from '../src/main/features/backbones/types'
 import { nnMatch } from '../src/main/transfer/nn-match'
-import { CATEGORY, CONFIG, DIR, azimuthBin, features, mean, pairPck, prepare, saveModel, saveTrainingAzimuths } from './synthetic-category'
+import { AZIMUTH_FRAMES, CATEGORY, CONFIG, DIR, azimuthBin, experimentPca, features, mean, pairPck, prepare, saveModel, saveTrainingAzimuths } from './synthetic-category'
 import type { ImageInfo, Pair } from './synthetic-category'
 
 const LAMBDAS = [0, 0.01, 0.03, 0.1, 0.3, 1]
@@ -71,11 +71,7 @@ async function main(): Promise<void> {
   const trn = [...images.values()].filter((im) => im.split === 'trn')
   const evalImages = [...images.values()].filter((im) => im.split !== 'trn')
   const t0 = performance.now()
-  const pca = fitPca(
-    trn.map((im) => features(im.stem)),
-    trn.map((im) => im.mask),
-    64,
-  )
+  const pca = experimentPca(images)
   console.log(`PCA of ${trn.length} training images in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
   const trainImages = trn.map((im) => ({ key: im.stem, features: projectPca(pca, features(im.stem)), mask: im.mask }))
   const raw = new Map(evalImages.map((im) => [im.stem, features(im.stem)]))
@@ -103,7 +99,6 @@ async function main(): Promise<void> {
             .filter((im) => im.split === split)
             .map((im) => (azimuthBin(wrapAngle(frame(split === 'trn' ? trainAzimuths[im.stem]! : fits.get(im.stem)!.pose.azimuth))) === im.azimuthBin ? 1 : 0)),
         )
-      const frames = { same: (a: number) => a, turned: (a: number) => a + Math.PI, mirrored: (a: number) => Math.PI - a, 'mirrored+turned': (a: number) => -a }
       const val = transferAll(pairs.val, images, fits, raw)
       const test = transferAll(pairs.test, images, fits, raw)
       const lambda = LAMBDAS.reduce((best, l) => (mean(val.hybrid.get(l)!) > mean(val.hybrid.get(best)!) ? l : best), 0)
@@ -129,8 +124,8 @@ async function main(): Promise<void> {
           pairs: test.face.length,
         },
         val: { face: mean(val.face), idw: mean(val.idw), nn: mean(val.nn), hybrid: Object.fromEntries(LAMBDAS.map((l) => [l, mean(val.hybrid.get(l)!)])) },
-        azimuthExactBin: Object.fromEntries(Object.entries(frames).map(([k, f]) => [k, bins(f)])),
-        trainAzimuthExactBin: Object.fromEntries(Object.entries(frames).map(([k, f]) => [k, bins(f, 'trn')])),
+        azimuthExactBin: Object.fromEntries(Object.entries(AZIMUTH_FRAMES).map(([k, f]) => [k, bins(f)])),
+        trainAzimuthExactBin: Object.fromEntries(Object.entries(AZIMUTH_FRAMES).map(([k, f]) => [k, bins(f, 'trn')])),
       }
       console.log(JSON.stringify(result))
       appendFileSync(join(DIR, 'results.jsonl'), `${JSON.stringify(result)}\n`)

@@ -12,6 +12,8 @@ import { resolveConfig } from '../src/main/engine/model/config'
 import type { EngineConfigInput, EngineVariant } from '../src/main/engine/model/config'
 import { deserializeModel, serializeModel } from '../src/main/engine/train/checkpoint'
 import type { CategoryModel } from '../src/main/engine/model/category-model'
+import { fitPca } from '../src/main/engine/pca/pca'
+import type { Pca } from '../src/main/engine/pca/pca'
 import { settingsHash } from '../src/main/features/backbones/settings-hash'
 import { createBackbone } from '../src/main/features/backbones/create-backbone'
 import type { FeatureMap } from '../src/main/features/backbones/types'
@@ -100,6 +102,20 @@ function readPairs(split: 'val' | 'test'): Pair[] {
 }
 
 export const features = (stem: string): FeatureMap => readFeatureFile(join(DIR, 'features', `${stem}.f16`))
+
+/** The PCA the experiment models train on (and carry none of): 64 dims fitted on the training images' foreground cells. */
+export function experimentPca(images: Map<string, ImageInfo>): Pca {
+  const trn = [...images.values()].filter((im) => im.split === 'trn')
+  return fitPca(trn.map((im) => features(im.stem)), trn.map((im) => im.mask), 64)
+}
+
+/** The frames a model may have learned its azimuths in, against the generator's: the same, turned by pi, mirrored, both. */
+export const AZIMUTH_FRAMES: Record<string, (a: number) => number> = {
+  same: (a) => a,
+  turned: (a) => a + Math.PI,
+  mirrored: (a) => Math.PI - a,
+  'mirrored+turned': (a) => -a,
+}
 
 /** PCK@0.1 of one pair: the fraction of its keypoints within 0.1 max(w, h) of the target box. */
 export function pairPck(pred: ([number, number] | null)[], pair: Pair): number {

@@ -1,3 +1,4 @@
+import { viewLossWeights } from '../model/config'
 import type { FeatureMap } from '../../features/backbones/types'
 import type { Mask } from '../../images/rgb-image'
 import { projectPoints } from '../render/camera'
@@ -70,7 +71,7 @@ export function fitImageCandidates(model: CategoryModel, image: FitImageInput, o
   const { cameras, codes } = perImageParams(config, 1)
   initialCameras(shape.V0, target.box, config.hypotheses, config.initialElevation, cameras.value, 0)
   const rng = new SeededRandom(options.seed ?? 0)
-  const weights = { dt: config.weights.dt, chamfer: config.weights.chamfer, feature: config.weights.feature }
+  const weights = viewLossWeights(config)
   for (let s = 0; s < (options.steps ?? 150); s++) {
     const samples = chamferSamples(target, config.chamferSamples, rng)
     imageStep({ model, shape, target, cameras, codes, row: 0, samples, weights, gradScale: 1, category: null })
@@ -109,7 +110,7 @@ interface Candidate {
 function scoreHypotheses(model: CategoryModel, shape: CategoryShape, target: ViewTarget, cameras: Float32Array, offset: number, z: Float32Array) {
   const { config } = model
   const { view } = instanceForward(model, shape, z)
-  const weights = { dt: config.weights.dt, chamfer: config.weights.chamfer, feature: config.weights.feature }
+  const weights = viewLossWeights(config)
   const score = (params: Float64Array): ViewLoss => viewLoss(target, view, params, 0, target.foreground, visibility(view, params, config.visibility), weights, null)
   const candidates: Candidate[] = []
   let best: Candidate | null = null

@@ -146,6 +146,11 @@ export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
   featureField: { frequencies: 6, hidden: [64] },
 }
 
+/** The weights of the per-view loss (losses/view-loss), the feature term's at `feature` (during its ramp, or as a probe sets it). */
+export function viewLossWeights(config: EngineConfig, feature = config.weights.feature): { dt: number; chamfer: number; feature: number } {
+  return { dt: config.weights.dt, chamfer: config.weights.chamfer, feature }
+}
+
 export type EngineConfigInput = Partial<Omit<EngineConfig, 'lr' | 'weights' | 'visibility' | 'deformationField' | 'featureField'>> & {
   lr?: Partial<LearningRates>
   weights?: Partial<LossWeightsConfig>

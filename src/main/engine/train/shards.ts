@@ -1,3 +1,4 @@
+import { viewLossWeights } from '../model/config'
 import type { LossWeights } from '../losses/view-loss'
 import type { ViewTarget } from '../losses/view-target'
 import type { Param } from '../math/adam'
@@ -58,7 +59,7 @@ export function planStep(state: TrainState, targets: readonly ViewTarget[]): Ste
   const samples = batch.map((row) => chamferSamples(targets[row]!, config.chamferSamples, rng))
   const ramp = config.featureWeightRamp * config.steps
   const featureWeight = config.weights.feature * (ramp > 0 ? Math.min(1, state.step / ramp) : 1)
-  const weights = { dt: config.weights.dt, chamfer: config.weights.chamfer, feature: featureWeight }
+  const weights = viewLossWeights(config, featureWeight)
   const shards = Array.from({ length: TRAIN_SHARDS }, (_, s) => {
     const from = Math.floor((s * batch.length) / TRAIN_SHARDS)
     const to = Math.floor(((s + 1) * batch.length) / TRAIN_SHARDS)

@@ -5,8 +5,8 @@ import { useViewKeys } from './use-view-keys'
 export function useUndoKeys(undo: () => void, redo: () => void): void {
   useViewKeys((e) => {
     const action = undoKeyOf(e)
-    if (!action) return false
-    ;({ undo, redo })[action]()
-    return true
+    if (action === 'undo') undo()
+    else if (action === 'redo') redo()
+    return action !== null
   })
 }
