@@ -38,7 +38,7 @@ import { Param } from '../src/main/engine/math/adam'
 import { SeededRandom } from '../src/main/engine/math/seeded-random'
 import { categoryForward, instanceBackward, instanceForward } from '../src/main/engine/model/category-model'
 import type { CategoryModel } from '../src/main/engine/model/category-model'
-import { viewLossWeights } from '../src/main/engine/model/config'
+import { instanceSize, viewLossWeights } from '../src/main/engine/model/config'
 import { initialCameras } from '../src/main/engine/model/initialisation'
 import { rasterise } from '../src/main/engine/render/rasterise'
 import { projectPca } from '../src/main/engine/pca/pca'
@@ -64,7 +64,7 @@ interface Refinement {
 function fitOwnCodes(model: CategoryModel, image: FitImageInput): MeshFit {
   requireMirrorScoring(model)
   const H = model.config.hypotheses
-  const K = model.config.codeDims
+  const K = instanceSize(model.config)
   const single = { ...model, config: { ...model.config, hypotheses: 1 } }
   const target = viewTarget(modelFeatures(image.features, model.pca), image.mask)
   const shape = categoryForward(model)

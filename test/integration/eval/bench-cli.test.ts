@@ -1,7 +1,9 @@
 import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import { main } from '../../../src/main/cli/index'
+import { DB_FILE } from '../../../src/main/store/open-store'
 import { FIXTURE, scratch } from '../datasets/helpers'
 
 function sink(): NodeJS.WritableStream & { text: string } {
@@ -64,6 +66,14 @@ describe('semagic bench', () => {
     expect(Object.keys(doc.methods.baseline!.categories)).toEqual(['quadruped'])
     expect(first.out.text.split('\n').find((l) => l.startsWith('semagic'))).toMatch(/±/)
 
+    // Runs stored before articulation existed have no such setting; they trained without it, the default, and are reused.
+    const db = new Database(join(dir, 'ws', DB_FILE))
+    for (const row of db.prepare(`SELECT id, config FROM runs`).all() as { id: string; config: string }[]) {
+      const { articulation, ...older } = JSON.parse(row.config) as Record<string, unknown>
+      expect(articulation).toBe(0)
+      db.prepare(`UPDATE runs SET config = ? WHERE id = ?`).run(JSON.stringify(older), row.id)
+    }
+    db.close()
     const again = { out: sink(), err: sink() }
     expect(await main([...args, '--data-dir', join(dir, 'ws')], { stdout: again.out, stderr: again.err })).toBe(0)
     expect(again.err.text).not.toMatch(/training /)
@@ -89,5 +99,16 @@ describe('semagic bench', () => {
     const changed = { out: sink(), err: sink() }
     expect(await main([...args, '--data-dir', join(dir, 'ws')], { stdout: changed.out, stderr: changed.err }), changed.err.text).toBe(0)
     expect(changed.err.text.match(/training (semagic|baseline) on quadruped, seed \d/g)).toEqual(['training semagic on quadruped, seed 0', 'training baseline on quadruped, seed 1'])
+
+    // Articulation is a flag of its own: a row per setting, the unarticulated runs reused.
+    const articulated = { out: sink(), err: sink() }
+    const armed = ['bench', '--dataset', 'demo', '--categories', 'quadruped', '--methods', 'nn-handmade', '--variants', 'semagic', '--articulation', '0,2', '--seeds', '1', '--steps', '4', '--backbone', 'handmade']
+    expect(await main([...armed, '--json', json, '--data-dir', join(dir, 'ws')], { stdout: articulated.out, stderr: articulated.err }), articulated.err.text).toBe(0)
+    expect(articulated.err.text.match(/training semagic on quadruped, seed 0 \(run [^)]+\)/g)).toEqual([expect.stringMatching(/run quadruped-semagic-art2-seed0-/)])
+    const armedDoc = JSON.parse(readFileSync(json, 'utf8')) as { methods: Record<string, unknown> }
+    expect(Object.keys(armedDoc.methods)).toEqual(['nn-handmade', 'semagic', 'semagic+art2'])
+    const refused = sink()
+    expect(await main(['bench', '--dataset', 'demo', '--variants', 'semagic', '--articulation', '0,x', '--data-dir', join(dir, 'ws')], { stdout: sink(), stderr: refused })).toBe(2)
+    expect(refused.text).toMatch(/--articulation takes part counts 0..32/)
   })
 })

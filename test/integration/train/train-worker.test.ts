@@ -35,14 +35,14 @@ function inputs(dir: string, count: number): TrainInput[] {
 
 const STEPS = 12
 
-function job(runDir: string, images: TrainInput[], threads: number, resumeFrom: SerializedTrainState | null = null): Omit<TrainJob, 'workerFile'> {
+function job(runDir: string, images: TrainInput[], threads: number, resumeFrom: SerializedTrainState | null = null, parts = 0): Omit<TrainJob, 'workerFile'> {
   mkdirSync(runDir, { recursive: true })
   return {
     runDir,
     inputs: images,
     pcaDims: 6,
     pcaSeed: 1,
-    engineConfig: { steps: STEPS, batchSize: 5, seed: 7, templateLevel: 2, hypotheses: 4 },
+    engineConfig: { steps: STEPS, batchSize: 5, seed: 7, templateLevel: 2, hypotheses: 4, articulation: { parts } },
     resumeFrom,
     checkpointEvery: 4,
     threads,
@@ -79,15 +79,15 @@ describe('training in a worker thread', () => {
     expect(finals[2]!.state).toEqual(finals[0]!.state)
   })
 
-  it('stops promptly when asked, and the last checkpoint resumes (on another thread count) to the uninterrupted bits', { timeout: 120_000 }, async () => {
+  it('stops promptly when asked, and the last checkpoint resumes (on another thread count) to the uninterrupted bits, with articulation on', { timeout: 120_000 }, async () => {
     const dir = scratch()
     const images = inputs(dir, 9)
-    const whole = await launchTrainJob(job(join(dir, 'whole'), images, 2), { workerFile: workerFile(), onEvent: () => {} }).done
+    const whole = await launchTrainJob(job(join(dir, 'whole'), images, 2, null, 3), { workerFile: workerFile(), onEvent: () => {} }).done
     expect(whole.step).toBe(STEPS)
 
     const cutDir = join(dir, 'cut')
     let asked = 0
-    const handle = launchTrainJob(job(cutDir, images, 2), {
+    const handle = launchTrainJob(job(cutDir, images, 2, null, 3), {
       workerFile: workerFile(),
       onEvent: (e) => {
         if (e.type === 'step' && e.step === 5) {
@@ -104,9 +104,13 @@ describe('training in a worker thread', () => {
     const saved = latestCheckpoint(cutDir)!
     expect(saved.step).toBe(stopped.step)
 
-    const resumed = await launchTrainJob(job(cutDir, images, 1, resumable(saved)), { workerFile: workerFile(), onEvent: () => {} }).done
+    const resumed = await launchTrainJob(job(cutDir, images, 1, resumable(saved), 3), { workerFile: workerFile(), onEvent: () => {} }).done
     expect(resumed).toMatchObject({ stopped: false, step: STEPS })
     expect(latestCheckpoint(cutDir)!.weightsSha256).toBe(latestCheckpoint(join(dir, 'whole'))!.weightsSha256)
+    // The images' rows hold the code and then 3 angles per part, and training moved the angles.
+    const codes = latestCheckpoint(cutDir)!.tensors.codes!
+    expect(codes.length).toBe(9 * (8 + 9))
+    expect(codes.filter((v, q) => q % 17 >= 8 && v !== 0).length).toBeGreaterThan(0)
   })
 
   it('reports a failure in the worker with its message', { timeout: 60_000 }, async () => {

@@ -4,7 +4,7 @@ import { createMlp, mlpBackward, mlpForward } from '../../../src/main/engine/mat
 import { SeededRandom } from '../../../src/main/engine/math/seeded-random'
 import { categoryBackward, categoryForward, categoryParams, createCategoryModel, instanceBackward, instanceForward } from '../../../src/main/engine/model/category-model'
 import type { CategoryModel } from '../../../src/main/engine/model/category-model'
-import { resolveConfig } from '../../../src/main/engine/model/config'
+import { instanceSize, resolveConfig } from '../../../src/main/engine/model/config'
 import type { EngineVariant } from '../../../src/main/engine/model/config'
 import { laplacianEnergy } from '../../../src/main/engine/template/laplacian'
 import { createTemplate } from '../../../src/main/engine/template/template'
@@ -55,14 +55,15 @@ describe('model gradients (plain JS)', () => {
   })
 
   // A random linear functional of everything an instance exposes: V, D = B z and the vertex features.
-  function pipeline(variant: EngineVariant): { model: CategoryModel; z: Float32Array; loss: () => number; grads: () => Float64Array } {
+  function pipeline(variant: EngineVariant, parts = 0): { model: CategoryModel; z: Float32Array; loss: () => number; grads: () => Float64Array } {
     const rng = new SeededRandom(5)
-    const config = resolveConfig({ variant, templateLevel: 2, codeDims: 3, deformationField: { frequencies: 3, hidden: [8] }, featureField: { frequencies: 3, hidden: [8] } })
+    const config = resolveConfig({ variant, templateLevel: 2, codeDims: 3, deformationField: { frequencies: 3, hidden: [8] }, featureField: { frequencies: 3, hidden: [8] }, articulation: { parts } })
     const model = createCategoryModel(config, 4, [0.35, 0.7, 1], rng, null)
     // Non-zero deformation so that every path carries gradient.
     for (const p of categoryParams(model)) if (p.name !== 'shape') for (let q = 0; q < p.value.length; q++) p.value[q] = 0.3 * rng.normal()
     const n = model.template.vertexCount
-    const z = Float32Array.from({ length: 3 }, () => rng.normal())
+    // The code row: z, then (with articulation) angles of a few tenths of a radian per part.
+    const z = Float32Array.from({ length: instanceSize(config) }, (_, k) => (k < 3 ? 1 : 0.3) * rng.normal())
     const aV = Float64Array.from({ length: 3 * n }, () => rng.normal())
     const aD = Float64Array.from({ length: 3 * n }, () => rng.normal())
     const aQ = Float64Array.from({ length: 4 * n }, () => rng.normal())
@@ -74,7 +75,7 @@ describe('model gradients (plain JS)', () => {
       const shape = categoryForward(model)
       const inst = instanceForward(model, shape, z)
       const category = { gV0: new Float64Array(3 * n), gB: new Float64Array(3 * n * 3) }
-      const gz = new Float64Array(3)
+      const gz = new Float64Array(z.length)
       instanceBackward(model, shape, inst, z, 0, { gV: aV.slice(), gD: aD.slice(), gQ: aQ.slice(), category, gz, gzOffset: 0 })
       categoryBackward(model, shape, category.gV0, category.gB)
       return gz
@@ -82,12 +83,19 @@ describe('model gradients (plain JS)', () => {
     return { model, z, loss, grads }
   }
 
-  it.each<EngineVariant>(['semagic', 'baseline', 'semagic-i', 'semagic-ii'])(
-    '%s: V0 = sym(P), V = V0 + B z and the vertex features, through every parameter (float32 parameters, the stored step; tolerance 1e-6 + 1e-4 relative)',
-    (variant) => {
-      const { model, z, loss, grads } = pipeline(variant)
+  it.each<[EngineVariant, number]>([
+    ['semagic', 0],
+    ['baseline', 0],
+    ['semagic-i', 0],
+    ['semagic-ii', 0],
+    ['semagic', 4],
+    ['baseline', 4],
+  ])(
+    '%s with %i articulated parts: V0 = sym(P), V = V0 + B z posed by the part angles, and the vertex features, through every parameter (float32 parameters, the stored step; tolerance 1e-6 + 1e-4 relative)',
+    (variant, parts) => {
+      const { model, z, loss, grads } = pipeline(variant, parts)
       const gz = grads()
-      expectGradient(loss, z, [0, 1, 2], (i) => gz[i]!, 1e-5, 1e-4, 1e-6)
+      expectGradient(loss, z, [...z.keys()], (i) => gz[i]!, 1e-5, 1e-4, 1e-6)
       for (const p of categoryParams(model)) {
         const picks = [...new Set([0, 1, 5, Math.floor(p.value.length / 2), p.value.length - 1])].filter((i) => i < p.value.length)
         expectGradient(loss, p.value, picks, (i) => p.grad[i]!, 1e-6, 1e-4, 1e-6)

@@ -79,9 +79,9 @@ describe('trainCategory on a synthetic object', () => {
     }
   })
 
-  it('resumes bit for bit: 10 steps, serialise, resume, 10 steps equals 20 steps', async () => {
+  it.each([0, 4])('resumes bit for bit with %i articulated parts: 10 steps, serialise, resume, 10 steps equals 20 steps', async (parts) => {
     const { data } = dataset(6, 2)
-    const config: EngineConfigInput = { steps: 20, batchSize: 4, seed: 5, templateLevel: 2 }
+    const config: EngineConfigInput = { steps: 20, batchSize: 4, seed: 5, templateLevel: 2, articulation: { parts } }
     const straight = await trainCategory(data, config)
     let checkpoint: SerializedTrainState | null = null
     let steps = 0

@@ -16,14 +16,15 @@ import { prepareDataset } from '../prepare-dataset'
 
 const USAGE =
   'semagic bench (--dataset NAME | --spair ROOT) [--train-dataset NAME] [--categories a,b] [--methods nn-pretrained,...] ' +
-  '[--variants semagic,baseline,semagic-i,semagic-ii] [--seeds 3] [--steps N] [--backbone pretrained] [--quick] [--json FILE] [--data-dir DIR]'
+  '[--variants semagic,baseline,semagic-i,semagic-ii] [--articulation 0,6] [--seeds 3] [--steps N] [--backbone pretrained] [--quick] [--json FILE] [--data-dir DIR]'
 const ALPHA = '0.1'
 
 /**
  * Every method and trained variant on the test split of one data set, in one table (PCK@0.1
  * per image, target box, mean ± spread over seeds). Variants train one model per category and
  * seed on the trn split of the training data set (the evaluated one by default), reusing any
- * finished run with the same configuration; test images are never trained on.
+ * finished run with the same configuration; test images are never trained on. Each variant is
+ * trained once per articulation setting (parts, 0 = off), a row each (`semagic+art6`).
  */
 export const benchCommand: Command = {
   name: 'bench',
@@ -36,6 +37,7 @@ export const benchCommand: Command = {
     methods: { type: 'string', default: 'nn-pretrained' },
     variants: { type: 'string' },
     'train-dataset': { type: 'string' },
+    articulation: { type: 'string', default: '0' },
     seeds: { type: 'string', default: '3' },
     steps: { type: 'string' },
     backbone: { type: 'string', default: 'pretrained' },
@@ -48,6 +50,12 @@ export const benchCommand: Command = {
     }
     const variants = typeof values.variants === 'string' ? values.variants.split(',').map((v) => v.trim()).filter(Boolean) : []
     for (const v of variants) if (!Variant.safeParse(v).success) throw new CliUsageError(`unknown variant "${v}": use ${Variant.options.join(', ')}`)
+    const articulations = String(values.articulation)
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean)
+      .map(Number)
+    if (articulations.length === 0 || articulations.some((a) => !(Number.isInteger(a) && a >= 0 && a <= 32))) throw new CliUsageError(`--articulation takes part counts 0..32 (0 is off), got ${String(values.articulation)}`)
     const seeds = Number(values.seeds)
     if (!Number.isInteger(seeds) || seeds < 1 || seeds > 20) throw new CliUsageError(`--seeds must be 1..20, got ${String(values.seeds)}`)
     const steps = values.steps !== undefined ? Number(values.steps) : values.quick ? 30 : 600
@@ -80,12 +88,12 @@ export const benchCommand: Command = {
       const trainDataset = typeof values['train-dataset'] === 'string' ? values['train-dataset'] : dataset
       await prepareDataset(core, io, trainDataset)
       const cats = categories ?? Object.keys(core.services.datasets.get(dataset).categories)
-      for (const variant of variants as Variant[]) {
+      for (const [variant, articulation] of (variants as Variant[]).flatMap((v) => articulations.map((a) => [v, a] as const))) {
         const perSeed: PckReport[] = []
         for (let seed = 0; seed < seeds; seed++) {
           const reports: PckReport[] = []
           for (const category of cats) {
-            const config = TrainConfig.parse({ dataset: trainDataset, category, variant, steps, seed, backbone: String(values.backbone) })
+            const config = TrainConfig.parse({ dataset: trainDataset, category, variant, articulation, steps, seed, backbone: String(values.backbone) })
             const runId =
               core.services.train.findFinished(config)?.id ??
               (await (async () => {
@@ -103,7 +111,7 @@ export const benchCommand: Command = {
           }
           perSeed.push(combineCategoryReports(reports, ALPHA))
         }
-        summaries[variant] = summarizeMethod(
+        summaries[articulation > 0 ? `${variant}+art${articulation}` : variant] = summarizeMethod(
           Array.from({ length: seeds }, (_, s) => s),
           perSeed,
           ALPHA,

@@ -9,7 +9,7 @@ import { prepareDataset } from '../prepare-dataset'
 
 const USAGE =
   'semagic train --dataset NAME --category CAT [--split trn] [--variant semagic|baseline|semagic-i|semagic-ii] [--steps N] [--seed N] ' +
-  '[--template-level 3|4] [--backbone pretrained] [--json] [--data-dir DIR]\n       semagic train --resume RUN_ID [--json] [--data-dir DIR]'
+  '[--template-level 3|4] [--articulation PARTS] [--backbone pretrained] [--json] [--data-dir DIR]\n       semagic train --resume RUN_ID [--json] [--data-dir DIR]'
 
 export const trainCommand: Command = {
   name: 'train',
@@ -23,6 +23,7 @@ export const trainCommand: Command = {
     steps: { type: 'string' },
     seed: { type: 'string' },
     'template-level': { type: 'string' },
+    articulation: { type: 'string' },
     backbone: { type: 'string' },
     resume: { type: 'string' },
     json: { type: 'boolean', default: false },
@@ -45,6 +46,7 @@ export const trainCommand: Command = {
               steps: num(values.steps),
               seed: num(values.seed),
               templateLevel: num(values['template-level']),
+              articulation: num(values.articulation),
               backbone: values.backbone,
             }).filter(([, v]) => v !== undefined),
           ),

@@ -1,4 +1,4 @@
-import { viewLossWeights } from '../model/config'
+import { instanceSize, viewLossWeights } from '../model/config'
 import type { FeatureMap } from '../../features/backbones/types'
 import type { Mask } from '../../images/rgb-image'
 import { projectPoints } from '../render/camera'
@@ -19,7 +19,7 @@ import { chamferSamples, modelFeatures } from '../train/training-data'
 
 /** A fitted instance: mesh, camera and what the transfer needs, in the image's crop pixels. */
 export interface MeshFit {
-  /** Instance vertices V = V0 + B z, xyz triples in model units. */
+  /** Instance vertices V = V0 + B z (posed, with articulation), xyz triples in model units. */
   vertices: Float32Array
   faces: Uint32Array
   camera: WeakPerspectiveCamera
@@ -34,6 +34,7 @@ export interface MeshFit {
   /** The kept hypothesis' loss with the category's full weights. */
   loss: ViewLoss
   hypothesis: number
+  /** The image's code row: z, then the part angles with articulation on. */
   code: Float32Array
 }
 
@@ -78,7 +79,7 @@ export function fitImageCandidates(model: CategoryModel, image: FitImageInput, o
     cameras.step([0])
     codes.step([0])
   }
-  const scored = scoreHypotheses(model, shape, target, cameras.value, 0, codes.value.slice(0, config.codeDims))
+  const scored = scoreHypotheses(model, shape, target, cameras.value, 0, codes.value.slice(0, instanceSize(config)))
   return { best: scored.best, candidates: scored.candidates.map((c) => scored.describe(c)) }
 }
 
@@ -89,7 +90,7 @@ export function fitImageCandidates(model: CategoryModel, image: FitImageInput, o
 export function trainingFits(state: TrainState, targets: readonly ViewTarget[]): MeshFit[] {
   const shape = categoryForward(state.model)
   const H = state.config.hypotheses
-  const K = state.config.codeDims
+  const K = instanceSize(state.config)
   return targets.map((t, row) => bestFit(state.model, shape, t, state.cameras.value, row * H * CAMERA_SIZE, state.codes.value.slice(row * K, (row + 1) * K)))
 }
 

@@ -9,6 +9,8 @@ import type { ViewShape } from '../losses/view-loss'
 import { symmetrise } from '../template/symmetry'
 import { createTemplate } from '../template/template'
 import type { Ellipsoid, Template } from '../template/template'
+import { ANGLES_PER_PART, articulate, articulateBackward, articulationRig } from './articulation'
+import type { ArticulationRig, ArticulationTape } from './articulation'
 import { variantSwitches } from './config'
 import type { EngineConfig } from './config'
 
@@ -16,7 +18,8 @@ import type { EngineConfig } from './config'
  * What one category learns (METHOD §3): a canonical shape V0 = sym(P), kept bilaterally
  * symmetric by construction; a symmetric deformation basis B (N x 3 x K), per vertex (ii) or a
  * field of the canonical position; the features each vertex is compared with, per vertex (i) or
- * a field of the deformed position. An instance is V = V0 + B z.
+ * a field of the deformed position. An instance is V = V0 + B z, posed by its part angles when
+ * articulation is on (model/articulation).
  */
 export interface CategoryModel {
   config: EngineConfig
@@ -30,6 +33,8 @@ export interface CategoryModel {
   featureField: Mlp | null
   /** The PCA that turns raw backbone maps into the model's channels, when training was given raw maps. */
   pca: Pca | null
+  /** The parts and skinning weights, with articulation on (derived from the template, not learned). */
+  rig: ArticulationRig | null
 }
 
 export function createCategoryModel(config: EngineConfig, channels: number, ellipsoid: Ellipsoid, rng: SeededRandom, pca: Pca | null): CategoryModel {
@@ -63,7 +68,8 @@ export function createCategoryModel(config: EngineConfig, channels: number, elli
         lr: config.lr.featureField,
         rng,
       })
-  return { config, ellipsoid, channels, template, shape, basis, deformationField, features, featureField, pca }
+  const rig = config.articulation.parts > 0 ? articulationRig(template, config.articulation.parts) : null
+  return { config, ellipsoid, channels, template, shape, basis, deformationField, features, featureField, pca, rig }
 }
 
 /** Every learned tensor of the category, in a fixed order (the checkpoint's). */
@@ -119,14 +125,21 @@ export function categoryBackward(model: CategoryModel, shape: CategoryShape, gV0
   addInto(model.shape.grad, symmetrise(template, gV0))
 }
 
-/** One image's mesh V = V0 + D and the features its vertices are compared with. */
+/**
+ * One image's mesh V = V0 + D, posed when articulation is on, and the features its vertices
+ * are compared with (a feature field reads the unposed V: the pose moves parts, not what they are).
+ */
 export interface Instance {
   /** D = B z, the deformation. */
   D: Float64Array
+  /** V = V0 + D before the pose; the view's vertices are the posed ones. */
+  V: Float64Array
   view: ViewShape
   featureTape: MlpTape | null
+  articulationTape: ArticulationTape | null
 }
 
+/** `z` holds the image's code row from `zOffset`: the code, then the part angles (config.instanceSize). */
 export function instanceForward(model: CategoryModel, shape: CategoryShape, z: ArrayLike<number>, zOffset = 0): Instance {
   const n = model.template.vertexCount
   const K = model.config.codeDims
@@ -146,31 +159,39 @@ export function instanceForward(model: CategoryModel, shape: CategoryShape, z: A
     features = out
     featureTape = tape
   }
-  return { D, view: meshView(V, model.template.faces, features, model.channels), featureTape }
+  if (!model.rig) return { D, V, view: meshView(V, model.template.faces, features, model.channels), featureTape, articulationTape: null }
+  if (z.length < zOffset + K + ANGLES_PER_PART * model.rig.parts) throw new RangeError(`instanceForward: the code row has no angles for ${model.rig.parts} articulated parts`)
+  const { posed, tape } = articulate(model.rig, V, z, zOffset + K)
+  return { D, V, view: meshView(posed, model.template.faces, features, model.channels), featureTape, articulationTape: tape }
 }
 
 export interface InstanceGrads {
-  /** dL/dV, dL/dD from the deformation regularisers, dL/d(vertex features). */
+  /** dL/d(the view's vertices), dL/dD from the deformation regularisers, dL/d(vertex features). */
   gV: Float64Array
   gD: Float64Array
   gQ: Float64Array
-  /** Accumulators for the category (null when it is frozen) and for the code. */
+  /** Accumulators for the category (null when it is frozen) and for the code row (code, then angles). */
   category: { gV0: Float64Array; gB: Float64Array } | null
   gz: Float64Array
   gzOffset: number
 }
 
 /**
- * Back through V = V0 + B z and the feature field at V. With a frozen category only the code
- * (and, through the field, nothing else) receives gradients.
+ * Back through the pose, V = V0 + B z and the feature field at V. With a frozen category only
+ * the code row receives gradients.
  */
 export function instanceBackward(model: CategoryModel, shape: CategoryShape, inst: Instance, z: ArrayLike<number>, zOffset: number, grads: InstanceGrads): void {
   const n = model.template.vertexCount
   const K = model.config.codeDims
-  const { gV, gD, gQ, category, gz, gzOffset } = grads
+  const { gD, gQ, category, gz, gzOffset } = grads
+  let gV = grads.gV
+  if (model.rig && inst.articulationTape) {
+    gV = new Float64Array(3 * n)
+    articulateBackward(model.rig, inst.V, inst.articulationTape, grads.gV, gV, gz, gzOffset + K)
+  }
   if (inst.featureTape) {
     const dEncoded = mlpBackward(model.featureField!, inst.featureTape, gQ, category !== null)
-    fourierBackward(inst.view.vertices, n, model.config.featureField.frequencies, dEncoded, gV)
+    fourierBackward(inst.V, n, model.config.featureField.frequencies, dEncoded, gV)
   } else if (category) {
     addInto(model.features!.grad, gQ)
   }

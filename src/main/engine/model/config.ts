@@ -1,4 +1,5 @@
 import type { Ellipsoid } from '../template/template'
+import { ANGLES_PER_PART } from './articulation'
 
 /** METHOD §5: the four variants are two switches of one code path. */
 export type EngineVariant = 'baseline' | 'semagic-i' | 'semagic-ii' | 'semagic'
@@ -54,6 +55,8 @@ export interface LossWeightsConfig {
   deformation: number
   /** |z|^2 */
   code: number
+  /** |part angles|^2 per image (with articulation on). */
+  articulation: number
 }
 
 export interface LearningRates {
@@ -114,6 +117,12 @@ export interface EngineConfig {
   preferAbove: number | null
   deformationField: FieldConfig
   featureField: FieldConfig
+  /**
+   * Part articulation (METHOD §3, model/articulation): the template's vertices in `parts`
+   * clusters, each rotated per image about its joint after the deformation; 0 is off. The
+   * angles are per-image parameters like the code, stored after it in the image's code row.
+   */
+  articulation: { parts: number }
 }
 
 /**
@@ -136,7 +145,7 @@ export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
   initialElevation: 0.2,
   codeDims: 8,
   lr: { camera: 0.02, code: 0.01, shape: 0.005, basis: 0.005, features: 0.03, deformationField: 0.005, featureField: 0.03 },
-  weights: { dt: 10, chamfer: 10, feature: 1, laplacianShape: 2, laplacianDeformation: 2, edgeShape: 10, edgeDeformation: 10, normalShape: 0, deformation: 0.1, code: 1e-3 },
+  weights: { dt: 10, chamfer: 10, feature: 1, laplacianShape: 2, laplacianDeformation: 2, edgeShape: 10, edgeDeformation: 10, normalShape: 0, deformation: 0.1, code: 1e-3, articulation: 0.1 },
   featureWeightRamp: 0.3,
   chamferSamples: 96,
   visibility: { grid: 32, tolerancePixels: 2.5 },
@@ -144,6 +153,15 @@ export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
   preferAbove: 0.05,
   deformationField: { frequencies: 6, hidden: [64] },
   featureField: { frequencies: 6, hidden: [64] },
+  articulation: { parts: 0 },
+}
+
+/** Most articulated parts a configuration may ask for. */
+export const MAX_ARTICULATION_PARTS = 32
+
+/** Values per image in the codes' rows: the code z, then three angles per articulated part. */
+export function instanceSize(config: EngineConfig): number {
+  return config.codeDims + ANGLES_PER_PART * config.articulation.parts
 }
 
 /** The weights of the per-view loss (losses/view-loss), the feature term's at `feature` (during its ramp, or as a probe sets it). */
@@ -151,12 +169,13 @@ export function viewLossWeights(config: EngineConfig, feature = config.weights.f
   return { dt: config.weights.dt, chamfer: config.weights.chamfer, feature }
 }
 
-export type EngineConfigInput = Partial<Omit<EngineConfig, 'lr' | 'weights' | 'visibility' | 'deformationField' | 'featureField'>> & {
+export type EngineConfigInput = Partial<Omit<EngineConfig, 'lr' | 'weights' | 'visibility' | 'deformationField' | 'featureField' | 'articulation'>> & {
   lr?: Partial<LearningRates>
   weights?: Partial<LossWeightsConfig>
   visibility?: Partial<EngineConfig['visibility']>
   deformationField?: Partial<FieldConfig>
   featureField?: Partial<FieldConfig>
+  articulation?: Partial<EngineConfig['articulation']>
 }
 
 export function resolveConfig(input: EngineConfigInput = {}): EngineConfig {
@@ -169,6 +188,7 @@ export function resolveConfig(input: EngineConfigInput = {}): EngineConfig {
     visibility: { ...d.visibility, ...input.visibility },
     deformationField: { ...d.deformationField, ...input.deformationField },
     featureField: { ...d.featureField, ...input.featureField },
+    articulation: { ...d.articulation, ...input.articulation },
   }
   variantSwitches(config.variant)
   const positiveInts: [string, number][] = [
@@ -180,6 +200,8 @@ export function resolveConfig(input: EngineConfigInput = {}): EngineConfig {
     ['visibility.grid', config.visibility.grid],
   ]
   for (const [name, v] of positiveInts) if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name} must be a positive integer, got ${v}`)
+  const { parts } = config.articulation
+  if (!(Number.isInteger(parts) && parts >= 0 && parts <= MAX_ARTICULATION_PARTS)) throw new RangeError(`articulation.parts must be an integer in [0, ${MAX_ARTICULATION_PARTS}] (0 is off), got ${String(parts)}`)
   if (!Number.isSafeInteger(config.seed)) throw new RangeError(`seed must be an integer, got ${config.seed}`)
   if (config.preferAbove !== null && !(typeof config.preferAbove === 'number' && config.preferAbove >= 0 && config.preferAbove < Math.PI / 2)) throw new RangeError(`preferAbove must be null or an angle in [0, pi/2) radians, got ${config.preferAbove}`)
   // A negative weight would reward what the term penalises (and the optional terms read <= 0 as off).

@@ -5,7 +5,7 @@ import type { RandomState } from '../math/seeded-random'
 import type { Pca } from '../pca/pca'
 import { categoryParams, createCategoryModel } from '../model/category-model'
 import type { CategoryModel } from '../model/category-model'
-import { resolveConfig, variantSwitches } from '../model/config'
+import { instanceSize, resolveConfig, variantSwitches } from '../model/config'
 import type { EngineConfig, EngineConfigInput } from '../model/config'
 import { fourierSize } from '../math/fourier'
 import type { Ellipsoid } from '../template/template'
@@ -18,7 +18,7 @@ export interface TrainState {
   keys: string[]
   /** Per image: hypotheses x [azimuth, elevation, roll, log-scale, tx, ty]. */
   cameras: Param
-  /** Per image: the instance code z. */
+  /** Per image: the instance code z, then the part angles with articulation on (config.instanceSize). */
   codes: Param
   /** Steps completed. */
   step: number
@@ -138,7 +138,7 @@ function manifestProblem(m: unknown, weights: Record<string, Float32Array>, trai
   if (m.version !== 1) return `version is ${show(m.version)}, not 1`
   if (!isRecord(m.config)) return `config is ${show(m.config)}, not an object`
   const c = m.config
-  for (const key of ['lr', 'weights', 'visibility'] as const) if (c[key] !== undefined && !isRecord(c[key])) return `config.${key} is ${show(c[key])}, not an object`
+  for (const key of ['lr', 'weights', 'visibility', 'articulation'] as const) if (c[key] !== undefined && !isRecord(c[key])) return `config.${key} is ${show(c[key])}, not an object`
   for (const name of ['deformationField', 'featureField'] as const) {
     const problem = fieldProblem(c[name], name)
     if (problem) return problem
@@ -170,7 +170,7 @@ function manifestProblem(m: unknown, weights: Record<string, Float32Array>, trai
     if (!isInt(m.step, 0, Number.MAX_SAFE_INTEGER)) return `step is ${show(m.step)}, not a non-negative integer`
     if (!(Array.isArray(m.rng) && m.rng.length === 4 && m.rng.every((v) => isInt(v, 0, 2 ** 32 - 1)))) return `rng is ${show(m.rng)}, not four 32-bit integers`
     if (!(Array.isArray(m.keys) && m.keys.every((k) => typeof k === 'string'))) return `keys is ${show(m.keys)}, not a list of image keys`
-    values += m.keys.length * (config.hypotheses * CAMERA_SIZE + K)
+    values += m.keys.length * (config.hypotheses * CAMERA_SIZE + instanceSize(config))
   }
   let held = 0
   for (const w of Object.values(weights)) held += w.length
@@ -238,7 +238,7 @@ export function perImageParams(config: EngineConfig, images: number): { cameras:
   const camRow = config.hypotheses * CAMERA_SIZE
   return {
     cameras: new Param('cameras', new Float32Array(images * camRow), config.lr.camera, camRow),
-    codes: new Param('codes', new Float32Array(images * config.codeDims), config.lr.code, config.codeDims),
+    codes: new Param('codes', new Float32Array(images * instanceSize(config)), config.lr.code, instanceSize(config)),
   }
 }
 

@@ -4,6 +4,7 @@ import { viewLoss, visibility } from '../losses/view-loss'
 import type { LossWeights, ViewLoss } from '../losses/view-loss'
 import type { Param } from '../math/adam'
 import { instanceBackward, instanceForward } from '../model/category-model'
+import { instanceSize } from '../model/config'
 import type { CategoryModel, CategoryShape } from '../model/category-model'
 import { edgePreservationEnergy } from '../template/edge-lengths'
 import { laplacianEnergy } from '../template/laplacian'
@@ -39,7 +40,7 @@ export interface ImageStepInput {
 export interface ImageStepResult {
   /** The best hypothesis' loss terms. */
   bestLoss: ViewLoss
-  regularisers: { laplacianDeformation: number; edgeDeformation: number; deformation: number; code: number }
+  regularisers: { laplacianDeformation: number; edgeDeformation: number; deformation: number; code: number; articulation: number }
   mirrorSwitches: number
 }
 
@@ -55,8 +56,9 @@ export function imageStep(input: ImageStepInput): ImageStepResult {
   const H = config.hypotheses
   const n = template.vertexCount
   const K = config.codeDims
+  const row0 = row * instanceSize(config)
   const C = model.channels
-  const inst = timed(profile, 'instance forward', () => instanceForward(model, shape, codes.value, row * K))
+  const inst = timed(profile, 'instance forward', () => instanceForward(model, shape, codes.value, row0))
   const view = inst.view
   const cam = cameras.value
   const base = row * H * CAMERA_SIZE
@@ -107,21 +109,25 @@ export function imageStep(input: ImageStepInput): ImageStepResult {
     }
     magnitude = (w.deformation * magnitude) / n
     let code = 0
+    let articulation = 0
     const gz = codes.grad
-    for (let k = 0; k < K; k++) {
-      const zk = codes.value[row * K + k]!
-      code += w.code * zk * zk
-      gz[row * K + k]! += gradScale * 2 * w.code * zk
+    for (let k = 0; k < instanceSize(config); k++) {
+      const zk = codes.value[row0 + k]!
+      const weight = k < K ? w.code : w.articulation
+      if (k < K) code += weight * zk * zk
+      else articulation += weight * zk * zk
+      gz[row0 + k]! += gradScale * 2 * weight * zk
     }
     for (const g of [gV, gD, gQ]) for (let q = 0; q < g.length; q++) g[q]! *= gradScale
-    instanceBackward(model, shape, inst, codes.value, row * K, { gV, gD, gQ, category, gz, gzOffset: row * K })
-    return { bestLoss, regularisers: { laplacianDeformation, edgeDeformation, deformation: magnitude, code }, mirrorSwitches }
+    instanceBackward(model, shape, inst, codes.value, row0, { gV, gD, gQ, category, gz, gzOffset: row0 })
+    return { bestLoss, regularisers: { laplacianDeformation, edgeDeformation, deformation: magnitude, code, articulation }, mirrorSwitches }
   })
 }
 
 /**
  * Whether the mirror camera explains the image better. Instance shapes are symmetric by
- * construction, so a camera and its mirror project the same silhouette; their silhouette
+ * construction (up to their part angles, with articulation on), so a camera and its mirror
+ * project the same silhouette; their silhouette
  * losses differ only through which side's vertices the chamfer reaches (measured: by more than
  * the feature term's difference on a known object, choosing the wrong side half the time). So
  * the features decide, when they are on; strictly better only, as a side view is its own mirror

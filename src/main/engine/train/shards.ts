@@ -35,7 +35,7 @@ export interface StepPlan {
 }
 
 /** Per-image loss terms, summed over the batch in batch order when the step finishes. */
-export const IMAGE_TERMS = ['view', 'dt', 'chamfer', 'feature', 'visibleFraction', 'laplacianDeformation', 'edgeDeformation', 'deformation', 'code', 'mirrorSwitches'] as const
+export const IMAGE_TERMS = ['view', 'dt', 'chamfer', 'feature', 'visibleFraction', 'laplacianDeformation', 'edgeDeformation', 'deformation', 'code', 'articulation', 'mirrorSwitches'] as const
 
 export interface ShardResult {
   /** Per image of the shard, the values of IMAGE_TERMS in that order. */
@@ -108,6 +108,7 @@ export function runShard(ctx: ShardContext, plan: StepPlan, shard: number, profi
       r.regularisers.edgeDeformation,
       r.regularisers.deformation,
       r.regularisers.code,
+      r.regularisers.articulation,
       r.mirrorSwitches,
     ]
     terms.set(values, i * IMAGE_TERMS.length)

@@ -77,7 +77,8 @@ export function startTraining(data: TrainingData, input: EngineConfigInput = {})
   const V0 = symmetrise(model.template, model.shape.value)
   targets.forEach((t, row) => initialCameras(V0, t.box, config.hypotheses, config.initialElevation, cameras.value, row * config.hypotheses * CAMERA_SIZE))
   // Small random codes: with B = 0 at the start, zero codes would leave B without a gradient.
-  for (let q = 0; q < codes.value.length; q++) codes.value[q] = 0.1 * rng.normal()
+  // Part angles start at 0, the unposed mesh.
+  for (let row = 0; row < targets.length; row++) for (let k = 0; k < config.codeDims; k++) codes.value[row * codes.rowSize + k] = 0.1 * rng.normal()
   const state: TrainState = { config, model, keys: data.images.map((im) => im.key), cameras, codes, step: 0, rng }
   return { state, targets }
 }
@@ -122,7 +123,7 @@ function finishStep(state: TrainState, shape: CategoryShape, plan: StepPlan, res
     codes.step(plan.batch)
   })
   state.step++
-  const total = sums.view! + sums.laplacianDeformation! + sums.edgeDeformation! + sums.deformation! + sums.code! + laplacianShape + edgeShape + normalShape
+  const total = sums.view! + sums.laplacianDeformation! + sums.edgeDeformation! + sums.deformation! + sums.code! + sums.articulation! + laplacianShape + edgeShape + normalShape
   return { total, ...sums, laplacianShape, edgeShape, normalShape, featureWeight: plan.featureWeight }
 }
 

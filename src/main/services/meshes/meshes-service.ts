@@ -9,6 +9,7 @@ import { MeshExportError, meshToGlb, meshToObj } from '../../engine/export/mesh-
 import type { MeshFit } from '../../engine/infer/fit-image'
 import { categoryForward, instanceForward } from '../../engine/model/category-model'
 import type { CategoryModel, CategoryShape } from '../../engine/model/category-model'
+import { instanceSize } from '../../engine/model/config'
 import type { Db } from '../../store/migration'
 import type { CurationService } from '../curation/curation-service'
 import type { FeaturesService } from '../features/features-service'
@@ -135,7 +136,7 @@ export class MeshesService {
     }
     const { model, checkpoint, config } = this.train.loadModel(runId)
     const shape = categoryForward(model)
-    const canon = instanceForward(model, shape, new Float64Array(model.config.codeDims))
+    const canon = instanceForward(model, shape, new Float64Array(instanceSize(model.config)))
     const colours = featureColourBasis(canon.view.features, model.channels)
     const partial = { runId, config, model, checkpoint, shape, colours, fits: new MeshFits(this.db, this.features, model, checkpoint, this.train.fitPool()) }
     const arrays: MeshArrays = {

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
-import type { RunSummary, TrainConfig } from '../../../shared/ipc/channels/train'
+import { TrainConfig } from '../../../shared/ipc/channels/train'
+import type { RunSummary } from '../../../shared/ipc/channels/train'
 import { AppError, notFound } from '../../core/app-error'
 import { APP_VERSION } from '../../core/version'
 import type { CategoryModel } from '../../engine/model/category-model'
@@ -58,7 +59,15 @@ function restoreTrainState(ckpt: StoredCheckpoint): TrainState {
 
 /** What the engine is asked for; everything else is the engine's default of the day. */
 function engineInput(config: TrainConfig): EngineConfigInput {
-  return { variant: config.variant, steps: config.steps, seed: config.seed, templateLevel: config.templateLevel }
+  return { variant: config.variant, steps: config.steps, seed: config.seed, templateLevel: config.templateLevel, articulation: { parts: config.articulation } }
+}
+
+/**
+ * A run's stored configuration, with the defaults of settings added since it was stored (a run
+ * from before articulation existed trained without it, which is the default).
+ */
+function storedConfig(json: string): TrainConfig {
+  return TrainConfig.parse(JSON.parse(json))
 }
 
 /**
@@ -127,7 +136,8 @@ export class TrainService {
       .prepare('SELECT 1 FROM categories WHERE dataset_id = ? AND name = ?')
       .get(ds.id, config.category)
     if (!category) throw new AppError('BAD_INPUT', `data set "${config.dataset}" has no category "${config.category}"`)
-    const runId = `${config.category}-${config.variant}-seed${config.seed}-${randomBytes(3).toString('hex')}`
+    const articulated = config.articulation > 0 ? `-art${config.articulation}` : ''
+    const runId = `${config.category}-${config.variant}${articulated}-seed${config.seed}-${randomBytes(3).toString('hex')}`
     const folder = join('runs', runId)
     mkdirSync(this.runDir(runId), { recursive: true })
     const manifest = {
@@ -148,7 +158,7 @@ export class TrainService {
 
   resume(runId: string): { jobId: string; runId: string } {
     const run = this.row(runId)
-    const config = JSON.parse(run.config) as TrainConfig
+    const config = storedConfig(run.config)
     const ckpt = latestCheckpoint(this.runDir(runId))
     if (!ckpt) throw new AppError('BAD_INPUT', `run ${runId} has no checkpoint to resume from; start it again instead`)
     if (ckpt.step >= config.steps) throw new AppError('CONFLICT', `run ${runId} already finished its ${config.steps} steps`)
@@ -209,7 +219,7 @@ export class TrainService {
   }
 
   config(runId: string): TrainConfig {
-    return JSON.parse(this.row(runId).config) as TrainConfig
+    return storedConfig(this.row(runId).config)
   }
 
   private row(runId: string): RunRow {
@@ -222,7 +232,7 @@ export class TrainService {
     return {
       id: r.id,
       status: r.status,
-      config: JSON.parse(r.config) as TrainConfig,
+      config: storedConfig(r.config),
       folder: r.folder,
       createdAt: r.created_at,
       updatedAt: r.updated_at,
@@ -238,7 +248,7 @@ export class TrainService {
 
   private launch(runId: string, config: TrainConfig, resumeFrom: SerializedTrainState | null): string {
     if (!findDataset(this.db, config.dataset)) throw notFound(`data set "${config.dataset}"`)
-    const title = `${resumeFrom ? 'Resume' : 'Train'} ${config.variant} on ${config.dataset}/${config.category} (seed ${config.seed})`
+    const title = `${resumeFrom ? 'Resume' : 'Train'} ${config.variant} on ${config.dataset}/${config.category} (seed ${config.seed}${config.articulation > 0 ? `, ${config.articulation} articulated parts` : ''})`
     const jobId = this.jobs.start('train', title, { runId, ...config }, (ctx) => this.execute(runId, config, resumeFrom, ctx))
     this.setStatus(runId, 'running', jobId)
     return jobId

@@ -14,6 +14,8 @@ export const TrainConfig = z
     steps: z.number().int().min(1).max(100_000).default(600),
     seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
     templateLevel: z.union([z.literal(3), z.literal(4)]).default(3),
+    /** Articulated parts (METHOD §3); 0 trains without articulation. */
+    articulation: z.number().int().min(0).max(32).default(0),
     backbone: z.string().min(1).max(4096).default('pretrained'),
   })
   .strict()

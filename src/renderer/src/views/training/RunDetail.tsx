@@ -55,7 +55,8 @@ export function RunDetail({
         ) : null}
       </div>
       <p className="muted">
-        {run.config.variant} on {run.config.dataset} / {run.config.category} ({run.config.split}), backbone {run.config.backbone}, seed {run.config.seed};
+        {run.config.variant} on {run.config.dataset} / {run.config.category} ({run.config.split}), backbone {run.config.backbone}, seed {run.config.seed}
+        {run.config.articulation > 0 ? `, ${run.config.articulation} articulated parts` : ''};
         folder <code>{run.folder}</code>
       </p>
       <ErrorAlert error={error} context="resume" />

@@ -30,6 +30,7 @@ export function TrainForm({
   const [variant, setVariant] = useState<Variant>('semagic')
   const [steps, setSteps] = useState(600)
   const [seed, setSeed] = useState(0)
+  const [articulation, setArticulation] = useState(0)
   const [backbone, setBackbone] = useState('pretrained')
   const [jobId, setJobId] = useState<string | null>(null)
   const [error, setError] = useState<Error | null>(null)
@@ -44,7 +45,7 @@ export function TrainForm({
     e.preventDefault()
     setError(null)
     setJobId(null)
-    client.call('train.start', { dataset: chosen, category: cat, variant, steps, seed, backbone: backbone.trim() }).then(
+    client.call('train.start', { dataset: chosen, category: cat, variant, articulation, steps, seed, backbone: backbone.trim() }).then(
       (r) => {
         setJobId(r.jobId)
         onStarted(r.runId)
@@ -68,6 +69,10 @@ export function TrainForm({
           Seed
           <input type="number" min={0} value={seed} onChange={(e) => setSeed(e.target.valueAsNumber)} name="seed" required />
         </label>
+        <label title="Parts of the template rotated per image (METHOD §3); 0 trains without articulation">
+          Articulated parts
+          <input type="number" min={0} max={32} value={articulation} onChange={(e) => setArticulation(e.target.valueAsNumber)} name="articulation" required />
+        </label>
         <label>
           Backbone
           <input value={backbone} onChange={(e) => setBackbone(e.target.value)} list="train-backbones" name="backbone" required spellCheck={false} />
@@ -77,7 +82,7 @@ export function TrainForm({
             ))}
           </datalist>
         </label>
-        <button type="submit" className="primary" disabled={!chosen || !cat || !backbone.trim() || !(steps >= 1) || !(seed >= 0)}>
+        <button type="submit" className="primary" disabled={!chosen || !cat || !backbone.trim() || !(steps >= 1) || !(seed >= 0) || !(articulation >= 0)}>
           Train
         </button>
       </div>
