@@ -14,7 +14,7 @@ function runParam(url: string): string | null {
  * the background at start, so the form is reloaded until datasets.list has it. No Vitest here:
  * bench/ui-frames.bench.ts starts its runs with it too.
  */
-export async function startDemoRun(s: StudioNav, steps: number, { seed = 0 }: { seed?: number } = {}): Promise<string> {
+export async function startDemoRun(s: StudioNav, steps: number, { seed = 0, articulation = 0 }: { seed?: number; articulation?: number } = {}): Promise<string> {
   const { page } = s
   await s.goto('#/training')
   const form = page.getByRole('form', { name: 'Start training' })
@@ -30,6 +30,7 @@ export async function startDemoRun(s: StudioNav, steps: number, { seed = 0 }: { 
   await form.getByLabel('Backbone').fill('handmade')
   await form.getByLabel('Steps').fill(String(steps))
   await form.getByLabel('Seed').fill(String(seed))
+  await form.getByLabel('Articulated parts').fill(String(articulation))
   const before = runParam(page.url())
   await form.getByRole('button', { name: 'Train' }).click()
   // The view selects the new run in the route as soon as train.start answers.
@@ -41,7 +42,7 @@ export async function startDemoRun(s: StudioNav, steps: number, { seed = 0 }: { 
 }
 
 /** Like startDemoRun, then waits for the run's job to succeed. */
-export async function trainDemoRun(s: StudioNav, steps: number, options: { seed?: number } = {}): Promise<string> {
+export async function trainDemoRun(s: StudioNav, steps: number, options: { seed?: number; articulation?: number } = {}): Promise<string> {
   const runId = await startDemoRun(s, steps, options)
   await s.page.getByRole('form', { name: 'Start training' }).locator('[data-testid=job-progress][data-status=succeeded]').waitFor({ timeout: 180_000 })
   return runId

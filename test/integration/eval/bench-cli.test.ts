@@ -104,7 +104,7 @@ describe('semagic bench', () => {
     const articulated = { out: sink(), err: sink() }
     const armed = ['bench', '--dataset', 'demo', '--categories', 'quadruped', '--methods', 'nn-handmade', '--variants', 'semagic', '--articulation', '0,2', '--seeds', '1', '--steps', '4', '--backbone', 'handmade']
     expect(await main([...armed, '--json', json, '--data-dir', join(dir, 'ws')], { stdout: articulated.out, stderr: articulated.err }), articulated.err.text).toBe(0)
-    expect(articulated.err.text.match(/training semagic on quadruped, seed 0 \(run [^)]+\)/g)).toEqual([expect.stringMatching(/run quadruped-semagic-art2-seed0-/)])
+    expect(articulated.err.text.match(/training semagic\S* on quadruped, seed 0 \(run [^)]+\)/g)).toEqual([expect.stringMatching(/^training semagic\+art2 .*run quadruped-semagic-art2-seed0-/)])
     const armedDoc = JSON.parse(readFileSync(json, 'utf8')) as { methods: Record<string, unknown> }
     expect(Object.keys(armedDoc.methods)).toEqual(['nn-handmade', 'semagic', 'semagic+art2'])
     const refused = sink()

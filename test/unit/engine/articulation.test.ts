@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { articulate, articulateBackward, articulationRig } from '../../../src/main/engine/model/articulation'
+import { articulate, articulateBackward, articulationRig, mirrorAngles } from '../../../src/main/engine/model/articulation'
 import { SeededRandom } from '../../../src/main/engine/math/seeded-random'
+import { resolveConfig } from '../../../src/main/engine/model/config'
 import { createTemplate } from '../../../src/main/engine/template/template'
 import { expectGradient } from './finite-difference'
 
@@ -12,17 +13,42 @@ function distance(V: Float64Array, i: number, j: number): number {
 }
 
 describe('part articulation (METHOD §3)', () => {
-  it('splits the template into non-empty parts with skinning weights that sum to 1 and favour the own part', () => {
-    const rig = articulationRig(template, 6)
-    expect([...rig.memberCount].every((c) => c > 0)).toBe(true)
-    expect(rig.memberCount.reduce((a, b) => a + b, 0)).toBe(n)
+  it.each([1, 2, 5, 6, 8])('splits the template into %i mirror-symmetric parts with skinning weights that sum to 1', (parts) => {
+    const rig = articulationRig(template, parts)
+    expect(rig.parts).toBe(parts)
+    expect(rig.weightSums.every((w) => w > 0)).toBe(true)
+    for (let p = 0; p < parts; p++) expect(rig.mirrorPart[rig.mirrorPart[p]!]).toBe(p)
     for (let i = 0; i < n; i++) {
-      const row = rig.weights.subarray(6 * i, 6 * i + 6)
+      const row = rig.weights.subarray(parts * i, parts * (i + 1))
       expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12)
-      expect(Math.max(...row)).toBe(row[rig.membership[i]!])
+      const j = template.mirror[i]!
+      for (let p = 0; p < parts; p++) expect(rig.weights[parts * j + rig.mirrorPart[p]!]).toBeCloseTo(row[p]!, 14)
     }
     // Deterministic: the same template gives the same parts.
-    expect(articulationRig(template, 6).membership).toEqual(rig.membership)
+    expect(articulationRig(template, parts).weights).toEqual(rig.weights)
+  })
+
+  it('poses the mirror image of a posed symmetric mesh with the mirrored angles (what the mirror camera sees)', () => {
+    const rng = new SeededRandom(8)
+    const rig = articulationRig(template, 6)
+    const angles = Float64Array.from({ length: 18 }, () => 0.5 * rng.normal())
+    const mirrored = new Float64Array(18)
+    mirrorAngles(rig, angles, 0, mirrored, 0)
+    const posed = articulate(rig, template.rest, angles, 0).posed
+    const other = articulate(rig, template.rest, mirrored, 0).posed
+    for (let i = 0; i < n; i++) {
+      const j = template.mirror[i]!
+      expect(other[3 * j]).toBeCloseTo(-posed[3 * i]!, 12)
+      expect(other[3 * j + 1]).toBeCloseTo(posed[3 * i + 1]!, 12)
+      expect(other[3 * j + 2]).toBeCloseTo(posed[3 * i + 2]!, 12)
+    }
+    // Mirroring twice gives the angles back; without the signs only the parts swap.
+    const back = new Float64Array(18)
+    mirrorAngles(rig, mirrored, 0, back, 0)
+    expect(back).toEqual(angles)
+    const swapped = new Float64Array(18)
+    mirrorAngles(rig, angles, 0, swapped, 0, false)
+    expect(swapped.map(Math.abs)).toEqual(mirrored.map(Math.abs))
   })
 
   it('zero angles leave the mesh where it was', () => {
@@ -61,8 +87,11 @@ describe('part articulation (METHOD §3)', () => {
     expect([gAngles[0], gAngles[1]]).toEqual([0, 0])
   })
 
-  it('refuses a part count the template cannot hold', () => {
+  it('refuses a part count the template cannot hold, in the rig and in the configuration', () => {
     expect(() => articulationRig(template, 0)).toThrow(/articulation parts/)
     expect(() => articulationRig(template, n + 1)).toThrow(/articulation parts/)
+    expect(() => resolveConfig({ templateLevel: 0, articulation: { parts: 13 } })).toThrow(/articulation.parts is 13, more than the 12 vertices of a level-0 template/)
+    expect(() => resolveConfig({ articulation: { parts: 33 } })).toThrow(/articulation.parts must be an integer in \[0, 32\]/)
+    expect(() => resolveConfig({ articulation: { parts: 1.5 } })).toThrow(/articulation.parts must be an integer/)
   })
 })

@@ -3,15 +3,18 @@ import { wrapAngle } from '../../../src/main/engine/camera/view-camera'
 import { fitImage, trainingFits } from '../../../src/main/engine/infer/fit-image'
 import type { MeshFit } from '../../../src/main/engine/infer/fit-image'
 import { SeededRandom } from '../../../src/main/engine/math/seeded-random'
-import { categoryForward, categoryParams, createCategoryModel } from '../../../src/main/engine/model/category-model'
-import { resolveConfig } from '../../../src/main/engine/model/config'
+import { CAMERA_SIZE, ELEVATION } from '../../../src/main/engine/camera/view-camera'
+import { viewLoss, visibility } from '../../../src/main/engine/losses/view-loss'
+import { mirrorAngles } from '../../../src/main/engine/model/articulation'
+import { categoryForward, categoryParams, createCategoryModel, instanceForward } from '../../../src/main/engine/model/category-model'
+import { instanceSize, resolveConfig, viewLossWeights } from '../../../src/main/engine/model/config'
 import { ellipsoidFromBoxes } from '../../../src/main/engine/model/initialisation'
 import type { EngineConfigInput } from '../../../src/main/engine/model/config'
 import { fitPca, projectPca } from '../../../src/main/engine/pca/pca'
 import { rasterise } from '../../../src/main/engine/render/rasterise'
 import { deserializeModel, serializeModel, serializeTrainState } from '../../../src/main/engine/train/checkpoint'
 import type { SerializedTrainState } from '../../../src/main/engine/train/checkpoint'
-import { mirrorIsBetter } from '../../../src/main/engine/train/image-step'
+import { imageStep, mirrorIsBetter } from '../../../src/main/engine/train/image-step'
 import type { ViewLoss } from '../../../src/main/engine/losses/view-loss'
 import { continueTraining, startTraining, trainCategory, trainStep } from '../../../src/main/engine/train/train-category'
 import type { TrainingData } from '../../../src/main/engine/train/training-data'
@@ -230,6 +233,34 @@ describe('a hypothesis against its mirror camera', () => {
   it('with preferAbove, the camera looking from above is kept whatever the features say', () => {
     expect(mirrorIsBetter(loss(0.3), loss(0.2), 0.06, 0.05)).toBe(false)
     expect(mirrorIsBetter(loss(0.2), loss(0.3), -0.06, 0.05)).toBe(true)
+  })
+
+  it('with articulation, a switch to the mirror camera moves the part angles to the mirror pose, which projects every vertex where its mirror vertex was', () => {
+    const { data } = dataset(2, 4)
+    const { state, targets } = startTraining(data, { steps: 1, batchSize: 1, seed: 2, templateLevel: 2, hypotheses: 1, articulation: { parts: 4 } })
+    const { config, model, cameras, codes } = state
+    const size = instanceSize(config)
+    const rng = new SeededRandom(9)
+    for (let k = config.codeDims; k < size; k++) codes.value[k] = 0.3 * rng.normal()
+    // Looking from below, so that preferAbove switches the hypothesis to its mirror.
+    cameras.value[ELEVATION] = -0.4
+    const before = Float64Array.from(cameras.value.subarray(0, CAMERA_SIZE))
+    const expected = codes.value.slice(0, size)
+    mirrorAngles(model.rig!, expected, config.codeDims, expected, config.codeDims)
+    const shape = categoryForward(model)
+    const target = targets[0]!
+    const { view } = instanceForward(model, shape, codes.value)
+    const weights = viewLossWeights(config)
+    const own = viewLoss(target, view, before, 0, target.foreground, visibility(view, before, config.visibility), weights, null)
+
+    const r = imageStep({ model, shape, target, cameras, codes, row: 0, samples: target.foreground, weights, gradScale: 1, category: null })
+    expect(r.mirrorSwitches).toBe(1)
+    expect(cameras.value[ELEVATION]).toBeCloseTo(0.4, 6)
+    // Negated and swapped float32 values: exact.
+    expect(codes.value.slice(0, size)).toEqual(expected)
+    // The distance term reads every projected vertex, so it is unchanged up to the float32
+    // rounding of the stored mirror camera (the chamfer's visible side is the other one).
+    expect(Math.abs(r.bestLoss.dt - own.dt)).toBeLessThan(1e-6 * own.dt)
   })
 
   it('loss weights and learning rates must be non-negative numbers, named when they are not', () => {

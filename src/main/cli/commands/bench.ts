@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs'
 import { basename, resolve } from 'node:path'
 import type { PckReport } from '../../../shared/eval/pck-types'
 import type { ImportResult } from '../../../shared/ipc/channels/datasets'
-import { TrainConfig, Variant } from '../../../shared/ipc/channels/train'
+import { TrainConfig, Variant, modelLabel } from '../../../shared/ipc/channels/train'
 import { createCore } from '../../core/create-core'
 import type { EvalResult } from '../../services/eval/eval-service'
 import { benchTable, combineCategoryReports, summarizeMethod } from '../../services/bench/bench-summary'
@@ -16,7 +16,7 @@ import { prepareDataset } from '../prepare-dataset'
 
 const USAGE =
   'semagic bench (--dataset NAME | --spair ROOT) [--train-dataset NAME] [--categories a,b] [--methods nn-pretrained,...] ' +
-  '[--variants semagic,baseline,semagic-i,semagic-ii] [--articulation 0,6] [--seeds 3] [--steps N] [--backbone pretrained] [--quick] [--json FILE] [--data-dir DIR]'
+  '[--variants semagic,baseline,semagic-i,semagic-ii] [--articulation PARTS[,PARTS...]] [--seeds 3] [--steps N] [--backbone pretrained] [--quick] [--json FILE] [--data-dir DIR]'
 const ALPHA = '0.1'
 
 /**
@@ -55,7 +55,8 @@ export const benchCommand: Command = {
       .map((v) => v.trim())
       .filter(Boolean)
       .map(Number)
-    if (articulations.length === 0 || articulations.some((a) => !(Number.isInteger(a) && a >= 0 && a <= 32))) throw new CliUsageError(`--articulation takes part counts 0..32 (0 is off), got ${String(values.articulation)}`)
+    const { articulation: Parts } = TrainConfig.shape
+    if (articulations.length === 0 || articulations.some((a) => !Parts.safeParse(a).success)) throw new CliUsageError(`--articulation takes part counts 0..32 (0 is off), got ${String(values.articulation)}`)
     const seeds = Number(values.seeds)
     if (!Number.isInteger(seeds) || seeds < 1 || seeds > 20) throw new CliUsageError(`--seeds must be 1..20, got ${String(values.seeds)}`)
     const steps = values.steps !== undefined ? Number(values.steps) : values.quick ? 30 : 600
@@ -98,12 +99,12 @@ export const benchCommand: Command = {
               core.services.train.findFinished(config)?.id ??
               (await (async () => {
                 const started = core.services.train.start(config)
-                io.stderr.write(`training ${variant} on ${category}, seed ${seed} (run ${started.runId})\n`)
+                io.stderr.write(`training ${modelLabel(config)} on ${category}, seed ${seed} (run ${started.runId})\n`)
                 await followJob(core, io, 'train', () => started.jobId)
                 return started.runId
               })())
             reports.push(
-              await followJob<EvalResult>(core, io, `${variant} ${category}`, () =>
+              await followJob<EvalResult>(core, io, `${modelLabel(config)} ${category}`, () =>
                 core.services.eval.startEval({ dataset, split: 'test', method: `mesh:${runId}`, alphas: [0.05, 0.1, 0.15], threshold: 'bbox', compare: 'le' })
                   .jobId,
               ),
@@ -111,7 +112,7 @@ export const benchCommand: Command = {
           }
           perSeed.push(combineCategoryReports(reports, ALPHA))
         }
-        summaries[articulation > 0 ? `${variant}+art${articulation}` : variant] = summarizeMethod(
+        summaries[modelLabel({ variant, articulation })] = summarizeMethod(
           Array.from({ length: seeds }, (_, s) => s),
           perSeed,
           ALPHA,

@@ -1,5 +1,5 @@
 import type { WeakPerspectiveCamera } from '../render/camera'
-import { mat3Multiply, rotationX, rotationY } from '../render/mat3'
+import { dRotationX, dRotationY, dRotationZ, mat3Multiply, rotationX, rotationY, rotationZ } from '../render/mat3'
 import type { Mat3 } from '../render/mat3'
 
 /**
@@ -20,16 +20,6 @@ export const TX = 4
 export const TY = 5
 
 const B0: Mat3 = [1, 0, 0, 0, -1, 0, 0, 0, -1]
-
-function rotationZ(angle: number): Mat3 {
-  const c = Math.cos(angle)
-  const s = Math.sin(angle)
-  return [c, -s, 0, s, c, 0, 0, 0, 1]
-}
-
-const dRotationX = (a: number): Mat3 => [0, 0, 0, 0, -Math.sin(a), -Math.cos(a), 0, Math.cos(a), -Math.sin(a)]
-const dRotationY = (a: number): Mat3 => [-Math.sin(a), 0, Math.cos(a), 0, 0, 0, -Math.cos(a), 0, -Math.sin(a)]
-const dRotationZ = (a: number): Mat3 => [-Math.sin(a), -Math.cos(a), 0, Math.cos(a), -Math.sin(a), 0, 0, 0, 0]
 
 const chain = (z: Mat3, x: Mat3, y: Mat3): Mat3 => mat3Multiply(z, mat3Multiply(x, mat3Multiply(y, B0)))
 

@@ -9,7 +9,7 @@ import type { ViewTarget } from '../losses/view-target'
 import { viewLoss, visibility } from '../losses/view-loss'
 import type { ViewLoss, ViewShape, VisibilityOptions } from '../losses/view-loss'
 import { SeededRandom } from '../math/seeded-random'
-import { categoryForward, instanceForward } from '../model/category-model'
+import { categoryForward, instanceForward, mirrorInstance } from '../model/category-model'
 import type { CategoryModel, CategoryShape } from '../model/category-model'
 import { initialCameras } from '../model/initialisation'
 import { perImageParams } from '../train/checkpoint'
@@ -106,29 +106,34 @@ interface Candidate {
   params: Float64Array
   loss: ViewLoss
   hypothesis: number
+  /** The instance the camera sees (a mirror candidate sees the mirror pose, with articulation on) and its code row. */
+  view: ViewShape
+  code: Float32Array
 }
 
 function scoreHypotheses(model: CategoryModel, shape: CategoryShape, target: ViewTarget, cameras: Float32Array, offset: number, z: Float32Array) {
   const { config } = model
-  const { view } = instanceForward(model, shape, z)
+  const inst = instanceForward(model, shape, z)
+  const mirror = mirrorInstance(model, shape, inst, z)
+  const mirrorCode = Float32Array.from(mirror.row)
   const weights = viewLossWeights(config)
-  const score = (params: Float64Array): ViewLoss => viewLoss(target, view, params, 0, target.foreground, visibility(view, params, config.visibility), weights, null)
+  const score = (view: ViewShape, params: Float64Array): ViewLoss => viewLoss(target, view, params, 0, target.foreground, visibility(view, params, config.visibility), weights, null)
   const candidates: Candidate[] = []
   let best: Candidate | null = null
   for (let h = 0; h < config.hypotheses; h++) {
     const params = Float64Array.from(cameras.subarray(offset + h * CAMERA_SIZE, offset + (h + 1) * CAMERA_SIZE))
-    const own: Candidate = { params, loss: score(params), hypothesis: h }
+    const own: Candidate = { params, loss: score(inst.view, params), hypothesis: h, view: inst.view, code: z }
     candidates.push(own)
     let kept = own
     if (config.mirrorScoring) {
       const mirrored = mirrorCamera(own.params)
-      const mirror: Candidate = { params: mirrored, loss: score(mirrored), hypothesis: h }
-      candidates.push(mirror)
-      if (mirrorIsBetter(own.loss, mirror.loss, own.params[ELEVATION]!, config.preferAbove)) kept = mirror
+      const candidate: Candidate = { params: mirrored, loss: score(mirror.inst.view, mirrored), hypothesis: h, view: mirror.inst.view, code: mirrorCode }
+      candidates.push(candidate)
+      if (mirrorIsBetter(own.loss, candidate.loss, own.params[ELEVATION]!, config.preferAbove)) kept = candidate
     }
     if (!best || kept.loss.total < best.loss.total) best = kept
   }
-  const describe = ({ params, loss, hypothesis }: Candidate): MeshFit => ({ ...meshGeometry(view, params, target.cropSize, config.visibility), loss, hypothesis, code: z })
+  const describe = ({ params, loss, hypothesis, view, code }: Candidate): MeshFit => ({ ...meshGeometry(view, params, target.cropSize, config.visibility), loss, hypothesis, code })
   return { best: describe(best!), candidates, describe }
 }
 

@@ -1,3 +1,5 @@
+import { dRotationX, dRotationY, dRotationZ, mat3Multiply, rotationX, rotationY, rotationZ } from '../render/mat3'
+import type { Mat3, Vec3 } from '../render/mat3'
 import type { Template } from '../template/template'
 
 /**
@@ -9,18 +11,22 @@ import type { Template } from '../template/template'
  *
  *   V'_i = V_i + sum_p w_ip (R_p - I)(V_i - o_p),   R_p = Rz(c) Ry(b) Rx(a),
  *
- * with the joint o_p halfway between the part's centroid and the whole mesh's centroid of V
- * (a part swings about where it meets the body rather than spinning in place). Zero angles
- * leave the mesh unchanged.
+ * with the joint o_p halfway between the part's skinning-weighted centroid and the mesh's
+ * centroid of V (a part swings about where it meets the body rather than spinning in place).
+ * Zero angles leave the mesh unchanged.
+ *
+ * The parts are mirror-symmetric like the template (a part on the midline is its own mirror,
+ * the others come in pairs), so that a posed instance has a mirror image the same rig can
+ * pose: mirrorAngles, which the mirror-camera comparison needs.
  */
 export interface ArticulationRig {
   parts: number
-  /** The part each vertex belongs to (nearest centre on the template). */
-  membership: Int32Array
-  /** Vertices per part. */
-  memberCount: Float64Array
   /** Skinning weights (vertex, part), rows summing to 1. */
   weights: Float64Array
+  /** Per part, the sum of its weights over the vertices. */
+  weightSums: Float64Array
+  /** mirrorPart[p]: the part at the mirror image of part p (p itself on the midline). */
+  mirrorPart: Int32Array
 }
 
 /** Angles per part: rotations about x, y, z in radians. */
@@ -30,7 +36,7 @@ const KMEANS_ROUNDS = 50
 
 /**
  * Softness of the skinning: the Gaussian's variance is this fraction of the mean squared
- * distance from a vertex to its own centre, so that a vertex halfway between two centres
+ * distance from a vertex to its nearest centre, so that a vertex halfway between two centres
  * follows both and one near a centre follows its own part almost alone.
  */
 const SKIN_VARIANCE = 0.5
@@ -39,134 +45,166 @@ export function articulationRig(template: Template, parts: number): Articulation
   const n = template.vertexCount
   if (!Number.isInteger(parts) || parts < 1 || parts > n) throw new RangeError(`articulation parts must be an integer in [1, ${n}], got ${parts}`)
   const x = template.rest
-  const dist2 = (i: number, c: Float64Array, p: number): number => {
-    let s = 0
-    for (let k = 0; k < 3; k++) s += (x[3 * i + k]! - c[3 * p + k]!) ** 2
-    return s
-  }
-  // Farthest-point seeds from the front-most vertex: deterministic, spread over the surface.
   const centres = new Float64Array(3 * parts)
-  let first = 0
-  for (let i = 1; i < n; i++) if (x[3 * i + 2]! > x[3 * first + 2]!) first = i
-  centres.set(x.subarray(3 * first, 3 * first + 3), 0)
-  const nearest = new Float64Array(n).fill(Infinity)
-  for (let p = 1; p < parts; p++) {
-    let far = 0
-    for (let i = 0; i < n; i++) {
-      nearest[i] = Math.min(nearest[i]!, dist2(i, centres, p - 1))
-      if (nearest[i]! > nearest[far]!) far = i
-    }
-    centres.set(x.subarray(3 * far, 3 * far + 3), 3 * p)
+  const dist2 = (i: number, p: number): number => (x[3 * i]! - centres[3 * p]!) ** 2 + (x[3 * i + 1]! - centres[3 * p + 1]!) ** 2 + (x[3 * i + 2]! - centres[3 * p + 2]!) ** 2
+  const onMidline = (i: number): boolean => template.mirror[i] === i
+  const mirrorPart = new Int32Array(parts)
+  // Farthest-point seeds from the front-most vertex, a vertex and its mirror together, so that
+  // the seeds (and every k-means round after them) are symmetric.
+  let count = 0
+  const seed = (i: number): void => {
+    centres.set(x.subarray(3 * i, 3 * i + 3), 3 * count)
+    mirrorPart[count] = count
+    count++
+    if (onMidline(i)) return
+    const j = template.mirror[i]!
+    centres.set(x.subarray(3 * j, 3 * j + 3), 3 * count)
+    mirrorPart[count - 1] = count
+    mirrorPart[count] = count - 1
+    count++
   }
-  const membership = new Int32Array(n)
-  const memberCount = new Float64Array(parts)
+  let front = -1
+  for (let i = 0; i < n; i++) if (onMidline(i) && (front < 0 || x[3 * i + 2]! > x[3 * front + 2]!)) front = i
+  seed(front)
+  while (count < parts) {
+    let far = -1
+    let farDistance = -1
+    for (let i = 0; i < n; i++) {
+      // With one part left only a midline vertex can seed it.
+      if (count === parts - 1 && !onMidline(i)) continue
+      let d = Infinity
+      for (let p = 0; p < count; p++) d = Math.min(d, dist2(i, p))
+      if (d > farDistance) [far, farDistance] = [i, d]
+    }
+    seed(far)
+  }
+  const nearest = new Int32Array(n)
   for (let round = 0; round < KMEANS_ROUNDS; round++) {
     let moved = false
     for (let i = 0; i < n; i++) {
       let best = 0
-      for (let p = 1; p < parts; p++) if (dist2(i, centres, p) < dist2(i, centres, best)) best = p
-      if (round === 0 || membership[i] !== best) moved = true
-      membership[i] = best
+      for (let p = 1; p < parts; p++) if (dist2(i, p) < dist2(i, best)) best = p
+      if (round === 0 || nearest[i] !== best) moved = true
+      nearest[i] = best
     }
     if (!moved) break
-    const sums = new Float64Array(3 * parts)
-    memberCount.fill(0)
+    const sums = new Float64Array(4 * parts)
     for (let i = 0; i < n; i++) {
-      const p = membership[i]!
-      memberCount[p]!++
-      for (let k = 0; k < 3; k++) sums[3 * p + k]! += x[3 * i + k]!
+      const p = nearest[i]!
+      for (let k = 0; k < 3; k++) sums[4 * p + k]! += x[3 * i + k]!
+      sums[4 * p + 3]!++
     }
-    // A part that lost every vertex keeps its centre (and stays empty).
-    for (let p = 0; p < parts; p++) if (memberCount[p]! > 0) for (let k = 0; k < 3; k++) centres[3 * p + k] = sums[3 * p + k]! / memberCount[p]!
+    // Each pair's centres are averaged as mirror images of each other: ties on the midline
+    // (a vertex equally near both of a pair) would otherwise make the pair drift apart.
+    const next = new Float64Array(3 * parts)
+    for (let p = 0; p < parts; p++) {
+      const q = mirrorPart[p]!
+      const total = sums[4 * p + 3]! + sums[4 * q + 3]!
+      // A pair that lost every vertex keeps its centres.
+      if (total === 0) {
+        next.set(centres.subarray(3 * p, 3 * p + 3), 3 * p)
+        continue
+      }
+      next[3 * p] = (sums[4 * p]! - sums[4 * q]!) / total
+      next[3 * p + 1] = (sums[4 * p + 1]! + sums[4 * q + 1]!) / total
+      next[3 * p + 2] = (sums[4 * p + 2]! + sums[4 * q + 2]!) / total
+    }
+    centres.set(next)
   }
   let spread = 0
-  for (let i = 0; i < n; i++) spread += dist2(i, centres, membership[i]!) / n
+  for (let i = 0; i < n; i++) {
+    let d = Infinity
+    for (let p = 0; p < parts; p++) d = Math.min(d, dist2(i, p))
+    spread += d / n
+  }
   const variance = SKIN_VARIANCE * Math.max(spread, 1e-12)
   const weights = new Float64Array(n * parts)
+  const weightSums = new Float64Array(parts)
   for (let i = 0; i < n; i++) {
-    const d0 = dist2(i, centres, membership[i]!)
+    let d0 = Infinity
+    for (let p = 0; p < parts; p++) d0 = Math.min(d0, dist2(i, p))
     let total = 0
     for (let p = 0; p < parts; p++) {
       // Relative to the nearest centre, so that the exponent never underflows every part at once.
-      const w = Math.exp(-(dist2(i, centres, p) - d0) / (2 * variance))
+      const w = Math.exp(-(dist2(i, p) - d0) / (2 * variance))
       weights[i * parts + p] = w
       total += w
     }
-    for (let p = 0; p < parts; p++) weights[i * parts + p]! /= total
+    for (let p = 0; p < parts; p++) {
+      weights[i * parts + p]! /= total
+      weightSums[p]! += weights[i * parts + p]!
+    }
   }
-  return { parts, membership, memberCount, weights }
+  return { parts, weights, weightSums, mirrorPart }
+}
+
+/**
+ * The angles that pose the mirror image: M R M with M = diag(-1, 1, 1) keeps a rotation about x
+ * and reverses those about y and z, and part p's rotation moves to its mirror part. With
+ * `signs` false only the parts swap (an optimiser's second moments).
+ */
+export function mirrorAngles(rig: ArticulationRig, src: ArrayLike<number>, srcOffset: number, dst: Float32Array | Float64Array, dstOffset: number, signs = true): void {
+  const moved = Array.from({ length: ANGLES_PER_PART * rig.parts }, (_, q) => src[srcOffset + q]!)
+  for (let p = 0; p < rig.parts; p++) {
+    const to = dstOffset + ANGLES_PER_PART * rig.mirrorPart[p]!
+    dst[to] = moved[ANGLES_PER_PART * p]!
+    dst[to + 1] = (signs ? -1 : 1) * moved[ANGLES_PER_PART * p + 1]!
+    dst[to + 2] = (signs ? -1 : 1) * moved[ANGLES_PER_PART * p + 2]!
+  }
 }
 
 /** What the backward pass needs of a forward one. */
 export interface ArticulationTape {
-  /** Per part, R_p - I (row-major 3x3) and its derivatives with respect to the three angles. */
-  rotation: Float64Array
-  derivatives: Float64Array
-  /** Per part, the joint o_p. */
+  /** Per part, R_p - I. */
+  rotation: Mat3[]
+  /** Per part, dR_p/da, dR_p/db, dR_p/dc. */
+  derivatives: [Mat3, Mat3, Mat3][]
+  /** Per part, the joint o_p (xyz). */
   joints: Float64Array
 }
 
-function axisRotation(axis: number, angle: number, derivative: boolean): Float64Array {
-  const c = derivative ? -Math.sin(angle) : Math.cos(angle)
-  const s = derivative ? Math.cos(angle) : Math.sin(angle)
-  const m = new Float64Array(9)
-  const [i, j] = axis === 0 ? [1, 2] : axis === 1 ? [2, 0] : [0, 1]
-  if (!derivative) m[axis * 4] = 1
-  m[i * 3 + i] = c
-  m[j * 3 + j] = c
-  m[i * 3 + j] = -s
-  m[j * 3 + i] = s
-  return m
-}
-
-function matmul(a: Float64Array, b: Float64Array): Float64Array {
-  const out = new Float64Array(9)
-  for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) out[r * 3 + c] = a[r * 3]! * b[c]! + a[r * 3 + 1]! * b[3 + c]! + a[r * 3 + 2]! * b[6 + c]!
-  return out
-}
-
-/** Joints from V: halfway between each part's centroid and the mesh's. */
+/** Joints from V: halfway between each part's weighted centroid and the mesh's centroid. */
 function joints(rig: ArticulationRig, V: Float64Array): Float64Array {
-  const n = rig.membership.length
+  const P = rig.parts
+  const n = V.length / 3
   const centroid = [0, 0, 0]
-  const out = new Float64Array(3 * rig.parts)
+  const out = new Float64Array(3 * P)
   for (let i = 0; i < n; i++) {
-    const p = rig.membership[i]!
     for (let k = 0; k < 3; k++) {
-      centroid[k]! += V[3 * i + k]! / n
-      out[3 * p + k]! += V[3 * i + k]!
+      const v = V[3 * i + k]!
+      centroid[k]! += v / n
+      for (let p = 0; p < P; p++) out[3 * p + k]! += rig.weights[i * P + p]! * v
     }
   }
-  for (let p = 0; p < rig.parts; p++) for (let k = 0; k < 3; k++) out[3 * p + k] = 0.5 * (rig.memberCount[p]! > 0 ? out[3 * p + k]! / rig.memberCount[p]! : centroid[k]!) + 0.5 * centroid[k]!
+  // A part no vertex follows (its weights underflowed) has its joint at the mesh's centroid.
+  for (let p = 0; p < P; p++) for (let k = 0; k < 3; k++) out[3 * p + k] = rig.weightSums[p]! > 0 ? (0.5 * out[3 * p + k]!) / rig.weightSums[p]! + 0.5 * centroid[k]! : centroid[k]!
   return out
 }
+
+const minusIdentity = (m: Mat3): Mat3 => [m[0] - 1, m[1], m[2], m[3], m[4] - 1, m[5], m[6], m[7], m[8] - 1]
 
 /** The posed mesh V' for angles `angles[offset ..]` (parts x [a, b, c]). */
 export function articulate(rig: ArticulationRig, V: Float64Array, angles: ArrayLike<number>, offset: number): { posed: Float64Array; tape: ArticulationTape } {
   const P = rig.parts
-  const n = rig.membership.length
-  const rotation = new Float64Array(9 * P)
-  const derivatives = new Float64Array(27 * P)
+  const n = V.length / 3
+  const rotation: Mat3[] = []
+  const derivatives: [Mat3, Mat3, Mat3][] = []
   for (let p = 0; p < P; p++) {
     const [a, b, c] = [0, 1, 2].map((k) => angles[offset + ANGLES_PER_PART * p + k]!) as [number, number, number]
-    const [rx, ry, rz] = [axisRotation(0, a, false), axisRotation(1, b, false), axisRotation(2, c, false)]
-    const R = matmul(rz, matmul(ry, rx))
-    for (let q = 0; q < 9; q++) rotation[9 * p + q] = R[q]! - (q % 4 === 0 ? 1 : 0)
-    derivatives.set(matmul(rz, matmul(ry, axisRotation(0, a, true))), 27 * p)
-    derivatives.set(matmul(rz, matmul(axisRotation(1, b, true), rx)), 27 * p + 9)
-    derivatives.set(matmul(axisRotation(2, c, true), matmul(ry, rx)), 27 * p + 18)
+    const [rx, ry, rz] = [rotationX(a), rotationY(b), rotationZ(c)]
+    rotation.push(minusIdentity(mat3Multiply(rz, mat3Multiply(ry, rx))))
+    derivatives.push([mat3Multiply(rz, mat3Multiply(ry, dRotationX(a))), mat3Multiply(rz, mat3Multiply(dRotationY(b), rx)), mat3Multiply(dRotationZ(c), mat3Multiply(ry, rx))])
   }
   const o = joints(rig, V)
   const posed = Float64Array.from(V)
   for (let i = 0; i < n; i++) {
     for (let p = 0; p < P; p++) {
       const w = rig.weights[i * P + p]!
-      if (w === 0) continue
       const d0 = V[3 * i]! - o[3 * p]!
       const d1 = V[3 * i + 1]! - o[3 * p + 1]!
       const d2 = V[3 * i + 2]! - o[3 * p + 2]!
-      const M = 9 * p
-      for (let r = 0; r < 3; r++) posed[3 * i + r]! += w * (rotation[M + 3 * r]! * d0 + rotation[M + 3 * r + 1]! * d1 + rotation[M + 3 * r + 2]! * d2)
+      const A = rotation[p]!
+      for (let r = 0; r < 3; r++) posed[3 * i + r]! += w * (A[3 * r]! * d0 + A[3 * r + 1]! * d1 + A[3 * r + 2]! * d2)
     }
   }
   return { posed, tape: { rotation, derivatives, joints: o } }
@@ -178,45 +216,47 @@ export function articulate(rig: ArticulationRig, V: Float64Array, angles: ArrayL
  */
 export function articulateBackward(rig: ArticulationRig, V: Float64Array, tape: ArticulationTape, gPosed: Float64Array, gV: Float64Array, gAngles: Float64Array, offset: number): void {
   const P = rig.parts
-  const n = rig.membership.length
+  const n = V.length / 3
   const { rotation, derivatives, joints: o } = tape
   // Per part: sum_i w_ip G_i (for the joint) and sum_i w_ip G_i (V_i - o_p)^T (for the rotation).
   const S = new Float64Array(3 * P)
   const outer = new Float64Array(9 * P)
   for (let i = 0; i < n; i++) {
-    const G = [gPosed[3 * i]!, gPosed[3 * i + 1]!, gPosed[3 * i + 2]!]
+    const G: Vec3 = [gPosed[3 * i]!, gPosed[3 * i + 1]!, gPosed[3 * i + 2]!]
     for (let k = 0; k < 3; k++) gV[3 * i + k]! += G[k]!
     for (let p = 0; p < P; p++) {
       const w = rig.weights[i * P + p]!
-      if (w === 0) continue
-      const M = 9 * p
-      for (let c = 0; c < 3; c++) gV[3 * i + c]! += w * (rotation[M + c]! * G[0]! + rotation[M + 3 + c]! * G[1]! + rotation[M + 6 + c]! * G[2]!)
+      const A = rotation[p]!
+      for (let c = 0; c < 3; c++) gV[3 * i + c]! += w * (A[c]! * G[0] + A[3 + c]! * G[1] + A[6 + c]! * G[2])
       for (let r = 0; r < 3; r++) {
         const wg = w * G[r]!
         S[3 * p + r]! += wg
-        for (let c = 0; c < 3; c++) outer[M + 3 * r + c]! += wg * (V[3 * i + c]! - o[3 * p + c]!)
+        for (let c = 0; c < 3; c++) outer[9 * p + 3 * r + c]! += wg * (V[3 * i + c]! - o[3 * p + c]!)
       }
     }
   }
-  const jointShare = new Float64Array(3)
+  // dL/do_p = -(R_p - I)^T S_p, half of it through the part's weighted centroid, half through the mesh's.
+  const viaPart = new Float64Array(3 * P)
+  const viaMesh = [0, 0, 0]
   for (let p = 0; p < P; p++) {
-    for (let k = 0; k < 3; k++) {
+    derivatives[p]!.forEach((dR, k) => {
       let g = 0
-      for (let q = 0; q < 9; q++) g += outer[9 * p + q]! * derivatives[27 * p + 9 * k + q]!
+      for (let q = 0; q < 9; q++) g += outer[9 * p + q]! * dR[q]!
       gAngles[offset + ANGLES_PER_PART * p + k]! += g
-    }
-    // dL/do_p = -(R_p - I)^T S_p, half of it through the part's centroid, half through the mesh's.
-    const M = 9 * p
-    const go = [0, 1, 2].map((c) => -(rotation[M + c]! * S[3 * p]! + rotation[M + 3 + c]! * S[3 * p + 1]! + rotation[M + 6 + c]! * S[3 * p + 2]!))
-    const count = rig.memberCount[p]!
+    })
+    const A = rotation[p]!
     for (let c = 0; c < 3; c++) {
-      // An empty part's joint is the mesh's centroid alone.
-      jointShare[c]! += (count > 0 ? 0.5 : 1) * go[c]! / n
-      S[3 * p + c] = count > 0 ? (0.5 * go[c]!) / count : 0
+      const go = -(A[c]! * S[3 * p]! + A[3 + c]! * S[3 * p + 1]! + A[6 + c]! * S[3 * p + 2]!)
+      const followed = rig.weightSums[p]! > 0
+      viaPart[3 * p + c] = followed ? (0.5 * go) / rig.weightSums[p]! : 0
+      viaMesh[c]! += ((followed ? 0.5 : 1) * go) / n
     }
   }
   for (let i = 0; i < n; i++) {
-    const p = rig.membership[i]!
-    for (let k = 0; k < 3; k++) gV[3 * i + k]! += S[3 * p + k]! + jointShare[k]!
+    for (let k = 0; k < 3; k++) {
+      let g = viaMesh[k]!
+      for (let p = 0; p < P; p++) g += rig.weights[i * P + p]! * viaPart[3 * p + k]!
+      gV[3 * i + k]! += g
+    }
   }
 }

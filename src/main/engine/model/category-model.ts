@@ -9,9 +9,9 @@ import type { ViewShape } from '../losses/view-loss'
 import { symmetrise } from '../template/symmetry'
 import { createTemplate } from '../template/template'
 import type { Ellipsoid, Template } from '../template/template'
-import { ANGLES_PER_PART, articulate, articulateBackward, articulationRig } from './articulation'
+import { ANGLES_PER_PART, articulate, articulateBackward, articulationRig, mirrorAngles } from './articulation'
 import type { ArticulationRig, ArticulationTape } from './articulation'
-import { variantSwitches } from './config'
+import { instanceSize, variantSwitches } from './config'
 import type { EngineConfig } from './config'
 
 /**
@@ -139,7 +139,7 @@ export interface Instance {
   articulationTape: ArticulationTape | null
 }
 
-/** `z` holds the image's code row from `zOffset`: the code, then the part angles (config.instanceSize). */
+/** `z` holds the image's code row from `zOffset`: the code, then the part angles (instanceSize(config) values). */
 export function instanceForward(model: CategoryModel, shape: CategoryShape, z: ArrayLike<number>, zOffset = 0): Instance {
   const n = model.template.vertexCount
   const K = model.config.codeDims
@@ -165,8 +165,22 @@ export function instanceForward(model: CategoryModel, shape: CategoryShape, z: A
   return { D, V, view: meshView(posed, model.template.faces, features, model.channels), featureTape, articulationTape: tape }
 }
 
+/**
+ * The instance a mirror camera must see to show the same silhouette (camera/view-camera
+ * mirrorCamera): the same one when it is symmetric, the mirror-posed one with articulation on.
+ */
+export function mirrorInstance(model: CategoryModel, shape: CategoryShape, inst: Instance, z: ArrayLike<number>, zOffset = 0): { inst: Instance; row: Float64Array } {
+  const row = Float64Array.from({ length: instanceSize(model.config) }, (_, k) => z[zOffset + k]!)
+  if (!model.rig) return { inst, row }
+  mirrorAngles(model.rig, row, model.config.codeDims, row, model.config.codeDims)
+  return { inst: instanceForward(model, shape, row), row }
+}
+
 export interface InstanceGrads {
-  /** dL/d(the view's vertices), dL/dD from the deformation regularisers, dL/d(vertex features). */
+  /**
+   * dL/d(the view's vertices), dL/dD from the deformation regularisers, dL/d(vertex features).
+   * On return gV holds dL/dV of the unposed instance, the feature field's path included.
+   */
   gV: Float64Array
   gD: Float64Array
   gQ: Float64Array
@@ -183,11 +197,11 @@ export interface InstanceGrads {
 export function instanceBackward(model: CategoryModel, shape: CategoryShape, inst: Instance, z: ArrayLike<number>, zOffset: number, grads: InstanceGrads): void {
   const n = model.template.vertexCount
   const K = model.config.codeDims
-  const { gD, gQ, category, gz, gzOffset } = grads
-  let gV = grads.gV
+  const { gV, gD, gQ, category, gz, gzOffset } = grads
   if (model.rig && inst.articulationTape) {
-    gV = new Float64Array(3 * n)
-    articulateBackward(model.rig, inst.V, inst.articulationTape, grads.gV, gV, gz, gzOffset + K)
+    const unposed = new Float64Array(3 * n)
+    articulateBackward(model.rig, inst.V, inst.articulationTape, gV, unposed, gz, gzOffset + K)
+    gV.set(unposed)
   }
   if (inst.featureTape) {
     const dEncoded = mlpBackward(model.featureField!, inst.featureTape, gQ, category !== null)

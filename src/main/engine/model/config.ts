@@ -132,7 +132,8 @@ export interface EngineConfig {
  * regularisers (weight 10 each), which lifted semagic by 0.5 and baseline by 0.7 points on the
  * mean of categories over 3 seeds (BENCHMARKS.md, "Edge-length regularisers" and the table after
  * it). Normal consistency stays off: it unfolded the canonical shapes without adding to the
- * edges' gain.
+ * edges' gain. Articulation is off by default (a flag of its own); its angles' weight, 1, was
+ * chosen on val at seed 0 from 0.1, 1 and 10 with 6 parts (BENCHMARKS.md, "Articulation").
  */
 export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
   variant: 'semagic',
@@ -145,7 +146,7 @@ export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
   initialElevation: 0.2,
   codeDims: 8,
   lr: { camera: 0.02, code: 0.01, shape: 0.005, basis: 0.005, features: 0.03, deformationField: 0.005, featureField: 0.03 },
-  weights: { dt: 10, chamfer: 10, feature: 1, laplacianShape: 2, laplacianDeformation: 2, edgeShape: 10, edgeDeformation: 10, normalShape: 0, deformation: 0.1, code: 1e-3, articulation: 0.1 },
+  weights: { dt: 10, chamfer: 10, feature: 1, laplacianShape: 2, laplacianDeformation: 2, edgeShape: 10, edgeDeformation: 10, normalShape: 0, deformation: 0.1, code: 1e-3, articulation: 1 },
   featureWeightRamp: 0.3,
   chamferSamples: 96,
   visibility: { grid: 32, tolerancePixels: 2.5 },
@@ -202,6 +203,8 @@ export function resolveConfig(input: EngineConfigInput = {}): EngineConfig {
   for (const [name, v] of positiveInts) if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name} must be a positive integer, got ${v}`)
   const { parts } = config.articulation
   if (!(Number.isInteger(parts) && parts >= 0 && parts <= MAX_ARTICULATION_PARTS)) throw new RangeError(`articulation.parts must be an integer in [0, ${MAX_ARTICULATION_PARTS}] (0 is off), got ${String(parts)}`)
+  const vertices = 10 * 4 ** config.templateLevel + 2
+  if (parts > vertices) throw new RangeError(`articulation.parts is ${parts}, more than the ${vertices} vertices of a level-${config.templateLevel} template`)
   if (!Number.isSafeInteger(config.seed)) throw new RangeError(`seed must be an integer, got ${config.seed}`)
   if (config.preferAbove !== null && !(typeof config.preferAbove === 'number' && config.preferAbove >= 0 && config.preferAbove < Math.PI / 2)) throw new RangeError(`preferAbove must be null or an angle in [0, pi/2) radians, got ${config.preferAbove}`)
   // A negative weight would reward what the term penalises (and the optional terms read <= 0 as off).

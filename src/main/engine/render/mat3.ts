@@ -39,6 +39,17 @@ export function rotationY(angle: number): Mat3 {
   return [c, 0, s, 0, 1, 0, -s, 0, c]
 }
 
+export function rotationZ(angle: number): Mat3 {
+  const c = Math.cos(angle)
+  const s = Math.sin(angle)
+  return [c, -s, 0, s, c, 0, 0, 0, 1]
+}
+
+/** Derivatives of rotationX, rotationY and rotationZ with respect to the angle. */
+export const dRotationX = (a: number): Mat3 => [0, 0, 0, 0, -Math.sin(a), -Math.cos(a), 0, Math.cos(a), -Math.sin(a)]
+export const dRotationY = (a: number): Mat3 => [-Math.sin(a), 0, Math.cos(a), 0, 0, 0, -Math.cos(a), 0, -Math.sin(a)]
+export const dRotationZ = (a: number): Mat3 => [-Math.sin(a), -Math.cos(a), 0, Math.cos(a), -Math.sin(a), 0, 0, 0, 0]
+
 /** Matrix whose columns are the three given axes (local-to-parent for a frame). */
 export function mat3FromColumns(x: Vec3, y: Vec3, z: Vec3): Mat3 {
   return [x[0], y[0], z[0], x[1], y[1], z[1], x[2], y[2], z[2]]

@@ -18,7 +18,7 @@ export interface TrainState {
   keys: string[]
   /** Per image: hypotheses x [azimuth, elevation, roll, log-scale, tx, ty]. */
   cameras: Param
-  /** Per image: the instance code z, then the part angles with articulation on (config.instanceSize). */
+  /** Per image: the instance code z, then the part angles with articulation on (instanceSize(config) values). */
   codes: Param
   /** Steps completed. */
   step: number

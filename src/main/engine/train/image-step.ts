@@ -3,7 +3,9 @@ import type { ViewTarget } from '../losses/view-target'
 import { viewLoss, visibility } from '../losses/view-loss'
 import type { LossWeights, ViewLoss } from '../losses/view-loss'
 import type { Param } from '../math/adam'
-import { instanceBackward, instanceForward } from '../model/category-model'
+import { mirrorAngles } from '../model/articulation'
+import type { ArticulationRig } from '../model/articulation'
+import { instanceBackward, instanceForward, mirrorInstance } from '../model/category-model'
 import { instanceSize } from '../model/config'
 import type { CategoryModel, CategoryShape } from '../model/category-model'
 import { edgePreservationEnergy } from '../template/edge-lengths'
@@ -60,6 +62,7 @@ export function imageStep(input: ImageStepInput): ImageStepResult {
   const C = model.channels
   const inst = timed(profile, 'instance forward', () => instanceForward(model, shape, codes.value, row0))
   const view = inst.view
+  const mirror = config.mirrorScoring ? timed(profile, 'instance forward', () => mirrorInstance(model, shape, inst, codes.value, row0)).inst : inst
   const cam = cameras.value
   const base = row * H * CAMERA_SIZE
   const visible: Uint8Array[] = []
@@ -67,6 +70,7 @@ export function imageStep(input: ImageStepInput): ImageStepResult {
   const camGrad = new Float64Array(CAMERA_SIZE)
   const mirrored = new Float64Array(CAMERA_SIZE)
   let mirrorSwitches = 0
+  const switched: boolean[] = []
   for (let h = 0; h < H; h++) {
     const o = base + h * CAMERA_SIZE
     let vis = timed(profile, 'visibility', () => visibility(view, cam, config.visibility, o))
@@ -75,8 +79,8 @@ export function imageStep(input: ImageStepInput): ImageStepResult {
     let keepGrad = true
     if (config.mirrorScoring) {
       mirrorCamera(cam, o, mirrored)
-      const mvis = timed(profile, 'visibility', () => visibility(view, mirrored, config.visibility))
-      const mloss = timed(profile, 'mirror', () => viewLoss(target, view, mirrored, 0, samples, mvis, weights, null))
+      const mvis = timed(profile, 'visibility', () => visibility(mirror.view, mirrored, config.visibility))
+      const mloss = timed(profile, 'mirror', () => viewLoss(target, mirror.view, mirrored, 0, samples, mvis, weights, null))
       if (mirrorIsBetter(loss, mloss, cam[o + ELEVATION]!, config.preferAbove)) {
         switchToMirror(cameras, o, mirrored)
         vis = mvis
@@ -86,26 +90,31 @@ export function imageStep(input: ImageStepInput): ImageStepResult {
       }
     }
     if (keepGrad) for (let k = 0; k < CAMERA_SIZE; k++) cameras.grad[o + k]! += gradScale * camGrad[k]!
+    switched.push(!keepGrad)
     visible.push(vis)
     losses.push(loss.total)
   }
   let best = 0
   for (let h = 1; h < H; h++) if (losses[h]! < losses[best]!) best = h
+  // The part angles belong to the best hypothesis' camera: when it moved to its mirror, they
+  // move to the mirror pose with it (the other hypotheses share them as they are).
+  const kept = switched[best] ? mirror : inst
+  if (switched[best] && model.rig) switchPoseToMirror(model.rig, codes, row0 + K)
 
   const gV = new Float64Array(3 * n)
   const gQ = new Float64Array(n * C)
   const bestLoss = timed(profile, 'best hypothesis', () =>
-    viewLoss(target, view, cam, base + best * CAMERA_SIZE, samples, visible[best]!, weights, { camera: null, vertices: gV, features: gQ }),
+    viewLoss(target, kept.view, cam, base + best * CAMERA_SIZE, samples, visible[best]!, weights, { camera: null, vertices: gV, features: gQ }),
   )
   return timed(profile, 'shape backward', () => {
     const gD = new Float64Array(3 * n)
     const w = config.weights
-    const laplacianDeformation = laplacianEnergy(template, inst.D, w.laplacianDeformation, gD)
-    const edgeDeformation = w.edgeDeformation > 0 ? edgePreservationEnergy(template, shape.V0, inst.D, w.edgeDeformation, gD) : 0
+    const laplacianDeformation = laplacianEnergy(template, kept.D, w.laplacianDeformation, gD)
+    const edgeDeformation = w.edgeDeformation > 0 ? edgePreservationEnergy(template, shape.V0, kept.D, w.edgeDeformation, gD) : 0
     let magnitude = 0
     for (let q = 0; q < 3 * n; q++) {
-      magnitude += inst.D[q]! * inst.D[q]!
-      gD[q]! += (2 * w.deformation * inst.D[q]!) / n
+      magnitude += kept.D[q]! * kept.D[q]!
+      gD[q]! += (2 * w.deformation * kept.D[q]!) / n
     }
     magnitude = (w.deformation * magnitude) / n
     let code = 0
@@ -119,16 +128,16 @@ export function imageStep(input: ImageStepInput): ImageStepResult {
       gz[row0 + k]! += gradScale * 2 * weight * zk
     }
     for (const g of [gV, gD, gQ]) for (let q = 0; q < g.length; q++) g[q]! *= gradScale
-    instanceBackward(model, shape, inst, codes.value, row0, { gV, gD, gQ, category, gz, gzOffset: row0 })
+    instanceBackward(model, shape, kept, codes.value, row0, { gV, gD, gQ, category, gz, gzOffset: row0 })
     return { bestLoss, regularisers: { laplacianDeformation, edgeDeformation, deformation: magnitude, code, articulation }, mirrorSwitches }
   })
 }
 
 /**
  * Whether the mirror camera explains the image better. Instance shapes are symmetric by
- * construction (up to their part angles, with articulation on), so a camera and its mirror
- * project the same silhouette; their silhouette
- * losses differ only through which side's vertices the chamfer reaches (measured: by more than
+ * construction (a posed one is compared in its mirror pose, category-model mirrorInstance), so
+ * a camera and its mirror project the same silhouette; their silhouette losses differ only
+ * through which side's vertices the chamfer reaches (measured: by more than
  * the feature term's difference on a known object, choosing the wrong side half the time). So
  * the features decide, when they are on; strictly better only, as a side view is its own mirror
  * up to the elevation's sign. With `preferAbove` set, an elevation at least that far from level
@@ -139,6 +148,13 @@ export function mirrorIsBetter(own: ViewLoss, mirror: ViewLoss, elevation: numbe
   if (preferAbove !== null && Math.abs(Math.sin(elevation)) >= Math.sin(preferAbove)) return Math.sin(elevation) < 0
   const [a, b] = own.feature > 0 || mirror.feature > 0 ? [own.feature, mirror.feature] : [own.total, mirror.total]
   return b < a - 1e-9 * Math.abs(a)
+}
+
+/** Moves an image's part angles to the mirror pose, their Adam moments with them (first moments change sign as the angles do). */
+function switchPoseToMirror(rig: ArticulationRig, codes: Param, offset: number): void {
+  mirrorAngles(rig, codes.value, offset, codes.value, offset)
+  mirrorAngles(rig, codes.m, offset, codes.m, offset)
+  mirrorAngles(rig, codes.v, offset, codes.v, offset, false)
 }
 
 /**

@@ -88,7 +88,10 @@ function trainedWith(runDir: string, steps: number): EngineConfig | null {
 
 type HashedSettings = Parameters<typeof settingsHash>[0]
 
-const sameSettings = (a: EngineConfig, b: EngineConfig): boolean => settingsHash(a as unknown as HashedSettings) === settingsHash(b as unknown as HashedSettings)
+/** The settings that shape a run's result: the angles' weight does nothing without articulated parts. */
+const effective = (c: EngineConfig): HashedSettings => (c.articulation.parts > 0 ? c : { ...c, weights: { ...c.weights, articulation: 0 } }) as unknown as HashedSettings
+
+const sameSettings = (a: EngineConfig, b: EngineConfig): boolean => settingsHash(effective(a)) === settingsHash(effective(b))
 
 /**
  * Training runs as jobs. Each run is a relocatable folder under the workspace (`runs/<id>`):

@@ -21,6 +21,11 @@ export const TrainConfig = z
   .strict()
 export type TrainConfig = z.infer<typeof TrainConfig>
 
+/** How tables and legends name what a run trained: the variant, and its articulation when on (`semagic+art6`). */
+export function modelLabel(config: Pick<TrainConfig, 'variant' | 'articulation'>): string {
+  return config.articulation > 0 ? `${config.variant}+art${config.articulation}` : config.variant
+}
+
 export const RunSummary = z.object({
   id: z.string(),
   status: z.string(),

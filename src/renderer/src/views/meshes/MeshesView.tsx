@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react'
 import type { InstanceMesh, MeshData, MeshFormat } from '../../../../shared/ipc/channels/meshes'
+import { modelLabel } from '../../../../shared/ipc/channels/train'
 import { useClient } from '../../client'
 import { useQuery } from '../../client/use-query'
 import { downloadBlob } from '../../lib/download'
@@ -193,7 +194,7 @@ export function MeshesView({ route }: { route: Route }): React.JSX.Element {
               <select value={run?.id ?? ''} onChange={(e) => patchParams(route, { run: e.target.value, src: null, trg: null })}>
                 {finished.map((r) => (
                   <option key={r.id} value={r.id}>
-                    {r.id} ({r.config.variant}, {r.config.category})
+                    {r.id} ({modelLabel(r.config)}, {r.config.category})
                   </option>
                 ))}
               </select>

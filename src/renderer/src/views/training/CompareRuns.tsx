@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'react'
+import { modelLabel } from '../../../../shared/ipc/channels/train'
 import type { RunSummary } from '../../../../shared/ipc/channels/train'
 import { methodColour } from '../../lib/palette'
 import { ErrorAlert } from '../../shell/ErrorAlert'
@@ -9,7 +10,7 @@ import { useRunCurve } from './use-run-curve'
 
 /** How a run is named in the legend: its id alone does not say which variant or seed it was. */
 function runLabel(run: RunSummary): string {
-  return `${run.id} (${run.config.variant}, seed ${run.config.seed})`
+  return `${run.id} (${modelLabel(run.config)}, seed ${run.config.seed})`
 }
 
 /** Two runs' curves of one loss term overlaid on one step axis. */

@@ -1,3 +1,4 @@
+import { modelLabel } from '../../../../shared/ipc/channels/train'
 import type { RunSummary } from '../../../../shared/ipc/channels/train'
 import { when } from '../../lib/format'
 
@@ -50,7 +51,7 @@ export function RunsTable({
                 {r.id}
               </button>
             </td>
-            <td>{r.config.variant}</td>
+            <td>{modelLabel(r.config)}</td>
             <td>
               {r.config.dataset} / {r.config.category}
             </td>

@@ -82,7 +82,7 @@ export function TrainForm({
             ))}
           </datalist>
         </label>
-        <button type="submit" className="primary" disabled={!chosen || !cat || !backbone.trim() || !(steps >= 1) || !(seed >= 0) || !(articulation >= 0)}>
+        <button type="submit" className="primary" disabled={!chosen || !cat || !backbone.trim() || !(steps >= 1) || !(seed >= 0) || !(Number.isInteger(articulation) && articulation >= 0 && articulation <= 32)}>
           Train
         </button>
       </div>
