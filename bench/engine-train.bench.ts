@@ -20,6 +20,7 @@ import { unitFeatureMap } from '../src/main/features/backbones/feature-map'
 import { writeFeatureFile } from '../src/main/features/cache/feature-file'
 import { SeededRandom } from '../src/main/engine/math/seeded-random'
 import type { EngineVariant } from '../src/main/engine/model/config'
+import { modelLabel } from '../src/shared/ipc/channels/train'
 import { TRAIN_SHARDS } from '../src/main/engine/train/shards'
 import { startTraining, trainStep } from '../src/main/engine/train/train-category'
 import type { TrainingImage } from '../src/main/engine/train/training-data'
@@ -58,7 +59,8 @@ function images(): TrainingImage[] {
 }
 
 interface Row {
-  variant: EngineVariant
+  /** The variant, with its articulated parts when on (modelLabel). */
+  variant: string
   msPerStep: number
   parts: Record<string, number>
   /** Process CPU time over wall time while timing: below ~0.95 other work shared the core. */
@@ -75,8 +77,8 @@ const PHASES: [string, string[]][] = [
   ['optimiser (Adam)', ['optimiser']],
 ]
 
-function measure(variant: EngineVariant, data: TrainingImage[]): Row {
-  const { state, targets } = startTraining({ images: data }, { variant, seed: 0 })
+function measure(variant: EngineVariant, articulation: number, data: TrainingImage[]): Row {
+  const { state, targets } = startTraining({ images: data }, { variant, seed: 0, articulation: { parts: articulation } })
   for (let s = 0; s < WARMUP; s++) trainStep(state, targets)
   const profile: Record<string, number> = {}
   const cpu0 = process.cpuUsage()
@@ -85,7 +87,7 @@ function measure(variant: EngineVariant, data: TrainingImage[]): Row {
   const wall = performance.now() - t0
   const cpu = process.cpuUsage(cpu0)
   const parts = Object.fromEntries(PHASES.map(([name, keys]) => [name, keys.reduce((sum, k) => sum + (profile[k] ?? 0), 0) / STEPS]))
-  return { variant, msPerStep: wall / STEPS, parts, cpuShare: (cpu.user + cpu.system) / 1000 / wall }
+  return { variant: modelLabel({ variant, articulation }), msPerStep: wall / STEPS, parts, cpuShare: (cpu.user + cpu.system) / 1000 / wall }
 }
 
 interface JobRow {
@@ -168,7 +170,7 @@ async function parallelCapacity(): Promise<number> {
 const data = images()
 const load0 = loadavg()[0]!
 const capacityBefore = await parallelCapacity()
-const rows = (['semagic', 'baseline'] as const).map((v) => measure(v, data))
+const rows = ([['semagic', 0], ['semagic', 6], ['baseline', 0]] as const).map(([v, parts]) => measure(v, parts, data))
 
 // The same images as cached feature files, for whole jobs.
 const scratch = mkdtempSync(join(tmpdir(), 'semagic-bench-train-'))
@@ -224,7 +226,7 @@ const section = [
   '',
   `\`${COMMAND}\` on ${cpuModel()} (${availableParallelism()} cores), Node ${process.version}, ${new Date().toISOString().slice(0, 10)}, plain TypeScript (no tfjs).`,
   `642 vertices, batch 24, 8 hypotheses + mirrors, ${C} channels on ${GRID} x ${GRID}, 64 x 64 masks; mean of ${STEPS} steps after ${WARMUP} warm-up steps.`,
-  '`semagic` has per-vertex features and basis; `baseline` evaluates an MLP feature field at 24 x 642 points and a deformation field each step.',
+  '`semagic` has per-vertex features and basis; `baseline` evaluates an MLP feature field at 24 x 642 points and a deformation field each step; `semagic+art6` poses 6 articulated parts (and the mirror pose) per image.',
   '',
   '**Where the time of a step goes** (one thread, the engine called directly from the sources through vite-node, which runs it slower than the bundles below).',
   'Shares do not sum to 100 %: the rest is batch sampling and bookkeeping. An own CPU share under ~0.95 means other processes shared the core.',
