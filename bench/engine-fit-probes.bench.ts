@@ -151,7 +151,7 @@ function refine(model: CategoryModel, image: FitImageInput, fit: MeshFit, r: Ref
     const total = inst.D.map((d, q) => d + offset.value[q]!)
     const gTotal = new Float64Array(3 * n)
     laplacianEnergy(template, total, config.weights.laplacianDeformation, gTotal)
-    edgePreservationEnergy(template, base.V0, total, config.weights.edgeDeformation, gTotal)
+    edgePreservationEnergy(template, base.V0, base.rest, total, config.weights.edgeDeformation, gTotal)
     // V = (V0 + offset) + B z, so dL/d(offset) = dL/dV, which the backward pass leaves in gV (through the pose and a feature field's path).
     instanceBackward(model, shape, inst, fit.code, 0, { gV, gD: new Float64Array(3 * n), gQ, category: null, gz: new Float64Array(fit.code.length), gzOffset: 0 })
     for (let q = 0; q < 3 * n; q++) offset.grad[q] = gV[q]! + gTotal[q]! + (2 * r.mag * offset.value[q]!) / n

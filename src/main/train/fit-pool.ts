@@ -50,26 +50,34 @@ export async function fitImages(model: CategoryModel, keys: readonly string[], l
     for (const w of workers) void w.terminate()
   }
   try {
-    const count = Math.max(1, Math.min(options.threads, keys.length))
-    while (workers.length < count) workers.push(new Worker(workerFile, { workerData: { role: 'fit' } }))
     const serialized = serializeModel(model)
-    await Promise.all(workers.map((w) => request<FitRequest, FitReply>(w, { type: 'init', model: serialized }, HELPER)))
     let next = 0
-    const handOut = async (w: Worker): Promise<FitReply | null> => {
+    // A helper starts once its lane holds a slot: a call waiting behind others' fits, or stopped
+    // before its turn, keeps no idle thread (and its copy of the model) alive meanwhile.
+    const handOut = async (helper: { worker: Worker | null }): Promise<FitReply | null> => {
       const release = await options.slots?.acquire()
       try {
         // Asked again: the wait for a slot may have outlasted the job or the list.
         if (outcome.failure || hooks.shouldStop?.() || next >= keys.length) return null
-        return await request<FitRequest, FitReply>(w, { type: 'fit', task: load(keys[next++]!) }, HELPER)
+        if (!helper.worker) {
+          const worker = new Worker(workerFile, { workerData: { role: 'fit' } })
+          workers.push(worker)
+          helper.worker = worker
+          await request<FitRequest, FitReply>(worker, { type: 'init', model: serialized }, HELPER)
+        }
+        if (outcome.failure || next >= keys.length) return null
+        return await request<FitRequest, FitReply>(helper.worker, { type: 'fit', task: load(keys[next++]!) }, HELPER)
       } finally {
         release?.()
       }
     }
+    const lanes = Math.max(1, Math.min(options.threads, keys.length))
     await Promise.allSettled(
-      workers.map(async (w) => {
+      Array.from({ length: lanes }, async () => {
+        const helper: { worker: Worker | null } = { worker: null }
         while (next < keys.length && !outcome.failure && !hooks.shouldStop?.()) {
           try {
-            const reply = await handOut(w)
+            const reply = await handOut(helper)
             if (!reply) return
             if (reply.type !== 'fitted') throw new Error(`${HELPER}: unexpected reply '${reply.type}'`)
             if (!outcome.failure) hooks.onFit(reply.key, { ...reply.fit, faces: model.template.faces })

@@ -106,6 +106,23 @@ describe('fitting images on helper threads', () => {
     expect(fits.length).toBeLessThanOrEqual(1)
   })
 
+  it('starts a helper only once it holds a slot: a call stopped while it waits starts none', async () => {
+    const { model } = await trainCategory({ images: views(4, 3) }, { steps: 1, batchSize: 2, templateLevel: 2, hypotheses: 2 })
+    const slots = new ThreadSlots(1)
+    const held = await slots.acquire()
+    let stopped = false
+    const fits: string[] = []
+    const tasks = views(2, 9)
+    // A helper started from this file would fail the call: only one that never starts lets it end cleanly.
+    const call = fitImages(model, tasks.map((t) => t.key), (key) => tasks.find((t) => t.key === key)!, { workerFile: '/nonexistent/train-worker.js', threads: 2, slots }, { onFit: (key) => fits.push(key), shouldStop: () => stopped })
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    stopped = true
+    held()
+    await expect(call).resolves.toBeUndefined()
+    expect(fits).toEqual([])
+    expect(slots.busy).toBe(0)
+  })
+
   it('starts no helper for nothing to fit (a file that does not exist is never opened)', async () => {
     const { model } = await trainCategory({ images: views(4, 3) }, { steps: 1, batchSize: 2, templateLevel: 2, hypotheses: 2 })
     await expect(collect([], { workerFile: '/nonexistent/train-worker.js', threads: 2 }, model)).resolves.toEqual(new Map())

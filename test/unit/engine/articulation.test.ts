@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { articulate, articulateBackward, articulationRig, mirrorAngles } from '../../../src/main/engine/model/articulation'
 import { SeededRandom } from '../../../src/main/engine/math/seeded-random'
-import { resolveConfig } from '../../../src/main/engine/model/config'
+import { MAX_ARTICULATION_PARTS, resolveConfig } from '../../../src/main/engine/model/config'
+import { MAX_ARTICULATION_PARTS as CONTRACT_MAX_PARTS, TrainConfig } from '../../../src/shared/ipc/channels/train'
 import { createTemplate } from '../../../src/main/engine/template/template'
 import { expectGradient } from './finite-difference'
 
@@ -93,5 +94,9 @@ describe('part articulation (METHOD §3)', () => {
     expect(() => resolveConfig({ templateLevel: 0, articulation: { parts: 13 } })).toThrow(/articulation.parts is 13, more than the 12 vertices of a level-0 template/)
     expect(() => resolveConfig({ articulation: { parts: 33 } })).toThrow(/articulation.parts must be an integer in \[0, 32\]/)
     expect(() => resolveConfig({ articulation: { parts: 1.5 } })).toThrow(/articulation.parts must be an integer/)
+    // The contract's limit is the engine's: a run the IPC schema accepts is one the engine takes.
+    expect(CONTRACT_MAX_PARTS).toBe(MAX_ARTICULATION_PARTS)
+    expect(TrainConfig.safeParse({ dataset: 'demo', category: 'bird', articulation: MAX_ARTICULATION_PARTS }).success).toBe(true)
+    expect(TrainConfig.safeParse({ dataset: 'demo', category: 'bird', articulation: MAX_ARTICULATION_PARTS + 1 }).success).toBe(false)
   })
 })

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs'
 import { basename, resolve } from 'node:path'
 import type { PckReport } from '../../../shared/eval/pck-types'
 import type { ImportResult } from '../../../shared/ipc/channels/datasets'
-import { TrainConfig, Variant, modelLabel } from '../../../shared/ipc/channels/train'
+import { MAX_ARTICULATION_PARTS, TrainConfig, Variant, modelLabel } from '../../../shared/ipc/channels/train'
 import { createCore } from '../../core/create-core'
 import type { EvalResult } from '../../services/eval/eval-service'
 import { benchTable, combineCategoryReports, summarizeMethod } from '../../services/bench/bench-summary'
@@ -56,7 +56,7 @@ export const benchCommand: Command = {
       .filter(Boolean)
       .map(Number)
     const { articulation: Parts } = TrainConfig.shape
-    if (articulations.length === 0 || articulations.some((a) => !Parts.safeParse(a).success)) throw new CliUsageError(`--articulation takes part counts 0..32 (0 is off), got ${String(values.articulation)}`)
+    if (articulations.length === 0 || articulations.some((a) => !Parts.safeParse(a).success)) throw new CliUsageError(`--articulation takes part counts 0..${MAX_ARTICULATION_PARTS} (0 is off), got ${String(values.articulation)}`)
     const seeds = Number(values.seeds)
     if (!Number.isInteger(seeds) || seeds < 1 || seeds > 20) throw new CliUsageError(`--seeds must be 1..20, got ${String(values.seeds)}`)
     const steps = values.steps !== undefined ? Number(values.steps) : values.quick ? 30 : 600

@@ -6,6 +6,8 @@ import type { SeededRandom } from '../math/seeded-random'
 import type { Pca } from '../pca/pca'
 import { meshView } from '../losses/view-loss'
 import type { ViewShape } from '../losses/view-loss'
+import { restEdges } from '../template/edge-lengths'
+import type { RestEdges } from '../template/edge-lengths'
 import { symmetrise } from '../template/symmetry'
 import { createTemplate } from '../template/template'
 import type { Ellipsoid, Template } from '../template/template'
@@ -91,6 +93,8 @@ export interface CategoryShape {
   /** Per-vertex features (i); null with a feature field. */
   Phi: Float64Array | null
   deformationTape: MlpTape | null
+  /** V0's edges, the rest state of the edge-preservation regulariser. */
+  rest: RestEdges
 }
 
 export function categoryForward(model: CategoryModel): CategoryShape {
@@ -109,7 +113,7 @@ export function categoryForward(model: CategoryModel): CategoryShape {
     deformationTape = tape
   }
   const Phi = model.features ? Float64Array.from(model.features.value) : null
-  return { V0, B, Phi, deformationTape }
+  return { V0, B, Phi, deformationTape, rest: restEdges(template, V0) }
 }
 
 /** Accumulates dL/dV0 and dL/dB (of the symmetrised quantities) into the category's parameters. */

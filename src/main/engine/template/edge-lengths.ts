@@ -69,26 +69,37 @@ export function edgeUniformityEnergy(template: Template, x: Float64Array, weight
   return weight * energy
 }
 
+/** A shape's edge lengths and their mean: the rest state that edgePreservationEnergy measures deformations against. */
+export interface RestEdges {
+  lengths: Float64Array
+  mean: number
+}
+
+/** Computed once per category forward pass rather than once per image. */
+export function restEdges(template: Template, V0: Float64Array): RestEdges {
+  const lengths = edgeLengths(template, V0)
+  return { lengths, mean: meanOf(lengths) }
+}
+
 /**
  * Edge-length preservation of a deformation, mean_e ((|V_e| - |V0_e|) / mean |V0_e|)^2 with
- * V = V0 + D: an instance may bend and stretch the category's shape only as far as the other
+ * V = V0 + D (`rest` being V0's restEdges): an instance may bend and stretch the category's shape only as far as the other
  * terms pay for. The gradient is taken in D alone (added into `gD` times `weight`): the term
  * measures the deformation, and moving V0 to shorten it would let the canonical shape follow
  * one image. (Where D is a field of V0's positions, as in `baseline`, some of it still reaches
  * V0 through that field.) Returns weight * energy.
  */
-export function edgePreservationEnergy(template: Template, V0: Float64Array, D: Float64Array, weight: number, gD: Float64Array | null): number {
-  const rest = edgeLengths(template, V0)
+export function edgePreservationEnergy(template: Template, V0: Float64Array, rest: RestEdges, D: Float64Array, weight: number, gD: Float64Array | null): number {
   const V = new Float64Array(V0.length)
   for (let q = 0; q < V.length; q++) V[q] = V0[q]! + D[q]!
   const lengths = edgeLengths(template, V)
   const E = lengths.length
-  const mean = meanOf(rest)
+  const { mean } = rest
   if (mean === 0) return 0
   let energy = 0
   const dl = new Float64Array(E)
   for (let e = 0; e < E; e++) {
-    const r = (lengths[e]! - rest[e]!) / mean
+    const r = (lengths[e]! - rest.lengths[e]!) / mean
     energy += r * r
     dl[e] = (2 * weight * r) / (E * mean)
   }

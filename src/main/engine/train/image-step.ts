@@ -110,7 +110,7 @@ export function imageStep(input: ImageStepInput): ImageStepResult {
     const gD = new Float64Array(3 * n)
     const w = config.weights
     const laplacianDeformation = laplacianEnergy(template, kept.D, w.laplacianDeformation, gD)
-    const edgeDeformation = w.edgeDeformation > 0 ? edgePreservationEnergy(template, shape.V0, kept.D, w.edgeDeformation, gD) : 0
+    const edgeDeformation = w.edgeDeformation > 0 ? edgePreservationEnergy(template, shape.V0, shape.rest, kept.D, w.edgeDeformation, gD) : 0
     let magnitude = 0
     for (let q = 0; q < 3 * n; q++) {
       magnitude += kept.D[q]! * kept.D[q]!

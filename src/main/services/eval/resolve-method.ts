@@ -180,7 +180,7 @@ const HYBRID_LAMBDAS = [0, 0.03, 0.1, 0.3, 1]
  * it falls back to plain NN, lambda 0), never on the pairs it is scored on.
  */
 async function hybridMethod(name: string, runId: string, dataset: string, pairs: readonly EvalPair[], services: MethodServices, ctx?: JobContext): Promise<ResolvedMethod> {
-  const { config } = services.train.loadModel(runId)
+  const config = services.train.config(runId)
   const val = evalPairs(services.db, requireDataset(services.db, dataset), 'val').filter((p) => p.pair.category === config.category)
   if (val.length === 0) throw new AppError('BAD_INPUT', `hybrid:${runId} needs val pairs of ${config.category} in "${dataset}" to choose its weight`)
   const mesh = await meshPredictor(runId, dataset, [...pairs, ...val], services, ctx)

@@ -5,6 +5,9 @@ import { DatasetName, Split } from './datasets'
 export const Variant = z.enum(['semagic', 'baseline', 'semagic-i', 'semagic-ii'])
 export type Variant = z.infer<typeof Variant>
 
+/** The most articulated parts a run may ask for; the engine's own check (MAX_ARTICULATION_PARTS in its config) is pinned equal by a test. */
+export const MAX_ARTICULATION_PARTS = 32
+
 export const TrainConfig = z
   .object({
     dataset: DatasetName,
@@ -15,7 +18,7 @@ export const TrainConfig = z
     seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
     templateLevel: z.union([z.literal(3), z.literal(4)]).default(3),
     /** Articulated parts (METHOD §3); 0 trains without articulation. */
-    articulation: z.number().int().min(0).max(32).default(0),
+    articulation: z.number().int().min(0).max(MAX_ARTICULATION_PARTS).default(0),
     backbone: z.string().min(1).max(4096).default('pretrained'),
   })
   .strict()
