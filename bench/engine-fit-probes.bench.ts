@@ -18,6 +18,11 @@
  *   to each hypothesis and its mirror, then the one with the lowest loss + W (1 - IoU) kept, IoU of
  *   the candidate's rasterised silhouette (64 x 64, faces, not vertices) with the mask: a cue
  *   the vertex-based silhouette terms (inside the mask, covering it) do not have.
+ * - `truth=FRAME`: one hypothesis, started in the image's annotated azimuth bin (its centre, mapped into the
+ *   model's frame FRAME: same, turned, mirrored or mirrored+turned, the one its kept fits agree on), no mirror
+ *   choice, camera and code fitted as the engine fits them: the transfer a perfect camera choice could reach
+ *   with the shape fitted for that camera (the oracle of engine-diagnose picks among candidates whose code
+ *   followed another hypothesis). Uses the annotation's azimuth bin of val and test images: evaluation only.
  * - `refine={"steps":S,"lr":L,"mag":M,"camera":bool}`: after the kept fit, a free per-vertex
  *   offset (Adam, rate L, S steps; |offset|^2 weighted by M, and the deformation's Laplacian and
  *   edge-length terms on code deformation plus offset), optionally with the camera (Adam, a
@@ -93,6 +98,33 @@ function fitOwnCodes(model: CategoryModel, image: FitImageInput): MeshFit {
   }
   const { view } = instanceForward(model, shape, best!.z)
   return { ...meshGeometry(view, best!.params, target.cropSize, model.config.visibility), loss: best!.loss, hypothesis: best!.h, code: best!.z }
+}
+
+/** One hypothesis started at model azimuth `azimuth` (a multiple of 45 degrees), fitted without the mirror choice. */
+function fitFromAzimuth(model: CategoryModel, image: FitImageInput, azimuth: number): MeshFit {
+  const H = 8
+  const config = { ...model.config, hypotheses: 1, mirrorScoring: false }
+  const single = { ...model, config }
+  const target = viewTarget(modelFeatures(image.features, model.pca), image.mask)
+  const shape = categoryForward(model)
+  // initialCameras places 8 hypotheses at the bin centres (scale and centre from the box for each): take the wanted one.
+  const all = new Float32Array(H * CAMERA_SIZE)
+  initialCameras(shape.V0, target.box, H, config.initialElevation, all, 0)
+  const h = (((Math.round(azimuth / (Math.PI / 4)) % H) + H) % H)
+  const { cameras, codes } = perImageParams(config, 1)
+  cameras.value.set(all.subarray(h * CAMERA_SIZE, (h + 1) * CAMERA_SIZE))
+  const rng = new SeededRandom(0)
+  for (let s = 0; s < FIT_STEPS; s++) {
+    const samples = chamferSamples(target, config.chamferSamples, rng)
+    imageStep({ model: single, shape, target, cameras, codes, row: 0, samples, weights: viewLossWeights(config), gradScale: 1, category: null })
+    cameras.step([0])
+    codes.step([0])
+  }
+  const z = codes.value.slice(0, instanceSize(config))
+  const { view } = instanceForward(model, shape, z)
+  const params = Float64Array.from(cameras.value.subarray(0, CAMERA_SIZE))
+  const loss = viewLoss(target, view, params, 0, target.foreground, visibility(view, params, config.visibility), viewLossWeights(config), null)
+  return { ...meshGeometry(view, params, target.cropSize, config.visibility), loss, hypothesis: 0, code: z }
 }
 
 /** The probes apply the mirror rule as the engine does when mirrorScoring is on (its default); other models are refused. */
@@ -197,6 +229,11 @@ async function main(): Promise<void> {
     else if (probe.startsWith('feature=')) {
       const reweighted = { ...model, config: { ...model.config, weights: { ...model.config.weights, feature: Number(probe.slice(8)) } } }
       fits = new Map(evalImages.map((im) => [im.stem, fitImage(reweighted, inputs.get(im.stem)!)]))
+    } else if (probe.startsWith('truth=')) {
+      const frame = AZIMUTH_FRAMES[probe.slice(6)]
+      if (!frame) throw new Error(`truth=FRAME takes one of ${Object.keys(AZIMUTH_FRAMES).join(', ')}`)
+      // The frames are their own inverses (mod 2 pi), so the model azimuth of the annotated bin's centre is frame(centre).
+      fits = new Map(evalImages.map((im) => [im.stem, fitFromAzimuth(model, inputs.get(im.stem)!, wrapAngle(frame((im.azimuthBin * Math.PI) / 4)))]))
     } else if (probe.startsWith('refine=')) {
       const r = { steps: 60, lr: 0.003, mag: 1, camera: false, ...(JSON.parse(probe.slice(7)) as Partial<Refinement>) }
       const from = keptFits()
