@@ -83,8 +83,8 @@ export function restEdges(template: Template, V0: Float64Array): RestEdges {
 
 /**
  * Edge-length preservation of a deformation, mean_e ((|V_e| - |V0_e|) / mean |V0_e|)^2 with
- * V = V0 + D (`rest` being V0's restEdges): an instance may bend and stretch the category's shape only as far as the other
- * terms pay for. The gradient is taken in D alone (added into `gD` times `weight`): the term
+ * V = V0 + D and `rest` = restEdges(V0): an instance may bend and stretch the category's shape
+ * only as far as the other terms pay for. The gradient is taken in D alone (added into `gD` times `weight`): the term
  * measures the deformation, and moving V0 to shorten it would let the canonical shape follow
  * one image. (Where D is a field of V0's positions, as in `baseline`, some of it still reaches
  * V0 through that field.) Returns weight * energy.
