@@ -46,9 +46,10 @@ export class MatFileError extends Error {
   constructor(
     readonly file: string,
     readonly field: string,
-    message: string,
+    /** The message without the file and field. */
+    readonly detail: string,
   ) {
-    super(`${file}: ${field}: ${message}`)
+    super(`${file}: ${field}: ${detail}`)
     this.name = 'MatFileError'
   }
 }
