@@ -5,6 +5,7 @@ import type { ExportResult, ImportResult } from '../../../src/shared/ipc/channel
 import type { EvalResult } from '../../../src/main/services/eval/eval-service'
 import { decodeImage } from '../../../src/main/images/decode-image'
 import { CUB_IMAGES, PF_PASCAL_IMAGES, writeCubFixture, writePfPascalFixture, writePfWillowFixture } from '../../helpers/format-fixtures'
+import { runCli } from '../../helpers/run-cli'
 import { call, callError, openCore, scratch } from './helpers'
 import type { Core } from '../../../src/main/core/create-core'
 
@@ -210,5 +211,37 @@ describe('CUB-200-2011 import', () => {
     ])
     expect(result.warnings[0]!.message).toMatch(/field 3 "oops" is not a number; row skipped/)
     expect(result.summary.images).toBe(14)
+  })
+})
+
+describe('semagic datasets import --pf-pascal | --pf-willow | --cub, and semagic eval on them', () => {
+  it('imports each format from the command line, records CUB draws, and evaluates with the set’s own convention', async () => {
+    const dataDir = scratch()
+    const parent = scratch()
+    const pascal = await runCli('datasets', 'import', '--pf-pascal', writePfPascalFixture(parent), '--name', 'pascal', '--json', '--data-dir', dataDir)
+    expect(pascal.code).toBe(0)
+    expect(JSON.parse(pascal.stdout)).toMatchObject({ name: 'pascal', format: 'pf-pascal', pairs: { trn: 2, val: 1, test: 2 }, keypoints: 15, warnings: [] })
+    const willow = await runCli('datasets', 'import', '--pf-willow', writePfWillowFixture(parent), '--data-dir', dataDir)
+    expect(willow.stdout).toMatch(/^PF-WILLOW: 4 images in 2 categories, 4 pairs \(trn 0, val 0, test 4\), 40 annotated keypoints/)
+    const cub = await runCli('datasets', 'import', '--cub', writeCubFixture(parent), '--seed', '7', '--pairs-per-species', '3', '--val-fraction', '0.5', '--data-dir', dataDir)
+    expect(cub.code).toBe(0)
+    expect(cub.stdout).toContain('val and pairs drawn with seed 7: 3 pairs per species and split')
+    expect(cub.stdout).toMatch(/^CUB_200_2011: 14 images in 1 categories, 10 pairs \(trn 0, val 4, test 6\), 140 annotated keypoints/)
+
+    expect((await runCli('datasets', 'import', '--cub', parent, '--pf-willow', parent, '--data-dir', dataDir)).code).toBe(2)
+    const wrong = await runCli('datasets', 'import', '--pf-willow', parent, '--seed', '1', '--data-dir', dataDir)
+    expect([wrong.code, wrong.stderr]).toEqual([2, expect.stringContaining('--seed applies to --cub only')])
+    expect((await runCli('datasets', 'import', '--cub', parent, '--val-fraction', '2', '--data-dir', dataDir)).stderr).toContain('--val-fraction')
+
+    const list = join(scratch(), 'willow.md')
+    const core = openCore(dataDir)
+    const method = await predictions(core, 'PF-WILLOW', 'test', () => [0, 0])
+    core.close()
+    const evaluated = await runCli('eval', '--dataset', 'PF-WILLOW', '--method', method, '--markdown', list, '--data-dir', dataDir)
+    expect(evaluated.code).toBe(0)
+    expect(readFileSync(list, 'utf8')).toContain('bbox-kp')
+    const image = await runCli('eval', '--dataset', 'PF-WILLOW', '--method', method, '--threshold', 'image', '--json', join(parent, 'r.json'), '--data-dir', dataDir)
+    expect(image.code).toBe(0)
+    expect(JSON.parse(readFileSync(join(parent, 'r.json'), 'utf8'))).toMatchObject({ threshold: 'image', overall: { '0.1': { perImage: 1 } } })
   })
 })
