@@ -1,3 +1,4 @@
+import { deflateSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { MatFileError, readMatFile } from '../../../../src/main/datasets/matlab/mat-file'
 import type { MatValue } from '../../../../src/main/datasets/matlab/mat-file'
@@ -54,6 +55,32 @@ describe('MAT-file Level 5 reader', () => {
     expect(rows(vars, 'bbox')).toEqual([[1, 2, 300, 400]])
     // Two values of one byte: a small data element (packed tag) inside the matrix.
     expect(rows(readMatFile(writeMatFile({ k: { double: [[7, 9]] } }, { storeDoublesAs: 'uint8' }), 'x.mat'), 'k')).toEqual([[7, 9]])
+  })
+
+  it('reads the documented example element byte for byte (MAT-File Format, Figure 1-8: arr = cat(3, [1 2 3; 4 5 6], [7 8 9; 10 11 12]))', () => {
+    // Written from the figure, not by the test writer: a 72-byte miMATRIX; array flags with
+    // mxDOUBLE_CLASS; dimensions 2 3 2 (12 bytes + padding); the name "arr" as a small data
+    // element; the doubles stored as 12 miUINT8 values (column-major) + padding.
+    const u32 = (...xs: number[]): Buffer => Buffer.concat(xs.map((x) => Buffer.from(new Uint32Array([x]).buffer)))
+    const element = Buffer.concat([
+      u32(14, 72),
+      u32(6, 8, 6, 0), // miUINT32, 8 bytes: flags/class word (mxDOUBLE_CLASS = 6), undefined
+      u32(5, 12, 2, 3, 2, 0), // miINT32, 12 bytes: 2 3 2, padding
+      u32((3 << 16) | 1), Buffer.from('arr\0', 'latin1'), // small element: 3 bytes of miINT8
+      u32(2, 12), Buffer.from([1, 4, 2, 5, 3, 6, 7, 10, 8, 11, 9, 12, 0, 0, 0, 0]), // miUINT8 pr + padding
+    ])
+    expect(element.length).toBe(8 + 72)
+    const header = Buffer.alloc(128, 0x20)
+    header.write('MATLAB 5.0 MAT-file, Platform: PCWIN, Created on: Thu Feb 10 00:00:00 2005', 0, 'latin1')
+    header.writeUInt16LE(0x0100, 124)
+    header.write('IM', 126, 'latin1')
+    const arr = readMatFile(Buffer.concat([header, element]), 'figure-1-8.mat').get('arr')
+    expect(arr).toMatchObject({ kind: 'numeric', class: 'double', dims: [2, 3, 2], im: null })
+    expect(arr?.kind === 'numeric' && [...arr.re]).toEqual([1, 4, 2, 5, 3, 6, 7, 10, 8, 11, 9, 12])
+    // The same element compressed, as MATLAB 7 writes it (miCOMPRESSED, zlib stream, no padding).
+    const z = deflateSync(element)
+    const compressed = Buffer.concat([header, u32(15, z.length), z])
+    expect(readMatFile(compressed, 'figure-1-8z.mat').get('arr')).toEqual(arr)
   })
 
   it('reads the header bytes as the format document lays them out', () => {
