@@ -196,6 +196,17 @@ describe('CUB-200-2011 import', () => {
     expect(existsSync(join(root, 'segmentations'))).toBe(true)
   })
 
+  it('trains a bird model on the trn images that have masks', { timeout: 120_000 }, async () => {
+    const core = openCore()
+    await importAs(core, { root: writeCubFixture(scratch()), name: 'cub', format: 'cub', sampling: SAMPLING })
+    const trn = (await call(core, 'datasets.images', { name: 'cub', split: 'trn', limit: 100 } as never)).items
+    const { jobId, runId } = await call(core, 'train.start', { dataset: 'cub', category: 'bird', steps: 2, seed: 0, backbone: 'handmade' })
+    await core.services.jobs.wait(jobId)
+    const run = (await call(core, 'train.runs', {})).find((r) => r.id === runId)
+    expect(run).toMatchObject({ status: 'succeeded', config: { split: 'trn' } })
+    expect(run!.summary).toMatchObject({ step: 2, images: trn.filter((i) => i.maskFile).length })
+  })
+
   it('names the file and line of a malformed table row and keeps the rest', async () => {
     const core = openCore()
     const root = writeCubFixture(scratch())
