@@ -1,3 +1,4 @@
+import { DATASET_FORMAT_LABELS as FORMAT_LABELS } from '../../shared/ipc/channels/datasets'
 import type { CubSampling, DatasetFormat } from '../../shared/ipc/channels/datasets'
 import { AppError } from '../core/app-error'
 import { DEFAULT_CUB_SAMPLING } from './cub/cub-sampling'
@@ -8,13 +9,6 @@ import { assertPfWillowRoot, scanPfWillow } from './proposal-flow/willow-tree'
 import { readSpairTree } from './spair/read-tree'
 import { assertSpairRoot, scanSpairTree } from './spair/scan-tree'
 import type { Warn } from './spair/types'
-
-export const FORMAT_LABELS: Record<DatasetFormat, string> = {
-  spair: 'SPair-71k',
-  'pf-pascal': 'PF-PASCAL',
-  'pf-willow': 'PF-WILLOW',
-  cub: 'CUB-200-2011',
-}
 
 /** One clear error for a root that is not a tree of that format (checked before a job starts). */
 export function assertRoot(format: DatasetFormat, root: string): void {

@@ -58,6 +58,15 @@ export function imageSizeOf(root: string, rel: string): ImageSize | null | Error
   }
 }
 
+/** A regular file (following links); false for anything else or nothing. */
+export function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile()
+  } catch {
+    return false
+  }
+}
+
 /** Split a text file into numbered lines (1-based), dropping blank ones. */
 export function numberedLines(text: string): { line: number; text: string }[] {
   const out: { line: number; text: string }[] = []

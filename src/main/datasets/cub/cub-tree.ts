@@ -6,7 +6,7 @@ import { pairNameOf } from '../spair/pair-name'
 import { confinedDir, isDir, listDir } from '../spair/scan-tree'
 import { forEachSliced } from '../spair/sliced'
 import type { Bbox, Point, SpairImage, SpairPair, Split, Warn } from '../spair/types'
-import { imageSizeOf, readHashedText, statFiles } from '../tree-files'
+import { imageSizeOf, isFile, readHashedText, statFiles } from '../tree-files'
 import { readTable } from './cub-tables'
 import type { Column, TableRow } from './cub-tables'
 import { carveVal, samplePairs } from './cub-sampling'
@@ -31,17 +31,11 @@ const TABLES = {
 
 export function assertCubRoot(root: string): void {
   if (!isDir(root)) throw new AppError('BAD_INPUT', `${root} is not a folder`)
-  const missing: string[] = Object.values(TABLES).filter((f) => !isFileIn(root, f))
+  const missing: string[] = Object.values(TABLES).filter((f) => !isFile(join(root, f)))
   if (!isDir(join(root, 'images'))) missing.unshift('images/')
   if (missing.length === 0) return
   const nested = isDir(join(root, 'CUB_200_2011', 'images')) ? ` (did you mean ${join(root, 'CUB_200_2011')}?)` : ''
   throw new AppError('BAD_INPUT', `${root} is not a CUB-200-2011 tree: it has no ${missing.join(', ')}${nested}`)
-}
-
-function isFileIn(root: string, rel: string): boolean {
-  const slash = rel.lastIndexOf('/')
-  const dir = slash < 0 ? root : join(root, rel.slice(0, slash))
-  return isDir(dir) && listDir(root, slash < 0 ? '.' : rel.slice(0, slash), 'file', () => {}).includes(rel.slice(slash + 1))
 }
 
 /**

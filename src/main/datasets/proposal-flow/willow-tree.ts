@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto'
 import type { Hash } from 'node:crypto'
-import { statSync } from 'node:fs'
 import { join } from 'node:path'
 import { AppError } from '../../core/app-error'
 import { csvRows, finiteNumber } from '../csv-rows'
@@ -9,7 +8,7 @@ import type { IndexData, ReadHooks, TreeScan } from '../index-data'
 import { pairNameOf } from '../spair/pair-name'
 import { confinedDir, isDir, listDir } from '../spair/scan-tree'
 import type { Point, SpairImage, SpairPair, Warn } from '../spair/types'
-import { imageSizeOf, readHashed, readHashedText, statFiles } from '../tree-files'
+import { imageSizeOf, isFile, readHashed, readHashedText, statFiles } from '../tree-files'
 import { coordinateList, fromMatlab, readMatKeypoints } from './matlab-coordinates'
 
 /** Bumped when the reader changes what it indexes, so that an unchanged tree is read again. */
@@ -33,14 +32,6 @@ export function assertPfWillowRoot(root: string): void {
       'BAD_INPUT',
       `${root} is not a PF-WILLOW tree: it has no ${PAIR_LISTS.join(' or ')}${nested ? ` (did you mean ${join(root, nested)}?)` : ''}`,
     )
-  }
-}
-
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile()
-  } catch {
-    return false
   }
 }
 

@@ -10,6 +10,12 @@ export type Split = z.infer<typeof Split>
 export const DATASET_FORMATS = ['spair', 'pf-pascal', 'pf-willow', 'cub'] as const
 export const DatasetFormat = z.enum(DATASET_FORMATS)
 export type DatasetFormat = z.infer<typeof DatasetFormat>
+export const DATASET_FORMAT_LABELS: Record<DatasetFormat, string> = {
+  spair: 'SPair-71k',
+  'pf-pascal': 'PF-PASCAL',
+  'pf-willow': 'PF-WILLOW',
+  cub: 'CUB-200-2011',
+}
 
 /**
  * How CUB-200-2011's val split and pairs are drawn (it ships neither): recorded with the data

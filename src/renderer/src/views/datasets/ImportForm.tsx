@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import { DATASET_FORMATS, ImportResult } from '../../../../shared/ipc/channels/datasets'
+import { DATASET_FORMAT_LABELS, DATASET_FORMATS, ImportResult } from '../../../../shared/ipc/channels/datasets'
 import type { CubSampling, DatasetFormat } from '../../../../shared/ipc/channels/datasets'
 import type { Job } from '../../../../shared/ipc/channels/jobs'
 import { useClient } from '../../client'
@@ -7,12 +7,6 @@ import { count } from '../../lib/format'
 import { ErrorAlert } from '../../shell/ErrorAlert'
 import { JobProgress } from '../../shell/JobProgress'
 
-const FORMAT_LABELS: Record<DatasetFormat, string> = {
-  spair: 'SPair-71k layout',
-  'pf-pascal': 'PF-PASCAL',
-  'pf-willow': 'PF-WILLOW',
-  cub: 'CUB-200-2011',
-}
 const PLACEHOLDERS: Record<DatasetFormat, string> = {
   spair: '/data/SPair-71k',
   'pf-pascal': '/data/PF-dataset-PASCAL',
@@ -70,7 +64,7 @@ export function ImportForm({ onImported }: { onImported: (name: string) => void 
         <select value={format} onChange={(e) => setFormat(e.target.value as DatasetFormat)} name="format">
           {DATASET_FORMATS.map((f) => (
             <option key={f} value={f}>
-              {FORMAT_LABELS[f]}
+              {DATASET_FORMAT_LABELS[f]}
             </option>
           ))}
         </select>
