@@ -1,5 +1,7 @@
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { writeCubFixture } from '../helpers/format-fixtures'
+import { tempDir } from '../helpers/temp-dir'
 import { MANY_IMAGES } from './many-images'
 import { imagesLoaded, importFixtureThroughForm, openStudio } from './studio-page'
 import type { StudioPage } from './studio-page'
@@ -200,6 +202,29 @@ describe('Data sets view', () => {
     const form = await importFixtureThroughForm(page, 'fixture-again')
     await expect(form.getByTestId('import-result').textContent()).resolves.toContain('0 warnings')
     await page.getByTestId('dataset-fixture-again').waitFor()
+  })
+
+  it('imports a CUB-200-2011 folder from the form with its sampling, and browses it', async () => {
+    const dir = tempDir('semagic-e2e-cub-')
+    try {
+      await s.goto('#/datasets?ds=fixture')
+      const form = page.getByRole('form', { name: 'Import data set folder' })
+      // The SPair import above may have left the form open.
+      if (!(await form.isVisible())) await page.getByText('Import a data set folder', { exact: false }).click()
+      await form.getByLabel('Format').selectOption('cub')
+      await form.getByLabel('Folder').fill(writeCubFixture(dir.path))
+      await form.getByLabel('Name').fill('cub-e2e')
+      await form.getByLabel('Pairs per species').fill('3')
+      await form.getByLabel('Val share of train').fill('0.5')
+      await form.getByRole('button', { name: 'Import' }).click()
+      const summary = form.getByTestId('import-result')
+      await expect(summary.textContent()).resolves.toMatch(/cub-e2e imported .* 14 images in 1 categories, 10 pairs \(trn 0, val 4, test 6\)/)
+      await expect(summary.textContent()).resolves.toContain('seed 0: 3 pairs per species')
+      await s.goto('#/datasets?ds=cub-e2e')
+      await expect.poll(() => page.getByTestId('grid-count').textContent()).toBe('14 images')
+    } finally {
+      dir.remove()
+    }
   })
 
   it('logged no errors (CSP violations included)', () => {

@@ -76,8 +76,8 @@ export async function imagesLoaded(page: Page, selector: string): Promise<number
  * finished and its summary shown. Returns the form, for further checks.
  */
 export async function importFixtureThroughForm(page: Page, name: string): Promise<Locator> {
-  await page.getByText('Import an SPair-layout folder…').click()
-  const form = page.getByRole('form', { name: 'Import SPair-layout folder' })
+  await page.getByText('Import a data set folder', { exact: false }).click()
+  const form = page.getByRole('form', { name: 'Import data set folder' })
   await form.getByLabel('Folder').fill('/nonexistent/SPair-71k')
   await form.getByRole('button', { name: 'Import' }).click()
   await expect(form.getByRole('alert').textContent()).resolves.toContain('/nonexistent/SPair-71k')

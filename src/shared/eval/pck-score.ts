@@ -17,9 +17,9 @@ export interface PairScores {
   errors: Float64Array
   /** errors / T: the point is correct at alpha when this is <= alpha ('le') or < alpha ('lt'). NaN = missing. */
   normErrors: Float64Array
-  /** T of pair p in pixels (alpha-free): max bbox side, or max image side for 'image' and fallbacks. */
+  /** T of pair p in pixels (alpha-free): max side of the box or keypoints' box, or max image side for 'image' and fallbacks. */
   thresholds: Float64Array
-  /** 1 where pair p wanted the bbox threshold but had no usable bbox and used the image size. */
+  /** 1 where pair p wanted a box threshold but had no usable box (or keypoints' box) and used the image size. */
   fallback: Uint8Array
   /** 1 where point k is correct at alpha a, at [k * alphas.length + a]. */
   hits: Uint8Array
@@ -29,6 +29,20 @@ export interface PairScores {
 
 const bboxSide = (b: ScoredPair['trgBbox']): number => (b === null ? NaN : Math.max(b[2] - b[0], b[3] - b[1]))
 const usable = (t: number): boolean => Number.isFinite(t) && t > 0
+
+/** Max side of the box around the pair's target keypoints (every row: they are the annotated ones). */
+function keypointExtent(kps: ScoredPair['trgKps']): number {
+  if (kps.length === 0) return NaN
+  let [x1, y1] = kps[0] as readonly [number, number]
+  let [x2, y2] = [x1, y1]
+  for (const [x, y] of kps) {
+    x1 = Math.min(x1, x)
+    x2 = Math.max(x2, x)
+    y1 = Math.min(y1, y)
+    y2 = Math.max(y2, y)
+  }
+  return Math.max(x2 - x1, y2 - y1)
+}
 
 /**
  * Scores every point once. Correctness compares err / T with alpha rather than err with alpha * T:
@@ -62,9 +76,9 @@ export function scorePairs(pairs: readonly ScoredPair[], options: PckOptions = {
 
   for (let p = 0; p < pairs.length; p++) {
     const pair = pairs[p] as ScoredPair
-    let t = threshold === 'bbox' ? bboxSide(pair.trgBbox) : NaN
+    let t = threshold === 'bbox' ? bboxSide(pair.trgBbox) : threshold === 'bbox-kp' ? keypointExtent(pair.trgKps) : NaN
     if (!usable(t)) {
-      if (threshold === 'bbox') fallback[p] = 1
+      if (threshold !== 'image') fallback[p] = 1
       t = Math.max(pair.trgImageSize[0], pair.trgImageSize[1])
       if (!usable(t)) t = NaN
     }

@@ -24,7 +24,13 @@ export interface ScoredPair {
   predicted: readonly (Xy | null | undefined)[]
 }
 
-export type ThresholdKind = 'bbox' | 'image'
+/**
+ * T, the length alpha scales: 'bbox' max side of the target box (SPair-71k, CUB), 'image' max
+ * side of the target image (PF-PASCAL), 'bbox-kp' max side of the box around the target's
+ * annotated keypoints of the pair (PF-WILLOW, which has no boxes: Proposal Flow, NCNet, HPF).
+ */
+export const THRESHOLD_KINDS = ['bbox', 'image', 'bbox-kp'] as const
+export type ThresholdKind = (typeof THRESHOLD_KINDS)[number]
 /** 'le' counts err <= alpha*T as correct (HPF, DIFT, CHM); 'lt' counts err < alpha*T (SD-DINO, GeoAware). */
 export type Compare = 'le' | 'lt'
 

@@ -6,17 +6,24 @@ import { runExport } from './datasets-export'
 import { runImport } from './datasets-import'
 
 const USAGE = [
-  'semagic datasets import --spair ROOT [--name NAME] [--json] [--data-dir DIR]',
+  'semagic datasets import (--spair ROOT | --pf-pascal ROOT | --pf-willow ROOT | --cub ROOT) [--name NAME] [--json] [--data-dir DIR]',
+  '         CUB only: [--seed 0] [--pairs-per-species 50] [--val-fraction 0.1] (val split and pairs drawn, recorded with the set)',
   '       semagic datasets export --name NAME --out DIR [--json] [--data-dir DIR]',
   '       semagic datasets list [--json] [--data-dir DIR]',
 ].join('\n')
 
 export const datasetsCommand: Command = {
   name: 'datasets',
-  summary: 'index an SPair-71k tree (import), write a curated data set out (export), list data sets (list)',
+  summary: 'index an SPair-71k, PF-PASCAL, PF-WILLOW or CUB-200-2011 tree (import), write a curated data set out (export), list data sets (list)',
   usage: USAGE,
   options: {
     spair: { type: 'string' },
+    'pf-pascal': { type: 'string' },
+    'pf-willow': { type: 'string' },
+    cub: { type: 'string' },
+    seed: { type: 'string' },
+    'pairs-per-species': { type: 'string' },
+    'val-fraction': { type: 'string' },
     name: { type: 'string' },
     out: { type: 'string' },
     json: { type: 'boolean', default: false },

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs'
 import { basename, resolve } from 'node:path'
 import type { ImportResult, Split } from '../../../shared/ipc/channels/datasets'
-import { EvalOptions } from '../../../shared/ipc/channels/eval'
+import { EvalOverrides } from '../../../shared/ipc/channels/eval'
 import { pckPlotSvg } from '../../../shared/eval/pck-plot-svg'
 import { reportsToCsv, reportsToMarkdown } from '../../../shared/eval/report-tables'
 import { createCore } from '../../core/create-core'
@@ -15,7 +15,8 @@ import { prepareDataset } from '../prepare-dataset'
 
 const USAGE =
   'semagic eval (--dataset NAME | --spair ROOT) [--split test] --method METHOD [--alpha 0.05,0.1,0.15] ' +
-  '[--threshold bbox|image] [--compare le|lt] [--json FILE] [--csv FILE] [--markdown FILE] [--svg FILE] [--data-dir DIR]\n' +
+  '[--threshold bbox|image|bbox-kp] [--compare le|lt] [--json FILE] [--csv FILE] [--markdown FILE] [--svg FILE] [--data-dir DIR]\n' +
+  "  defaults: the data set's own PCK convention (SPair-71k, CUB: bbox; PF-PASCAL: image; PF-WILLOW: bbox-kp; all <=, 0.05,0.1,0.15)\n" +
   '  METHOD: nn-<backbone> (nn-pretrained, nn-mobilenetv2, nn-inceptionv3, nn-handmade, nn-/path/model.onnx)\n' +
   '          predictions:/path/predictions.jsonl (one {"pair", "split", "kps"} object per line)'
 
@@ -43,7 +44,7 @@ export const evalCommand: Command = {
     if (typeof values.method !== 'string') throw new CliUsageError(`--method is required\nusage: ${USAGE}`)
     const split = String(values.split) as Split
     if (!['trn', 'val', 'test'].includes(split)) throw new CliUsageError(`--split must be trn, val or test, got ${split}`)
-    const parsed = EvalOptions.safeParse({
+    const parsed = EvalOverrides.safeParse({
       ...(typeof values.alpha === 'string' ? { alphas: values.alpha.split(',').map((a) => a.trim()) } : {}),
       ...(values.threshold === undefined ? {} : { threshold: values.threshold }),
       ...(values.compare === undefined ? {} : { compare: values.compare }),

@@ -29,7 +29,7 @@ export interface SpairScan {
   fingerprint: string
 }
 
-const isDir = (path: string): boolean => {
+export const isDir = (path: string): boolean => {
   try {
     return statSync(path).isDirectory()
   } catch {
@@ -80,7 +80,7 @@ function entryKind(e: Dirent<Buffer>, path: string, rel: string, realRoot: strin
  * order. Names that are not valid UTF-8 cannot be stored or matched against annotations: they
  * are skipped with a warning (showing the undecodable bytes as U+FFFD).
  */
-function listDir(root: string, relDir: string, want: 'file' | 'dir', warn: Warn): string[] {
+export function listDir(root: string, relDir: string, want: 'file' | 'dir', warn: Warn): string[] {
   const path = join(root, relDir)
   if (!existsSync(path)) return []
   const realRoot = realpathSync(root)
@@ -100,7 +100,7 @@ function listDir(root: string, relDir: string, want: 'file' | 'dir', warn: Warn)
 }
 
 /** A top-level folder of the tree, unless it is a symbolic link out of the root (then warned about and treated as absent). */
-function confinedDir(root: string, rel: string, warn: Warn): boolean {
+export function confinedDir(root: string, rel: string, warn: Warn): boolean {
   if (!isDir(join(root, rel))) return false
   const realRoot = realpathSync(root)
   const real = realpathSync(join(root, rel))

@@ -1,5 +1,5 @@
 import { SPAIR_SPLITS } from '../../../shared/ipc/channels/datasets'
-import type { DatasetSummary, ImageDetail, ImageItem, ImportWarning, PairItem, Split, SplitCounts } from '../../../shared/ipc/channels/datasets'
+import type { CubSampling, DatasetFormat, DatasetSummary, ImageDetail, ImageItem, ImportWarning, PairItem, Split, SplitCounts } from '../../../shared/ipc/channels/datasets'
 import type { ParsedRequestOf } from '../../../shared/ipc/contract'
 import { notFound } from '../../core/app-error'
 import type { Db } from '../../store/migration'
@@ -12,6 +12,10 @@ export interface DatasetRow {
   content_hash: string
   fingerprint: string
   segmentation_rule: string
+  /** The layout of the files on disk (migration 10). */
+  reader: DatasetFormat
+  /** JSON of CubSampling, or null. */
+  sampling: string | null
   images_skipped: number
   pairs_skipped: number
   imported_at: string
@@ -94,8 +98,9 @@ export function summarize(db: Db, ds: DatasetRow): DatasetSummary {
   const count = (sql: string): number => (db.prepare(sql).get(ds.id) as { n: number }).n
   return {
     name: ds.name,
-    format: 'spair',
+    format: ds.reader,
     root: ds.root,
+    sampling: ds.sampling === null ? null : (JSON.parse(ds.sampling) as CubSampling),
     contentHash: ds.content_hash,
     importedAt: ds.imported_at,
     segmentationRule: ds.segmentation_rule,

@@ -7,7 +7,7 @@ type DatasetChannel = Extract<keyof HandlerMap, `datasets.${string}`>
 /** The `datasets.*` channels, spread into the core's handler map. */
 export function datasetsHandlers(datasets: DatasetsService, exports: ExportService): Pick<HandlerMap, DatasetChannel> {
   return {
-    'datasets.import': ({ root, name }) => datasets.startImport(root, name),
+    'datasets.import': ({ root, name, format, sampling }) => datasets.startImport(root, name, format, sampling),
     'datasets.export': ({ name, out }) => exports.startExport(name, out),
     'datasets.list': () => datasets.list(),
     'datasets.get': ({ name }) => datasets.get(name),

@@ -1,10 +1,9 @@
 import { basename, isAbsolute, resolve } from 'node:path'
-import { DatasetName } from '../../../shared/ipc/channels/datasets'
-import type { DatasetSummary, ImageDetail, ImageItem, ImportResult, ImportWarning, PairItem } from '../../../shared/ipc/channels/datasets'
+import { DATASET_FORMAT_LABELS as FORMAT_LABELS, DatasetName } from '../../../shared/ipc/channels/datasets'
+import type { CubSampling, DatasetFormat, DatasetSummary, ImageDetail, ImageItem, ImportResult, ImportWarning, PairItem } from '../../../shared/ipc/channels/datasets'
 import type { ParsedRequestOf } from '../../../shared/ipc/contract'
 import { AppError } from '../../core/app-error'
-import { readSpairTree } from '../../datasets/spair/read-tree'
-import { assertSpairRoot, scanSpairTree } from '../../datasets/spair/scan-tree'
+import { assertRoot, samplingOf, scanTree } from '../../datasets/readers'
 import { SEGMENTATION_RULE } from '../../datasets/spair/segmentation'
 import type { Db } from '../../store/migration'
 import type { JobContext, JobManager } from '../jobs/job-manager'
@@ -32,18 +31,24 @@ export class DatasetsService {
   }
 
   /** Checks the root at once (a wrong folder is an error of the call, not of a job), then starts the job. */
-  startImport(root: string, name?: string): { jobId: string } {
+  startImport(root: string, name?: string, format: DatasetFormat = 'spair', options?: Partial<CubSampling>): { jobId: string } {
     if (!isAbsolute(root)) throw new AppError('BAD_INPUT', `the root must be an absolute path, got ${root}`)
     const dir = resolve(root)
-    assertSpairRoot(dir)
+    assertRoot(format, dir)
+    const sampling = samplingOf(format, options)
     const dsName = name ?? basename(dir)
     const valid = DatasetName.safeParse(dsName)
     if (!valid.success) throw new AppError('BAD_INPUT', `"${dsName}" cannot name a data set (${valid.error.issues[0]?.message}); pass a name`)
     if (this.importing.has(dsName)) throw new AppError('CONFLICT', `data set "${dsName}" is already being imported`)
+    const before = findDataset(this.db, dsName)
+    if (before && before.reader !== format) {
+      throw new AppError('CONFLICT', `data set "${dsName}" holds a ${FORMAT_LABELS[before.reader]} import; give this ${FORMAT_LABELS[format]} tree another name`)
+    }
     this.importing.add(dsName)
-    const jobId = this.jobs.start('datasets.import', `Import ${dsName}`, { root: dir, name: dsName }, async (ctx) => {
+    const params = { root: dir, name: dsName, format, ...(sampling ? { sampling } : {}) }
+    const jobId = this.jobs.start('datasets.import', `Import ${dsName} (${FORMAT_LABELS[format]})`, params, async (ctx) => {
       try {
-        return await this.importTree(dir, dsName, ctx)
+        return await this.importTree(dir, dsName, ctx, format, sampling)
       } finally {
         this.importing.delete(dsName)
       }
@@ -55,7 +60,7 @@ export class DatasetsService {
    * Unchanged trees are recognised twice: by names, sizes and mtimes before anything is read
    * (fast), then by the content hash after reading (a touched or copied tree).
    */
-  async importTree(root: string, name: string, ctx: ImportContext): Promise<ImportResult> {
+  async importTree(root: string, name: string, ctx: ImportContext, format: DatasetFormat = 'spair', sampling: CubSampling | null = null): Promise<ImportResult> {
     const started = performance.now()
     const warnings: ImportWarning[] = []
     const warn = (file: string, field: string, message: string): void => {
@@ -72,26 +77,28 @@ export class DatasetsService {
     }
 
     ctx.progress(0, null, 'files', 'scanning')
-    const scan = await scanSpairTree(root, warn)
-    if (scan.imageAnnotations.length === 0) {
-      throw new AppError('BAD_INPUT', `${root} is not an SPair-71k tree: ImageAnnotation/ has no <category>/<image>.json files`)
-    }
+    const scan = await scanTree(format, root, warn, sampling)
     const before = findDataset(this.db, name)
     if (before?.fingerprint === scan.fingerprint) return keep(scan.fingerprint)
 
-    const data = await readSpairTree(scan, warn, {
-      progress: (done, total, message) => ctx.progress(done, total, 'files', message),
+    let files = 0
+    const data = await scan.read(warn, {
+      progress: (done, total, message) => {
+        files = total
+        ctx.progress(done, total, 'files', message)
+      },
       throwIfCancelled: () => ctx.throwIfCancelled(),
     })
     ctx.throwIfCancelled()
     if (before?.content_hash === data.contentHash) return keep(scan.fingerprint)
-    const files = scan.imageAnnotations.length + scan.pairAnnotations.length + scan.layouts.length
     ctx.progress(files, files, 'files', 'writing the index')
     const { created } = writeSpairIndex(this.db, {
       name,
       root,
       fingerprint: scan.fingerprint,
       segmentationRule: SEGMENTATION_RULE,
+      reader: format,
+      sampling,
       data,
       warnings,
     })

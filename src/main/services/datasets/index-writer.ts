@@ -1,4 +1,5 @@
-import type { SpairIndexData } from '../../datasets/spair/read-tree'
+import type { CubSampling, DatasetFormat } from '../../../shared/ipc/channels/datasets'
+import type { IndexData } from '../../datasets/index-data'
 import type { Bbox, ImportWarning } from '../../datasets/spair/types'
 import type { Db } from '../../store/migration'
 
@@ -7,7 +8,10 @@ export interface IndexWrite {
   root: string
   fingerprint: string
   segmentationRule: string
-  data: SpairIndexData
+  /** Which reader made `data` (the files' layout); the index itself is always SPair-shaped. */
+  reader?: DatasetFormat
+  sampling?: CubSampling | null
+  data: IndexData
   warnings: ImportWarning[]
 }
 
@@ -51,20 +55,24 @@ export function writeSpairIndex(db: Db, w: IndexWrite): { datasetId: number; cre
       | { id: number; generation: number }
       | undefined
     const generation = (old?.generation ?? 0) + 1
-    const values = [w.root, w.data.contentHash, w.fingerprint, w.segmentationRule, generation, w.data.skipped.images, w.data.skipped.pairs, new Date().toISOString()]
+    const sampling = w.sampling ? JSON.stringify(w.sampling) : null
+    const values = [
+      w.root, w.data.contentHash, w.fingerprint, w.segmentationRule, generation, w.data.skipped.images, w.data.skipped.pairs,
+      new Date().toISOString(), w.reader ?? 'spair', sampling,
+    ]
     let datasetId: number
     if (old) {
       datasetId = old.id
       db.prepare(
         `UPDATE datasets SET root = ?, content_hash = ?, fingerprint = ?, segmentation_rule = ?, generation = ?,
-           images_skipped = ?, pairs_skipped = ?, imported_at = ? WHERE id = ?`,
+           images_skipped = ?, pairs_skipped = ?, imported_at = ?, reader = ?, sampling = ? WHERE id = ?`,
       ).run(...values, datasetId)
     } else {
       datasetId = (
         db
           .prepare(
             `INSERT INTO datasets (name, format, root, content_hash, fingerprint, segmentation_rule, generation,
-               images_skipped, pairs_skipped, imported_at) VALUES (?, 'spair', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+               images_skipped, pairs_skipped, imported_at, reader, sampling) VALUES (?, 'spair', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
           )
           .get(w.name, ...values) as { id: number }
       ).id
@@ -111,6 +119,17 @@ export function writeSpairIndex(db: Db, w: IndexWrite): { datasetId: number; cre
       `INSERT INTO image_splits (image_id, split)
        SELECT src_image_id, split FROM pairs WHERE dataset_id = ? UNION SELECT trg_image_id, split FROM pairs WHERE dataset_id = ?`,
     ).run(datasetId, datasetId)
+    const insertSplit = db.prepare('INSERT OR IGNORE INTO image_splits (image_id, split) VALUES (?, ?)')
+    for (const s of w.data.imageSplits ?? []) {
+      const id = imageIds.get(`${s.category}/${s.stem}`)
+      if (id !== undefined) insertSplit.run(id, s.split)
+    }
+    // A format's tags (CUB's species) are a starting point for curation: an image whose tags
+    // curation already set keeps them, so a re-import never undoes an edit.
+    const proposeTags = db.prepare(
+      `INSERT OR IGNORE INTO image_overlays (dataset_id, category, stem, field, value) VALUES (?, ?, ?, 'tags', ?)`,
+    )
+    for (const t of w.data.tags ?? []) proposeTags.run(datasetId, t.category, t.stem, JSON.stringify([...t.tags].sort()))
 
     db.prepare('DELETE FROM layouts WHERE dataset_id = ?').run(datasetId)
     for (const e of w.data.layouts) insertLayout.run(datasetId, e.layout, e.split, e.pairName, e.line)

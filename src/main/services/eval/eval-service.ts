@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { Split } from '../../../shared/ipc/channels/datasets'
-import type { EvalOptions, ReportSummary } from '../../../shared/ipc/channels/eval'
+import type { EvalOptions, EvalOverrides, ReportSummary } from '../../../shared/ipc/channels/eval'
+import { PCK_CONVENTIONS } from '../../../shared/eval/pck-conventions'
 import { evaluatePck } from '../../../shared/eval/pck-report'
 import type { PckReport } from '../../../shared/eval/pck-types'
 import { scoredPairOf } from '../../../shared/eval/scored-pair'
@@ -16,7 +17,7 @@ import { PairResults } from './pair-results'
 import type { PairsPage, PairsRequest } from './pair-results'
 import { resolveMethod, transferPairOf } from './resolve-method'
 
-export interface EvalRequest extends EvalOptions {
+export interface EvalRequest extends EvalOverrides {
   dataset: string
   split: Split
   method: string
@@ -63,7 +64,13 @@ export class EvalService {
     }
     if (only && pairs.length === 0) throw new AppError('BAD_INPUT', `no ${req.split} pairs of ${[...only].join(', ') || 'that category'} in "${req.dataset}"`)
     try {
-      const options = { alphas: req.alphas, threshold: req.threshold, compare: req.compare, categories: req.categories ? [...only!].sort() : null }
+      const own = PCK_CONVENTIONS[ds.reader]
+      const options = {
+        alphas: req.alphas ?? own.alphas,
+        threshold: req.threshold ?? own.threshold,
+        compare: req.compare ?? own.compare,
+        categories: req.categories ? [...only!].sort() : null,
+      }
       const reportKey = sha1(JSON.stringify([method.key, version, req.split, options]))
       const cached = this.db.prepare('SELECT report FROM reports WHERE report_key = ?').get(reportKey) as { report: string } | undefined
       if (cached) return { ...(JSON.parse(cached.report) as PckReport), cache: 'hit', method: req.method, dataset: req.dataset, warnings }

@@ -5,7 +5,8 @@ import { rankPairs } from '../../../shared/eval/pair-ranking'
 import type { RankedPair } from '../../../shared/eval/pair-ranking'
 import { scorePairs } from '../../../shared/eval/pck-score'
 import type { PairScores } from '../../../shared/eval/pck-score'
-import type { ScoredPair } from '../../../shared/eval/pck-types'
+import type { Compare, ScoredPair, ThresholdKind } from '../../../shared/eval/pck-types'
+import { PCK_CONVENTIONS } from '../../../shared/eval/pck-conventions'
 import { scoredPairOf } from '../../../shared/eval/scored-pair'
 import { AppError } from '../../core/app-error'
 import type { Db } from '../../store/migration'
@@ -20,8 +21,9 @@ export interface PairsRequest {
   category?: string | undefined
   pair?: string | undefined
   alpha: number
-  threshold: 'bbox' | 'image'
-  compare: 'le' | 'lt'
+  /** Default: the data set's own convention. */
+  threshold?: ThresholdKind | undefined
+  compare?: Compare | undefined
   sort: PairSort
   descending: boolean
   offset: number
@@ -99,6 +101,9 @@ export class PairResults {
 
   private scored(req: PairsRequest): Scored {
     const ds = requireDataset(this.db, req.dataset)
+    const own = PCK_CONVENTIONS[ds.reader]
+    const threshold = req.threshold ?? own.threshold
+    const compare = req.compare ?? own.compare
     const version = datasetVersion(this.db, ds)
     const runs = this.db
       .prepare(
@@ -125,7 +130,7 @@ export class PairResults {
     }
     this.cache.set(baseKey, base)
     while (this.cache.size > KEEP) this.cache.delete(this.cache.keys().next().value!)
-    const viewKey = JSON.stringify([req.category ?? null, req.pair ?? null, req.alpha, req.threshold, req.compare])
+    const viewKey = JSON.stringify([req.category ?? null, req.pair ?? null, req.alpha, threshold, compare])
     const hit = base.views.get(viewKey)
     if (hit) return hit
     const chosen = base.pairs.flatMap((p, i) =>
@@ -134,7 +139,7 @@ export class PairResults {
     const pairs = chosen.map((i) => base.pairs[i]!)
     const scores = scorePairs(
       chosen.map((i) => base.scoredPairs[i]!),
-      { alphas: [formatAlpha(req.alpha)], threshold: req.threshold, compare: req.compare },
+      { alphas: [formatAlpha(req.alpha)], threshold, compare },
     )
     const missing = new Uint32Array(pairs.length)
     const ranked = pairs.map((_, p): RankedPair => {

@@ -17,6 +17,7 @@ import type { ImageInput } from '../train/training-inputs'
 import { hybridRefine } from '../../engine/correspondence/hybrid-refine'
 import { cropRegion, hybridHeatmap } from '../../transfer/score-heatmap'
 import type { FeatureMap } from '../../features/backbones/types'
+import { PCK_CONVENTIONS } from '../../../shared/eval/pck-conventions'
 import { evaluatePck } from '../../../shared/eval/pck-report'
 import { scoredPairOf } from '../../../shared/eval/scored-pair'
 import { requireDataset } from '../datasets/dataset-queries'
@@ -181,7 +182,10 @@ const HYBRID_LAMBDAS = [0, 0.03, 0.1, 0.3, 1]
  */
 async function hybridMethod(name: string, runId: string, dataset: string, pairs: readonly EvalPair[], services: MethodServices, ctx?: JobContext): Promise<ResolvedMethod> {
   const config = services.train.config(runId)
-  const val = evalPairs(services.db, requireDataset(services.db, dataset), 'val').filter((p) => p.pair.category === config.category)
+  const ds = requireDataset(services.db, dataset)
+  // The weight is chosen by the data set's own PCK convention, as its test pairs are scored by default.
+  const own = PCK_CONVENTIONS[ds.reader]
+  const val = evalPairs(services.db, ds, 'val').filter((p) => p.pair.category === config.category)
   if (val.length === 0) throw new AppError('BAD_INPUT', `hybrid:${runId} needs val pairs of ${config.category} in "${dataset}" to choose its weight`)
   const mesh = await meshPredictor(runId, dataset, [...pairs, ...val], services, ctx)
   const maps = new Map<string, FeatureMap>()
@@ -211,7 +215,7 @@ async function hybridMethod(name: string, runId: string, dataset: string, pairs:
   let best = { lambda: 0, pck: Number.NEGATIVE_INFINITY }
   for (const lambda of HYBRID_LAMBDAS) {
     const scored = val.map((p, i) => scoredPairOf(p.pair, p.trgSize, predict(transferPairOf(p), lambda, valMesh[i]!)))
-    const pck = evaluatePck(scored, { method: name, dataset, split: 'val', cache: 'miss' }, { alphas: [0.1] }).report.overall['0.1']!.perImage
+    const pck = evaluatePck(scored, { method: name, dataset, split: 'val', cache: 'miss' }, { alphas: [0.1], threshold: own.threshold, compare: own.compare }).report.overall['0.1']!.perImage
     if (pck > best.pck + 1e-12) best = { lambda, pck }
     await new Promise((resolve) => setImmediate(resolve))
     ctx?.throwIfCancelled()

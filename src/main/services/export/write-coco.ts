@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { CuratedDataset } from '../curation/load-curated'
+import { spairImageFile } from './write-spair'
 
 /**
  * COCO keypoints: one category per data set category with `kp<id>` names over the ids it uses,
@@ -20,7 +21,7 @@ export function writeCoco(data: CuratedDataset, out: string, datasetName: string
     info: { description: `SEMAGIC studio export of "${datasetName}"`, date_created: new Date().toISOString() },
     images: images.map((img, i) => ({
       id: i + 1,
-      file_name: img.file,
+      file_name: spairImageFile(img),
       width: img.width,
       height: img.height,
       semagic: { category: img.category, stem: img.stem, splits: img.splits, tags: img.tags },

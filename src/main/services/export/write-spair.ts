@@ -1,8 +1,17 @@
-import { copyFileSync, constants, mkdirSync, writeFileSync } from 'node:fs'
+import { copyFileSync, constants, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import type { Split } from '../../../shared/ipc/channels/datasets'
 import type { CuratedDataset, CuratedImageRecord, PairRecord } from '../curation/load-curated'
 import { imageKey } from '../curation/load-curated'
+import { createJpegEncoder } from '../../datasets/synthetic/jpeg-encoder'
+import { decodeImage, sniffImageFormat } from '../../images/decode-image'
+
+/**
+ * Where an image and its mask go in the exported tree: SPair's `<folder>/<category>/<stem>`,
+ * whatever layout the imported files had (PF-PASCAL's flat `JPEGImages/`, CUB's species folders).
+ */
+export const spairImageFile = (img: CuratedImageRecord): string => `JPEGImages/${img.category}/${img.stem}.jpg`
+const spairMaskFile = (img: CuratedImageRecord): string => `Segmentation/${img.category}/${img.stem}.png`
 
 export interface SpairExportCounts {
   images: number
@@ -83,20 +92,32 @@ function writeJson(path: string, value: unknown): void {
   writeFileSync(path, `${JSON.stringify(value, null, 4)}\n`)
 }
 
-function copyInto(sourceRoot: string, relative: string, outRoot: string): void {
-  const to = join(outRoot, relative)
+function copyTo(from: string, to: string): void {
   mkdirSync(dirname(to), { recursive: true })
-  copyFileSync(join(sourceRoot, relative), to, constants.COPYFILE_FICLONE)
+  copyFileSync(from, to, constants.COPYFILE_FICLONE)
+}
+
+/** SPair's images are JPEGs: a JPEG is copied as it is, another image (PF-WILLOW's PNGs) re-encoded. */
+function writeAsJpeg(from: string, to: string, encode: () => ReturnType<typeof createJpegEncoder>): void {
+  const bytes = readFileSync(from)
+  if (sniffImageFormat(bytes) === 'jpeg') return copyTo(from, to)
+  const rgb = decodeImage(bytes, from)
+  const rgba = new Uint8Array(rgb.width * rgb.height * 4)
+  for (let i = 0; i < rgb.width * rgb.height; i++) rgba.set([rgb.data[i * 3]!, rgb.data[i * 3 + 1]!, rgb.data[i * 3 + 2]!, 255], i * 4)
+  mkdirSync(dirname(to), { recursive: true })
+  writeFileSync(to, encode()(rgba, rgb.width, rgb.height))
 }
 
 /** Writes the curated data set as an SPair-71k tree under `out` (which the caller made empty). */
 export function writeSpair(data: CuratedDataset, sourceRoot: string, out: string, datasetName: string, onImage?: () => void): SpairExportCounts {
   let images = 0
+  let encoder: ReturnType<typeof createJpegEncoder> | null = null
+  const encode = (): ReturnType<typeof createJpegEncoder> => (encoder ??= createJpegEncoder())
   for (const img of data.images.values()) {
     if (img.excluded) continue
     writeJson(join(out, 'ImageAnnotation', img.category, `${img.stem}.json`), imageJson(img, datasetName))
-    copyInto(sourceRoot, img.file, out)
-    if (img.maskFile) copyInto(sourceRoot, img.maskFile, out)
+    writeAsJpeg(join(sourceRoot, img.file), join(out, spairImageFile(img)), encode)
+    if (img.maskFile) copyTo(join(sourceRoot, img.maskFile), join(out, spairMaskFile(img)))
     images++
     onImage?.()
   }

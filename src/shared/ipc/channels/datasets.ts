@@ -6,6 +6,28 @@ export const SPAIR_SPLITS = ['trn', 'val', 'test'] as const
 export const Split = z.enum(SPAIR_SPLITS)
 export type Split = z.infer<typeof Split>
 
+/** The published layouts the importer reads; each is indexed into the same tables (pairs, keypoints, boxes). */
+export const DATASET_FORMATS = ['spair', 'pf-pascal', 'pf-willow', 'cub'] as const
+export const DatasetFormat = z.enum(DATASET_FORMATS)
+export type DatasetFormat = z.infer<typeof DatasetFormat>
+export const DATASET_FORMAT_LABELS: Record<DatasetFormat, string> = {
+  spair: 'SPair-71k',
+  'pf-pascal': 'PF-PASCAL',
+  'pf-willow': 'PF-WILLOW',
+  cub: 'CUB-200-2011',
+}
+
+/**
+ * How CUB-200-2011's val split and pairs are drawn (it ships neither): recorded with the data
+ * set, and part of its content hash, so that a report names exactly what it scored.
+ */
+export const CubSampling = z.object({
+  seed: z.number().int().min(0).max(2 ** 31 - 1),
+  pairsPerSpecies: z.number().int().min(1).max(10_000),
+  valFraction: z.number().min(0).max(0.9),
+})
+export type CubSampling = z.infer<typeof CubSampling>
+
 export const LayoutSize = z.enum(['large', 'small'])
 export type LayoutSize = z.infer<typeof LayoutSize>
 
@@ -44,8 +66,10 @@ export type ImportWarning = z.infer<typeof ImportWarning>
 
 export const DatasetSummary = z.object({
   name: z.string(),
-  format: z.literal('spair'),
+  format: DatasetFormat,
   root: z.string(),
+  /** CUB only: the seed and counts its val split and pairs were drawn with; null for formats that ship their pairs. */
+  sampling: CubSampling.nullable(),
   /** Identifies the indexed content (annotation bytes + image/mask listing); a data set version for run manifests. */
   contentHash: z.string(),
   importedAt: z.string(),
@@ -183,8 +207,16 @@ const paged = <T extends z.ZodType>(item: T) => z.object({ total: Count, offset:
 
 export const datasetsChannels = {
   'datasets.import': channel({
-    doc: 'Index an SPair-71k tree (absolute root) as a job; progress arrives as job.updated, the job result is an ImportResult.',
-    request: z.object({ root: z.string().min(1).max(4096), name: DatasetName.optional() }).strict(),
+    doc: 'Index a data set tree (absolute root) in one of the formats (SPair-71k by default) as a job; progress arrives as job.updated, the job result is an ImportResult.',
+    request: z
+      .object({
+        root: z.string().min(1).max(4096),
+        name: DatasetName.optional(),
+        format: DatasetFormat.default('spair'),
+        /** CUB only; missing fields take their defaults (seed 0, 50 pairs per species, val 10 % of train). */
+        sampling: CubSampling.partial().optional(),
+      })
+      .strict(),
     response: z.object({ jobId: z.string() }),
   }),
   'datasets.export': channel({

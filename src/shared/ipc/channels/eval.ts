@@ -1,19 +1,32 @@
 import { z } from 'zod'
+import { THRESHOLD_KINDS } from '../../eval/pck-types'
 import type { PckReport } from '../../eval/pck-types'
 import { channel } from '../define'
 import { DatasetName, Point, Split } from './datasets'
 
+/** Numbers, or strings kept as written ("0.10") for the report's keys. */
+const Alphas = z
+  .array(z.union([z.number().positive().max(1), z.string().regex(/^\d*\.?\d+$/)]))
+  .min(1)
+  .max(20)
+export const Threshold = z.enum(THRESHOLD_KINDS)
+export const CompareKind = z.enum(['le', 'lt'])
+
+/** The conventions a report was scored with (SPair-71k's where a stored report predates them). */
 export const EvalOptions = z.object({
-  /** Numbers, or strings kept as written ("0.10") for the report's keys. */
-  alphas: z
-    .array(z.union([z.number().positive().max(1), z.string().regex(/^\d*\.?\d+$/)]))
-    .min(1)
-    .max(20)
-    .default([0.05, 0.1, 0.15]),
-  threshold: z.enum(['bbox', 'image']).default('bbox'),
-  compare: z.enum(['le', 'lt']).default('le'),
+  alphas: Alphas.default([0.05, 0.1, 0.15]),
+  threshold: Threshold.default('bbox'),
+  compare: CompareKind.default('le'),
 })
 export type EvalOptions = z.infer<typeof EvalOptions>
+
+/** What a request may override; anything left out is the data set's own convention (PCK_CONVENTIONS). */
+export const EvalOverrides = z.object({
+  alphas: Alphas.optional(),
+  threshold: Threshold.optional(),
+  compare: CompareKind.optional(),
+})
+export type EvalOverrides = z.infer<typeof EvalOverrides>
 
 const Report = z.custom<PckReport>(
   (v) => typeof v === 'object' && v !== null && 'overall' in v && 'categories' in v,
@@ -70,7 +83,7 @@ export const evalChannels = {
         method: z.string().min(1).max(4096),
         /** Score only these categories' pairs (default: all). */
         categories: z.array(z.string().min(1)).min(1).optional(),
-        ...EvalOptions.shape,
+        ...EvalOverrides.shape,
       })
       .strict(),
     response: z.object({ jobId: z.string() }),
@@ -91,8 +104,9 @@ export const evalChannels = {
         /** Only this pair (by name): its row with the predictions, for a view that opened it. */
         pair: z.string().min(1).max(300).optional(),
         alpha: z.number().positive().max(1).default(0.1),
-        threshold: z.enum(['bbox', 'image']).default('bbox'),
-        compare: z.enum(['le', 'lt']).default('le'),
+        /** Default: the data set's own convention. */
+        threshold: Threshold.optional(),
+        compare: CompareKind.optional(),
         sort: PairSort.default('pck'),
         descending: z.boolean().default(false),
         offset: z.number().int().min(0).default(0),

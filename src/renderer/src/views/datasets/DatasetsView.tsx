@@ -54,7 +54,7 @@ export function DatasetsView({ route }: { route: Route }): React.JSX.Element {
         <ErrorAlert error={list.error} context="data sets" />
         {list.data ? <DatasetList datasets={datasets} selected={summary?.name ?? null} /> : list.error ? null : <p className="muted">Loading…</p>}
         <details open={list.data?.length === 0}>
-          <summary>Import an SPair-layout folder…</summary>
+          <summary>Import a data set folder (SPair-71k, PF-PASCAL, PF-WILLOW, CUB-200-2011)…</summary>
           <ImportForm
             onImported={(name) => {
               list.reload()

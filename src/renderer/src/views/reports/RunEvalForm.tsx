@@ -2,6 +2,7 @@ import { useState } from 'react'
 import { SPAIR_SPLITS } from '../../../../shared/ipc/channels/datasets'
 import type { Split } from '../../../../shared/ipc/channels/datasets'
 import type { Job } from '../../../../shared/ipc/channels/jobs'
+import type { Compare, ThresholdKind } from '../../../../shared/eval/pck-types'
 import { useClient } from '../../client'
 import { ErrorAlert } from '../../shell/ErrorAlert'
 import { JobProgress } from '../../shell/JobProgress'
@@ -23,9 +24,10 @@ export function RunEvalForm({
   const [dataset, setDataset] = useState<string | null>(null)
   const [split, setSplit] = useState<Split>('test')
   const [method, setMethod] = useState('nn-handmade')
-  const [alphas, setAlphas] = useState('0.05, 0.1, 0.15')
-  const [threshold, setThreshold] = useState<'bbox' | 'image'>('bbox')
-  const [compare, setCompare] = useState<'le' | 'lt'>('le')
+  // Empty alphas and "the set's own" threshold and comparison leave them to the data set's convention.
+  const [alphas, setAlphas] = useState('')
+  const [threshold, setThreshold] = useState<ThresholdKind | 'own'>('own')
+  const [compare, setCompare] = useState<Compare | 'own'>('own')
   const [run, setRun] = useState<{ jobId: string; dataset: string; split: Split } | null>(null)
   const [error, setError] = useState<Error | null>(null)
   const chosen = dataset ?? initialDataset ?? datasets[0] ?? ''
@@ -39,7 +41,14 @@ export function RunEvalForm({
       .split(/[\s,]+/)
       .map((a) => a.trim())
       .filter(Boolean)
-    const request = { dataset: chosen, split, method: method.trim(), alphas: list, threshold, compare }
+    const request = {
+      dataset: chosen,
+      split,
+      method: method.trim(),
+      ...(list.length ? { alphas: list } : {}),
+      ...(threshold === 'own' ? {} : { threshold }),
+      ...(compare === 'own' ? {} : { compare }),
+    }
     client.call('eval.run', request).then(
       (r) => setRun({ jobId: r.jobId, dataset: chosen, split }),
       (err: Error) => setError(err),
@@ -66,18 +75,21 @@ export function RunEvalForm({
         </label>
         <label>
           Alphas
-          <input value={alphas} onChange={(e) => setAlphas(e.target.value)} name="alphas" required spellCheck={false} />
+          <input value={alphas} onChange={(e) => setAlphas(e.target.value)} name="alphas" placeholder="the set's own (0.05, 0.1, 0.15)" spellCheck={false} />
         </label>
         <label>
           Threshold
-          <select value={threshold} onChange={(e) => setThreshold(e.target.value as 'bbox' | 'image')}>
+          <select value={threshold} onChange={(e) => setThreshold(e.target.value as ThresholdKind | 'own')} name="threshold">
+            <option value="own">the set&apos;s own</option>
             <option value="bbox">bbox (max side)</option>
             <option value="image">image (max side)</option>
+            <option value="bbox-kp">keypoints&apos; box (max side)</option>
           </select>
         </label>
         <label>
           Correct when
-          <select value={compare} onChange={(e) => setCompare(e.target.value as 'le' | 'lt')}>
+          <select value={compare} onChange={(e) => setCompare(e.target.value as Compare | 'own')} name="compare">
+            <option value="own">the set&apos;s own</option>
             <option value="le">err ≤ α·T (HPF, DIFT)</option>
             <option value="lt">err &lt; α·T (SD-DINO, GeoAware)</option>
           </select>
