@@ -11,7 +11,7 @@ describe('createBackbone', () => {
   it('lists the valid ids when given an unknown one', async () => {
     expect([...BACKBONE_IDS]).toEqual(['pretrained', 'inceptionv3', 'mobilenetv2', 'handmade'])
     await expect(createBackbone('dinov3')).rejects.toThrow(
-      "unknown backbone 'dinov3': use one of pretrained, inceptionv3, mobilenetv2, handmade, or a path to an .onnx file",
+      "unknown backbone 'dinov3': use one of pretrained, inceptionv3, mobilenetv2, handmade, hf:<org>/<name>, or a path to an .onnx file",
     )
   })
 

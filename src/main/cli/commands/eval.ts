@@ -16,7 +16,7 @@ import { prepareDataset } from '../prepare-dataset'
 const USAGE =
   'semagic eval (--dataset NAME | --spair ROOT) [--split test] --method METHOD [--alpha 0.05,0.1,0.15] ' +
   '[--threshold bbox|image] [--compare le|lt] [--json FILE] [--csv FILE] [--markdown FILE] [--svg FILE] [--data-dir DIR]\n' +
-  '  METHOD: nn-<backbone> (nn-pretrained, nn-mobilenetv2, nn-inceptionv3, nn-handmade, nn-/path/model.onnx)\n' +
+  '  METHOD: nn-<backbone> (nn-pretrained, nn-mobilenetv2, nn-inceptionv3, nn-handmade, nn-/path/model.onnx, nn-hf:ORG/NAME)\n' +
   '          predictions:/path/predictions.jsonl (one {"pair", "split", "kps"} object per line)'
 
 export const evalCommand: Command = {

@@ -1,3 +1,5 @@
+import { isHfName } from '../hub/hf-name'
+import { loadHfBackbone } from './hf-backbone'
 import { loadOnnxBackbone } from './onnx-backbone'
 import { createHandmadeBackbone } from './handmade-backbone'
 import { loadPretrainedBackbone } from './pretrained-backbone'
@@ -13,7 +15,8 @@ function isPretrained(id: string): id is PretrainedId {
 
 /**
  * A backbone by id: `pretrained` (= PRETRAINED_DEFAULT, see pretrained-models.ts for why),
- * `mobilenetv2`, `inceptionv3`, `handmade`, or a path to an `.onnx` file. Options a backbone
+ * `mobilenetv2`, `inceptionv3`, `handmade`, a path to an `.onnx` file, or a Hugging Face ONNX
+ * export by name (`hf:<org>/<name>[@revision][:file]`, see hf-backbone.ts). Options a backbone
  * has no use for are refused, so that a typo'd setup fails instead of silently doing less.
  */
 export async function createBackbone(id: string, options: BackboneOptions = {}): Promise<Backbone> {
@@ -25,6 +28,10 @@ export async function createBackbone(id: string, options: BackboneOptions = {}):
     refuse(['layers'], 'ONNX')
     return loadOnnxBackbone(id, options)
   }
+  if (isHfName(id)) {
+    refuse(['layers', 'normalization'], 'Hugging Face (their preprocessor config sets the scaling)')
+    return loadHfBackbone(id, options)
+  }
   const concrete = id === 'pretrained' ? PRETRAINED_DEFAULT : id
   if (isPretrained(concrete)) {
     refuse(['output', 'providers', 'normalization'], 'pretrained tfjs')
@@ -34,5 +41,5 @@ export async function createBackbone(id: string, options: BackboneOptions = {}):
     refuse(['layers', 'output', 'providers', 'normalization'], 'the handmade')
     return createHandmadeBackbone(options)
   }
-  throw new Error(`unknown backbone '${id}': use one of ${BACKBONE_IDS.join(', ')}, or a path to an .onnx file`)
+  throw new Error(`unknown backbone '${id}': use one of ${BACKBONE_IDS.join(', ')}, hf:<org>/<name>, or a path to an .onnx file`)
 }

@@ -6,7 +6,7 @@ export const BackboneId = z
   .string()
   .min(1)
   .max(4096)
-  .describe('pretrained | mobilenetv2 | inceptionv3 | handmade | an absolute path to an .onnx file')
+  .describe('pretrained | mobilenetv2 | inceptionv3 | handmade | an absolute path to an .onnx file | hf:<org>/<name>[@revision][:file]')
 
 export const ExtractSummary = z.object({
   dataset: z.string(),
