@@ -3,16 +3,20 @@
  *
  *   npx vite-node bench/features-backbones.bench.ts
  *
- * tfjs runs on the backend initTfjs picks (wasm here: one thread in Node); ONNX runs on
- * onnxruntime's CPU provider with one intra-op thread per core. No DINOv2 weights can be
- * downloaded here, so the ONNX row times a ViT-S/14 of the same shape with random weights:
- * the cost of the real export, not its features. Images are the crops the tests use.
+ * The shipped CNNs run twice: on tfjs (the backend initTfjs picks: wasm here, one thread in
+ * Node) and on onnxruntime's CPU provider (converted at first use; 1 and all intra-op threads).
+ * No DINOv2 weights can be downloaded here, so the DINOv2-S row is a ViT-S/14 of the same shape
+ * with random weights, served as `hf:onnx-community/dinov2-small` from a temporary hub cache
+ * with HF_HUB_OFFLINE=1: the cost of the real export through the hf: path, not its features.
+ * Images are the crops the tests use.
  */
 import { readFileSync } from 'node:fs'
-import { availableParallelism } from 'node:os'
+import { availableParallelism, loadavg } from 'node:os'
+import { join } from 'node:path'
 import { createBackbone } from '../src/main/features/backbones/create-backbone'
-import type { BackboneOptions } from '../src/main/features/backbones/types'
+import type { BackboneOptions, BackboneRuntime } from '../src/main/features/backbones/types'
 import { cropSquare } from '../src/main/images/crop-square'
+import { jsonBytes, seedHubCache } from '../test/helpers/fake-hub'
 import { vitLikeModel, writeModel } from '../test/helpers/onnx-model'
 import { tempDir } from '../test/helpers/temp-dir'
 import { texturedAnimal } from '../test/unit/features/textured-object'
@@ -30,6 +34,7 @@ interface Case {
   label: string
   id: string
   options: BackboneOptions
+  runtime?: BackboneRuntime
   images: number
 }
 
@@ -74,7 +79,7 @@ async function othersLoad<T>(work: () => Promise<T>): Promise<{ value: T; others
 
 async function measure(c: Case): Promise<Row> {
   let t = performance.now()
-  const backbone = await createBackbone(c.id, c.options)
+  const backbone = await createBackbone(c.id, c.options, c.runtime)
   const loadS = (performance.now() - t) / 1000
   const info = backbone.describe()
   const scene = texturedAnimal()
@@ -109,15 +114,39 @@ async function measure(c: Case): Promise<Row> {
 async function main(): Promise<void> {
   const dir = tempDir('semagic-backbone-bench-')
   try {
-    const vit = writeModel(dir.path, 'vit-s14-random.onnx', vitLikeModel({ depth: 12, dim: 384, heads: 6 }))
+    const vit = vitLikeModel({ depth: 12, dim: 384, heads: 6 })
+    writeModel(dir.path, 'vit-s14-random.onnx', vit)
+    const hubHome = join(dir.path, 'hf')
+    seedHubCache(join(hubHome, 'hub'), 'onnx-community/dinov2-small', 'main', {
+      commit: 'b'.repeat(40),
+      files: {
+        'onnx/model.onnx': vit,
+        'preprocessor_config.json': jsonBytes({ crop_size: { height: 224, width: 224 }, image_mean: [0.485, 0.456, 0.406], image_std: [0.229, 0.224, 0.225] }),
+      },
+    })
+    Object.assign(process.env, { HF_HOME: hubHome, HF_HUB_OFFLINE: '1' })
+    const models = join(dir.path, 'models')
+    const cores = availableParallelism()
+    const tfjs: BackboneRuntime = { pretrained: 'tfjs' }
+    const onnx = (threads: number): BackboneRuntime => ({ pretrained: 'onnx', modelDir: models, threads })
     const cases: Case[] = [
       { label: 'handmade (colour + gradient histograms)', id: 'handmade', options: {}, images: 40 },
-      { label: 'mobilenetv2, default layers', id: 'mobilenetv2', options: {}, images: 12 },
-      { label: 'mobilenetv2, default layers', id: 'mobilenetv2', options: { size: 224 }, images: 12 },
-      { label: 'inceptionv3 = pretrained, mixed4+5+7', id: 'inceptionv3', options: {}, images: 8 },
-      { label: 'inceptionv3, mixed4+5+7', id: 'inceptionv3', options: { size: 224 }, images: 8 },
-      { label: 'ONNX ViT-S/14 shape (DINOv2-S cost)', id: vit, options: { size: 224 }, images: 12 },
+      { label: 'mobilenetv2, default layers', id: 'mobilenetv2', options: {}, runtime: tfjs, images: 12 },
+      { label: `mobilenetv2, default layers, ${cores} threads`, id: 'mobilenetv2', options: {}, runtime: onnx(cores), images: 24 },
+      { label: 'inceptionv3 = pretrained, mixed4+5+7', id: 'inceptionv3', options: {}, runtime: tfjs, images: 8 },
+      { label: 'inceptionv3 = pretrained, 1 thread', id: 'inceptionv3', options: {}, runtime: onnx(1), images: 16 },
+      { label: `inceptionv3 = pretrained, ${cores} threads`, id: 'inceptionv3', options: {}, runtime: onnx(cores), images: 16 },
+      { label: 'inceptionv3, 224 px', id: 'inceptionv3', options: { size: 224 }, runtime: tfjs, images: 8 },
+      { label: `inceptionv3, 224 px, ${cores} threads`, id: 'inceptionv3', options: { size: 224 }, runtime: onnx(cores), images: 16 },
+      {
+        label: `hf:onnx-community/dinov2-small (random ViT-S/14 of its shape), ${cores} threads`,
+        id: 'hf:onnx-community/dinov2-small',
+        options: {},
+        runtime: { threads: cores },
+        images: 12,
+      },
     ]
+    const load = loadavg().map((l) => l.toFixed(2)).join(' / ')
     const rows: Row[] = []
     for (const c of cases) rows.push(await measure(c))
     const machine = `${availableParallelism()} cores (nproc), ${cpuModel()}, Node ${process.version}, ${process.platform}-${process.arch}`
@@ -126,12 +155,16 @@ async function main(): Promise<void> {
       '## Feature backbones',
       '',
       `Wall time per image of \`extract()\` in batches of ${BATCH}, after one warm-up image, fastest of ${ROUNDS} rounds; load = reading the weights`,
-      '(and hashing them, for ONNX) + graph set-up + one dry run. Input: the tests\' synthetic animal, cropped square. The ONNX row is a ViT-S/14 with random weights',
-      '(DINOv2-S\'s shape and FLOPs; the real weights cannot be downloaded here).',
+      '(and hashing them, for ONNX) + graph set-up + one dry run (for the shipped CNNs on onnx, the first load also converts them to ONNX: the',
+      'inceptionv3 rows after the first reuse that file). Input: the tests\' synthetic animal, cropped square. The shipped CNNs run on tfjs (wasm,',
+      'one thread in Node) and on onnxruntime\'s CPU provider, which gives the same features (max |difference| 1e-6, test/unit/features/pretrained-onnx.test.ts).',
+      'The hf: row is a ViT-S/14 with random weights (DINOv2-S\'s shape and FLOPs; the real weights cannot be downloaded here), read through the hf: path',
+      'from a hub cache the bench seeds, with HF_HUB_OFFLINE=1.',
       '',
       `- command: \`${COMMAND}\``,
-      `- machine: ${machine}`,
-      `- date: ${new Date().toISOString().slice(0, 10)}`,
+      `- machine: ${machine}; **shared** with other engineers' builds and experiments (see the last column)`,
+      `- load average (1 / 5 / 15 min) at start: ${load}`,
+      `- date: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
       '',
       '| backbone | runs on | input -> map | load, s | ms / image | images / s | CPU used by other processes meanwhile |',
       '|---|---|---|---|---|---|---|',
@@ -144,7 +177,7 @@ async function main(): Promise<void> {
       MARK_END,
     ].join('\n')
     updateBenchmarks(section, MARK_BEGIN, MARK_END)
-    process.stdout.write(`${machine}; BENCHMARKS.md updated\n`)
+    process.stdout.write(`${machine}; load ${load}; BENCHMARKS.md updated\n`)
   } finally {
     dir.remove()
   }

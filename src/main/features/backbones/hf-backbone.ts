@@ -1,7 +1,6 @@
 import { ensureHfModel } from '../hub/hf-model'
-import type { EnsureHfOptions } from '../hub/hf-model'
 import { loadOnnxBackbone } from './onnx-backbone'
-import type { Backbone, BackboneOptions } from './types'
+import type { Backbone, BackboneOptions, BackboneRuntime } from './types'
 
 const DEFAULT_SIZE = 224
 
@@ -11,14 +10,15 @@ const DEFAULT_SIZE = 224
  * or is fetched into it first; callers that want progress and cancel (the features service)
  * fetch it beforehand and pass the pinned name, which the cache then answers without a request.
  */
-export async function loadHfBackbone(id: string, options: BackboneOptions = {}, fetch: EnsureHfOptions = {}): Promise<Backbone> {
-  const hf = await ensureHfModel(id, fetch)
+export async function loadHfBackbone(id: string, options: BackboneOptions = {}, runtime: BackboneRuntime = {}): Promise<Backbone> {
+  const hf = await ensureHfModel(id)
   const backbone = await loadOnnxBackbone(hf.model.path, {
     id: hf.pinned,
     size: options.size ?? hf.preprocessing.size ?? DEFAULT_SIZE,
     pixels: hf.preprocessing,
     ...(options.output === undefined ? {} : { output: options.output }),
     ...(options.providers === undefined ? {} : { providers: options.providers }),
+    ...(runtime.threads === undefined ? {} : { threads: runtime.threads }),
   })
   const describe = backbone.describe
   return {

@@ -29,6 +29,8 @@ export interface OnnxBackboneOptions {
   pixels?: { rescale: number; mean: readonly number[]; std: readonly number[] }
   /** The name the backbone is known by (an `hf:` name); the path when not given. */
   id?: string
+  /** onnxruntime intra-op threads (default: all cores). */
+  threads?: number
 }
 
 type TensorMeta = InferenceSession.ValueMetadata
@@ -113,7 +115,7 @@ export async function loadOnnxBackbone(path: string, options: OnnxBackboneOption
     mean: normalization === 'imagenet' ? IMAGENET_MEAN : [0, 0, 0],
     std: normalization === 'imagenet' ? IMAGENET_STD : [1, 1, 1],
   }
-  const opened = await openOnnxSession(path, options.providers ?? ['cuda', 'cpu'], options.maxBytes)
+  const opened = await openOnnxSession(path, options.providers ?? ['cuda', 'cpu'], options.maxBytes, options.threads)
   const { session } = opened
   const fail = (error: Error): never => {
     void session.release().catch(() => undefined)

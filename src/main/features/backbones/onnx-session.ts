@@ -46,6 +46,7 @@ export async function openOnnxSession(
   path: string,
   requested: readonly string[],
   maxBytes: number = DEFAULT_MAX_ONNX_BYTES,
+  threads: number = availableParallelism(),
 ): Promise<OpenedSession> {
   let size: number
   try {
@@ -72,8 +73,9 @@ export async function openOnnxSession(
   }
   const options = (providers: string[]): InferenceSession.SessionOptions => ({
     executionProviders: providers,
-    // Both cores on this kind of machine; ORT's own default also counts hyperthreads.
-    intraOpNumThreads: availableParallelism(),
+    // All cores by default (ORT's own default also counts hyperthreads); fewer where several
+    // sessions share the machine (a pool of feature workers).
+    intraOpNumThreads: threads,
     interOpNumThreads: 1,
     graphOptimizationLevel: 'all',
     // Errors only: a load failure comes back as an exception naming the file; ORT's own warnings

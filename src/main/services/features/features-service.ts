@@ -84,7 +84,11 @@ export class FeaturesService {
     const concrete = isHfName(backbone) ? await this.fetchHf(backbone, ctx) : backbone
     let extractor
     try {
-      extractor = await createExtractor(concrete, backboneOptions, { workers: this.options.workers, workerFile: this.options.workerFile })
+      extractor = await createExtractor(concrete, backboneOptions, {
+        workers: this.options.workers,
+        workerFile: this.options.workerFile,
+        modelDir: join(this.options.dataDir, 'cache', 'models'),
+      })
     } catch (error) {
       throw new AppError('BAD_INPUT', (error as Error).message)
     }
