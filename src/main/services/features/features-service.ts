@@ -172,11 +172,12 @@ export class FeaturesService {
    * returns its name pinned to the commit, so that the workers find it in the cache unasked.
    */
   private async fetchHf(backbone: string, ctx?: JobContext): Promise<string> {
-    const MB = 1e6
+    // MB with one decimal: what the CLI line and the job bar print.
+    const mb = (bytes: number): number => Math.round(bytes / 1e5) / 10
     try {
       const hf = await ensureHfModel(backbone, {
         ...(ctx ? { signal: ctx.signal } : {}),
-        onProgress: (done, total) => ctx?.progress(done / MB, total === null ? null : total / MB, 'MB', `downloading ${backbone}`),
+        onProgress: (done, total) => ctx?.progress(mb(done), total === null ? null : mb(total), 'MB', `downloading ${backbone}`),
       })
       return hf.pinned
     } catch (error) {
