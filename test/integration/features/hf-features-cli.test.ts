@@ -62,6 +62,13 @@ describe('semagic features --backbone hf:<org>/<name>', () => {
     const again = sink()
     expect(await main(args, { stdout: again, stderr: sink() })).toBe(0)
     expect(JSON.parse(again.text)).toMatchObject({ computed: 0, cached: 45, settingsHash: summary.settingsHash })
+
+    // The same name as an eval method: nn-hf:... scores from those cached features.
+    const evalOut = sink()
+    const evalErr = sink()
+    const method = 'nn-hf:onnx-community/dinov2-small'
+    expect(await main(['eval', '--dataset', 'demo', '--method', method, '--alpha', '0.1', '--data-dir', dataDir], { stdout: evalOut, stderr: evalErr }), evalErr.text).toBe(0)
+    expect(evalOut.text).toContain(method)
   })
 
   it('fails offline with a model not in the cache, saying where to put it, and leaves nothing behind', async () => {
