@@ -79,7 +79,11 @@ async function createWorkerPool(id: string, options: BackboneOptions, runtime: B
     })
   let ready: WorkerReply[]
   try {
-    ready = await Promise.all(workers.map((w) => request(w, { type: 'init', id, options, runtime })))
+    // The first worker starts alone: one-off work at a backbone's first use (converting a
+    // shipped CNN to ONNX) then happens once, off the main thread, and the others find it done.
+    const [head, ...rest] = workers
+    const leader = await request(head!, { type: 'init', id, options, runtime })
+    ready = [leader, ...(await Promise.all(rest.map((w) => request(w, { type: 'init', id, options, runtime }))))]
   } catch (error) {
     await Promise.all(workers.map((w) => w.terminate()))
     throw error
