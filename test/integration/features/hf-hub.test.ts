@@ -196,3 +196,21 @@ describe('fetching from the hub into its cache layout', () => {
     expect(missing.message).toContain('no file onnx/model_fp16.onnx at revision main')
   })
 })
+
+describe('concurrent downloads of one file', () => {
+  it('download it once: the second waits on the lock and reuses the blob', async () => {
+    const [a, b] = await Promise.all([fetchHubFile(NAME, 'onnx/model.onnx', { env }), fetchHubFile(NAME, 'onnx/model.onnx', { env })])
+    expect(a.path).toBe(b.path)
+    expect([a.downloaded, b.downloaded].sort()).toEqual([false, true])
+    expect(gets()).toEqual([`/cdn/${sha256(MODEL)}`])
+    expect(readdirSync(join(env.cacheDir, '.locks', 'models--onnx-community--dinov2-small'))).toEqual([])
+  })
+
+  it('takes over a lock whose process is gone', async () => {
+    const locks = join(env.cacheDir, '.locks', 'models--onnx-community--dinov2-small')
+    mkdirSync(locks, { recursive: true })
+    writeFileSync(join(locks, `${sha256(MODEL)}.lock`), '2147483646') // no such process
+    const file = await fetchHubFile(NAME, 'onnx/model.onnx', { env })
+    expect(file.downloaded).toBe(true)
+  })
+})

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { basename, dirname, join } from 'node:path'
+import { lockBlob } from './blob-lock'
 import type { HfModelName } from './hf-name'
 import { COMMIT_HASH } from './hf-name'
 import { blobPath, cachedFile, linkSnapshot, repoFolder, snapshotPath, writeRef } from './hub-cache'
@@ -267,12 +268,31 @@ export async function fetchHubFile(name: HfModelName, file: string, options: Hub
   const folder = repoFolder(env.cacheDir, name.repo)
   const pointer = snapshotPath(folder, meta.commit, file)
   const blob = blobPath(folder, meta.etag)
-  if (existsSync(pointer) || existsSync(blob)) {
+  const reuse = (): HubFile | null => {
+    if (!existsSync(pointer) && !existsSync(blob)) return null
     if (!existsSync(pointer)) linkSnapshot(folder, meta.commit, file, meta.etag)
     writeRef(folder, name.revision, meta.commit)
     return { path: pointer, commit: meta.commit, bytes: fileSize(pointer), downloaded: false }
   }
+  const cached = reuse()
+  if (cached) return cached
+  let unlock: () => void
+  try {
+    unlock = await lockBlob(join(env.cacheDir, '.locks', basename(folder), `${meta.etag}.lock`), options.signal)
+  } catch (error) {
+    if (options.signal?.aborted) throw cancelled(name)
+    throw error
+  }
+  try {
+    return reuse() ?? (await download(env, name, file, meta, folder, options))
+  } finally {
+    unlock()
+  }
+}
 
+async function download(env: HubEnv, name: HfModelName, file: string, meta: Metadata, folder: string, options: HubFetchOptions): Promise<HubFile> {
+  const blob = blobPath(folder, meta.etag)
+  const pointer = snapshotPath(folder, meta.commit, file)
   const partial = `${blob}.incomplete`
   const retries = options.retries ?? 3
   for (let attempt = 0; ; attempt++) {
