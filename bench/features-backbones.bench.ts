@@ -10,11 +10,14 @@
  * with HF_HUB_OFFLINE=1: the cost of the real export through the hf: path, not its features.
  * Images are the crops the tests use.
  */
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { availableParallelism, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { createBackbone } from '../src/main/features/backbones/create-backbone'
 import type { BackboneOptions, BackboneRuntime } from '../src/main/features/backbones/types'
+import { createJpegEncoder } from '../src/main/datasets/synthetic/jpeg-encoder'
+import type { ExtractTask } from '../src/main/features/extract/extract-task'
+import { createExtractor } from '../src/main/features/extract/extractor'
 import { cropSquare } from '../src/main/images/crop-square'
 import { jsonBytes, seedHubCache } from '../test/helpers/fake-hub'
 import { vitLikeModel, writeModel } from '../test/helpers/onnx-model'
@@ -111,6 +114,45 @@ async function measure(c: Case): Promise<Row> {
 }
 
 
+/** The built feature worker: the pool rows need `npx electron-vite build` first. */
+const WORKER_FILE = join(__dirname, '..', 'out', 'main', 'feature-worker.js')
+
+/**
+ * The backbone as `semagic features` runs it: a pool of worker threads (as many as the core
+ * gives the features service, each onnxruntime session with its share of the cores), fed JPEG
+ * files to decode and crop. `runtime` picks what runs the shipped CNNs in the workers.
+ */
+async function measurePool(label: string, id: string, runtime: 'onnx' | 'tfjs', modelDir: string, jpeg: string, images: number): Promise<Row> {
+  const previous = process.env.SEMAGIC_PRETRAINED_RUNTIME
+  process.env.SEMAGIC_PRETRAINED_RUNTIME = runtime // worker threads copy the environment when they start
+  const workers = Math.max(1, Math.min(2, availableParallelism()))
+  let t = performance.now()
+  const extractor = await createExtractor(id, {}, { workers, workerFile: WORKER_FILE, modelDir })
+  if (previous === undefined) delete process.env.SEMAGIC_PRETRAINED_RUNTIME
+  else process.env.SEMAGIC_PRETRAINED_RUNTIME = previous
+  const loadS = (performance.now() - t) / 1000
+  const scene = texturedAnimal()
+  const task = (k: number): ExtractTask => ({ key: String(k), path: jpeg, bbox: scene.bbox, margin: 0.1 })
+  await extractor.run([task(-1), task(-2)], () => undefined)
+  let best = { msPerImage: Infinity, others: 'unknown' }
+  for (let round = 0; round < ROUNDS; round++) {
+    const timed = await othersLoad(async () => {
+      t = performance.now()
+      await extractor.run(
+        Array.from({ length: images }, (_, k) => task(k)),
+        () => undefined,
+      )
+      return (performance.now() - t) / images
+    })
+    if (timed.value < best.msPerImage) best = { msPerImage: timed.value, others: timed.others }
+  }
+  const info = extractor.info
+  await extractor.dispose()
+  const row = { label: `${label}, ${workers} worker threads`, backend: info.backend, shape: `${info.inputSize} px -> ${info.channels} x ${info.grid.height} x ${info.grid.width}`, loadS, ...best }
+  process.stdout.write(`${row.label.padEnd(40)} ${row.backend.padEnd(9)} ${row.msPerImage.toFixed(1).padStart(7)} ms/image ${(1000 / row.msPerImage).toFixed(2).padStart(6)} images/s (others ${row.others})\n`)
+  return row
+}
+
 async function main(): Promise<void> {
   const dir = tempDir('semagic-backbone-bench-')
   try {
@@ -149,6 +191,18 @@ async function main(): Promise<void> {
     const load = loadavg().map((l) => l.toFixed(2)).join(' / ')
     const rows: Row[] = []
     for (const c of cases) rows.push(await measure(c))
+    if (existsSync(WORKER_FILE)) {
+      const scene = texturedAnimal()
+      const rgba = new Uint8Array(scene.image.width * scene.image.height * 4)
+      for (let p = 0; p < scene.image.width * scene.image.height; p++) {
+        rgba.set(scene.image.data.subarray(p * 3, p * 3 + 3), p * 4)
+        rgba[p * 4 + 3] = 255
+      }
+      const jpeg = join(dir.path, 'animal.jpg')
+      writeFileSync(jpeg, createJpegEncoder()(rgba, scene.image.width, scene.image.height))
+      rows.push(await measurePool('pretrained as `features` runs it, tfjs', 'pretrained', 'tfjs', models, jpeg, 16))
+      rows.push(await measurePool('pretrained as `features` runs it, onnx', 'pretrained', 'onnx', models, jpeg, 32))
+    } else process.stdout.write(`no ${WORKER_FILE}: build first (npx electron-vite build) for the worker-pool rows\n`)
     const machine = `${availableParallelism()} cores (nproc), ${cpuModel()}, Node ${process.version}, ${process.platform}-${process.arch}`
     const section = [
       MARK_BEGIN,
@@ -159,7 +213,8 @@ async function main(): Promise<void> {
       'inceptionv3 rows after the first reuse that file). Input: the tests\' synthetic animal, cropped square. The shipped CNNs run on tfjs (wasm,',
       'one thread in Node) and on onnxruntime\'s CPU provider, which gives the same features (max |difference| 1e-6, test/unit/features/pretrained-onnx.test.ts).',
       'The hf: row is a ViT-S/14 with random weights (DINOv2-S\'s shape and FLOPs; the real weights cannot be downloaded here), read through the hf: path',
-      'from a hub cache the bench seeds, with HF_HUB_OFFLINE=1.',
+      'from a hub cache the bench seeds, with HF_HUB_OFFLINE=1. The last two rows run `pretrained` as `semagic features` does: the pool of feature',
+      'worker threads (each onnxruntime session with its share of the cores), JPEG decoding and cropping included.',
       '',
       `- command: \`${COMMAND}\``,
       `- machine: ${machine}; **shared** with other engineers' builds and experiments (see the last column)`,

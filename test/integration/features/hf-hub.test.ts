@@ -190,6 +190,13 @@ describe('fetching from the hub into its cache layout', () => {
     expect(model.notes.join(' ')).toMatch(/could not be reached.*using the cached copy/)
   })
 
+  it('assumes ImageNet scaling, and says so, for a repo without preprocessor_config.json', async () => {
+    hub.repos.set('org/bare', { commit: 'd'.repeat(40), files: { 'onnx/model.onnx': MODEL } })
+    const model = await ensureHfModel('hf:org/bare', { env })
+    expect(model.preprocessing).toEqual({ size: null, rescale: 1 / 255, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] })
+    expect(model.notes).toEqual(['hf:org/bare has no preprocessor_config.json here (not-found); ImageNet mean/std and 224 px assumed'])
+  })
+
   it('names a file the repo does not have', async () => {
     const missing = (await ensureHfModel(`hf:${REPO}:onnx/model_fp16.onnx`, { env }).catch((e: unknown) => e)) as HubError
     expect(missing.kind).toBe('not-found')

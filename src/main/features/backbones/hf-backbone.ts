@@ -2,8 +2,6 @@ import { ensureHfModel } from '../hub/hf-model'
 import { loadOnnxBackbone } from './onnx-backbone'
 import type { Backbone, BackboneOptions, BackboneRuntime } from './types'
 
-const DEFAULT_SIZE = 224
-
 /**
  * A Hugging Face ONNX export by name (`hf:<org>/<name>[@revision][:file]`), fed as the repo's
  * preprocessor_config.json says (input side, mean, std). The model comes from the hub's cache,
@@ -12,9 +10,11 @@ const DEFAULT_SIZE = 224
  */
 export async function loadHfBackbone(id: string, options: BackboneOptions = {}, runtime: BackboneRuntime = {}): Promise<Backbone> {
   const hf = await ensureHfModel(id)
+  // Without one, the model's own fixed input side, else 224, as for any ONNX file.
+  const size = options.size ?? hf.preprocessing.size
   const backbone = await loadOnnxBackbone(hf.model.path, {
     id: hf.pinned,
-    size: options.size ?? hf.preprocessing.size ?? DEFAULT_SIZE,
+    ...(size === null ? {} : { size }),
     pixels: hf.preprocessing,
     ...(options.output === undefined ? {} : { output: options.output }),
     ...(options.providers === undefined ? {} : { providers: options.providers }),
