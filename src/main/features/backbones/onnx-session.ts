@@ -81,6 +81,9 @@ export async function openOnnxSession(
     // Errors only: a load failure comes back as an exception naming the file; ORT's own warnings
     // (old opsets, shape merges) would otherwise go to the console of every caller.
     logSeverityLevel: 3,
+    // Idle pool threads sleep instead of spinning: on cores shared with other work, spinning
+    // threads steal the time the busy ones need (BENCHMARKS.md, Feature backbones, measures it).
+    extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
   })
   for (;;) {
     try {
