@@ -31,6 +31,8 @@ const MARK_BEGIN = '<!-- bench:features-backbones -->'
 const MARK_END = '<!-- /bench:features-backbones -->'
 /** Images per extract() call, as a cache fill would send them. */
 const BATCH = 4
+/** Issue 20's target for the default backbone on onnxruntime, about 3 times tfjs-wasm's 2.15. */
+const GOAL_IMAGES_PER_S = 6
 /** Timed rounds per backbone; the fastest counts, as the one least disturbed by other work. */
 const ROUNDS = 3
 
@@ -243,6 +245,14 @@ async function main(): Promise<void> {
       rows.push(await measurePool('pretrained as `features` runs it, onnx', 'pretrained', 'onnx', models, jpeg, 32))
     } else process.stdout.write(`no ${WORKER_FILE}: build first (npx electron-vite build) for the worker-pool rows\n`)
     const spinning = await spinningRows(models)
+    const rate = (prefix: string, backend: string): number =>
+      Math.max(0, ...rows.filter((r) => r.label.startsWith(prefix) && r.backend.startsWith(backend)).map((r) => 1000 / r.msPerImage))
+    const onnxBest = rate('inceptionv3 = pretrained', 'onnx')
+    const pool = rate('pretrained as `features` runs it, onnx', 'onnx')
+    const goal =
+      `- goal: pretrained (InceptionV3 at 299 px) at >= ${GOAL_IMAGES_PER_S} images/s on onnxruntime's CPU provider: ` +
+      `${onnxBest >= GOAL_IMAGES_PER_S ? 'met' : 'missed'} (${onnxBest.toFixed(2)} in one session` +
+      `${pool > 0 ? `, ${pool.toFixed(2)} as \`features\` runs it` : ''}), against ${rate('inceptionv3 = pretrained', 'wasm').toFixed(2)} on tfjs-wasm`
     const machine = `${availableParallelism()} cores (nproc), ${cpuModel()}, Node ${process.version}, ${process.platform}-${process.arch}`
     const section = [
       MARK_BEGIN,
@@ -259,6 +269,7 @@ async function main(): Promise<void> {
       `- command: \`${COMMAND}\``,
       `- machine: ${machine}; **shared** with other engineers' builds and experiments (see the last column)`,
       `- load average (1 / 5 / 15 min) at start: ${load}`,
+      goal,
       `- date: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
       '',
       '| backbone | runs on | input -> map | load, s | ms / image | images / s | CPU used by other processes meanwhile |',
