@@ -1,5 +1,6 @@
 import { curationHandlers } from '../services/curation/curation-handlers'
 import { datasetsHandlers } from '../services/datasets/datasets-handlers'
+import { hubModels } from '../features/hub/hub-models'
 import type { Services } from './create-core'
 import type { HandlerMap } from './registry'
 
@@ -21,6 +22,7 @@ export function buildHandlers(s: Services): HandlerMap {
     'features.extract': ({ name, backbone, size }) => s.features.startExtract(name, backbone, size === undefined ? {} : { size }),
     'features.cache': () => s.features.cache(),
     'features.clear': ({ settingsHash }) => s.features.clear(settingsHash),
+    'features.hubModels': () => hubModels(),
     'eval.run': (req) => s.eval.startEval(req),
     'eval.reports': ({ dataset }) => s.eval.reports(dataset),
     'eval.pairs': (req) => s.eval.pairs(req),

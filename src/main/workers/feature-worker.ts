@@ -15,7 +15,7 @@ port.on('message', (message: WorkerRequest) => {
     const transfer: ArrayBuffer[] = []
     try {
       if (message.type === 'init') {
-        backbone = await createBackbone(message.id, message.options)
+        backbone = await createBackbone(message.id, message.options, message.runtime)
         reply = { type: 'ready', info: backbone.describe(), settingsHash: backbone.settingsHash }
       } else {
         if (!backbone) throw new Error('feature worker: batch before init')

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest'
-import { BACKBONE_IDS, createBackbone } from '../../../src/main/features/backbones/create-backbone'
+import { BACKBONE_IDS, createBackbone, pretrainedRuntime } from '../../../src/main/features/backbones/create-backbone'
 import { PRETRAINED_DEFAULT } from '../../../src/main/features/backbones/pretrained-models'
 import { convMapModel, writeModel } from '../../helpers/onnx-model'
 import { tempDir } from '../../helpers/temp-dir'
@@ -11,12 +11,23 @@ describe('createBackbone', () => {
   it('lists the valid ids when given an unknown one', async () => {
     expect([...BACKBONE_IDS]).toEqual(['pretrained', 'inceptionv3', 'mobilenetv2', 'handmade'])
     await expect(createBackbone('dinov3')).rejects.toThrow(
-      "unknown backbone 'dinov3': use one of pretrained, inceptionv3, mobilenetv2, handmade, or a path to an .onnx file",
+      "unknown backbone 'dinov3': use one of pretrained, inceptionv3, mobilenetv2, handmade, hf:<org>/<name>, or a path to an .onnx file",
     )
   })
 
   it('makes pretrained stand for InceptionV3', () => {
     expect(PRETRAINED_DEFAULT).toBe('inceptionv3')
+  })
+
+  it('runs the shipped CNNs on onnxruntime unless told tfjs, and refuses anything else', () => {
+    expect(pretrainedRuntime({}, {})).toBe('onnx')
+    expect(pretrainedRuntime({}, { SEMAGIC_PRETRAINED_RUNTIME: 'tfjs' })).toBe('tfjs')
+    expect(pretrainedRuntime({ pretrained: 'onnx' }, { SEMAGIC_PRETRAINED_RUNTIME: 'tfjs' })).toBe('onnx')
+    expect(() => pretrainedRuntime({}, { SEMAGIC_PRETRAINED_RUNTIME: 'torch' })).toThrow("SEMAGIC_PRETRAINED_RUNTIME must be onnx or tfjs, got 'torch'")
+  })
+
+  it('refuses scaling options for hf: models, whose preprocessor config sets them', async () => {
+    await expect(createBackbone('hf:onnx-community/dinov2-small', { normalization: 'unit' })).rejects.toThrow('option(s) normalization do not apply')
   })
 
   it('builds the handmade backbone with its size', async () => {

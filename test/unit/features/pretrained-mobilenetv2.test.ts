@@ -18,7 +18,7 @@ describe('mobilenetv2 backbone', () => {
     const info = b.describe()
     expect(info).toMatchObject({ id: 'mobilenetv2', kind: 'pretrained', inputSize: 224, channels: 192 + 384 + 576 + 960, grid: { height: 14, width: 14 }, stride: 16 })
     expect(info.layers).toEqual(['block_6_expand_relu', 'block_10_expand_relu', 'block_13_expand_relu', 'block_16_expand_relu'])
-    expect(['wasm', 'cpu', 'tensorflow', 'tensorflow-gpu']).toContain(info.backend)
+    expect(['onnx-cpu', 'onnx-cuda']).toContain(info.backend) // the default runtime; tfjs is held equal in pretrained-onnx.test.ts
     const [map] = await b.extract([twoCrops(scene, 224).a])
     expect([map!.channels, map!.height, map!.width, map!.stride]).toEqual([2112, 14, 14, 16])
     expectUnitCells(map!)

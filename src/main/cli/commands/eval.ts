@@ -17,7 +17,7 @@ const USAGE =
   'semagic eval (--dataset NAME | --spair ROOT) [--split test] --method METHOD [--alpha 0.05,0.1,0.15] ' +
   '[--threshold bbox|image|bbox-kp] [--compare le|lt] [--json FILE] [--csv FILE] [--markdown FILE] [--svg FILE] [--data-dir DIR]\n' +
   "  defaults: the data set's own PCK convention (SPair-71k, CUB: bbox; PF-PASCAL: image; PF-WILLOW: bbox-kp; all <=, 0.05,0.1,0.15)\n" +
-  '  METHOD: nn-<backbone> (nn-pretrained, nn-mobilenetv2, nn-inceptionv3, nn-handmade, nn-/path/model.onnx)\n' +
+  '  METHOD: nn-<backbone> (nn-pretrained, nn-mobilenetv2, nn-inceptionv3, nn-handmade, nn-/path/model.onnx, nn-hf:ORG/NAME)\n' +
   '          predictions:/path/predictions.jsonl (one {"pair", "split", "kps"} object per line)'
 
 export const evalCommand: Command = {

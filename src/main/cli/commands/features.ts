@@ -6,7 +6,7 @@ import type { Command } from '../command'
 import { followJob } from '../follow-job'
 import { prepareDataset } from '../prepare-dataset'
 
-const USAGE = 'semagic features --dataset NAME --backbone pretrained|mobilenetv2|inceptionv3|handmade|PATH.onnx [--size N] [--json] [--data-dir DIR]'
+const USAGE = 'semagic features --dataset NAME --backbone pretrained|mobilenetv2|inceptionv3|handmade|PATH.onnx|hf:ORG/NAME[@REV][:FILE] [--size N] [--json] [--data-dir DIR]'
 
 export const featuresCommand: Command = {
   name: 'features',

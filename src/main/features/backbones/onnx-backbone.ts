@@ -25,6 +25,12 @@ export interface OnnxBackboneOptions {
   normalization?: 'imagenet' | 'unit'
   /** Refuse files larger than this (default 2 GiB). */
   maxBytes?: number
+  /** Pixel scaling from the model's own preprocessor config; replaces `normalization`. */
+  pixels?: { rescale: number; mean: readonly number[]; std: readonly number[] }
+  /** The name the backbone is known by (an `hf:` name); the path when not given. */
+  id?: string
+  /** onnxruntime intra-op threads (default: all cores). */
+  threads?: number
 }
 
 type TensorMeta = InferenceSession.ValueMetadata
@@ -103,7 +109,13 @@ function layoutOf(path: string, output: string, dims: readonly number[], size: n
  */
 export async function loadOnnxBackbone(path: string, options: OnnxBackboneOptions = {}): Promise<Backbone> {
   const normalization = options.normalization ?? 'imagenet'
-  const opened = await openOnnxSession(path, options.providers ?? ['cuda', 'cpu'], options.maxBytes)
+  const id = options.id ?? path
+  const pixels = options.pixels ?? {
+    rescale: 1 / 255,
+    mean: normalization === 'imagenet' ? IMAGENET_MEAN : [0, 0, 0],
+    std: normalization === 'imagenet' ? IMAGENET_STD : [1, 1, 1],
+  }
+  const opened = await openOnnxSession(path, options.providers ?? ['cuda', 'cpu'], options.maxBytes, options.threads)
   const { session } = opened
   const fail = (error: Error): never => {
     void session.release().catch(() => undefined)
@@ -132,10 +144,10 @@ export async function loadOnnxBackbone(path: string, options: OnnxBackboneOption
     const data = new Float32Array(n * 3 * plane)
     images.forEach((img, b) => {
       for (let c = 0; c < 3; c++) {
-        const mean = normalization === 'imagenet' ? IMAGENET_MEAN[c]! : 0
-        const std = normalization === 'imagenet' ? IMAGENET_STD[c]! : 1
+        const mean = pixels.mean[c]!
+        const std = pixels.std[c]!
         const o = (b * 3 + c) * plane
-        for (let p = 0; p < plane; p++) data[o + p] = (img.data[p * 3 + c]! / 255 - mean) / std
+        for (let p = 0; p < plane; p++) data[o + p] = (img.data[p * 3 + c]! * pixels.rescale - mean) / std
       }
     })
     const result = await session.run({ [input.name]: new Tensor('float32', data, [n, 3, size, size]) }, [output])
@@ -152,8 +164,11 @@ export async function loadOnnxBackbone(path: string, options: OnnxBackboneOption
   }
 
   const backend = `onnx-${opened.providers[0]}`
+  const scaling = options.pixels
+    ? `mean ${pixels.mean.join('/')} std ${pixels.std.join('/')} (preprocessor_config.json)`
+    : `${normalization} normalisation`
   const info: BackboneInfo = {
-    id: path,
+    id,
     kind: 'onnx',
     inputSize: size,
     channels: layout.channels,
@@ -164,18 +179,20 @@ export async function loadOnnxBackbone(path: string, options: OnnxBackboneOption
     description:
       layout.kind === 'tokens'
         ? `ViT tokens from ${basename(path)} (${output}), patch ${PATCH}, ${layout.extra} CLS/register token(s) dropped, ` +
-          `${normalization} normalisation, ${size} px input.`
-        : `Conv feature map from ${basename(path)} (${output}), stride ${layout.stride}, ${normalization} normalisation, ${size} px input.`,
+          `${scaling}, ${size} px input.`
+        : `Conv feature map from ${basename(path)} (${output}), stride ${layout.stride}, ${scaling}, ${size} px input.`,
     notes: opened.notes,
   }
 
   let disposed = false
+  // Path models keep the hash they always had; preprocessor-driven ones hash the numbers themselves.
+  const scalingKey = options.pixels ? { rescale: pixels.rescale, mean: [...pixels.mean], std: [...pixels.std] } : normalization
   return {
-    id: path,
-    settingsHash: settingsHash({ kind: 'onnx', version: ALGORITHM_VERSION, model: opened.contentHash, size, output, normalization }),
+    id,
+    settingsHash: settingsHash({ kind: 'onnx', version: ALGORITHM_VERSION, model: opened.contentHash, size, output, normalization: scalingKey }),
     describe: () => ({ ...info, grid: { ...info.grid }, layers: [...info.layers], notes: [...info.notes] }),
     async extract(images: RgbImage[]): Promise<FeatureMap[]> {
-      if (disposed) throw new Error(`${path}: backbone was disposed`)
+      if (disposed) throw new Error(`${id}: backbone was disposed`)
       images.forEach((img, k) => {
         assertRgbImage(img, `${basename(path)} input ${k}`)
         if (img.width !== size || img.height !== size) {

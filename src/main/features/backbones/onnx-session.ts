@@ -46,6 +46,7 @@ export async function openOnnxSession(
   path: string,
   requested: readonly string[],
   maxBytes: number = DEFAULT_MAX_ONNX_BYTES,
+  threads: number = availableParallelism(),
 ): Promise<OpenedSession> {
   let size: number
   try {
@@ -72,13 +73,17 @@ export async function openOnnxSession(
   }
   const options = (providers: string[]): InferenceSession.SessionOptions => ({
     executionProviders: providers,
-    // Both cores on this kind of machine; ORT's own default also counts hyperthreads.
-    intraOpNumThreads: availableParallelism(),
+    // All cores by default (ORT's own default also counts hyperthreads); fewer where several
+    // sessions share the machine (a pool of feature workers).
+    intraOpNumThreads: threads,
     interOpNumThreads: 1,
     graphOptimizationLevel: 'all',
     // Errors only: a load failure comes back as an exception naming the file; ORT's own warnings
     // (old opsets, shape merges) would otherwise go to the console of every caller.
     logSeverityLevel: 3,
+    // Idle pool threads sleep instead of spinning: on cores shared with other work, spinning
+    // threads steal the time the busy ones need (BENCHMARKS.md, Feature backbones, measures it).
+    extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
   })
   for (;;) {
     try {

@@ -5,13 +5,10 @@ import type { RgbImage } from '../../images/rgb-image'
 import { assertRgbImage } from '../../images/rgb-image'
 import { unitFeatureMap } from './feature-map'
 import type { PretrainedId } from './pretrained-models'
-import { PRETRAINED_MODELS, pretrainedModelDir } from './pretrained-models'
-import { settingsHash } from './settings-hash'
+import { PRETRAINED_MODELS, pretrainedModelDir, pretrainedSettingsHash } from './pretrained-models'
 import { fileSystemModelHandler } from './tfjs-model-files'
 import type { Backbone, BackboneInfo, FeatureMap } from './types'
 
-/** Bump when the computation changes, so cached features made by older code miss. */
-const ALGORITHM_VERSION = 1
 const MAX_SIZE = 1024
 /** Images per forward pass: enough to amortise per-call overhead, small enough for memory. */
 const BATCH = 4
@@ -111,7 +108,7 @@ export async function loadPretrainedBackbone(
 
   return {
     id,
-    settingsHash: settingsHash({ kind: 'pretrained', version: ALGORITHM_VERSION, id, size, layers, grid: [gridH, gridW] }),
+    settingsHash: pretrainedSettingsHash(id, size, layers, [gridH, gridW]),
     describe: () => ({ ...info, grid: { ...info.grid }, layers: [...info.layers], notes: [...info.notes] }),
     async extract(images: RgbImage[]): Promise<FeatureMap[]> {
       if (disposed) throw new Error(`${id}: backbone was disposed`)

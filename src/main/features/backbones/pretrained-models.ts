@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
+import { settingsHash } from './settings-hash'
 
 export type PretrainedId = 'mobilenetv2' | 'inceptionv3'
 
@@ -55,4 +56,16 @@ export function pretrainedModelDir(spec: PretrainedModelSpec): string {
   // nsfwjs's exports map hides package.json; its CommonJS entry sits in dist/cjs next to dist/models.
   const entry = createRequire(__filename).resolve('nsfwjs')
   return join(dirname(entry), '..', 'models', spec.folder)
+}
+
+/** Bump when the computation changes, so cached features made by older code miss. */
+const ALGORITHM_VERSION = 1
+
+/**
+ * The feature-cache key of a shipped CNN's hypercolumns. It names what is computed, not what
+ * runs it: tfjs-wasm and onnxruntime give the same features within float32 rounding (tested),
+ * so features cached by either stay valid for the other.
+ */
+export function pretrainedSettingsHash(id: PretrainedId, size: number, layers: readonly string[], grid: [number, number]): string {
+  return settingsHash({ kind: 'pretrained', version: ALGORITHM_VERSION, id, size, layers: [...layers], grid })
 }

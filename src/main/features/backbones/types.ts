@@ -58,3 +58,13 @@ export interface BackboneOptions {
   /** ONNX: pixel normalisation (default imagenet). */
   normalization?: 'imagenet' | 'unit'
 }
+
+/** Where and how a backbone runs: nothing here changes its output, so none of it is hashed. */
+export interface BackboneRuntime {
+  /** Folder for models converted at first use (the workspace's cache/models); a temp folder when absent. */
+  modelDir?: string
+  /** onnxruntime intra-op threads per backbone (default: all cores). */
+  threads?: number
+  /** What runs the shipped CNNs (default onnx, see create-backbone.ts; $SEMAGIC_PRETRAINED_RUNTIME overrides). */
+  pretrained?: 'onnx' | 'tfjs'
+}

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
 import { createBackbone } from '../backbones/create-backbone'
-import type { BackboneInfo, BackboneOptions } from '../backbones/types'
+import type { BackboneInfo, BackboneOptions, BackboneRuntime } from '../backbones/types'
 import { extractBatch } from './extract-task'
 import type { ExtractOutcome, ExtractTask } from './extract-task'
 import type { WorkerReply, WorkerRequest } from './worker-protocol'
@@ -20,6 +21,8 @@ export interface ExtractorOptions {
   /** The built worker entry; when it does not exist (source checkouts, tests) work stays in-thread. */
   workerFile: string
   batchSize?: number
+  /** Where models converted at first use are kept (the workspace's cache/models). */
+  modelDir?: string
 }
 
 const chunks = <T>(items: T[], n: number): T[][] =>
@@ -32,8 +35,13 @@ const chunks = <T>(items: T[], n: number): T[][] =>
  */
 export async function createExtractor(id: string, options: BackboneOptions, pool: ExtractorOptions): Promise<Extractor> {
   const batchSize = pool.batchSize ?? 4
-  if (pool.workers > 0 && existsSync(pool.workerFile)) return createWorkerPool(id, options, pool.workers, pool.workerFile, batchSize)
-  const backbone = await createBackbone(id, options)
+  const base: BackboneRuntime = pool.modelDir === undefined ? {} : { modelDir: pool.modelDir }
+  if (pool.workers > 0 && existsSync(pool.workerFile)) {
+    // The workers share the cores: each onnxruntime session gets its share, not all of them.
+    const threads = Math.max(1, Math.floor(availableParallelism() / pool.workers))
+    return createWorkerPool(id, options, { ...base, threads }, pool.workers, pool.workerFile, batchSize)
+  }
+  const backbone = await createBackbone(id, options, base)
   return {
     info: backbone.describe(),
     settingsHash: backbone.settingsHash,
@@ -48,7 +56,7 @@ export async function createExtractor(id: string, options: BackboneOptions, pool
   }
 }
 
-async function createWorkerPool(id: string, options: BackboneOptions, n: number, file: string, batchSize: number): Promise<Extractor> {
+async function createWorkerPool(id: string, options: BackboneOptions, runtime: BackboneRuntime, n: number, file: string, batchSize: number): Promise<Extractor> {
   const workers = Array.from({ length: n }, () => new Worker(file))
   const request = (w: Worker, message: WorkerRequest): Promise<WorkerReply> =>
     new Promise((resolve, reject) => {
@@ -71,7 +79,11 @@ async function createWorkerPool(id: string, options: BackboneOptions, n: number,
     })
   let ready: WorkerReply[]
   try {
-    ready = await Promise.all(workers.map((w) => request(w, { type: 'init', id, options })))
+    // The first worker starts alone: one-off work at a backbone's first use (converting a
+    // shipped CNN to ONNX) then happens once, off the main thread, and the others find it done.
+    const [head, ...rest] = workers
+    const leader = await request(head!, { type: 'init', id, options, runtime })
+    ready = [leader, ...(await Promise.all(rest.map((w) => request(w, { type: 'init', id, options, runtime }))))]
   } catch (error) {
     await Promise.all(workers.map((w) => w.terminate()))
     throw error

@@ -9,6 +9,9 @@ import type { FeatureEntry } from '../../features/cache/feature-entry'
 import { readFeatureFile, writeFeatureFile } from '../../features/cache/feature-file'
 import type { ExtractTask } from '../../features/extract/extract-task'
 import { createExtractor } from '../../features/extract/extractor'
+import { ensureHfModel } from '../../features/hub/hf-model'
+import { isHfName, parseHfName } from '../../features/hub/hf-name'
+import { HubError } from '../../features/hub/hub-download'
 import type { BBox } from '../../images/crop-square'
 import { squareCropTransform } from '../../images/crop-square'
 import type { Db } from '../../store/migration'
@@ -49,8 +52,14 @@ export class FeaturesService {
 
   startExtract(name: string, backbone: string, backboneOptions: BackboneOptions): { jobId: string } {
     requireDataset(this.db, name)
-    if (!(BACKBONE_IDS as readonly string[]).includes(backbone) && !backbone.toLowerCase().endsWith('.onnx')) {
-      throw new AppError('BAD_INPUT', `unknown backbone '${backbone}': use one of ${BACKBONE_IDS.join(', ')}, or a path to an .onnx file`)
+    if (isHfName(backbone)) {
+      try {
+        parseHfName(backbone)
+      } catch (error) {
+        throw new AppError('BAD_INPUT', (error as Error).message)
+      }
+    } else if (!(BACKBONE_IDS as readonly string[]).includes(backbone) && !backbone.toLowerCase().endsWith('.onnx')) {
+      throw new AppError('BAD_INPUT', `unknown backbone '${backbone}': use one of ${BACKBONE_IDS.join(', ')}, hf:<org>/<name>, or a path to an .onnx file`)
     }
     const jobId = this.jobs.start('features.extract', `Features of ${name} (${backbone})`, { name, backbone, ...backboneOptions }, async (ctx) =>
       (await this.ensure(name, backbone, backboneOptions, ctx)).summary,
@@ -72,9 +81,14 @@ export class FeaturesService {
     const started = Date.now()
     const ds = requireDataset(this.db, name)
     const images = [...loadCurated(this.db, ds).images.values()].filter((i) => !only || only.has(`${i.category}/${i.stem}`))
+    const concrete = isHfName(backbone) ? await this.fetchHf(backbone, ctx) : backbone
     let extractor
     try {
-      extractor = await createExtractor(backbone, backboneOptions, { workers: this.options.workers, workerFile: this.options.workerFile })
+      extractor = await createExtractor(concrete, backboneOptions, {
+        workers: this.options.workers,
+        workerFile: this.options.workerFile,
+        modelDir: join(this.options.dataDir, 'cache', 'models'),
+      })
     } catch (error) {
       throw new AppError('BAD_INPUT', (error as Error).message)
     }
@@ -150,6 +164,25 @@ export class FeaturesService {
       }
     } finally {
       await extractor.dispose()
+    }
+  }
+
+  /**
+   * Fetches an `hf:` model into the hub's cache here, with progress in MB and cancel, and
+   * returns its name pinned to the commit, so that the workers find it in the cache unasked.
+   */
+  private async fetchHf(backbone: string, ctx?: JobContext): Promise<string> {
+    // MB with one decimal: what the CLI line and the job bar print.
+    const mb = (bytes: number): number => Math.round(bytes / 1e5) / 10
+    try {
+      const hf = await ensureHfModel(backbone, {
+        ...(ctx ? { signal: ctx.signal } : {}),
+        onProgress: (done, total) => ctx?.progress(mb(done), total === null ? null : mb(total), 'MB', `downloading ${backbone}`),
+      })
+      return hf.pinned
+    } catch (error) {
+      if (error instanceof HubError) throw new AppError(error.kind === 'cancelled' ? 'CANCELLED' : 'BAD_INPUT', error.message)
+      throw new AppError('BAD_INPUT', (error as Error).message)
     }
   }
 

@@ -6,7 +6,7 @@ export const BackboneId = z
   .string()
   .min(1)
   .max(4096)
-  .describe('pretrained | mobilenetv2 | inceptionv3 | handmade | an absolute path to an .onnx file')
+  .describe('pretrained | mobilenetv2 | inceptionv3 | handmade | an absolute path to an .onnx file | hf:<org>/<name>[@revision][:file]')
 
 export const ExtractSummary = z.object({
   dataset: z.string(),
@@ -32,6 +32,31 @@ export const CacheEntry = z.object({
   bytes: z.number().int(),
 })
 
+/** Hugging Face ONNX exports the forms suggest; any other `hf:<org>/<name>` works as well. */
+export const HF_BACKBONE_SUGGESTIONS = ['hf:onnx-community/dinov2-small', 'hf:onnx-community/dinov2-with-registers-small', 'hf:onnx-community/dinov2-base'] as const
+
+export const HubModel = z.object({
+  /** The backbone name that finds this file: `hf:<repo>[@revision][:file]`. */
+  name: z.string(),
+  repo: z.string(),
+  file: z.string(),
+  commit: z.string(),
+  refs: z.array(z.string()),
+  bytes: z.number().int(),
+})
+export type HubModel = z.infer<typeof HubModel>
+
+export const HubModels = z.object({
+  cacheDir: z.string(),
+  endpoint: z.string(),
+  offline: z.boolean(),
+  /** Whether HF_TOKEN is set (never the token itself). */
+  token: z.boolean(),
+  models: z.array(HubModel),
+  suggestions: z.array(z.object({ name: z.string(), cachedBytes: z.number().int().nullable() })),
+})
+export type HubModels = z.infer<typeof HubModels>
+
 export const featuresChannels = {
   'features.extract': channel({
     doc: 'Compute (or find cached) features of every image of a data set with one backbone, as a job whose result is an ExtractSummary.',
@@ -44,6 +69,11 @@ export const featuresChannels = {
     doc: 'The feature cache per backbone setting: files and bytes.',
     request: z.object({}).strict(),
     response: z.array(CacheEntry),
+  }),
+  'features.hubModels': channel({
+    doc: "ONNX models in the Hugging Face hub cache (HF_HUB_CACHE or HF_HOME/hub), usable as hf: backbones, and the suggested names with their size where cached.",
+    request: z.object({}).strict(),
+    response: HubModels,
   }),
   'features.clear': channel({
     doc: 'Delete the cached features of one backbone setting.',

@@ -1,6 +1,43 @@
 import type { SystemInfo } from '../../../../shared/ipc/channels/system'
 import { useCall } from '../../client/use-call'
 
+/** The Hugging Face hub cache as the core sees it: where, which server, and every ONNX model there. */
+function HubCache(): React.JSX.Element {
+  const hub = useCall('features.hubModels', {})
+  if (hub.status !== 'ok') return <p className="muted">{hub.status === 'loading' ? 'Reading the Hugging Face cache…' : `Hugging Face cache: ${hub.error.message}`}</p>
+  const d = hub.data
+  return (
+    <table className="table" aria-label="Hugging Face models">
+      <caption>
+        Hugging Face models in {d.cacheDir} ({d.offline ? 'offline: HF_HUB_OFFLINE is set' : `from ${d.endpoint}`}
+        {d.token ? ', HF_TOKEN set' : ''})
+      </caption>
+      <thead>
+        <tr>
+          <th>backbone</th>
+          <th>commit</th>
+          <th>size</th>
+        </tr>
+      </thead>
+      <tbody>
+        {d.models.length === 0 ? (
+          <tr>
+            <td colSpan={3}>none yet: name one as a backbone, e.g. {d.suggestions[0]?.name}</td>
+          </tr>
+        ) : (
+          d.models.map((m) => (
+            <tr key={`${m.repo} ${m.commit} ${m.file}`}>
+              <td>{m.name}</td>
+              <td title={m.commit}>{m.commit.slice(0, 12)}</td>
+              <td>{(m.bytes / 1e6).toFixed(1)} MB</td>
+            </tr>
+          ))
+        )}
+      </tbody>
+    </table>
+  )
+}
+
 function Backends({ title, list }: { title: string; list: SystemInfo['tfjsBackends'] }): React.JSX.Element {
   return (
     <table className="table" aria-label={title}>
@@ -62,6 +99,7 @@ export function HealthView(): React.JSX.Element {
       </dl>
       <Backends title="tfjs backends" list={d.tfjsBackends} />
       <Backends title="ONNX runtime providers" list={d.onnxProviders} />
+      <HubCache />
       <button type="button" onClick={info.reload}>
         Refresh
       </button>

@@ -4,6 +4,7 @@ import type { Split } from '../../../../shared/ipc/channels/datasets'
 import type { Job } from '../../../../shared/ipc/channels/jobs'
 import type { Compare, ThresholdKind } from '../../../../shared/eval/pck-types'
 import { useClient } from '../../client'
+import { BackboneDatalist } from '../../shell/BackboneDatalist'
 import { ErrorAlert } from '../../shell/ErrorAlert'
 import { JobProgress } from '../../shell/JobProgress'
 import { SelectField } from '../../shell/SelectField'
@@ -67,11 +68,7 @@ export function RunEvalForm({
         <label>
           Method
           <input value={method} onChange={(e) => setMethod(e.target.value)} list="eval-methods" name="method" required spellCheck={false} />
-          <datalist id="eval-methods">
-            {METHOD_HINTS.map((m) => (
-              <option key={m} value={m} />
-            ))}
-          </datalist>
+          <BackboneDatalist id="eval-methods" hints={METHOD_HINTS} prefix="nn-" />
         </label>
         <label>
           Alphas

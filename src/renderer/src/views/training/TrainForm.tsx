@@ -3,6 +3,7 @@ import type { Variant } from '../../../../shared/ipc/channels/train'
 import type { Job } from '../../../../shared/ipc/channels/jobs'
 import { useClient } from '../../client'
 import { useQuery } from '../../client/use-query'
+import { BackboneDatalist } from '../../shell/BackboneDatalist'
 import { ErrorAlert } from '../../shell/ErrorAlert'
 import { JobProgress } from '../../shell/JobProgress'
 import { SelectField } from '../../shell/SelectField'
@@ -76,11 +77,7 @@ export function TrainForm({
         <label>
           Backbone
           <input value={backbone} onChange={(e) => setBackbone(e.target.value)} list="train-backbones" name="backbone" required spellCheck={false} />
-          <datalist id="train-backbones">
-            {BACKBONE_HINTS.map((b) => (
-              <option key={b} value={b} />
-            ))}
-          </datalist>
+          <BackboneDatalist id="train-backbones" hints={BACKBONE_HINTS} />
         </label>
         <button type="submit" className="primary" disabled={!chosen || !cat || !backbone.trim() || !(steps >= 1) || !(seed >= 0) || !(Number.isInteger(articulation) && articulation >= 0 && articulation <= 32)}>
           Train
