@@ -14,7 +14,7 @@ import type { JobContext, JobManager } from '../jobs/job-manager'
 import { datasetVersion, evalPairs } from './eval-pairs'
 import { PairResults } from './pair-results'
 import type { PairsPage, PairsRequest } from './pair-results'
-import { resolveMethod, transferPairOf } from './resolve-method'
+import { meshMethodKey, resolveMethod, transferPairOf } from './resolve-method'
 
 export interface EvalRequest extends EvalOptions {
   dataset: string
@@ -27,6 +27,17 @@ export type EvalResult = PckReport & { warnings: string[] }
 export type { PairsPage, PairsRequest }
 
 const sha1 = (text: string): string => createHash('sha1').update(text).digest('hex')
+
+/** What besides the method, data set version and split keys a report; categories null = every category the method answers for. */
+export interface ReportOptions {
+  alphas: EvalOptions['alphas']
+  threshold: EvalOptions['threshold']
+  compare: EvalOptions['compare']
+  categories: string[] | null
+}
+
+const reportKey = (methodKey: string, version: string, split: Split, options: ReportOptions): string =>
+  sha1(JSON.stringify([methodKey, version, split, options]))
 
 /**
  * Every method through one evaluator. Predictions are cached per pair and reports per
@@ -63,10 +74,9 @@ export class EvalService {
     }
     if (only && pairs.length === 0) throw new AppError('BAD_INPUT', `no ${req.split} pairs of ${[...only].join(', ') || 'that category'} in "${req.dataset}"`)
     try {
-      const options = { alphas: req.alphas, threshold: req.threshold, compare: req.compare, categories: req.categories ? [...only!].sort() : null }
-      const reportKey = sha1(JSON.stringify([method.key, version, req.split, options]))
-      const cached = this.db.prepare('SELECT report FROM reports WHERE report_key = ?').get(reportKey) as { report: string } | undefined
-      if (cached) return { ...(JSON.parse(cached.report) as PckReport), cache: 'hit', method: req.method, dataset: req.dataset, warnings }
+      const options: ReportOptions = { alphas: req.alphas, threshold: req.threshold, compare: req.compare, categories: req.categories ? [...only!].sort() : null }
+      const cached = this.storedReport(method.key, version, req.split, options)
+      if (cached) return { ...cached, cache: 'hit', method: req.method, dataset: req.dataset, warnings }
 
       const find = this.db.prepare('SELECT kps FROM predictions WHERE method_key = ? AND dataset_version = ? AND split = ? AND pair = ?')
       const store = this.db.prepare('INSERT OR REPLACE INTO predictions (method_key, dataset_version, split, pair, kps) VALUES (?, ?, ?, ?, ?)')
@@ -95,16 +105,39 @@ export class EvalService {
       flush(fresh.splice(0))
       ctx?.progress(pairs.length, pairs.length, 'pairs')
       const { report } = evaluatePck(scored, { method: req.method, dataset: req.dataset, split: req.split, cache: 'miss' }, options)
-      this.db
-        .prepare(
-          `INSERT OR REPLACE INTO reports (report_key, method, method_key, dataset, dataset_version, split, options, report, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(reportKey, req.method, method.key, req.dataset, version, req.split, JSON.stringify(options), JSON.stringify(report), new Date().toISOString())
+      this.storeReport(method.key, version, options, report)
       return { ...report, warnings }
     } finally {
       await method.dispose()
     }
+  }
+
+  /**
+   * A `mesh:<run>` evaluation already cached (computed here, or imported with the run's folder),
+   * found without fitting a mesh; null for other methods or when it was never computed.
+   */
+  cachedRunReport(req: EvalRequest): EvalResult | null {
+    if (!req.method.startsWith('mesh:') || req.categories) return null
+    const version = datasetVersion(this.db, requireDataset(this.db, req.dataset))
+    const { checkpoint } = this.train.loadModel(req.method.slice('mesh:'.length))
+    const report = this.storedReport(meshMethodKey(checkpoint), version, req.split, { alphas: req.alphas, threshold: req.threshold, compare: req.compare, categories: null })
+    return report ? { ...report, cache: 'hit', method: req.method, dataset: req.dataset, warnings: [] } : null
+  }
+
+  /** The cached report of a method (by its key) on a data set version and split with these options, or null. */
+  storedReport(methodKey: string, version: string, split: Split, options: ReportOptions): PckReport | null {
+    const row = this.db.prepare('SELECT report FROM reports WHERE report_key = ?').get(reportKey(methodKey, version, split, options)) as { report: string } | undefined
+    return row ? (JSON.parse(row.report) as PckReport) : null
+  }
+
+  /** Caches a report, computed here or by another process on the same data set version (an imported run's). */
+  storeReport(methodKey: string, version: string, options: ReportOptions, report: PckReport): void {
+    this.db
+      .prepare(
+        `INSERT OR REPLACE INTO reports (report_key, method, method_key, dataset, dataset_version, split, options, report, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(reportKey(methodKey, version, report.split, options), report.method, methodKey, report.dataset, version, report.split, JSON.stringify(options), JSON.stringify({ ...report, cache: 'miss' }), new Date().toISOString())
   }
 
   /** Per-pair results of an evaluated method, sorted and paged (see PairResults). */
