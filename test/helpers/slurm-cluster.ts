@@ -97,7 +97,8 @@ export async function startSlurmCluster(options: { cpus?: number } = {}): Promis
       'SlurmUser=root',
       'SlurmdUser=root',
       'AuthType=auth/munge',
-      `AuthInfo=socket=${socket}`,
+      // cred_expire also sets how long a requeued job waits before it may start again (120 s by default).
+      `AuthInfo=socket=${socket},cred_expire=10`,
       'CredType=cred/munge',
       `StateSaveLocation=${join(dir, 'state')}`,
       `SlurmdSpoolDir=${join(dir, 'spool')}`,

@@ -1,12 +1,14 @@
 import { execFile } from 'node:child_process'
 
 /** A Slurm client command's output; its own message when it fails (sbatch names what it refused). */
+class SlurmMissing extends Error {}
+
 function slurm(command: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(command, args, { timeout: 30_000, maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
       if (error) {
-        const missing = (error as NodeJS.ErrnoException).code === 'ENOENT'
-        reject(new Error(missing ? `${command} is not on PATH: run this where the Slurm client commands are installed (a login node)` : `${command} ${args.join(' ')}: ${stderr.trim() || error.message}`))
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') reject(new SlurmMissing(`${command} is not on PATH: run this where the Slurm client commands are installed (a login node)`))
+        else reject(new Error(`${command} ${args.join(' ')}: ${stderr.trim() || error.message}`))
       } else resolve(stdout)
     })
   })
@@ -40,15 +42,17 @@ export function stateOf(slurmState: string): JobState {
 /**
  * The states of the jobs (and array tasks, `123_4`) that Slurm still knows of: squeue for those
  * queued or running, `scontrol show job` for those ended recently. Jobs it no longer knows are
- * absent (the bench folder's own records answer for them).
+ * absent (the bench folder's own records answer for them). Null where Slurm's commands are not
+ * installed (the studio on a workstation looking at a bench folder).
  */
-export async function jobStates(jobIds: string[]): Promise<Map<string, { state: JobState; reason: string }>> {
+export async function jobStates(jobIds: string[]): Promise<Map<string, { state: JobState; reason: string }> | null> {
   const out = new Map<string, { state: JobState; reason: string }>()
   for (const id of jobIds) {
     let text: string
     try {
       text = await slurm('scontrol', ['show', 'job', '-o', id])
-    } catch {
+    } catch (error) {
+      if (error instanceof SlurmMissing) return null // a machine without the cluster's commands: only the folder can answer
       continue // ended long ago, or never existed
     }
     for (const line of text.split('\n').filter(Boolean)) {

@@ -97,7 +97,7 @@ export function createCore(options: CoreOptions): Core {
     train,
     media: new MediaService(store.db),
     meshes: new MeshesService(store.db, features, train, curation),
-    runs: new RunsService(store.db, train, evals),
+    runs: new RunsService(store.db, options.dataDir, train, evals),
   }
   const registry = new HandlerRegistry(buildHandlers(services), (channel, error) =>
     log('error', `[${channel}] ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),

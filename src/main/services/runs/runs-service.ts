@@ -1,7 +1,10 @@
 import { cpSync, existsSync, readdirSync, readFileSync, renameSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { isAbsolute, join, resolve } from 'node:path'
 import type { PckReport } from '../../../shared/eval/pck-types'
+import type { BenchStatus } from '../../../shared/ipc/channels/runs'
 import type { RunSummary } from '../../../shared/ipc/channels/train'
+import { listPlans } from '../../cluster/bench-plan'
+import { benchProgress } from '../../cluster/bench-progress'
 import { AppError } from '../../core/app-error'
 import { removeQuietly, temporaryName } from '../../core/atomic-write'
 import { storageError } from '../../core/storage-error'
@@ -35,9 +38,40 @@ const askedAlpha = (a: string): number | string => (String(Number(a)) === a ? Nu
 export class RunsService {
   constructor(
     private readonly db: Db,
+    private readonly dataDir: string,
     private readonly train: TrainService,
     private readonly evals: EvalService,
   ) {}
+
+  /** Each folder on its own: one refused folder (unfinished, other data) does not keep the others out. */
+  importFolders(folders: readonly string[]): { imported: { id: string; copied: boolean; reports: number }[]; refused: { folder: string; message: string }[] } {
+    const imported: { id: string; copied: boolean; reports: number }[] = []
+    const refused: { folder: string; message: string }[] = []
+    for (const folder of folders) {
+      if (!isAbsolute(folder)) {
+        refused.push({ folder, message: 'give the folder as an absolute path' })
+        continue
+      }
+      try {
+        const r = this.importFolder(folder)
+        imported.push({ id: r.run.id, copied: r.copied, reports: r.reports })
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error
+        refused.push({ folder, message: error.message })
+      }
+    }
+    return { imported, refused }
+  }
+
+  /** The benches handed to a cluster from this workspace and where they stand. */
+  async benches(): Promise<BenchStatus[]> {
+    return Promise.all(
+      listPlans(this.dataDir).map(async ({ dir, plan }) => {
+        const p = await benchProgress(dir, plan)
+        return { ...p, createdAt: plan.createdAt, folder: dir }
+      }),
+    )
+  }
 
   importFolder(dir: string): ImportedRun {
     const source = resolve(dir)
