@@ -8,7 +8,7 @@
  *   npm run build && sudo npx vite-node bench/slurm-bench.bench.ts [-- --repeats 2]
  */
 import { execFile } from 'node:child_process'
-import { availableParallelism } from 'node:os'
+import { availableParallelism, loadavg } from 'node:os'
 import { join, resolve } from 'node:path'
 import { slurmUnavailable, startSlurmCluster } from '../test/helpers/slurm-cluster'
 import { tempDir } from '../test/helpers/temp-dir'
@@ -31,11 +31,16 @@ function semagic(args: string[], env: NodeJS.ProcessEnv): Promise<{ seconds: num
   })
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b)
+  const m = Math.floor(s.length / 2)
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2
+}
 
 runBench(async () => {
   const why = slurmUnavailable()
   if (why) throw new Error(why)
+  const load = loadavg()[0]!
   const cluster = await startSlurmCluster({ cpus: availableParallelism() })
   const local: number[] = []
   const slurm: number[] = []
@@ -63,7 +68,7 @@ runBench(async () => {
     MARK_BEGIN,
     '## The tiny bench here and on a one-node Slurm cluster',
     '',
-    `\`npx vite-node bench/slurm-bench.bench.ts\` (as root), ${date}, ${cpuModel()}, ${availableParallelism()} cores, Node ${process.version}, Debian's Slurm 22.05 one-node cluster with CPUs=${availableParallelism()}.`,
+    `\`npx vite-node bench/slurm-bench.bench.ts\` (as root), ${date}, ${cpuModel()}, ${availableParallelism()} cores (load ${load.toFixed(1)} at the start: other work shares them), Node ${process.version}, Debian's Slurm 22.05 one-node cluster with CPUs=${availableParallelism()}.`,
     `\`semagic bench ${TINY.join(' ')}\` from a fresh workspace each time (the small demo data set generated, features computed), ${REPEATS} runs each, median:`,
     '',
     '| where | wall time (s) | runs (s) |',
