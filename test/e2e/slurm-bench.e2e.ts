@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process'
+import { execFile, execFileSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -46,9 +46,12 @@ describe.skipIf(unavailable !== null)(`semagic bench --on slurm on a one-node cl
   })
 
   it('gives the local bench table bit for bit, the same model, and the runs in the workspace index', { timeout: 240_000 }, async () => {
-    const here = await semagic(['bench', ...TINY, '--steps', '20', '--json', join(local.path, 'bench.json'), '--data-dir', local.path], process.env)
+    // Side by side: the cluster's bench mostly waits on its scheduler.
+    const [here, there] = await Promise.all([
+      semagic(['bench', ...TINY, '--steps', '20', '--json', join(local.path, 'bench.json'), '--data-dir', local.path], process.env),
+      semagic(['bench', ...TINY, '--steps', '20', '--on', 'slurm', '--wait', '--checkpoint-every', '5', '--json', join(shared.path, 'bench.json'), '--data-dir', shared.path], cluster.env),
+    ])
     expect(here.code, here.stderr).toBe(0)
-    const there = await semagic(['bench', ...TINY, '--steps', '20', '--on', 'slurm', '--wait', '--checkpoint-every', '5', '--json', join(shared.path, 'bench.json'), '--data-dir', shared.path], cluster.env)
     expect(there.code, there.stderr).toBe(0)
     expect(there.stderr).toMatch(/tasks: 0 queued, 0 running, 1 done, 0 failed; collect done/)
     expect(there.stdout).toBe(here.stdout)
@@ -60,40 +63,52 @@ describe.skipIf(unavailable !== null)(`semagic bench --on slurm on a one-node cl
     expect(runs.stdout).toBe(here.stdout)
   })
 
-  it('requeues a task killed mid-training, which resumes from its checkpoint and ends with the uninterrupted model', { timeout: 300_000 }, async () => {
-    const steps = '150'
+  it('requeues a task whose training is killed, and one pre-empted: it resumes from its checkpoints to the uninterrupted model', { timeout: 300_000 }, async () => {
+    const steps = 150
     const benches = existsSync(join(shared.path, 'benches')) ? readdirSync(join(shared.path, 'benches')).length : 0
-    const bench = semagic(['bench', ...TINY, '--steps', steps, '--on', 'slurm', '--wait', '--checkpoint-every', '10', '--data-dir', shared.path], cluster.env)
-    const reference = semagic(['train', '--dataset', 'demo', '--category', 'bird', '--variant', 'semagic', '--seed', '0', '--steps', steps, '--backbone', 'handmade', '--data-dir', local.path], process.env)
-    // Wait for the task's first checkpoint, then take its node away from it as a pre-emption does.
-    let run = ''
-    let at = 0
-    const deadline = Date.now() + 200_000
-    while (at === 0 && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 200))
-      const names = existsSync(join(shared.path, 'runs')) ? readdirSync(join(shared.path, 'runs')).filter((n) => n.startsWith(`bird-semagic-seed0-`) && !n.includes('.tmp-')) : []
-      for (const n of names) {
-        const ckpt = readdirSync(join(shared.path, 'runs', n)).filter((c) => /^ckpt-\d+$/.test(c)).sort().pop()
-        if (!existsSync(join(shared.path, 'runs', n, 'summary.json')) && ckpt) {
-          run = n
-          at = Number(ckpt.slice(5))
+    const bench = semagic(['bench', ...TINY, '--steps', String(steps), '--on', 'slurm', '--wait', '--checkpoint-every', '10', '--data-dir', shared.path], cluster.env)
+    const reference = semagic(['train', '--dataset', 'demo', '--category', 'bird', '--variant', 'semagic', '--seed', '0', '--steps', String(steps), '--backbone', 'handmade', '--data-dir', local.path], process.env)
+
+    /** The unfinished run of this bench and its newest checkpoint, once that is past `after`. */
+    const checkpointPast = async (after: number): Promise<{ run: string; at: number }> => {
+      const deadline = Date.now() + 200_000
+      while (Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 200))
+        const runs = existsSync(join(shared.path, 'runs')) ? readdirSync(join(shared.path, 'runs')).filter((n) => /^bird-semagic-seed0-\d{8}T/.test(n) && !n.includes('.tmp-')) : []
+        for (const run of runs) {
+          if (existsSync(join(shared.path, 'runs', run, 'summary.json'))) continue
+          const ckpt = readdirSync(join(shared.path, 'runs', run)).filter((c) => /^ckpt-\d+$/.test(c)).sort().pop()
+          if (ckpt && Number(ckpt.slice(5)) > after) return { run, at: Number(ckpt.slice(5)) }
         }
       }
+      throw new Error(`no checkpoint past step ${after} of an unfinished run`)
     }
-    expect(at, 'the task never wrote a checkpoint').toBeGreaterThan(0)
-    expect(at).toBeLessThan(Number(steps))
-    const job = cluster.run('squeue', '-h', '-o', '%i', '-n', `semagic-${run.slice(-6)}-train`).trim()
+
+    // A crash: the task's training process dies; the task script sees it fail and requeues itself.
+    const first = await checkpointPast(0)
+    const train = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' })
+      .split('\n')
+      .filter((l) => l.includes(' train ') && l.includes(`--run-id ${first.run}`))
+      .map((l) => Number(l.trim().split(/\s+/)[0]))
+    expect(train).toHaveLength(1)
+    process.kill(train[0]!, 'SIGKILL')
+    // A pre-emption once it is back and past its next checkpoint: Slurm takes the node away and requeues it.
+    const second = await checkpointPast(first.at)
+    expect(second.run).toBe(first.run)
+    const job = cluster.run('squeue', '-h', '-o', '%i', '-n', `semagic-${first.run.slice(-6)}-train`).trim()
     cluster.run('scontrol', 'requeue', job)
+
     const [done, ref] = await Promise.all([bench, reference])
     expect(done.code, done.stderr).toBe(0)
     expect(ref.code, ref.stderr).toBe(0)
     expect(readdirSync(join(shared.path, 'benches'))).toHaveLength(benches + 1)
     const benchDir = join(shared.path, 'benches', readdirSync(join(shared.path, 'benches')).sort().pop()!)
     const log = readFileSync(join(benchDir, 'logs', 'task-0.out'), 'utf8')
-    expect(log).toMatch(/start 2\b/)
-    expect(readFileSync(join(benchDir, 'tasks', '0.state'), 'utf8')).toMatch(/^done 1 /)
-    const curve = readFileSync(join(shared.path, 'runs', run, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { step: number }).step)
-    expect(curve).toEqual(Array.from({ length: Number(steps) / 10 }, (_, i) => 10 * (i + 1)))
-    expect(modelHash(join(shared.path, 'runs', run))).toBe(modelHash(runFolder(local.path, Number(steps))))
+    expect(log).toMatch(/start 3\b/)
+    expect(readFileSync(join(benchDir, 'tasks', '0.state'), 'utf8')).toMatch(/^done 2 /)
+    // Rows logged after a checkpoint by a killed process are dropped when the run resumes: one row per 10 steps.
+    const curve = readFileSync(join(shared.path, 'runs', first.run, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { step: number }).step)
+    expect(curve).toEqual(Array.from({ length: steps / 10 }, (_, i) => 10 * (i + 1)))
+    expect(modelHash(join(shared.path, 'runs', first.run))).toBe(modelHash(runFolder(local.path, steps)))
   })
 })

@@ -94,15 +94,23 @@ function progressLine(p: BenchProgress): string {
  * category, variant and seed, each resuming its run folder when requeued), and a collecting job
  * that imports the finished runs and prints the table, chained with afterok. The plan and the
  * scripts go to `<workspace>/benches/<id>/`, which must lie on a file system every node sees.
+ * Null when every run has finished already: there is nothing to submit and the table is made here.
  */
 export async function runOnSlurm(
   core: Core,
   io: CliIo,
   job: { spec: BenchSpec; dataset: string; groups: { variant: Variant; articulation: number; runs: BenchRun[] }[]; slurm: SlurmSettings & { dryRun: boolean; wait: boolean }; json: string | null },
-): Promise<number> {
+): Promise<number | null> {
   const { spec, dataset, groups, slurm } = job
-  const runs = groups.flatMap((g) => g.runs)
-  if (runs.length === 0) throw new CliUsageError('--on slurm trains the --variants on a cluster: give at least one variant')
+  const all = groups.flatMap((g) => g.runs)
+  if (all.length === 0) throw new CliUsageError('--on slurm trains the --variants on a cluster: give at least one variant')
+  // As here, a finished run of the same configuration is reused: the collecting job's table reads it from the index.
+  const runs = all.filter((r) => !core.services.train.findFinished(r.config))
+  if (runs.length < all.length) io.stderr.write(`${all.length - runs.length} of ${all.length} runs finished already: not trained again\n`)
+  if (runs.length === 0) {
+    io.stderr.write('nothing for the cluster to train: the table is made here from the finished runs\n')
+    return null
+  }
   const id = `${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`
   const tasks: PlannedTask[] = runs.map((r, index) => ({
     index,
