@@ -51,11 +51,12 @@ export function arrayHolds(spec: string, index: number): boolean {
  * queued or running. Reads only; never blocks on a job.
  */
 export async function benchProgress(dir: string, plan: BenchPlan): Promise<BenchProgress> {
-  const known = plan.jobs ? await jobStates([plan.jobs.features, plan.jobs.train, plan.jobs.collect]) : null
+  const table = existsSync(join(dir, TABLE_TEXT)) ? readFileSync(join(dir, TABLE_TEXT), 'utf8') : null
+  // A collected bench is settled: the studio listing old benches asks Slurm nothing about them.
+  const known = plan.jobs && table === null ? await jobStates([plan.jobs.features, plan.jobs.train, plan.jobs.collect]) : null
   // Without an answer from Slurm (a dry run, or no Slurm commands here) a job's absence says nothing.
   const jobs = known ? plan.jobs : null
   const slurm = known ?? new Map<string, { state: JobState; reason: string }>()
-  const table = existsSync(join(dir, TABLE_TEXT)) ? readFileSync(join(dir, TABLE_TEXT), 'utf8') : null
   const ofJob = (id: string | undefined, doneMark: boolean): JobState => {
     if (doneMark) return 'done'
     const known = id ? slurm.get(id) : undefined
