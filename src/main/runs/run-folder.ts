@@ -6,6 +6,11 @@ import { AppError } from '../core/app-error'
 /** Run ids name folders on every file system a run may travel to. */
 export const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/
 
+/** Refuses a run id that could not name a folder of its own (a path, a dot-dot). */
+export function checkRunId(id: string): void {
+  if (!RUN_ID.test(id)) throw new AppError('BAD_INPUT', `run id "${id}" is not a folder name (letters, digits, . _ -; at most 200)`)
+}
+
 export const RUN_MANIFEST = 'run.json'
 /** Written when a run ends well: its summary, the same object the index keeps. */
 export const RUN_SUMMARY = 'summary.json'

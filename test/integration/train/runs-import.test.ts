@@ -59,6 +59,7 @@ describe('run folders trained by tasks with a private index, imported into a wor
       await trainInto(requeued, 'bird-task-2')
       expect(requeued.services.train.trainInto({ ...CONFIG }, 'bird-task-2').jobId).toBeNull() // finished: a second requeue has nothing to do
       expect(() => requeued.services.train.trainInto({ ...CONFIG, seed: 2 }, 'bird-task-2')).toThrow(/run\.json: config\.seed is 1, not 2/)
+      expect(() => requeued.services.train.trainInto({ ...CONFIG }, '../escape')).toThrow('run id "../escape" is not a folder name')
       requeued.close()
       expect(hash(killed)).toBe(hash(runDir))
 

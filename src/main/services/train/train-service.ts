@@ -13,7 +13,7 @@ import { deserializeTrainState, manifestConfig } from '../../engine/train/checkp
 import type { SerializedTrainState, TrainState } from '../../engine/train/checkpoint'
 import { TRAIN_SHARDS } from '../../engine/train/shards'
 import { latestCheckpoint } from '../../runs/checkpoint'
-import { RUN_ID, RUN_MANIFEST, RUN_SUMMARY, readRunManifest } from '../../runs/run-folder'
+import { RUN_MANIFEST, RUN_SUMMARY, checkRunId, readRunManifest } from '../../runs/run-folder'
 import type { RunManifest } from '../../runs/run-folder'
 import type { FitPoolOptions } from '../../train/fit-pool'
 import { ThreadSlots } from '../../train/thread-slots'
@@ -152,7 +152,7 @@ export class TrainService {
       .get(ds.id, config.category)
     if (!category) throw new AppError('BAD_INPUT', `data set "${config.dataset}" has no category "${config.category}"`)
     const id = runId ?? `${defaultRunName(config)}-${randomBytes(3).toString('hex')}`
-    if (!RUN_ID.test(id)) throw new AppError('BAD_INPUT', `run id "${id}" is not a folder name (letters, digits, . _ -; at most 200)`)
+    checkRunId(id)
     if (existsSync(join(this.runDir(id), RUN_MANIFEST))) throw new AppError('CONFLICT', `${this.runDir(id)} already holds a run`)
     mkdirSync(this.runDir(id), { recursive: true })
     const manifest: RunManifest = {
@@ -175,10 +175,13 @@ export class TrainService {
    * run.json first), left alone when it has finished (jobId null). What a requeued task runs.
    */
   trainInto(config: TrainConfig, runId: string): { jobId: string | null; runId: string } {
+    checkRunId(runId)
     const dir = this.runDir(runId)
     if (!this.findRow(runId)) {
       if (!existsSync(join(dir, RUN_MANIFEST))) return this.start(config, runId)
-      this.index(this.checkedManifest(dir), 'interrupted', null)
+      const manifest = this.checkedManifest(dir)
+      if (manifest.id !== runId) throw new AppError('BAD_INPUT', `${join(dir, RUN_MANIFEST)}: id is "${manifest.id}", not the folder's name "${runId}"`)
+      this.index(manifest, 'interrupted', null)
     }
     const stored = this.config(runId)
     if (!sameConfig(stored, config)) {
