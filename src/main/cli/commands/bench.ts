@@ -96,7 +96,7 @@ async function prepareData(core: Core, io: CliIo, spec: BenchSpec): Promise<stri
 }
 
 /** Every model of the bench, in table order: variant and articulation, then seed, then category. */
-export function benchRuns(spec: BenchSpec, dataset: string, allCategories: string[]): { label: string; variant: Variant; articulation: number; runs: BenchRun[] }[] {
+function benchRuns(spec: BenchSpec, dataset: string, allCategories: string[]): { label: string; variant: Variant; articulation: number; runs: BenchRun[] }[] {
   const cats = spec.categories ?? allCategories
   return spec.variants.flatMap((variant) =>
     spec.articulations.map((articulation) => ({
