@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { openStudio } from './studio-page'
 import type { PageGlobal, StudioPage } from './studio-page'
 import { trainDemoRun } from './train-form'
@@ -84,6 +85,16 @@ describe('Training view', () => {
     await expect.poll(curvePixels('compare-chart', VERMILION), { timeout: 10_000 }).toBeGreaterThan(100)
     await panel.scrollIntoViewIfNeeded()
     await s.screenshot('training-compare')
+  })
+
+  it('imports run folders by path: a finished run comes in, a bad path is refused with its reason', { timeout: 60_000 }, async () => {
+    expect(firstRun).not.toBe('')
+    const form = page.getByRole('form', { name: 'Import run folders' })
+    await form.getByLabel(/^Run folders/).fill(`${join(inject('dataDir'), 'runs', firstRun)}\nrelative/run`)
+    await form.getByRole('button', { name: 'Import run folders' }).click()
+    await expect.poll(() => form.getByRole('status').textContent(), { timeout: 15_000 }).toBe('1 imported, 1 refused')
+    expect(await form.getByRole('alert').textContent()).toContain('relative/run: give the folder as an absolute path')
+    await expect.poll(() => page.getByTestId(`run-row-${firstRun}`).getAttribute('data-status')).toBe('succeeded')
   })
 
   it('logged no errors (CSP violations included)', () => {

@@ -8,10 +8,11 @@ import { datasetsCommand } from './commands/datasets'
 import { evalCommand } from './commands/eval'
 import { featuresCommand } from './commands/features'
 import { meshCommand } from './commands/mesh'
+import { runsCommand } from './commands/runs'
 import { serveCommand } from './commands/serve'
 import { trainCommand } from './commands/train'
 
-const COMMANDS: Command[] = [serveCommand, datasetsCommand, featuresCommand, evalCommand, trainCommand, benchCommand, meshCommand]
+const COMMANDS: Command[] = [serveCommand, datasetsCommand, featuresCommand, evalCommand, trainCommand, runsCommand, benchCommand, meshCommand]
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length))

@@ -12,6 +12,7 @@ import { FeaturesService } from '../services/features/features-service'
 import { JobManager } from '../services/jobs/job-manager'
 import { MediaService } from '../services/media/media-service'
 import { MeshesService } from '../services/meshes/meshes-service'
+import { RunsService } from '../services/runs/runs-service'
 import { SettingsService } from '../services/settings/settings-service'
 import { SystemService } from '../services/system/system-service'
 import { TrainService } from '../services/train/train-service'
@@ -35,6 +36,7 @@ export interface Services {
   train: TrainService
   media: MediaService
   meshes: MeshesService
+  runs: RunsService
 }
 
 export interface Core {
@@ -51,6 +53,8 @@ export interface CoreOptions extends OpenStoreOptions {
   /** Folder of the built worker entries (default: found next to the build; none in tests). */
   workerDir?: string | null
   log?: (level: 'warn' | 'error', message: string) => void
+  /** Training steps between checkpoints (the train service's default when absent). */
+  checkpointEvery?: number
 }
 
 /** Threads per training run: both cores where there are two (SEMAGIC_TRAIN_THREADS overrides; results do not depend on it). */
@@ -75,8 +79,10 @@ export function createCore(options: CoreOptions): Core {
   const train = new TrainService(store.db, options.dataDir, jobs, features, {
     workerFile: workerDir ? join(workerDir, 'train-worker.js') : null,
     threads: trainThreads(),
+    ...(options.checkpointEvery !== undefined ? { checkpointEvery: options.checkpointEvery } : {}),
   })
   const curation = new CurationService(store.db)
+  const evals = new EvalService(store.db, jobs, features, train)
   const services: Services = {
     system: new SystemService({ appVersion: APP_VERSION, dataDir: options.dataDir, store }),
     settings: new SettingsService(store.db),
@@ -86,11 +92,12 @@ export function createCore(options: CoreOptions): Core {
     curation,
     exports: new ExportService(store.db, jobs),
     features,
-    eval: new EvalService(store.db, jobs, features, train),
+    eval: evals,
     transfer: new TransferService(features, { db: store.db, train }, hub),
     train,
     media: new MediaService(store.db),
     meshes: new MeshesService(store.db, features, train, curation),
+    runs: new RunsService(store.db, options.dataDir, train, evals),
   }
   const registry = new HandlerRegistry(buildHandlers(services), (channel, error) =>
     log('error', `[${channel}] ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),

@@ -35,5 +35,7 @@ export function buildHandlers(s: Services): HandlerMap {
     'meshes.canonical': ({ runId }) => s.meshes.canonical(runId),
     'meshes.instance': ({ runId, dataset, image }) => s.meshes.instance(runId, dataset, image),
     'meshes.export': (req) => s.meshes.export(req),
+    'runs.import': ({ folders }) => s.runs.importFolders(folders),
+    'runs.benches': () => s.runs.benches(),
   }
 }

@@ -137,10 +137,11 @@ export function readCheckpoint(dir: string): StoredCheckpoint {
  * The newest whole checkpoint of a run, or null. Temporary folders of an interrupted write
  * are removed; damaged checkpoints are skipped (and reported) in favour of the one before.
  */
-export function latestCheckpoint(runDir: string, onSkip: (dir: string, reason: string) => void = () => {}): StoredCheckpoint | null {
+export function latestCheckpoint(runDir: string, onSkip: (dir: string, reason: string) => void = () => {}, options: { clean: boolean } = { clean: true }): StoredCheckpoint | null {
   if (!existsSync(runDir)) return null
   const entries = readdirSync(runDir).filter((n) => n.startsWith(DIR_PREFIX))
-  for (const n of entries.filter((n) => n.includes('.tmp-'))) rmSync(join(runDir, n), { recursive: true, force: true })
+  // Only the run's own process may clean: in a folder being imported, a temporary one may still be written.
+  if (options.clean) for (const n of entries.filter((n) => n.includes('.tmp-'))) rmSync(join(runDir, n), { recursive: true, force: true })
   for (const name of entries.filter((n) => !n.includes('.tmp-')).sort().reverse()) {
     try {
       return readCheckpoint(join(runDir, name))

@@ -18,11 +18,16 @@ export interface Store {
 export interface OpenStoreOptions {
   /** Electron loads an Electron-ABI build of better-sqlite3 through this (see README). */
   nativeBinding?: string
+  /**
+   * The index file to open instead of `<dataDir>/semagic.sqlite`: a cluster task works on its own
+   * node-local copy, so that the shared workspace only ever gets run folders and cache files.
+   */
+  dbFile?: string
 }
 
 /** One SQLite file per workspace: WAL so that the CLI and the studio can share it. */
 export function openStore(dataDir: string, options: OpenStoreOptions = {}): Store {
-  const path = join(dataDir, DB_FILE)
+  const path = options.dbFile ?? join(dataDir, DB_FILE)
   let db: Database.Database
   try {
     mkdirSync(dataDir, { recursive: true })

@@ -5,6 +5,7 @@ import { evalChannels } from './channels/eval'
 import { featuresChannels } from './channels/features'
 import { jobsChannels } from './channels/jobs'
 import { meshesChannels } from './channels/meshes'
+import { runsChannels } from './channels/runs'
 import { settingsChannels } from './channels/settings'
 import { systemChannels } from './channels/system'
 import { trainChannels } from './channels/train'
@@ -25,6 +26,7 @@ export const contract = {
   ...transferChannels,
   ...trainChannels,
   ...meshesChannels,
+  ...runsChannels,
 }
 
 export type Contract = typeof contract

@@ -1,23 +1,118 @@
-import { writeFileSync } from 'node:fs'
 import { basename, resolve } from 'node:path'
 import type { PckReport } from '../../../shared/eval/pck-types'
 import type { ImportResult } from '../../../shared/ipc/channels/datasets'
 import { MAX_ARTICULATION_PARTS, TrainConfig, Variant, modelLabel } from '../../../shared/ipc/channels/train'
+import { AppError } from '../../core/app-error'
+import { writeFileAtomic } from '../../core/atomic-write'
 import { createCore } from '../../core/create-core'
+import type { Core } from '../../core/create-core'
 import type { EvalResult } from '../../services/eval/eval-service'
 import { benchTable, combineCategoryReports, summarizeMethod } from '../../services/bench/bench-summary'
 import type { MethodSummary } from '../../services/bench/bench-summary'
 import { defaultDataDir } from '../../paths'
 import { CliUsageError } from '../cli-error'
-import type { Command } from '../command'
+import type { CliIo, Command, Values } from '../command'
 import { followJob } from '../follow-job'
 import { absoluteMethod } from '../method-name'
 import { prepareDataset } from '../prepare-dataset'
+import { SLURM_OPTIONS, parseSlurmOptions, runOnSlurm } from './bench-slurm'
 
 const USAGE =
   'semagic bench (--dataset NAME | --spair ROOT) [--train-dataset NAME] [--categories a,b] [--methods nn-pretrained,...] ' +
-  '[--variants semagic,baseline,semagic-i,semagic-ii] [--articulation PARTS[,PARTS...]] [--seeds 3] [--steps N] [--backbone pretrained] [--quick] [--json FILE] [--data-dir DIR]'
+  '[--variants semagic,baseline,semagic-i,semagic-ii] [--articulation PARTS[,PARTS...]] [--seeds 3] [--steps N] [--backbone pretrained] [--quick] [--json FILE] [--data-dir DIR]\n' +
+  '       ... [--from-runs]: the table from imported finished runs only (semagic runs import), training nothing\n' +
+  '       ... --on slurm [--partition P] [--time T] [--cpus-per-task N] [--gpus-per-task N] [--requeue-max 3] [--checkpoint-every 50] [--dry-run] [--wait]'
 const ALPHA = '0.1'
+const EVAL_OPTIONS = { alphas: [0.05, 0.1, 0.15], threshold: 'bbox', compare: 'le' } as const
+
+/** What a bench measures, parsed and checked once for every way of running it. */
+export interface BenchSpec {
+  dataset: string
+  spair: string | null
+  trainDataset: string | null
+  categories: string[] | undefined
+  methods: string[]
+  variants: Variant[]
+  articulations: number[]
+  seeds: number
+  steps: number
+  backbone: string
+}
+
+/** One model a bench trains: a category, variant, articulation and seed. */
+export interface BenchRun {
+  category: string
+  seed: number
+  config: TrainConfig
+}
+
+function parseSpec(values: Values): BenchSpec {
+  if ((values.dataset === undefined) === (values.spair === undefined)) {
+    throw new CliUsageError(`give exactly one of --dataset NAME or --spair ROOT\nusage: ${USAGE}`)
+  }
+  const variants = typeof values.variants === 'string' ? values.variants.split(',').map((v) => v.trim()).filter(Boolean) : []
+  for (const v of variants) if (!Variant.safeParse(v).success) throw new CliUsageError(`unknown variant "${v}": use ${Variant.options.join(', ')}`)
+  const articulations = String(values.articulation)
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean)
+    .map(Number)
+  const { articulation: Parts } = TrainConfig.shape
+  if (articulations.length === 0 || articulations.some((a) => !Parts.safeParse(a).success)) throw new CliUsageError(`--articulation takes part counts 0..${MAX_ARTICULATION_PARTS} (0 is off), got ${String(values.articulation)}`)
+  const seeds = Number(values.seeds)
+  if (!Number.isInteger(seeds) || seeds < 1 || seeds > 20) throw new CliUsageError(`--seeds must be 1..20, got ${String(values.seeds)}`)
+  const steps = values.steps !== undefined ? Number(values.steps) : values.quick ? 30 : 600
+  if (!Number.isInteger(steps) || steps < 1) throw new CliUsageError(`--steps must be a positive integer, got ${String(values.steps)}`)
+  const methods = String(values.methods)
+    .split(',')
+    .map((m) => m.trim())
+    .filter(Boolean)
+    .map(absoluteMethod)
+  const categories = typeof values.categories === 'string' ? values.categories.split(',').map((c) => c.trim()).filter(Boolean) : undefined
+  return {
+    dataset: typeof values.dataset === 'string' ? values.dataset : '',
+    spair: typeof values.spair === 'string' ? resolve(values.spair) : null,
+    trainDataset: typeof values['train-dataset'] === 'string' ? values['train-dataset'] : null,
+    categories,
+    methods,
+    variants: variants as Variant[],
+    articulations,
+    seeds,
+    steps,
+    backbone: String(values.backbone),
+  }
+}
+
+/** The bench's data sets made ready (the demo generated, an SPair tree imported): the evaluated one's name. */
+async function prepareData(core: Core, io: CliIo, spec: BenchSpec): Promise<string> {
+  await prepareDataset(core, io, spec.dataset)
+  let dataset = spec.dataset
+  if (spec.spair !== null) {
+    const root = spec.spair
+    dataset = (await followJob<ImportResult>(core, io, 'import', () => core.services.datasets.startImport(root, basename(root)).jobId)).name
+  }
+  if (spec.trainDataset !== null) await prepareDataset(core, io, spec.trainDataset)
+  return dataset
+}
+
+/** Every model of the bench, in table order: variant and articulation, then seed, then category. */
+function benchRuns(spec: BenchSpec, dataset: string, allCategories: string[]): { label: string; variant: Variant; articulation: number; runs: BenchRun[] }[] {
+  const cats = spec.categories ?? allCategories
+  return spec.variants.flatMap((variant) =>
+    spec.articulations.map((articulation) => ({
+      label: modelLabel({ variant, articulation }),
+      variant,
+      articulation,
+      runs: Array.from({ length: spec.seeds }, (_, seed) => seed).flatMap((seed) =>
+        cats.map((category) => ({
+          category,
+          seed,
+          config: TrainConfig.parse({ dataset: spec.trainDataset ?? dataset, category, variant, articulation, steps: spec.steps, seed, backbone: spec.backbone }),
+        })),
+      ),
+    })),
+  )
+}
 
 /**
  * Every method and trained variant on the test split of one data set, in one table (PCK@0.1
@@ -25,10 +120,12 @@ const ALPHA = '0.1'
  * seed on the trn split of the training data set (the evaluated one by default), reusing any
  * finished run with the same configuration; test images are never trained on. Each variant is
  * trained once per articulation setting (parts, 0 = off), a row each (`semagic+art6`).
+ * `--on slurm` hands the same table to a cluster (bench-slurm.ts); `--from-runs` only reads
+ * finished runs that are already indexed (what the cluster's collecting job prints).
  */
 export const benchCommand: Command = {
   name: 'bench',
-  summary: 'evaluate several methods on the test split and print one PCK table',
+  summary: 'evaluate several methods on the test split and print one PCK table (here, or on a Slurm cluster)',
   usage: USAGE,
   options: {
     dataset: { type: 'string' },
@@ -43,77 +140,48 @@ export const benchCommand: Command = {
     backbone: { type: 'string', default: 'pretrained' },
     quick: { type: 'boolean', default: false },
     json: { type: 'string' },
+    'from-runs': { type: 'boolean', default: false },
+    ...SLURM_OPTIONS,
   },
   async run(values, _positionals, io) {
-    if ((values.dataset === undefined) === (values.spair === undefined)) {
-      throw new CliUsageError(`give exactly one of --dataset NAME or --spair ROOT\nusage: ${USAGE}`)
-    }
-    const variants = typeof values.variants === 'string' ? values.variants.split(',').map((v) => v.trim()).filter(Boolean) : []
-    for (const v of variants) if (!Variant.safeParse(v).success) throw new CliUsageError(`unknown variant "${v}": use ${Variant.options.join(', ')}`)
-    const articulations = String(values.articulation)
-      .split(',')
-      .map((v) => v.trim())
-      .filter(Boolean)
-      .map(Number)
-    const { articulation: Parts } = TrainConfig.shape
-    if (articulations.length === 0 || articulations.some((a) => !Parts.safeParse(a).success)) throw new CliUsageError(`--articulation takes part counts 0..${MAX_ARTICULATION_PARTS} (0 is off), got ${String(values.articulation)}`)
-    const seeds = Number(values.seeds)
-    if (!Number.isInteger(seeds) || seeds < 1 || seeds > 20) throw new CliUsageError(`--seeds must be 1..20, got ${String(values.seeds)}`)
-    const steps = values.steps !== undefined ? Number(values.steps) : values.quick ? 30 : 600
-    if (!Number.isInteger(steps) || steps < 1) throw new CliUsageError(`--steps must be a positive integer, got ${String(values.steps)}`)
-    const methods = String(values.methods)
-      .split(',')
-      .map((m) => m.trim())
-      .filter(Boolean)
-      .map(absoluteMethod)
-    const categories = typeof values.categories === 'string' ? values.categories.split(',').map((c) => c.trim()).filter(Boolean) : undefined
+    const spec = parseSpec(values)
+    const slurm = parseSlurmOptions(values)
+    if (slurm && values['from-runs']) throw new CliUsageError('--from-runs reads runs already imported here; it does not go with --on')
     const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : defaultDataDir()
     const core = createCore({ dataDir, log: (level, message) => io.stderr.write(`${level}: ${message}\n`) })
     const started = performance.now()
     try {
-      let dataset = typeof values.dataset === 'string' ? values.dataset : ''
-      await prepareDataset(core, io, dataset)
-      if (typeof values.spair === 'string') {
-        const root = resolve(values.spair)
-        dataset = (await followJob<ImportResult>(core, io, 'import', () => core.services.datasets.startImport(root, basename(root)).jobId)).name
+      const dataset = await prepareData(core, io, spec)
+      const groups = benchRuns(spec, dataset, Object.keys(core.services.datasets.get(dataset).categories))
+      if (slurm) {
+        const json = typeof values.json === 'string' ? resolve(values.json) : null
+        const code = await runOnSlurm(core, io, { spec, dataset, groups, slurm, json })
+        if (code !== null) return code
       }
       const summaries: Record<string, MethodSummary> = {}
-      for (const method of methods) {
+      for (const method of spec.methods) {
         io.stderr.write(`${method}\n`)
         const report = await followJob<EvalResult>(core, io, method, () =>
-          core.services.eval.startEval({ dataset, split: 'test', method, categories, alphas: [0.05, 0.1, 0.15], threshold: 'bbox', compare: 'le' })
-            .jobId,
+          core.services.eval.startEval({ dataset, split: 'test', method, categories: spec.categories, ...EVAL_OPTIONS, alphas: [...EVAL_OPTIONS.alphas] }).jobId,
         )
         summaries[method] = summarizeMethod([0], [report], ALPHA)
       }
-      const trainDataset = typeof values['train-dataset'] === 'string' ? values['train-dataset'] : dataset
-      await prepareDataset(core, io, trainDataset)
-      const cats = categories ?? Object.keys(core.services.datasets.get(dataset).categories)
-      for (const [variant, articulation] of (variants as Variant[]).flatMap((v) => articulations.map((a) => [v, a] as const))) {
+      for (const group of groups) {
         const perSeed: PckReport[] = []
-        for (let seed = 0; seed < seeds; seed++) {
+        for (let seed = 0; seed < spec.seeds; seed++) {
           const reports: PckReport[] = []
-          for (const category of cats) {
-            const config = TrainConfig.parse({ dataset: trainDataset, category, variant, articulation, steps, seed, backbone: String(values.backbone) })
-            const runId =
-              core.services.train.findFinished(config)?.id ??
-              (await (async () => {
-                const started = core.services.train.start(config)
-                io.stderr.write(`training ${modelLabel(config)} on ${category}, seed ${seed} (run ${started.runId})\n`)
-                await followJob(core, io, 'train', () => started.jobId)
-                return started.runId
-              })())
+          for (const { category, config } of group.runs.filter((r) => r.seed === seed)) {
+            const runId = core.services.train.findFinished(config)?.id ?? (await train(core, io, config, values['from-runs'] === true))
+            const req = { dataset, split: 'test' as const, method: `mesh:${runId}`, ...EVAL_OPTIONS, alphas: [...EVAL_OPTIONS.alphas] }
             reports.push(
-              await followJob<EvalResult>(core, io, `${modelLabel(config)} ${category}`, () =>
-                core.services.eval.startEval({ dataset, split: 'test', method: `mesh:${runId}`, alphas: [0.05, 0.1, 0.15], threshold: 'bbox', compare: 'le' })
-                  .jobId,
-              ),
+              core.services.eval.cachedRunReport(req) ??
+                (await followJob<EvalResult>(core, io, `${group.label} ${category}`, () => core.services.eval.startEval(req).jobId)),
             )
           }
           perSeed.push(combineCategoryReports(reports, ALPHA))
         }
-        summaries[modelLabel({ variant, articulation })] = summarizeMethod(
-          Array.from({ length: seeds }, (_, s) => s),
+        summaries[group.label] = summarizeMethod(
+          Array.from({ length: spec.seeds }, (_, s) => s),
           perSeed,
           ALPHA,
         )
@@ -121,11 +189,22 @@ export const benchCommand: Command = {
       io.stdout.write(`${dataset}, test split, PCK@${ALPHA} per image (%), target box\n${benchTable(summaries)}`)
       if (typeof values.json === 'string') {
         const doc = { dataset, split: 'test', alpha: ALPHA, methods: summaries, durationSeconds: (performance.now() - started) / 1000 }
-        writeFileSync(resolve(values.json), `${JSON.stringify(doc, null, 2)}\n`)
+        writeFileAtomic(resolve(values.json), `${JSON.stringify(doc, null, 2)}\n`)
       }
       return 0
     } finally {
       core.close()
     }
   },
+}
+
+/** Trains one model of the bench here; with --from-runs a missing run is an error instead. */
+async function train(core: Core, io: CliIo, config: TrainConfig, fromRuns: boolean): Promise<string> {
+  if (fromRuns) {
+    throw new AppError('NOT_FOUND', `no finished run of ${modelLabel(config)} on ${config.dataset}/${config.category}, seed ${config.seed}, ${config.steps} steps is indexed: import its folder (semagic runs import DIR) or drop --from-runs`)
+  }
+  const started = core.services.train.start(config)
+  io.stderr.write(`training ${modelLabel(config)} on ${config.category}, seed ${config.seed} (run ${started.runId})\n`)
+  await followJob(core, io, 'train', () => started.jobId)
+  return started.runId
 }

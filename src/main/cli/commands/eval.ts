@@ -4,6 +4,7 @@ import type { ImportResult, Split } from '../../../shared/ipc/channels/datasets'
 import { EvalOverrides } from '../../../shared/ipc/channels/eval'
 import { pckPlotSvg } from '../../../shared/eval/pck-plot-svg'
 import { reportsToCsv, reportsToMarkdown } from '../../../shared/eval/report-tables'
+import { writeFileAtomic } from '../../core/atomic-write'
 import { createCore } from '../../core/create-core'
 import type { EvalResult } from '../../services/eval/eval-service'
 import { defaultDataDir } from '../../paths'
@@ -15,7 +16,7 @@ import { prepareDataset } from '../prepare-dataset'
 
 const USAGE =
   'semagic eval (--dataset NAME | --spair ROOT) [--split test] --method METHOD [--alpha 0.05,0.1,0.15] ' +
-  '[--threshold bbox|image|bbox-kp] [--compare le|lt] [--json FILE] [--csv FILE] [--markdown FILE] [--svg FILE] [--data-dir DIR]\n' +
+  '[--threshold bbox|image|bbox-kp] [--compare le|lt] [--json FILE] [--csv FILE] [--markdown FILE] [--svg FILE] [--db FILE] [--data-dir DIR]\n' +
   "  defaults: the data set's own PCK convention (SPair-71k, CUB: bbox; PF-PASCAL: image; PF-WILLOW: bbox-kp; all <=, 0.05,0.1,0.15)\n" +
   '  METHOD: nn-<backbone> (nn-pretrained, nn-mobilenetv2, nn-inceptionv3, nn-handmade, nn-/path/model.onnx, nn-hf:ORG/NAME)\n' +
   '          predictions:/path/predictions.jsonl (one {"pair", "split", "kps"} object per line)'
@@ -36,6 +37,7 @@ export const evalCommand: Command = {
     csv: { type: 'string' },
     markdown: { type: 'string' },
     svg: { type: 'string' },
+    db: { type: 'string' },
   },
   async run(values, _positionals, io) {
     if ((values.dataset === undefined) === (values.spair === undefined)) {
@@ -55,7 +57,7 @@ export const evalCommand: Command = {
     }
     const method = absoluteMethod(values.method)
     const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : defaultDataDir()
-    const core = createCore({ dataDir, log: (level, message) => io.stderr.write(`${level}: ${message}\n`) })
+    const core = createCore({ dataDir, log: (level, message) => io.stderr.write(`${level}: ${message}\n`), ...(typeof values.db === 'string' ? { dbFile: values.db } : {}) })
     try {
       let dataset = typeof values.dataset === 'string' ? values.dataset : ''
       await prepareDataset(core, io, dataset)
@@ -71,7 +73,8 @@ export const evalCommand: Command = {
       for (const w of report.warnings.slice(0, 20)) io.stderr.write(`warning: ${w}\n`)
       if (report.warnings.length > 20) io.stderr.write(`... and ${report.warnings.length - 20} more warnings\n`)
       const { warnings: _warnings, ...json } = report
-      if (typeof values.json === 'string') writeFileSync(resolve(values.json), `${JSON.stringify(json, null, 2)}\n`)
+      // Whole or absent: a cluster task's report in a run folder is read by another process.
+      if (typeof values.json === 'string') writeFileAtomic(resolve(values.json), `${JSON.stringify(json, null, 2)}\n`)
       if (typeof values.csv === 'string') writeFileSync(resolve(values.csv), reportsToCsv([json]))
       if (typeof values.markdown === 'string') writeFileSync(resolve(values.markdown), reportsToMarkdown([json]))
       if (typeof values.svg === 'string') writeFileSync(resolve(values.svg), pckPlotSvg([json]))

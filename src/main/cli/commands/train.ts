@@ -9,7 +9,10 @@ import { prepareDataset } from '../prepare-dataset'
 
 const USAGE =
   'semagic train --dataset NAME --category CAT [--split trn] [--variant semagic|baseline|semagic-i|semagic-ii] [--steps N] [--seed N] ' +
-  '[--template-level 3|4] [--articulation PARTS] [--backbone pretrained] [--json] [--data-dir DIR]\n       semagic train --resume RUN_ID [--json] [--data-dir DIR]'
+  '[--template-level 3|4] [--articulation PARTS] [--backbone pretrained] [--run-id ID] [--checkpoint-every 50] [--db FILE] [--json] [--data-dir DIR]\n' +
+  '       semagic train --resume RUN_ID [--checkpoint-every 50] [--db FILE] [--json] [--data-dir DIR]\n' +
+  '  --run-id ID: train into runs/ID, resuming it from its newest checkpoint if a killed process left one (nothing to do if it finished)\n' +
+  '  --db FILE:   use this copy of the workspace index (a cluster task\'s); the workspace then only gets the run folder and cache files'
 
 export const trainCommand: Command = {
   name: 'train',
@@ -26,14 +29,27 @@ export const trainCommand: Command = {
     articulation: { type: 'string' },
     backbone: { type: 'string' },
     resume: { type: 'string' },
+    'run-id': { type: 'string' },
+    'checkpoint-every': { type: 'string' },
+    db: { type: 'string' },
     json: { type: 'boolean', default: false },
   },
   async run(values, _positionals, io) {
     const num = (v: unknown): number | undefined => (v === undefined ? undefined : Number(v))
+    const checkpointEvery = num(values['checkpoint-every'])
+    if (checkpointEvery !== undefined && !(Number.isInteger(checkpointEvery) && checkpointEvery >= 1)) {
+      throw new CliUsageError(`--checkpoint-every must be a positive integer, got ${String(values['checkpoint-every'])}`)
+    }
+    if (typeof values.resume === 'string' && values['run-id'] !== undefined) throw new CliUsageError(`give --resume RUN_ID or --run-id ID, not both\nusage: ${USAGE}`)
     const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : defaultDataDir()
-    const core = createCore({ dataDir, log: (level, message) => io.stderr.write(`${level}: ${message}\n`) })
+    const core = createCore({
+      dataDir,
+      log: (level, message) => io.stderr.write(`${level}: ${message}\n`),
+      ...(typeof values.db === 'string' ? { dbFile: values.db } : {}),
+      ...(checkpointEvery !== undefined ? { checkpointEvery } : {}),
+    })
     try {
-      let started: { jobId: string; runId: string }
+      let started: { jobId: string | null; runId: string }
       if (typeof values.resume === 'string') started = core.services.train.resume(values.resume)
       else {
         const parsed = TrainConfig.safeParse(
@@ -56,10 +72,11 @@ export const trainCommand: Command = {
           throw new CliUsageError(`${issue?.path.join('.') || 'options'}: ${issue?.message ?? 'invalid'}\nusage: ${USAGE}`)
         }
         await prepareDataset(core, io, parsed.data.dataset)
-        started = core.services.train.start(parsed.data)
+        started = typeof values['run-id'] === 'string' ? core.services.train.trainInto(parsed.data, values['run-id']) : core.services.train.start(parsed.data)
       }
-      io.stderr.write(`run ${started.runId} in ${core.services.train.runDir(started.runId)}\n`)
-      await followJob(core, io, 'train', () => started.jobId)
+      const { jobId } = started
+      io.stderr.write(`run ${started.runId} in ${core.services.train.runDir(started.runId)}${jobId === null ? ': finished already' : ''}\n`)
+      if (jobId !== null) await followJob(core, io, 'train', () => jobId)
       const run = core.services.train.runs().find((r) => r.id === started.runId) as RunSummary
       if (values.json) io.stdout.write(`${JSON.stringify(run, null, 2)}\n`)
       else {

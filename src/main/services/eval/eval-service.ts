@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import type { Split } from '../../../shared/ipc/channels/datasets'
 import type { EvalOptions, EvalOverrides, ReportSummary } from '../../../shared/ipc/channels/eval'
 import { PCK_CONVENTIONS } from '../../../shared/eval/pck-conventions'
+import type { PckConvention } from '../../../shared/eval/pck-conventions'
 import { evaluatePck } from '../../../shared/eval/pck-report'
 import type { PckReport } from '../../../shared/eval/pck-types'
 import { scoredPairOf } from '../../../shared/eval/scored-pair'
@@ -15,7 +16,7 @@ import type { JobContext, JobManager } from '../jobs/job-manager'
 import { datasetVersion, evalPairs } from './eval-pairs'
 import { PairResults } from './pair-results'
 import type { PairsPage, PairsRequest } from './pair-results'
-import { resolveMethod, transferPairOf } from './resolve-method'
+import { meshMethodKey, resolveMethod, transferPairOf } from './resolve-method'
 
 export interface EvalRequest extends EvalOverrides {
   dataset: string
@@ -28,6 +29,25 @@ export type EvalResult = PckReport & { warnings: string[] }
 export type { PairsPage, PairsRequest }
 
 const sha1 = (text: string): string => createHash('sha1').update(text).digest('hex')
+
+/** What besides the method, data set version and split keys a report; categories null = every category the method answers for. */
+export interface ReportOptions {
+  alphas: EvalOptions['alphas']
+  threshold: EvalOptions['threshold']
+  compare: EvalOptions['compare']
+  categories: string[] | null
+}
+
+/** A request's options, the data set's own convention where it gives none. */
+const reportOptions = (req: EvalOverrides, own: PckConvention, categories: string[] | null): ReportOptions => ({
+  alphas: req.alphas ?? own.alphas,
+  threshold: req.threshold ?? own.threshold,
+  compare: req.compare ?? own.compare,
+  categories,
+})
+
+const reportKey = (methodKey: string, version: string, split: Split, options: ReportOptions): string =>
+  sha1(JSON.stringify([methodKey, version, split, options]))
 
 /**
  * Every method through one evaluator. Predictions are cached per pair and reports per
@@ -64,16 +84,9 @@ export class EvalService {
     }
     if (only && pairs.length === 0) throw new AppError('BAD_INPUT', `no ${req.split} pairs of ${[...only].join(', ') || 'that category'} in "${req.dataset}"`)
     try {
-      const own = PCK_CONVENTIONS[ds.reader]
-      const options = {
-        alphas: req.alphas ?? own.alphas,
-        threshold: req.threshold ?? own.threshold,
-        compare: req.compare ?? own.compare,
-        categories: req.categories ? [...only!].sort() : null,
-      }
-      const reportKey = sha1(JSON.stringify([method.key, version, req.split, options]))
-      const cached = this.db.prepare('SELECT report FROM reports WHERE report_key = ?').get(reportKey) as { report: string } | undefined
-      if (cached) return { ...(JSON.parse(cached.report) as PckReport), cache: 'hit', method: req.method, dataset: req.dataset, warnings }
+      const options = reportOptions(req, PCK_CONVENTIONS[ds.reader], req.categories ? [...only!].sort() : null)
+      const cached = this.storedReport(method.key, version, req.split, options)
+      if (cached) return { ...cached, cache: 'hit', method: req.method, dataset: req.dataset, warnings }
 
       const find = this.db.prepare('SELECT kps FROM predictions WHERE method_key = ? AND dataset_version = ? AND split = ? AND pair = ?')
       const store = this.db.prepare('INSERT OR REPLACE INTO predictions (method_key, dataset_version, split, pair, kps) VALUES (?, ?, ?, ?, ?)')
@@ -102,16 +115,40 @@ export class EvalService {
       flush(fresh.splice(0))
       ctx?.progress(pairs.length, pairs.length, 'pairs')
       const { report } = evaluatePck(scored, { method: req.method, dataset: req.dataset, split: req.split, cache: 'miss' }, options)
-      this.db
-        .prepare(
-          `INSERT OR REPLACE INTO reports (report_key, method, method_key, dataset, dataset_version, split, options, report, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(reportKey, req.method, method.key, req.dataset, version, req.split, JSON.stringify(options), JSON.stringify(report), new Date().toISOString())
+      this.storeReport(method.key, version, options, report)
       return { ...report, warnings }
     } finally {
       await method.dispose()
     }
+  }
+
+  /**
+   * A `mesh:<run>` evaluation already cached (computed here, or imported with the run's folder),
+   * found without fitting a mesh; null for other methods or when it was never computed.
+   */
+  cachedRunReport(req: EvalRequest): EvalResult | null {
+    if (!req.method.startsWith('mesh:') || req.categories) return null
+    const ds = requireDataset(this.db, req.dataset)
+    const version = datasetVersion(this.db, ds)
+    const { checkpoint } = this.train.loadModel(req.method.slice('mesh:'.length))
+    const report = this.storedReport(meshMethodKey(checkpoint), version, req.split, reportOptions(req, PCK_CONVENTIONS[ds.reader], null))
+    return report ? { ...report, cache: 'hit', method: req.method, dataset: req.dataset, warnings: [] } : null
+  }
+
+  /** The cached report of a method (by its key) on a data set version and split with these options, or null. */
+  storedReport(methodKey: string, version: string, split: Split, options: ReportOptions): PckReport | null {
+    const row = this.db.prepare('SELECT report FROM reports WHERE report_key = ?').get(reportKey(methodKey, version, split, options)) as { report: string } | undefined
+    return row ? (JSON.parse(row.report) as PckReport) : null
+  }
+
+  /** Caches a report, computed here or by another process on the same data set version (an imported run's). */
+  storeReport(methodKey: string, version: string, options: ReportOptions, report: PckReport): void {
+    this.db
+      .prepare(
+        `INSERT OR REPLACE INTO reports (report_key, method, method_key, dataset, dataset_version, split, options, report, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(reportKey(methodKey, version, report.split, options), report.method, methodKey, report.dataset, version, report.split, JSON.stringify(options), JSON.stringify({ ...report, cache: 'miss' }), new Date().toISOString())
   }
 
   /** Per-pair results of an evaluated method, sorted and paged (see PairResults). */

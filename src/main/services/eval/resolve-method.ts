@@ -150,6 +150,9 @@ export const transferPairOf = ({ pair, trgSize }: EvalPair): TransferPair => ({
   trgSize,
 })
 
+/** The cache key of `mesh:<run>`'s predictions: the model's checkpoint content, not the run's name. */
+export const meshMethodKey = (checkpoint: string): string => `mesh:${checkpoint}:face`
+
 /**
  * `mesh:<run>`: METHOD §6 keypoint transfer through the run's category model: both images are
  * fitted (camera and code, category frozen, on their masks and features), the surface point
@@ -162,7 +165,7 @@ async function meshMethod(name: string, runId: string, dataset: string, pairs: r
     warnings: mesh.warnings,
     method: {
       id: name,
-      key: `mesh:${mesh.checkpoint}:face`,
+      key: meshMethodKey(mesh.checkpoint),
       async transfer(pair) {
         const trgT = mesh.inputs.get(pair.trgKey)?.entry.transform
         return mesh.predictCrop(pair).map((p): Point | null => (p && trgT ? trgT.toImage(p) : null))

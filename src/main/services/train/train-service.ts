@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto'
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { TrainConfig } from '../../../shared/ipc/channels/train'
-import type { RunSummary } from '../../../shared/ipc/channels/train'
+import type { RunSummary, TrainSummary } from '../../../shared/ipc/channels/train'
 import { AppError, notFound } from '../../core/app-error'
+import { writeFileAtomic } from '../../core/atomic-write'
 import { APP_VERSION } from '../../core/version'
 import type { CategoryModel } from '../../engine/model/category-model'
 import { resolveConfig } from '../../engine/model/config'
@@ -12,6 +13,8 @@ import { deserializeTrainState, manifestConfig } from '../../engine/train/checkp
 import type { SerializedTrainState, TrainState } from '../../engine/train/checkpoint'
 import { TRAIN_SHARDS } from '../../engine/train/shards'
 import { latestCheckpoint } from '../../runs/checkpoint'
+import { RUN_MANIFEST, RUN_SUMMARY, checkRunId, readRunManifest } from '../../runs/run-folder'
+import type { RunManifest } from '../../runs/run-folder'
 import type { FitPoolOptions } from '../../train/fit-pool'
 import { ThreadSlots } from '../../train/thread-slots'
 import { launchTrainJob } from '../../train/train-host'
@@ -39,13 +42,15 @@ interface RunRow {
   summary: string | null
 }
 
-type Summary = NonNullable<RunSummary['summary']>
+type Summary = TrainSummary
 
 export interface TrainServiceOptions {
   /** The built training worker (out/main/train-worker.js); absent in source checkouts, where training runs in this thread between awaits. */
   workerFile: string | null
   /** Threads computing each step's shards (the training worker included), at most TRAIN_SHARDS; the results do not depend on it. */
   threads: number
+  /** Steps between checkpoints (default 50): what a killed run loses at most; the results do not depend on it. */
+  checkpointEvery?: number
 }
 
 /** The training state in a checkpoint; a manifest that does not describe one is refused naming the file and field. */
@@ -93,6 +98,12 @@ const effective = (c: EngineConfig): HashedSettings => (c.articulation.parts > 0
 
 const sameSettings = (a: EngineConfig, b: EngineConfig): boolean => settingsHash(effective(a)) === settingsHash(effective(b))
 
+const sameConfig = (a: TrainConfig, b: TrainConfig): boolean => JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort())
+
+/** The first setting two configurations differ in, for messages. */
+const firstDifference = (a: TrainConfig, b: TrainConfig): keyof TrainConfig =>
+  (Object.keys(a) as (keyof TrainConfig)[]).find((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k])) ?? 'dataset'
+
 /**
  * Training runs as jobs. Each run is a relocatable folder under the workspace (`runs/<id>`):
  * `run.json` (config, data set version, backend, code version), `metrics.jsonl` (the loss
@@ -133,30 +144,83 @@ export class TrainService {
     return join(this.dataDir, 'runs', runId)
   }
 
-  start(config: TrainConfig): { jobId: string; runId: string } {
+  /** A new run; `runId` names its folder when the caller chose one (a cluster task's, known before it starts). */
+  start(config: TrainConfig, runId?: string): { jobId: string; runId: string } {
     const ds = requireDataset(this.db, config.dataset)
     const category = this.db
       .prepare('SELECT 1 FROM categories WHERE dataset_id = ? AND name = ?')
       .get(ds.id, config.category)
     if (!category) throw new AppError('BAD_INPUT', `data set "${config.dataset}" has no category "${config.category}"`)
-    const articulated = config.articulation > 0 ? `-art${config.articulation}` : ''
-    const runId = `${config.category}-${config.variant}${articulated}-seed${config.seed}-${randomBytes(3).toString('hex')}`
-    const folder = join('runs', runId)
-    mkdirSync(this.runDir(runId), { recursive: true })
-    const manifest = {
-      id: runId,
+    const id = runId ?? `${defaultRunName(config)}-${randomBytes(3).toString('hex')}`
+    checkRunId(id)
+    if (existsSync(join(this.runDir(id), RUN_MANIFEST))) throw new AppError('CONFLICT', `${this.runDir(id)} already holds a run`)
+    mkdirSync(this.runDir(id), { recursive: true })
+    const manifest: RunManifest = {
+      id,
       config,
       dataset: { name: config.dataset, version: datasetVersion(this.db, ds) },
       backend: this.backend(),
       codeVersion: APP_VERSION,
       createdAt: new Date().toISOString(),
     }
-    writeFileSync(join(this.runDir(runId), 'run.json'), `${JSON.stringify(manifest, null, 2)}\n`)
+    writeFileAtomic(join(this.runDir(id), RUN_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`)
+    this.index(manifest, 'queued', null)
+    return { jobId: this.launch(id, config, null), runId: id }
+  }
+
+  /**
+   * Trains `config` into the run folder `runId` whatever state a killed process left it in:
+   * started when there is none, resumed from its newest whole checkpoint when one exists (a
+   * folder this index has never seen, from a cluster task's private index, is indexed from its
+   * run.json first), left alone when it has finished (jobId null). What a requeued task runs.
+   */
+  trainInto(config: TrainConfig, runId: string): { jobId: string | null; runId: string } {
+    checkRunId(runId)
+    const dir = this.runDir(runId)
+    if (!this.findRow(runId)) {
+      if (!existsSync(join(dir, RUN_MANIFEST))) return this.start(config, runId)
+      const manifest = this.checkedManifest(dir)
+      if (manifest.id !== runId) throw new AppError('BAD_INPUT', `${join(dir, RUN_MANIFEST)}: id is "${manifest.id}", not the folder's name "${runId}"`)
+      this.index(manifest, 'interrupted', null)
+    }
+    const stored = this.config(runId)
+    if (!sameConfig(stored, config)) {
+      const field = firstDifference(stored, config)
+      throw new AppError('CONFLICT', `${join(dir, RUN_MANIFEST)}: config.${field} is ${JSON.stringify(stored[field])}, not ${JSON.stringify(config[field])} as asked`)
+    }
+    const ckpt = latestCheckpoint(dir)
+    if (ckpt && ckpt.step >= config.steps) {
+      this.setStatus(runId, 'succeeded', null)
+      return { jobId: null, runId }
+    }
+    return ckpt ? this.resume(runId) : { jobId: this.launch(runId, config, null), runId }
+  }
+
+  /**
+   * A run folder's manifest, checked against this workspace: its data set must be here at the
+   * version it was trained on (another version would make every cached score of it wrong).
+   */
+  checkedManifest(dir: string): RunManifest {
+    const manifest = readRunManifest(dir)
+    const ds = findDataset(this.db, manifest.dataset.name)
+    const file = join(dir, RUN_MANIFEST)
+    if (!ds) throw new AppError('BAD_INPUT', `${file}: dataset.name "${manifest.dataset.name}" is not a data set of this workspace`)
+    const version = datasetVersion(this.db, ds)
+    if (version !== manifest.dataset.version) {
+      throw new AppError('BAD_INPUT', `${file}: dataset.version ${manifest.dataset.version} is not the workspace's "${ds.name}" (${version}): the run was trained on other data`)
+    }
+    return manifest
+  }
+
+  /** Adds or updates the index row of a run folder that lies at `runs/<id>`. */
+  index(manifest: RunManifest, status: string, summary: Summary | null): void {
     const now = new Date().toISOString()
     this.db
-      .prepare(`INSERT INTO runs (id, kind, job_id, config, folder, status, created_at, updated_at) VALUES (?, 'train', NULL, ?, ?, 'queued', ?, ?)`)
-      .run(runId, JSON.stringify(config), folder, now, now)
-    return { jobId: this.launch(runId, config, null), runId }
+      .prepare(
+        `INSERT INTO runs (id, kind, job_id, config, folder, status, summary, created_at, updated_at) VALUES (?, 'train', NULL, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET status = excluded.status, summary = COALESCE(excluded.summary, runs.summary), updated_at = excluded.updated_at`,
+      )
+      .run(manifest.id, JSON.stringify(manifest.config), join('runs', manifest.id), status, summary ? JSON.stringify(summary) : null, manifest.createdAt, now)
   }
 
   resume(runId: string): { jobId: string; runId: string } {
@@ -167,6 +231,7 @@ export class TrainService {
     if (ckpt.step >= config.steps) throw new AppError('CONFLICT', `run ${runId} already finished its ${config.steps} steps`)
     const serialized: SerializedTrainState = { manifest: ckpt.state as unknown as SerializedTrainState['manifest'], weights: ckpt.tensors }
     restoreTrainState(ckpt) // a damaged manifest is refused here, naming the file, not later inside the job
+    this.trimCurve(runId, ckpt.step)
     return { jobId: this.launch(runId, config, serialized), runId }
   }
 
@@ -176,11 +241,10 @@ export class TrainService {
    * engine's defaults is not a result of today's engine.
    */
   findFinished(config: TrainConfig): RunSummary | null {
-    const same = (a: TrainConfig): boolean => JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(config).sort())
     const engine = resolveConfig(engineInput(config))
     return (
       this.runs().find((r) => {
-        if (r.status !== 'succeeded' || !same(r.config)) return false
+        if (r.status !== 'succeeded' || !sameConfig(r.config, config)) return false
         const used = trainedWith(this.runDir(r.id), config.steps)
         return used !== null && sameSettings(used, engine)
       }) ?? null
@@ -225,10 +289,29 @@ export class TrainService {
     return storedConfig(this.row(runId).config)
   }
 
+  private findRow(runId: string): RunRow | undefined {
+    return this.db.prepare(`SELECT * FROM runs WHERE id = ? AND kind = 'train'`).get(runId) as RunRow | undefined
+  }
+
   private row(runId: string): RunRow {
-    const r = this.db.prepare(`SELECT * FROM runs WHERE id = ? AND kind = 'train'`).get(runId) as RunRow | undefined
+    const r = this.findRow(runId)
     if (!r) throw notFound(`training run ${runId}`)
     return r
+  }
+
+  /** Drops loss rows past the checkpoint a run resumes from: the resumed run logs those steps again. */
+  private trimCurve(runId: string, step: number): void {
+    const file = join(this.runDir(runId), 'metrics.jsonl')
+    if (!existsSync(file)) return
+    const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean)
+    const kept = lines.filter((l) => {
+      try {
+        return (JSON.parse(l) as { step: number }).step <= step
+      } catch {
+        return false // a line cut short by the kill
+      }
+    })
+    if (kept.length !== lines.length) writeFileAtomic(file, kept.map((l) => `${l}\n`).join(''))
   }
 
   private toSummary(r: RunRow): RunSummary {
@@ -288,7 +371,7 @@ export class TrainService {
         pcaSeed: config.seed,
         engineConfig,
         resumeFrom,
-        checkpointEvery: CHECKPOINT_EVERY,
+        checkpointEvery: this.options.checkpointEvery ?? CHECKPOINT_EVERY,
         threads: this.options.threads,
       }
       const handle = launchTrainJob(job, { workerFile: this.options.workerFile, onEvent })
@@ -311,6 +394,8 @@ export class TrainService {
         images: inputs.length,
         skipped,
       }
+      // The folder says it ended well by itself, so that it can be imported elsewhere without this index.
+      if (!result.stopped) writeFileAtomic(join(dir, RUN_SUMMARY), `${JSON.stringify(summary, null, 2)}\n`)
       this.setStatus(runId, result.stopped ? 'cancelled' : 'succeeded', null, summary)
       ctx.throwIfCancelled()
       return summary
@@ -327,4 +412,10 @@ function progressMessage(losses: Record<string, number>): string {
   const total = losses.total ?? Object.values(losses).reduce((a, b) => a + b, 0)
   const terms = ['dt', 'chamfer', 'feature'].filter((k) => losses[k] !== undefined).map((k) => `${k} ${losses[k]!.toFixed(4)}`)
   return `loss ${total.toFixed(4)}${terms.length ? ` (${terms.join(', ')})` : ''}`
+}
+
+/** A run's folder name before its random suffix: what it trains. */
+function defaultRunName(config: TrainConfig): string {
+  const articulated = config.articulation > 0 ? `-art${config.articulation}` : ''
+  return `${config.category}-${config.variant}${articulated}-seed${config.seed}`
 }

@@ -29,6 +29,18 @@ export function modelLabel(config: Pick<TrainConfig, 'variant' | 'articulation'>
   return config.articulation > 0 ? `${config.variant}+art${config.articulation}` : config.variant
 }
 
+/** How a run ended: kept in the index and, for a run that ended well, as `summary.json` in its folder. */
+export const TrainSummary = z.object({
+  step: z.number().int(),
+  losses: z.record(z.string(), z.number()),
+  seconds: z.number(),
+  stepsPerSecond: z.number().nullable(),
+  checkpoint: z.string().nullable(),
+  images: z.number().int(),
+  skipped: z.array(z.string()),
+})
+export type TrainSummary = z.infer<typeof TrainSummary>
+
 export const RunSummary = z.object({
   id: z.string(),
   status: z.string(),
@@ -36,17 +48,7 @@ export const RunSummary = z.object({
   folder: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),
-  summary: z
-    .object({
-      step: z.number().int(),
-      losses: z.record(z.string(), z.number()),
-      seconds: z.number(),
-      stepsPerSecond: z.number().nullable(),
-      checkpoint: z.string().nullable(),
-      images: z.number().int(),
-      skipped: z.array(z.string()),
-    })
-    .nullable(),
+  summary: TrainSummary.nullable(),
 })
 export type RunSummary = z.infer<typeof RunSummary>
 

@@ -1,10 +1,12 @@
-import { useEffect, useState } from 'react'
+import { useCallback, useEffect, useState } from 'react'
 import { useQuery } from '../../client/use-query'
 import { ErrorAlert } from '../../shell/ErrorAlert'
 import { patchParams } from '../../shell/route'
 import type { Route } from '../../shell/route'
+import { BenchesPanel } from './BenchesPanel'
 import { CompareRuns } from './CompareRuns'
 import { parseCompare, toggleCompare } from './curves'
+import { ImportRunsForm } from './ImportRunsForm'
 import { RunDetail } from './RunDetail'
 import { RunsTable } from './RunsTable'
 import { TrainForm } from './TrainForm'
@@ -23,10 +25,10 @@ export function TrainingView({ route }: { route: Route }): React.JSX.Element {
   // Bumped on every refresh of the table, so the selected run's curve is re-read with it.
   const [refresh, setRefresh] = useState(0)
   const reloadRuns = runs.reload
-  const reloadAll = (): void => {
+  const reloadAll = useCallback((): void => {
     reloadRuns()
     setRefresh((n) => n + 1)
-  }
+  }, [reloadRuns])
 
   const live = runs.data?.some((r) => LIVE.has(r.status)) ?? false
   useEffect(() => {
@@ -57,7 +59,9 @@ export function TrainingView({ route }: { route: Route }): React.JSX.Element {
           }}
           onSettled={reloadAll}
         />
+        <ImportRunsForm onImported={reloadAll} />
       </section>
+      <BenchesPanel onCollected={reloadAll} />
       <section className="panel" aria-label="Runs">
         <h2>Runs</h2>
         <ErrorAlert error={runs.error} context="training runs" />
