@@ -5,7 +5,7 @@ import type { ImportResult } from '../../../shared/ipc/channels/datasets'
 import { MAX_ARTICULATION_PARTS, TrainConfig, Variant, modelLabel } from '../../../shared/ipc/channels/train'
 import { createCore } from '../../core/create-core'
 import type { EvalResult } from '../../services/eval/eval-service'
-import { benchTable, combineCategoryReports, summarizeMethod } from '../../services/bench/bench-summary'
+import { benchTable, combineCategoryReports, gainOver, gainTable, summarizeMethod } from '../../services/bench/bench-summary'
 import type { MethodSummary } from '../../services/bench/bench-summary'
 import { defaultDataDir } from '../../paths'
 import { CliUsageError } from '../cli-error'
@@ -24,7 +24,10 @@ const ALPHA = '0.1'
  * per image, target box, mean ± spread over seeds). Variants train one model per category and
  * seed on the trn split of the training data set (the evaluated one by default), reusing any
  * finished run with the same configuration; test images are never trained on. Each variant is
- * trained once per articulation setting (parts, 0 = off), a row each (`semagic+art6`).
+ * trained once per articulation setting (parts, 0 = off), a row each (`semagic+art6`). Each
+ * trained row has its hybrid beside it (`hybrid-semagic`: weight and gate chosen on val pairs),
+ * and under the table, where the matcher on the runs' backbone is among the methods, the
+ * hybrid's gain over it per category, on the mean and per viewpoint level.
  */
 export const benchCommand: Command = {
   name: 'bench',
@@ -89,10 +92,17 @@ export const benchCommand: Command = {
       const trainDataset = typeof values['train-dataset'] === 'string' ? values['train-dataset'] : dataset
       await prepareDataset(core, io, trainDataset)
       const cats = categories ?? Object.keys(core.services.datasets.get(dataset).categories)
+      const evalTest = (label: string, method: string): Promise<EvalResult> =>
+        followJob<EvalResult>(core, io, label, () =>
+          core.services.eval.startEval({ dataset, split: 'test', method, alphas: [0.05, 0.1, 0.15], threshold: 'bbox', compare: 'le' }).jobId,
+        )
+      const hybrids: string[] = []
       for (const [variant, articulation] of (variants as Variant[]).flatMap((v) => articulations.map((a) => [v, a] as const))) {
         const perSeed: PckReport[] = []
+        const hybridPerSeed: PckReport[] = []
         for (let seed = 0; seed < seeds; seed++) {
           const reports: PckReport[] = []
+          const hybridReports: PckReport[] = []
           for (const category of cats) {
             const config = TrainConfig.parse({ dataset: trainDataset, category, variant, articulation, steps, seed, backbone: String(values.backbone) })
             const runId =
@@ -103,24 +113,27 @@ export const benchCommand: Command = {
                 await followJob(core, io, 'train', () => started.jobId)
                 return started.runId
               })())
-            reports.push(
-              await followJob<EvalResult>(core, io, `${modelLabel(config)} ${category}`, () =>
-                core.services.eval.startEval({ dataset, split: 'test', method: `mesh:${runId}`, alphas: [0.05, 0.1, 0.15], threshold: 'bbox', compare: 'le' })
-                  .jobId,
-              ),
-            )
+            reports.push(await evalTest(`${modelLabel(config)} ${category}`, `mesh:${runId}`))
+            const hybrid = await evalTest(`hybrid-${modelLabel(config)} ${category}`, `hybrid:${runId}`)
+            for (const w of hybrid.warnings.filter((w) => w.startsWith('hybrid weight'))) io.stderr.write(`${category}, seed ${seed}: ${w}\n`)
+            hybridReports.push(hybrid)
           }
           perSeed.push(combineCategoryReports(reports, ALPHA))
+          hybridPerSeed.push(combineCategoryReports(hybridReports, ALPHA))
         }
-        summaries[modelLabel({ variant, articulation })] = summarizeMethod(
-          Array.from({ length: seeds }, (_, s) => s),
-          perSeed,
-          ALPHA,
-        )
+        const seedList = Array.from({ length: seeds }, (_, s) => s)
+        const label = modelLabel({ variant, articulation })
+        summaries[label] = summarizeMethod(seedList, perSeed, ALPHA)
+        summaries[`hybrid-${label}`] = summarizeMethod(seedList, hybridPerSeed, ALPHA)
+        hybrids.push(`hybrid-${label}`)
       }
       io.stdout.write(`${dataset}, test split, PCK@${ALPHA} per image (%), target box\n${benchTable(summaries)}`)
+      // The hybrid refines the 2-D matcher on the runs' own features: whether the 3-D model helps is its gain over that matcher.
+      const nn = `nn-${String(values.backbone)}`
+      const gains = summaries[nn] ? Object.fromEntries(hybrids.map((h) => [h, gainOver(summaries[h]!, summaries[nn]!)])) : {}
+      if (Object.keys(gains).length > 0) io.stdout.write(`\ndoes the 3-D model help? the hybrid's PCK minus ${nn}'s (points; helps/hurts: beyond the spread over seeds)\n${gainTable(gains, nn)}`)
       if (typeof values.json === 'string') {
-        const doc = { dataset, split: 'test', alpha: ALPHA, methods: summaries, durationSeconds: (performance.now() - started) / 1000 }
+        const doc = { dataset, split: 'test', alpha: ALPHA, methods: summaries, gains: { reference: nn, methods: gains }, durationSeconds: (performance.now() - started) / 1000 }
         writeFileSync(resolve(values.json), `${JSON.stringify(doc, null, 2)}\n`)
       }
       return 0
