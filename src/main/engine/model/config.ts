@@ -128,12 +128,12 @@ export interface EngineConfig {
 /**
  * METHOD §9's recipe, measured on a compact animal, and what it lacked: cameras look from above
  * (preferAbove, 0.05 rad), which lifted `semagic` on the synthetic quadruped from 31.4 to 36.3
- * PCK@0.1 at seed 0 (BENCHMARKS.md, "Cameras look from above"); METHOD §4's edge-length
+ * PCK@0.1 at seed 0 (docs/experiments/camera-from-above.md); METHOD §4's edge-length
  * regularisers (weight 10 each), which lifted semagic by 0.5 and baseline by 0.7 points on the
- * mean of categories over 3 seeds (BENCHMARKS.md, "Edge-length regularisers" and the table after
- * it). Normal consistency stays off: it unfolded the canonical shapes without adding to the
- * edges' gain. Articulation is off by default (a flag of its own); its angles' weight, 1, was
- * chosen on val at seed 0 from 0.1, 1 and 10 with 6 parts (BENCHMARKS.md, "Articulation").
+ * mean of categories over 3 seeds (docs/experiments/edge-length-regularisers.md). Normal
+ * consistency stays off: it unfolded the canonical shapes without adding to the edges' gain.
+ * Articulation is off by default (a flag of its own); its angles' weight, 1, was chosen on val
+ * at seed 0 from 0.1, 1 and 10 with 6 parts (docs/experiments/articulation.md).
  */
 export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
   variant: 'semagic',

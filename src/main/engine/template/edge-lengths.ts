@@ -60,7 +60,7 @@ export function edgeUniformityEnergy(template: Template, x: Float64Array, weight
   if (grad) {
     // d/dl_k of mean_e (u_e - 1)^2, u_e = l_e / m, m = mean l: (2 / (E m)) ((u_k - 1) - mean_e (u_e - 1) u_e).
     // The coupling equals the energy in exact arithmetic (mean_e u_e = 1); it is kept as its own sum so that
-    // training reproduces the runs BENCHMARKS.md reports bit for bit.
+    // training reproduces the runs BENCHMARKS.md and docs/experiments report bit for bit.
     const dl = new Float64Array(E)
     const scale = (2 * weight) / (E * mean)
     for (let e = 0; e < E; e++) dl[e] = scale * (lengths[e]! / mean - 1 - coupling)

@@ -31,7 +31,7 @@ function facePairs(template: Template): Uint32Array {
  * share it: zero for a flat sheet, small for a smooth surface, large where the mesh folds over
  * itself, which the Laplacian does not see when the folded vertices sit at their neighbours'
  * mean (trained canonical shapes measured 0.59-0.80 here, the starting ellipsoid 0.005:
- * BENCHMARKS.md, "Edge-length regularisers"). A face shrunk to zero area drops out, and near it
+ * docs/experiments/edge-length-regularisers.md). A face shrunk to zero area drops out, and near it
  * the gradient grows as 1 / area. Gradient times `weight` added into `grad`; returns
  * weight * energy.
  */

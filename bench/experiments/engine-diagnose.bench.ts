@@ -2,11 +2,12 @@
  * Diagnosis of the variants on the synthetic quadruped (issue #6: "if the bar is not met, find
  * out why with evidence"): separates the camera choice from the shape's semantics.
  *
- *   npx vite-node bench/engine-diagnose.bench.ts [variants] [seeds] [steps]
- *   e.g. npx vite-node bench/engine-diagnose.bench.ts baseline,semagic-i,semagic-ii,semagic 0,1,2 600
+ *   npx vite-node bench/experiments/engine-diagnose.bench.ts [variants] [seeds] [steps]
+ *   e.g. npx vite-node bench/experiments/engine-diagnose.bench.ts baseline,semagic-i,semagic-ii,semagic 0,1,2 600
  *
- * Uses the models bench/engine-synthetic-pck.bench.ts saved (trains and saves the missing ones),
- * fits every test image keeping all hypotheses and their mirrors, and measures, per model:
+ * Uses the models bench/experiments/engine-synthetic-pck.bench.ts saved (trains and saves the
+ * missing ones), fits every test image keeping all hypotheses and their mirrors, and measures,
+ * per model:
  * - pose: the kept camera in the right 45-degree azimuth bin (in the model's own frame: the one
  *   of same / turned / mirrored / mirrored+turned where most images agree), and how often any
  *   candidate is (the most a better choice could reach);
@@ -25,17 +26,17 @@
  */
 import { appendFileSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { wrapAngle } from '../src/main/engine/camera/view-camera'
-import { meshTransfer } from '../src/main/engine/correspondence/mesh-transfer'
-import { fitImageCandidates } from '../src/main/engine/infer/fit-image'
-import type { MeshFit } from '../src/main/engine/infer/fit-image'
-import type { CategoryModel } from '../src/main/engine/model/category-model'
-import { categoryForward } from '../src/main/engine/model/category-model'
-import type { EngineVariant } from '../src/main/engine/model/config'
-import { projectPca } from '../src/main/engine/pca/pca'
-import { surfaceAt } from '../src/main/engine/render/buffers'
-import { rasterise } from '../src/main/engine/render/rasterise'
-import { trainCategory } from '../src/main/engine/train/train-category'
+import { wrapAngle } from '../../src/main/engine/camera/view-camera'
+import { meshTransfer } from '../../src/main/engine/correspondence/mesh-transfer'
+import { fitImageCandidates } from '../../src/main/engine/infer/fit-image'
+import type { MeshFit } from '../../src/main/engine/infer/fit-image'
+import type { CategoryModel } from '../../src/main/engine/model/category-model'
+import { categoryForward } from '../../src/main/engine/model/category-model'
+import type { EngineVariant } from '../../src/main/engine/model/config'
+import { projectPca } from '../../src/main/engine/pca/pca'
+import { surfaceAt } from '../../src/main/engine/render/buffers'
+import { rasterise } from '../../src/main/engine/render/rasterise'
+import { trainCategory } from '../../src/main/engine/train/train-category'
 import { AZIMUTH_FRAMES, CATEGORY, DIR, azimuthBin, experimentPca, features, loadModel, mean, pairPck, prepare, saveModel } from './synthetic-category'
 import type { ImageInfo, Pair } from './synthetic-category'
 

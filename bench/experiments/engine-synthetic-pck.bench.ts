@@ -1,8 +1,8 @@
 /**
  * Experiment: SEMAGIC variants on one synthetic category (METHOD §7, §9, §10).
  *
- *   [ENGINE_CATEGORY=quadruped|bird|car] npx vite-node bench/engine-synthetic-pck.bench.ts [variants] [seeds] [steps]
- *   e.g. ENGINE_CATEGORY=bird npx vite-node bench/engine-synthetic-pck.bench.ts semagic,baseline 0,1,2 600
+ *   [ENGINE_CATEGORY=quadruped|bird|car] npx vite-node bench/experiments/engine-synthetic-pck.bench.ts [variants] [seeds] [steps]
+ *   e.g. ENGINE_CATEGORY=bird npx vite-node bench/experiments/engine-synthetic-pck.bench.ts semagic,baseline 0,1,2 600
  *
  * $ENGINE_CONFIG (JSON) overrides the engine's defaults, e.g. '{"preferAbove":null}'; models are saved under a name
  * tagged with a hash of the settings they trained with (synthetic-category modelName).
@@ -19,17 +19,17 @@
  */
 import { appendFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { hybridRefine } from '../src/main/engine/correspondence/hybrid-refine'
-import { meshTransfer } from '../src/main/engine/correspondence/mesh-transfer'
-import { wrapAngle } from '../src/main/engine/camera/view-camera'
-import { fitImage, trainingFits } from '../src/main/engine/infer/fit-image'
-import type { MeshFit } from '../src/main/engine/infer/fit-image'
-import type { EngineVariant } from '../src/main/engine/model/config'
-import { projectPca } from '../src/main/engine/pca/pca'
-import { trainCategory } from '../src/main/engine/train/train-category'
-import { trainingTargets } from '../src/main/engine/train/training-data'
-import type { FeatureMap } from '../src/main/features/backbones/types'
-import { nnMatch } from '../src/main/transfer/nn-match'
+import { hybridRefine } from '../../src/main/engine/correspondence/hybrid-refine'
+import { meshTransfer } from '../../src/main/engine/correspondence/mesh-transfer'
+import { wrapAngle } from '../../src/main/engine/camera/view-camera'
+import { fitImage, trainingFits } from '../../src/main/engine/infer/fit-image'
+import type { MeshFit } from '../../src/main/engine/infer/fit-image'
+import type { EngineVariant } from '../../src/main/engine/model/config'
+import { projectPca } from '../../src/main/engine/pca/pca'
+import { trainCategory } from '../../src/main/engine/train/train-category'
+import { trainingTargets } from '../../src/main/engine/train/training-data'
+import type { FeatureMap } from '../../src/main/features/backbones/types'
+import { nnMatch } from '../../src/main/transfer/nn-match'
 import { AZIMUTH_FRAMES, CATEGORY, CONFIG, DIR, azimuthBin, experimentPca, features, mean, pairPck, prepare, saveModel, saveTrainingAzimuths } from './synthetic-category'
 import type { ImageInfo, Pair } from './synthetic-category'
 

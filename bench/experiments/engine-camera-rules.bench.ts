@@ -3,10 +3,10 @@
  * mirror), scored by the mesh transfer on the synthetic category's val and test pairs (issue #6:
  * the diagnosis found the choice, not the shape, holding `semagic` back).
  *
- *   [ENGINE_CATEGORY=...] npx vite-node bench/engine-camera-rules.bench.ts VARIANT SEED
+ *   [ENGINE_CATEGORY=...] npx vite-node bench/experiments/engine-camera-rules.bench.ts VARIANT SEED
  *
- * Needs the model bench/engine-synthetic-pck.bench.ts saved. The candidates of each val/test
- * image are fitted once and kept in <dir>/candidates/<variant>-<seed>.json, so rules can be
+ * Needs the model bench/experiments/engine-synthetic-pck.bench.ts saved. The candidates of each
+ * val/test image are fitted once and kept in <dir>/candidates/<variant>-<seed>.json, so rules can be
  * compared without refitting. Rules:
  * - kept: the fit's own choice (lowest loss, the mirror by features), what `predict` returns;
  * - oracle: the lowest-loss candidate in the right azimuth bin (generator's ground truth), a bound;
@@ -25,15 +25,15 @@
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { wrapAngle } from '../src/main/engine/camera/view-camera'
-import { meshTransfer, surfaceUnder } from '../src/main/engine/correspondence/mesh-transfer'
-import { fitImageCandidates, meshGeometry } from '../src/main/engine/infer/fit-image'
-import type { MeshFit } from '../src/main/engine/infer/fit-image'
-import type { CategoryModel } from '../src/main/engine/model/category-model'
-import { categoryForward, instanceForward } from '../src/main/engine/model/category-model'
-import type { EngineVariant } from '../src/main/engine/model/config'
-import { projectPca } from '../src/main/engine/pca/pca'
-import type { Pca } from '../src/main/engine/pca/pca'
+import { wrapAngle } from '../../src/main/engine/camera/view-camera'
+import { meshTransfer, surfaceUnder } from '../../src/main/engine/correspondence/mesh-transfer'
+import { fitImageCandidates, meshGeometry } from '../../src/main/engine/infer/fit-image'
+import type { MeshFit } from '../../src/main/engine/infer/fit-image'
+import type { CategoryModel } from '../../src/main/engine/model/category-model'
+import { categoryForward, instanceForward } from '../../src/main/engine/model/category-model'
+import type { EngineVariant } from '../../src/main/engine/model/config'
+import { projectPca } from '../../src/main/engine/pca/pca'
+import type { Pca } from '../../src/main/engine/pca/pca'
 import { DIR, azimuthBin, experimentPca, features, loadModel, loadTrainingAzimuths, mean, modelName, pairPck, prepare } from './synthetic-category'
 import type { ImageInfo, Pair } from './synthetic-category'
 
@@ -95,7 +95,7 @@ async function main(): Promise<void> {
   const seed = Number(process.argv[3] ?? 0)
   const { images, pairs } = await prepare()
   const model = loadModel(variant, seed)
-  if (!model) throw new Error(`no saved model ${modelName(variant, seed)} in ${join(DIR, 'models')}: run bench/engine-synthetic-pck.bench.ts first`)
+  if (!model) throw new Error(`no saved model ${modelName(variant, seed)} in ${join(DIR, 'models')}: run bench/experiments/engine-synthetic-pck.bench.ts first`)
   const evalImages = [...images.values()].filter((im) => im.split !== 'trn')
   // The experiment models train on features projected by this PCA (as engine-synthetic-pck fits it) and carry none.
   const trn = [...images.values()].filter((im) => im.split === 'trn')

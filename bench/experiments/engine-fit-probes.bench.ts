@@ -5,9 +5,9 @@
  * image, at vp=2, and the share of test images whose kept camera is in the right 45-degree bin
  * (in each of the four frames a model may have learned: same, turned, mirrored, both).
  *
- *   [ENGINE_CATEGORY=...] ENGINE_EXPERIMENT_DIR=DIR npx vite-node bench/engine-fit-probes.bench.ts MODEL.json PROBE [PROBE ...]
+ *   [ENGINE_CATEGORY=...] ENGINE_EXPERIMENT_DIR=DIR npx vite-node bench/experiments/engine-fit-probes.bench.ts MODEL.json PROBE [PROBE ...]
  *
- * MODEL.json: a model bench/engine-synthetic-pck.bench.ts saved (DIR/models/...). Probes:
+ * MODEL.json: a model bench/experiments/engine-synthetic-pck.bench.ts saved (DIR/models/...). Probes:
  * - `kept`: the engine's fit as it is (fitImage).
  * - `feature=W`: the same fit with the feature term's weight W instead of the trained one.
  * - `rigid`: the same fit with the code held at 0, so every image is fitted with the mean shape V0:
@@ -32,26 +32,26 @@
  */
 import { appendFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { CAMERA_SIZE, ELEVATION, mirrorCamera, wrapAngle } from '../src/main/engine/camera/view-camera'
-import { meshTransfer } from '../src/main/engine/correspondence/mesh-transfer'
-import { fitImage, fitImageCandidates, meshGeometry } from '../src/main/engine/infer/fit-image'
-import type { FitImageInput, MeshFit } from '../src/main/engine/infer/fit-image'
-import { viewLoss, visibility } from '../src/main/engine/losses/view-loss'
-import type { ViewLoss } from '../src/main/engine/losses/view-loss'
-import { viewTarget } from '../src/main/engine/losses/view-target'
-import { Param } from '../src/main/engine/math/adam'
-import { SeededRandom } from '../src/main/engine/math/seeded-random'
-import { categoryForward, instanceBackward, instanceForward } from '../src/main/engine/model/category-model'
-import type { CategoryModel } from '../src/main/engine/model/category-model'
-import { instanceSize, viewLossWeights } from '../src/main/engine/model/config'
-import { initialCameras } from '../src/main/engine/model/initialisation'
-import { rasterise } from '../src/main/engine/render/rasterise'
-import { projectPca } from '../src/main/engine/pca/pca'
-import { edgePreservationEnergy } from '../src/main/engine/template/edge-lengths'
-import { laplacianEnergy } from '../src/main/engine/template/laplacian'
-import { perImageParams } from '../src/main/engine/train/checkpoint'
-import { imageStep, mirrorIsBetter } from '../src/main/engine/train/image-step'
-import { chamferSamples, modelFeatures } from '../src/main/engine/train/training-data'
+import { CAMERA_SIZE, ELEVATION, mirrorCamera, wrapAngle } from '../../src/main/engine/camera/view-camera'
+import { meshTransfer } from '../../src/main/engine/correspondence/mesh-transfer'
+import { fitImage, fitImageCandidates, meshGeometry } from '../../src/main/engine/infer/fit-image'
+import type { FitImageInput, MeshFit } from '../../src/main/engine/infer/fit-image'
+import { viewLoss, visibility } from '../../src/main/engine/losses/view-loss'
+import type { ViewLoss } from '../../src/main/engine/losses/view-loss'
+import { viewTarget } from '../../src/main/engine/losses/view-target'
+import { Param } from '../../src/main/engine/math/adam'
+import { SeededRandom } from '../../src/main/engine/math/seeded-random'
+import { categoryForward, instanceBackward, instanceForward } from '../../src/main/engine/model/category-model'
+import type { CategoryModel } from '../../src/main/engine/model/category-model'
+import { instanceSize, viewLossWeights } from '../../src/main/engine/model/config'
+import { initialCameras } from '../../src/main/engine/model/initialisation'
+import { rasterise } from '../../src/main/engine/render/rasterise'
+import { projectPca } from '../../src/main/engine/pca/pca'
+import { edgePreservationEnergy } from '../../src/main/engine/template/edge-lengths'
+import { laplacianEnergy } from '../../src/main/engine/template/laplacian'
+import { perImageParams } from '../../src/main/engine/train/checkpoint'
+import { imageStep, mirrorIsBetter } from '../../src/main/engine/train/image-step'
+import { chamferSamples, modelFeatures } from '../../src/main/engine/train/training-data'
 import { AZIMUTH_FRAMES, DIR, azimuthBin, experimentPca, features, mean, pairPck, prepare, readModelFile } from './synthetic-category'
 import type { Pair } from './synthetic-category'
 
