@@ -3,7 +3,7 @@ import { evaluatePck } from '../../../shared/eval/pck-report'
 import { scoredPairOf } from '../../../shared/eval/scored-pair'
 import { AppError } from '../../core/app-error'
 import { candidateGates, gateLabel, gateOpen, OPEN_GATE } from '../../engine/correspondence/hybrid-gate'
-import type { HybridGate } from '../../engine/correspondence/hybrid-gate'
+import type { HybridGate, PairFit } from '../../engine/correspondence/hybrid-gate'
 import { hybridRefine } from '../../engine/correspondence/hybrid-refine'
 import type { SupportedTransfer } from '../../engine/correspondence/mesh-transfer'
 import type { FeatureMap } from '../../features/backbones/types'
@@ -50,8 +50,7 @@ export async function hybridMethod(name: string, runId: string, dataset: string,
     return { src, trg, srcT, trgT, region: cropRegion(trgT, pair.trgBbox ?? [0, 0, pair.trgSize[0], pair.trgSize[1]]) }
   }
   /** The mesh predictions the gate lets through (null: that keypoint keeps the NN's answer). */
-  const gated = (gate: HybridGate, support: readonly SupportedTransfer[], pairFitLoss: number): (Crop | null)[] =>
-    support.map((t) => (gateOpen(gate, t, pairFitLoss) ? t.point : null))
+  const gated = (gate: HybridGate, support: readonly SupportedTransfer[], pair: PairFit): (Crop | null)[] => support.map((t) => (gateOpen(gate, t, pair) ? t.point : null))
   const predict = (pair: TransferPair, lambda: number, meshCrop: readonly (Crop | null)[]): (Point | null)[] => {
     const s = sides(pair)
     if (!s) return pair.srcKps.map(() => null)
@@ -63,7 +62,7 @@ export async function hybridMethod(name: string, runId: string, dataset: string,
   // choice between the weight's ungated answer and the NN's: one refinement per weight, not per gate.
   const valPairs = val.map(transferPairOf)
   const valSupport = valPairs.map((p) => mesh.transferCrop(p))
-  const valLoss = valPairs.map((p) => mesh.pairFitLoss(p))
+  const valFit = valPairs.map((p) => mesh.pairFit(p))
   const nnAnswers = valPairs.map((p) => predict(p, 0, p.srcKps.map(() => null)))
   const pckOf = (answers: (Point | null)[][]): number =>
     evaluatePck(
@@ -73,18 +72,18 @@ export async function hybridMethod(name: string, runId: string, dataset: string,
     ).report.overall['0.1']!.perImage
   const nnPck = pckOf(nnAnswers)
   let best = { lambda: 0, gate: OPEN_GATE, pck: nnPck }
-  const gates = candidateGates(valLoss)
+  const gates = candidateGates(valFit.map((f) => f.loss))
   for (const lambda of HYBRID_LAMBDAS) {
     const answers = valPairs.map((p, i) => predict(p, lambda, valSupport[i]!.map((t) => t.point)))
     for (const gate of gates) {
-      const pck = pckOf(valPairs.map((_, i) => gated(gate, valSupport[i]!, valLoss[i]!).map((m, q) => (m ? answers[i]![q]! : nnAnswers[i]![q]!))))
+      const pck = pckOf(valPairs.map((_, i) => gated(gate, valSupport[i]!, valFit[i]!).map((m, q) => (m ? answers[i]![q]! : nnAnswers[i]![q]!))))
       if (pck > best.pck + 1e-12) best = { lambda, gate, pck }
     }
     await new Promise((resolve) => setImmediate(resolve))
     ctx?.throwIfCancelled()
   }
   const gateName = gateLabel(best.gate)
-  const meshOf = (pair: TransferPair): (Crop | null)[] => gated(best.gate, mesh.transferCrop(pair), mesh.pairFitLoss(pair))
+  const meshOf = (pair: TransferPair): (Crop | null)[] => gated(best.gate, mesh.transferCrop(pair), mesh.pairFit(pair))
   const pct = (v: number): string => (100 * v).toFixed(1)
   return {
     category: mesh.category,

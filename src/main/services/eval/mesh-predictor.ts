@@ -1,3 +1,5 @@
+import { wrapAngle } from '../../engine/camera/view-camera'
+import type { PairFit } from '../../engine/correspondence/hybrid-gate'
 import { meshTransferWithSupport } from '../../engine/correspondence/mesh-transfer'
 import type { SupportedTransfer } from '../../engine/correspondence/mesh-transfer'
 import type { MeshFit } from '../../engine/infer/fit-image'
@@ -16,8 +18,8 @@ export interface MeshPredictor {
   warnings: string[]
   /** Mesh transfer of a pair's source keypoints with its support, points in the target's feature-crop pixels (null where it has no answer). */
   transferCrop(pair: TransferPair): SupportedTransfer[]
-  /** The worse (larger) of the pair's two fit losses: how well the model explains both images; +Infinity without both fits. */
-  pairFitLoss(pair: TransferPair): number
+  /** What the pair's two fits say of it: how well the model explains both images, and how far apart their cameras look. */
+  pairFit(pair: TransferPair): PairFit
   dispose(): void
 }
 
@@ -57,10 +59,11 @@ export async function meshPredictor(runId: string, dataset: string, pairs: reado
       })
       return meshTransferWithSupport(src, trg, points).map((t) => ({ ...t, point: t.point ? [t.point[0] * fromFit, t.point[1] * fromFit] : null }))
     },
-    pairFitLoss(pair) {
+    pairFit(pair) {
       const src = fitOf(pair.srcKey)
       const trg = fitOf(pair.trgKey)
-      return src && trg ? Math.max(src.loss.total, trg.loss.total) : Number.POSITIVE_INFINITY
+      if (!src || !trg) return { loss: Number.POSITIVE_INFINITY, azimuthGap: 0 }
+      return { loss: Math.max(src.loss.total, trg.loss.total), azimuthGap: Math.abs(wrapAngle(src.pose.azimuth - trg.pose.azimuth)) }
     },
     dispose: () => fitted.clear(),
   }
