@@ -51,6 +51,10 @@ describe('Training view', () => {
     expect(await row.locator('td').nth(3).textContent()).toBe('demo / quadruped')
     await row.getByRole('button', { name: /^Show run / }).click()
     expect(await row.getAttribute('aria-selected')).toBe('true')
+    // Until its hybrid and the matcher are scored, the run page says how to learn whether the 3-D model helps.
+    await expect
+      .poll(() => page.getByTestId('run-gain').textContent(), { timeout: 10_000 })
+      .toMatch(new RegExp(`^Does the 3-D model help on quadruped\\? Not scored yet: evaluate hybrid:${firstRun} and nn-\\w+ on the test split`))
 
     const chart = page.getByTestId('loss-chart')
     await chart.locator('canvas').waitFor()

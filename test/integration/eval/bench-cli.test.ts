@@ -52,7 +52,7 @@ describe('semagic bench', () => {
     expect(refused.text).toMatch(/unknown variant "magic"/)
   })
 
-  it('trains what is missing for each variant and seed, reuses finished runs, and reports mean ± spread', { timeout: 300_000 }, async () => {
+  it('trains what is missing for each variant and seed, reuses finished runs, and reports mean ± spread', { timeout: 900_000 }, async () => {
     process.env.SEMAGIC_DEMO_SIZE = 'small'
     const dir = scratch()
     const args = ['bench', '--dataset', 'demo', '--categories', 'quadruped', '--methods', 'nn-handmade', '--variants', 'semagic,baseline', '--seeds', '2', '--steps', '4', '--backbone', 'handmade']
@@ -61,10 +61,22 @@ describe('semagic bench', () => {
     expect(await main([...args, '--json', json, '--data-dir', join(dir, 'ws')], { stdout: first.out, stderr: first.err }), first.err.text).toBe(0)
     expect(first.err.text.match(/training (semagic|baseline) on quadruped/g)).toHaveLength(4)
     const doc = JSON.parse(readFileSync(json, 'utf8')) as { methods: Record<string, { seeds: number[]; categories: Record<string, unknown> }> }
-    expect(Object.keys(doc.methods)).toEqual(['nn-handmade', 'semagic', 'baseline'])
+    expect(Object.keys(doc.methods)).toEqual(['nn-handmade', 'semagic', 'hybrid-semagic', 'baseline', 'hybrid-baseline'])
     expect(doc.methods.semagic!.seeds).toEqual([0, 1])
     expect(Object.keys(doc.methods.baseline!.categories)).toEqual(['quadruped'])
     expect(first.out.text.split('\n').find((l) => l.startsWith('semagic'))).toMatch(/±/)
+    // Each trained row has its hybrid, with the weight chosen on val, and its gain over the matcher it refines.
+    expect(first.err.text.match(/^quadruped, seed [01]: hybrid weight lambda = [\d.]+.* chosen on \d+ val pairs of quadruped/gm)).toHaveLength(4)
+    const gains = (doc as unknown as { gains: { reference: string; methods: Record<string, Record<string, { gain: { mean: number; std: number }; verdict: string }>> } }).gains
+    expect(gains.reference).toBe('nn-handmade')
+    expect(Object.keys(gains.methods)).toEqual(['hybrid-semagic', 'hybrid-baseline'])
+    const quad = gains.methods['hybrid-semagic']!.quadruped!
+    expect(quad.gain.mean).toBeCloseTo((doc.methods['hybrid-semagic'] as unknown as { categories: { quadruped: { perImage: { mean: number } } } }).categories.quadruped.perImage.mean - (doc.methods['nn-handmade'] as unknown as { categories: { quadruped: { perImage: { mean: number } } } }).categories.quadruped.perImage.mean, 12)
+    expect(['helps', 'hurts', 'no clear difference']).toContain(quad.verdict)
+    const gainLines = first.out.text.split('\n')
+    const gainHeader = gainLines.findIndex((l) => l.startsWith('minus nn-handmade'))
+    expect(gainLines[gainHeader]!.split(/\s{2,}/)).toEqual(['minus nn-handmade', 'quadruped', 'mean', ...Object.keys(gains.methods['hybrid-semagic']!).filter((c) => c.startsWith('vp='))])
+    expect(gainLines[gainHeader + 2]).toMatch(/^hybrid-semagic\s+[+-]\d+\.\d/)
 
     // Runs stored before articulation existed have no such setting; they trained without it, the default, and are reused.
     const db = new Database(join(dir, 'ws', DB_FILE))
@@ -106,7 +118,7 @@ describe('semagic bench', () => {
     expect(await main([...armed, '--json', json, '--data-dir', join(dir, 'ws')], { stdout: articulated.out, stderr: articulated.err }), articulated.err.text).toBe(0)
     expect(articulated.err.text.match(/training semagic\S* on quadruped, seed 0 \(run [^)]+\)/g)).toEqual([expect.stringMatching(/^training semagic\+art2 .*run quadruped-semagic-art2-seed0-/)])
     const armedDoc = JSON.parse(readFileSync(json, 'utf8')) as { methods: Record<string, unknown> }
-    expect(Object.keys(armedDoc.methods)).toEqual(['nn-handmade', 'semagic', 'semagic+art2'])
+    expect(Object.keys(armedDoc.methods)).toEqual(['nn-handmade', 'semagic', 'hybrid-semagic', 'semagic+art2', 'hybrid-semagic+art2'])
     const refused = sink()
     expect(await main(['bench', '--dataset', 'demo', '--variants', 'semagic', '--articulation', '0,x', '--data-dir', join(dir, 'ws')], { stdout: sink(), stderr: refused })).toBe(2)
     expect(refused.text).toMatch(/--articulation takes part counts 0..32/)

@@ -120,7 +120,7 @@ describe('keypoint transfer through a trained model', () => {
     const { jobId: h } = await call(core, 'eval.run', { dataset: 'demo', method: `hybrid:${runId}`, alphas: [0.1] })
     const hybrid = (await core.services.jobs.wait(h)) as { categories: Record<string, unknown>; warnings: string[] }
     expect(Object.keys(hybrid.categories)).toEqual(['car'])
-    expect(hybrid.warnings.some((w) => /^hybrid weight lambda = [\d.]+ chosen on \d+ val pairs of car/.test(w))).toBe(true)
+    expect(hybrid.warnings.some((w) => /^hybrid weight lambda = [\d.]+(, gate \S+)? chosen on \d+ val pairs of car \(PCK@0.1 per image [\d.]+ %, plain NN [\d.]+ %\)/.test(w))).toBe(true)
 
     const unfinished = await call(core, 'train.start', { dataset: 'demo', category: 'car', steps: 50, backbone: 'handmade' })
     core.services.jobs.cancel(unfinished.jobId)

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { PckReport } from '../../../src/shared/eval/pck-types'
-import { benchTable, combineCategoryReports, meanStd, summarizeMethod } from '../../../src/main/services/bench/bench-summary'
+import { benchTable, combineCategoryReports, gainOver, gainTable, summarizeMethod } from '../../../src/main/services/bench/bench-summary'
+import { meanStd } from '../../../src/shared/eval/gain'
 
 function report(perImage: number, cat: Record<string, number>, vp2: number): PckReport {
   return {
@@ -55,5 +56,24 @@ describe('combining per-category reports', () => {
     expect(c.overall['0.1']).toEqual({ perImage: (0.5 * 2 + 6) / 8, perPoint: (4 + 30) / 40, meanOfCategories: 0.75, pairs: 8, points: 40 })
     expect(Object.keys(c.categories)).toEqual(['cat', 'dog'])
     expect(c.flags.viewpoint_variation['2']!['0.1']!.perImage).toBeCloseTo((0.25 + 3) / 4, 12)
+  })
+
+  it('says per category, on the mean and per viewpoint level whether a method beats its reference beyond its spread', () => {
+    const nn = summarizeMethod([0], [report(0.3, { cat: 0.3, dog: 0.5 }, 0.2)], '0.1')
+    // cat: 0.35 and 0.45 -> +0.1 ± 0.0707 (helps); dog: 0.4 and 0.6 -> 0 ± 0.141 (unclear); vp=2: 0.1 and 0.12 -> -0.09 ± 0.014 (hurts).
+    const hybrid = summarizeMethod([0, 1], [report(0.4, { cat: 0.35, dog: 0.4 }, 0.1), report(0.5, { cat: 0.45, dog: 0.6 }, 0.12)], '0.1')
+    const g = gainOver(hybrid, nn)
+    expect(Object.keys(g)).toEqual(['cat', 'dog', 'mean', 'vp=2'])
+    expect(g.cat!.gain.mean).toBeCloseTo(0.1, 12)
+    expect(g.cat!.gain.std).toBeCloseTo(Math.SQRT2 * 0.05, 12)
+    expect(g.cat!.verdict).toBe('helps')
+    expect(g.dog!.verdict).toBe('no clear difference')
+    expect(g['vp=2']!.verdict).toBe('hurts')
+    expect(g.mean!.gain.mean).toBeCloseTo(0.15, 12)
+    // One seed: the sign decides.
+    expect(gainOver(summarizeMethod([0], [report(0.3, { cat: 0.29 }, 0.2)], '0.1'), nn).cat!.verdict).toBe('hurts')
+    const lines = gainTable({ 'hybrid-semagic': g }, 'nn-x').trimEnd().split('\n')
+    expect(lines[0]!.split(/\s{2,}/)).toEqual(['minus nn-x', 'cat', 'dog', 'mean', 'vp=2'])
+    expect(lines[2]!.split(/\s{2,}/)).toEqual(['hybrid-semagic', '+10.0 ± 7.1 (helps)', '+0.0 ± 14.1 (unclear)', '+15.0 ± 7.1 (helps)', '-9.0 ± 1.4 (hurts)'])
   })
 })

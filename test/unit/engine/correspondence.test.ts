@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { nnMatch } from '../../../src/main/transfer/nn-match'
 import { hybridRefine } from '../../../src/main/engine/correspondence/hybrid-refine'
-import { meshTransfer } from '../../../src/main/engine/correspondence/mesh-transfer'
+import { meshTransfer, meshTransferWithSupport } from '../../../src/main/engine/correspondence/mesh-transfer'
 import { meshGeometry } from '../../../src/main/engine/infer/fit-image'
 import type { MeshFit } from '../../../src/main/engine/infer/fit-image'
 import { meshView } from '../../../src/main/engine/losses/view-loss'
@@ -74,6 +74,29 @@ describe('meshTransfer', () => {
     expect(Math.hypot(corner![0] - 0.5, corner![1] - 0.5)).toBeCloseTo(best, 4)
     const { points } = surfacePoints(src, src, 20)
     meshTransfer(src, src, points).forEach((p, k) => expect(Math.hypot(p![0] - points[k]![0], p![1] - points[k]![1])).toBeLessThan(1))
+  })
+})
+
+describe('meshTransferWithSupport', () => {
+  it('says a keypoint on the surface is supported, one off the mesh is not, and how much of its surface point the target sees', () => {
+    const src = fitOf(SRC_CAMERA)
+    const trg = fitOf(TRG_CAMERA)
+    const { points } = surfacePoints(src, trg, 30)
+    const on = meshTransferWithSupport(src, trg, points)
+    expect(on.map((t) => t.point)).toEqual(meshTransfer(src, trg, points))
+    expect(on.every((t) => t.onSurface)).toBe(true)
+    // Seen from the same camera, every surface point under a keypoint is the visible one.
+    expect(meshTransferWithSupport(src, src, points).every((t) => t.targetVisible > 0.5)).toBe(true)
+    const [off] = meshTransferWithSupport(src, trg, [[0.5, 0.5]])
+    expect(off!.onSurface).toBe(false)
+    expect(off!.point).toEqual(meshTransfer(src, trg, [[0.5, 0.5]])[0])
+    // A target that sees none of the mesh leaves no keypoint visible there.
+    const hidden = { ...trg, visible: new Uint8Array(trg.visible.length) }
+    expect(meshTransferWithSupport(src, hidden, points).every((t) => t.targetVisible === 0)).toBe(true)
+    // Turned half-way round, some surface points face away from the target camera.
+    const back = fitOf([SRC_CAMERA[0]! + Math.PI, ...SRC_CAMERA.slice(1)])
+    const shares = meshTransferWithSupport(src, back, points).map((t) => t.targetVisible)
+    expect(shares.filter((v) => v < 0.5).length).toBeGreaterThan(points.length / 2)
   })
 })
 

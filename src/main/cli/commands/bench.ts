@@ -7,7 +7,7 @@ import { writeFileAtomic } from '../../core/atomic-write'
 import { createCore } from '../../core/create-core'
 import type { Core } from '../../core/create-core'
 import type { EvalResult } from '../../services/eval/eval-service'
-import { benchTable, combineCategoryReports, summarizeMethod } from '../../services/bench/bench-summary'
+import { benchTable, combineCategoryReports, gainOver, gainTable, summarizeMethod } from '../../services/bench/bench-summary'
 import type { MethodSummary } from '../../services/bench/bench-summary'
 import { defaultDataDir } from '../../paths'
 import { CliUsageError } from '../cli-error'
@@ -119,7 +119,10 @@ function benchRuns(spec: BenchSpec, dataset: string, allCategories: string[]): {
  * per image, target box, mean ± spread over seeds). Variants train one model per category and
  * seed on the trn split of the training data set (the evaluated one by default), reusing any
  * finished run with the same configuration; test images are never trained on. Each variant is
- * trained once per articulation setting (parts, 0 = off), a row each (`semagic+art6`).
+ * trained once per articulation setting (parts, 0 = off), a row each (`semagic+art6`). Each
+ * trained row has its hybrid beside it (`hybrid-semagic`: weight and gate chosen on val pairs),
+ * and under the table, where the matcher on the runs' backbone is among the methods, the
+ * hybrid's gain over it per category, on the mean and per viewpoint level.
  * `--on slurm` hands the same table to a cluster (bench-slurm.ts); `--from-runs` only reads
  * finished runs that are already indexed (what the cluster's collecting job prints).
  */
@@ -166,29 +169,39 @@ export const benchCommand: Command = {
         )
         summaries[method] = summarizeMethod([0], [report], ALPHA)
       }
+      const evalTest = async (label: string, method: string): Promise<EvalResult> => {
+        const req = { dataset, split: 'test' as const, method, ...EVAL_OPTIONS, alphas: [...EVAL_OPTIONS.alphas] }
+        return core.services.eval.cachedRunReport(req) ?? (await followJob<EvalResult>(core, io, label, () => core.services.eval.startEval(req).jobId))
+      }
+      const hybrids: string[] = []
       for (const group of groups) {
         const perSeed: PckReport[] = []
+        const hybridPerSeed: PckReport[] = []
         for (let seed = 0; seed < spec.seeds; seed++) {
           const reports: PckReport[] = []
+          const hybridReports: PckReport[] = []
           for (const { category, config } of group.runs.filter((r) => r.seed === seed)) {
             const runId = core.services.train.findFinished(config)?.id ?? (await train(core, io, config, values['from-runs'] === true))
-            const req = { dataset, split: 'test' as const, method: `mesh:${runId}`, ...EVAL_OPTIONS, alphas: [...EVAL_OPTIONS.alphas] }
-            reports.push(
-              core.services.eval.cachedRunReport(req) ??
-                (await followJob<EvalResult>(core, io, `${group.label} ${category}`, () => core.services.eval.startEval(req).jobId)),
-            )
+            reports.push(await evalTest(`${group.label} ${category}`, `mesh:${runId}`))
+            const hybrid = await evalTest(`hybrid-${group.label} ${category}`, `hybrid:${runId}`)
+            for (const w of hybrid.warnings.filter((w) => w.startsWith('hybrid weight'))) io.stderr.write(`${category}, seed ${seed}: ${w}\n`)
+            hybridReports.push(hybrid)
           }
           perSeed.push(combineCategoryReports(reports, ALPHA))
+          hybridPerSeed.push(combineCategoryReports(hybridReports, ALPHA))
         }
-        summaries[group.label] = summarizeMethod(
-          Array.from({ length: spec.seeds }, (_, s) => s),
-          perSeed,
-          ALPHA,
-        )
+        const seedList = Array.from({ length: spec.seeds }, (_, s) => s)
+        summaries[group.label] = summarizeMethod(seedList, perSeed, ALPHA)
+        summaries[`hybrid-${group.label}`] = summarizeMethod(seedList, hybridPerSeed, ALPHA)
+        hybrids.push(`hybrid-${group.label}`)
       }
       io.stdout.write(`${dataset}, test split, PCK@${ALPHA} per image (%), target box\n${benchTable(summaries)}`)
+      // The hybrid refines the 2-D matcher on the runs' own features: whether the 3-D model helps is its gain over that matcher.
+      const nn = `nn-${spec.backbone}`
+      const gains = summaries[nn] ? Object.fromEntries(hybrids.map((h) => [h, gainOver(summaries[h]!, summaries[nn]!)])) : {}
+      if (Object.keys(gains).length > 0) io.stdout.write(`\ndoes the 3-D model help? the hybrid's PCK minus ${nn}'s (points; helps/hurts: beyond the spread over seeds)\n${gainTable(gains, nn)}`)
       if (typeof values.json === 'string') {
-        const doc = { dataset, split: 'test', alpha: ALPHA, methods: summaries, durationSeconds: (performance.now() - started) / 1000 }
+        const doc = { dataset, split: 'test', alpha: ALPHA, methods: summaries, gains: { reference: nn, methods: gains }, durationSeconds: (performance.now() - started) / 1000 }
         writeFileAtomic(resolve(values.json), `${JSON.stringify(doc, null, 2)}\n`)
       }
       return 0

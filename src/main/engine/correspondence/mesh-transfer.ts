@@ -24,21 +24,52 @@ type Xy = readonly [number, number]
  * category model, so vertex i is the same surface point in both.
  */
 export function meshTransfer(src: MeshFit, trg: MeshFit, srcPoints: readonly Xy[], options: MeshTransferOptions = {}): ([number, number] | null)[] {
+  return meshTransferWithSupport(src, trg, srcPoints, options).map((t) => t.point)
+}
+
+/** A transferred point and what supports it, for gating a method that trusts the mesh only where the fit does. */
+export interface SupportedTransfer {
+  point: [number, number] | null
+  /** The source keypoint lies on the source fit's rendered surface (not a nearest-vertex fallback off the mesh). */
+  onSurface: boolean
+  /** Share of the surface point's vertices (weighted as it is) visible in the target fit: 0 when it lands on a hidden side. */
+  targetVisible: number
+}
+
+/** meshTransfer with each answer's support (see SupportedTransfer). */
+export function meshTransferWithSupport(src: MeshFit, trg: MeshFit, srcPoints: readonly Xy[], options: MeshTransferOptions = {}): SupportedTransfer[] {
   if (src.vertices.length !== trg.vertices.length) throw new RangeError('meshTransfer: the fits come from different templates')
-  if ((options.method ?? 'face') === 'idw') return srcPoints.map((p) => inverseDistance(src, trg, p, 3))
+  const fallback = (p: Xy, k: number): SupportedTransfer => {
+    const nearest = nearestVisible(src, p, k)
+    return { point: inverseDistance(trg, nearest), onSurface: false, targetVisible: visibleShare(trg, nearest.map(({ i, d }) => [i, 1 / Math.max(d, 1e-9)])) }
+  }
+  if ((options.method ?? 'face') === 'idw') return srcPoints.map((p) => fallback(p, 3))
   const hits = surfaceUnder(src, srcPoints, options.rasterSize)
   return srcPoints.map((p, n) => {
     const hit = hits[n]
-    if (!hit) return inverseDistance(src, trg, p, 1)
+    if (!hit) return fallback(p, 1)
     let tx = 0
     let ty = 0
+    const corners: [number, number][] = []
     for (let k = 0; k < 3; k++) {
       const v = src.faces[3 * hit.faceId + k]!
       tx += hit.barycentric[k]! * trg.projected[2 * v]!
       ty += hit.barycentric[k]! * trg.projected[2 * v + 1]!
+      corners.push([v, hit.barycentric[k]!])
     }
-    return [tx, ty]
+    return { point: [tx, ty], onSurface: true, targetVisible: visibleShare(trg, corners) }
   })
+}
+
+/** Weighted share of vertices visible in a fit (0 for no vertices). */
+function visibleShare(fit: MeshFit, weighted: readonly (readonly [number, number])[]): number {
+  let seen = 0
+  let all = 0
+  for (const [v, w] of weighted) {
+    all += w
+    if (fit.visible[v]) seen += w
+  }
+  return all > 0 ? seen / all : 0
 }
 
 /** The surface point of a fit under each crop point (rasterised face and barycentric weights), null off the mesh. */
@@ -79,9 +110,8 @@ function nearestVisible(fit: MeshFit, [x, y]: Xy, k: number): { i: number; d: nu
   return nearest
 }
 
-/** The k visible source vertices nearest p, weighted by inverse distance, read in the target. */
-function inverseDistance(src: MeshFit, trg: MeshFit, p: Xy, k: number): [number, number] | null {
-  const nearest = nearestVisible(src, p, k)
+/** Visible source vertices (nearest a keypoint first), weighted by inverse distance, read in the target (null when there are none). */
+function inverseDistance(trg: MeshFit, nearest: readonly { i: number; d: number }[]): [number, number] | null {
   if (nearest.length === 0) return null
   // A keypoint on a vertex takes that vertex exactly.
   if (nearest[0]!.d < 1e-9) return [trg.projected[2 * nearest[0]!.i]!, trg.projected[2 * nearest[0]!.i + 1]!]

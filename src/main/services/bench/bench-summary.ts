@@ -1,24 +1,12 @@
+import { formatGain, gainOf, meanStd } from '../../../shared/eval/gain'
+import type { Gain, MeanStd } from '../../../shared/eval/gain'
 import type { PckReport } from '../../../shared/eval/pck-types'
-
-export interface MeanStd {
-  mean: number
-  std: number
-}
 
 export interface MethodSummary {
   seeds: number[]
   overall: { perImage: MeanStd; perPoint: MeanStd; meanOfCategories: MeanStd }
   categories: Record<string, { perImage: MeanStd }>
   viewpoint_variation: Record<string, { perImage: MeanStd }>
-}
-
-/** Mean and sample standard deviation (n - 1; 0 for a single value). */
-export function meanStd(values: readonly number[]): MeanStd {
-  const n = values.length
-  if (n === 0) return { mean: 0, std: 0 }
-  const mean = values.reduce((a, b) => a + b, 0) / n
-  const variance = n > 1 ? values.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1) : 0
-  return { mean, std: Math.sqrt(variance) }
 }
 
 /** One method's reports (one per seed) at one alpha, as `semagic bench --json` writes it. */
@@ -52,9 +40,7 @@ export function benchTable(methods: Record<string, MethodSummary>): string {
     const vp2 = m.viewpoint_variation['2']?.perImage
     return [name, ...catMeans.map((v) => (v ? cell(v, n) : '-')), cell(m.overall.meanOfCategories, n), vp2 ? cell(vp2, n) : '-']
   })
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
-  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n') + '\n'
+  return textTable(header, rows)
 }
 
 /**
@@ -107,4 +93,33 @@ export function combineCategoryReports(reports: readonly PckReport[], alpha: str
       ),
     },
   }
+}
+
+/** A method's gains over its reference per category, on the mean of categories and per viewpoint level (see gainOf). */
+export function gainOver(method: MethodSummary, reference: MethodSummary): Record<string, Gain> {
+  const gain = (m: MeanStd | undefined, r: MeanStd | undefined): Gain | null => (m && r ? gainOf(m, r) : null)
+  const cells: [string, Gain | null][] = [
+    ...Object.keys(method.categories).sort().map((c): [string, Gain | null] => [c, gain(method.categories[c]?.perImage, reference.categories[c]?.perImage)]),
+    ['mean', gain(method.overall.meanOfCategories, reference.overall.meanOfCategories)],
+    ...Object.keys(method.viewpoint_variation).sort().map((l): [string, Gain | null] => [`vp=${l}`, gain(method.viewpoint_variation[l]?.perImage, reference.viewpoint_variation[l]?.perImage)]),
+  ]
+  return Object.fromEntries(cells.filter((c): c is [string, Gain] => c[1] !== null))
+}
+
+/** The gains of several methods over one reference as the lines `semagic bench` prints under its table. */
+export function gainTable(gains: Record<string, Record<string, Gain>>, reference: string): string {
+  const columns = [...new Set(Object.values(gains).flatMap((g) => Object.keys(g)))]
+  const order = (c: string): number => (c === 'mean' ? 1 : c.startsWith('vp=') ? 2 : 0)
+  columns.sort((a, b) => order(a) - order(b) || a.localeCompare(b))
+  const cell = (g: Gain | undefined): string => (g ? formatGain(g) : '-')
+  const header = [`minus ${reference}`, ...columns]
+  const rows = Object.entries(gains).map(([name, g]) => [name, ...columns.map((c) => cell(g[c]))])
+  return textTable(header, rows)
+}
+
+/** Columns padded to their widest cell, two spaces apart, a rule under the header. */
+function textTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
+  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n') + '\n'
 }

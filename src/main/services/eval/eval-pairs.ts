@@ -3,6 +3,7 @@ import type { PairItem, Split } from '../../../shared/ipc/channels/datasets'
 import type { Db } from '../../store/migration'
 import { toPairItem } from '../datasets/dataset-queries'
 import type { DatasetRow, PairRow } from '../datasets/dataset-queries'
+import type { TransferPair } from '../../transfer/transfer-method'
 
 export interface EvalPair {
   pair: PairItem
@@ -51,3 +52,15 @@ export function datasetVersion(db: Db, ds: DatasetRow): string {
 }
 
 type EvalPairRow = PairRow & { trg_w: number; trg_h: number }
+
+/** What a method sees of an evaluated pair. */
+export const transferPairOf = ({ pair, trgSize }: EvalPair): TransferPair => ({
+  split: pair.split,
+  name: pair.name,
+  category: pair.category,
+  srcKey: `${pair.category}/${pair.srcStem}`,
+  trgKey: `${pair.category}/${pair.trgStem}`,
+  srcKps: pair.srcKps,
+  trgBbox: pair.trgBbox,
+  trgSize,
+})

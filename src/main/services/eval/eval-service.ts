@@ -13,10 +13,10 @@ import { requireDataset } from '../datasets/dataset-queries'
 import type { FeaturesService } from '../features/features-service'
 import type { TrainService } from '../train/train-service'
 import type { JobContext, JobManager } from '../jobs/job-manager'
-import { datasetVersion, evalPairs } from './eval-pairs'
+import { datasetVersion, evalPairs, transferPairOf } from './eval-pairs'
 import { PairResults } from './pair-results'
 import type { PairsPage, PairsRequest } from './pair-results'
-import { meshMethodKey, resolveMethod, transferPairOf } from './resolve-method'
+import { meshMethodKey, resolveMethod } from './resolve-method'
 
 export interface EvalRequest extends EvalOverrides {
   dataset: string

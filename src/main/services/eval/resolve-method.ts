@@ -5,23 +5,12 @@ import type { Point } from '../../../shared/ipc/channels/datasets'
 import { AppError } from '../../core/app-error'
 import { readPredictionsJsonl } from '../../eval/predictions-jsonl'
 import { createNnTransfer, DEFAULT_NN_OPTIONS } from '../../transfer/nn-transfer'
-import type { TransferMethod, TransferPair } from '../../transfer/transfer-method'
+import type { TransferMethod } from '../../transfer/transfer-method'
 import type { JobContext } from '../jobs/job-manager'
-import type { MeshFit } from '../../engine/infer/fit-image'
-import { meshTransfer } from '../../engine/correspondence/mesh-transfer'
+import { hybridMethod } from './hybrid-method'
+import { meshPredictor } from './mesh-predictor'
 import type { Db } from '../../store/migration'
 import type { TrainService } from '../train/train-service'
-import { MeshFits } from '../train/mesh-fits'
-import { imageInputs } from '../train/training-inputs'
-import type { ImageInput } from '../train/training-inputs'
-import { hybridRefine } from '../../engine/correspondence/hybrid-refine'
-import { cropRegion, hybridHeatmap } from '../../transfer/score-heatmap'
-import type { FeatureMap } from '../../features/backbones/types'
-import { PCK_CONVENTIONS } from '../../../shared/eval/pck-conventions'
-import { evaluatePck } from '../../../shared/eval/pck-report'
-import { scoredPairOf } from '../../../shared/eval/scored-pair'
-import { requireDataset } from '../datasets/dataset-queries'
-import { evalPairs } from './eval-pairs'
 import type { FeaturesService } from '../features/features-service'
 import type { EvalPair } from './eval-pairs'
 
@@ -88,68 +77,6 @@ export async function resolveMethod(
   throw new AppError('BAD_INPUT', `unknown method "${name}": use nn-<backbone> (e.g. nn-pretrained, nn-handmade), mesh:<training run id>, hybrid:<training run id> or predictions:<absolute path to .jsonl>`)
 }
 
-interface MeshPredictor {
-  category: string
-  checkpoint: string
-  inputs: Map<string, ImageInput>
-  warnings: string[]
-  /** Mesh transfer of a pair's source keypoints, in the target's feature-crop pixels (null where it has no answer). */
-  predictCrop(pair: TransferPair): ((readonly [number, number]) | null)[]
-  dispose(): void
-}
-
-/** The run's model, the images the given pairs use, and their fits (cached per checkpoint and image). */
-async function meshPredictor(runId: string, dataset: string, pairs: readonly EvalPair[], services: MethodServices, ctx?: JobContext): Promise<MeshPredictor> {
-  const { model, checkpoint, config } = services.train.loadModel(runId)
-  const keys = new Set(
-    pairs.filter((p) => p.pair.category === config.category).flatMap(({ pair }) => [`${pair.category}/${pair.srcStem}`, `${pair.category}/${pair.trgStem}`]),
-  )
-  const { inputs, skipped } = await imageInputs(services.db, services.features, dataset, config.backbone, { keys }, ctx)
-  const byKey = new Map(inputs.map((i) => [i.key, i]))
-  const fits = new MeshFits(services.db, services.features, model, checkpoint, services.train.fitPool())
-  // A first fit takes seconds: progress per image, and a cancel stops handing images out.
-  const fitted = await fits.fitAll([...byKey.values()], {
-    progress: (done, total) => ctx?.progress(done, total, 'images', 'fitting meshes'),
-    shouldStop: () => ctx?.signal.aborted ?? false,
-  })
-  ctx?.throwIfCancelled()
-  const fitOf = (key: string): MeshFit | null => fitted.get(key) ?? null
-  return {
-    category: config.category,
-    checkpoint,
-    inputs: byKey,
-    warnings: skipped.map((s) => `no mesh fit for ${s}`),
-    predictCrop(pair) {
-      const src = fitOf(pair.srcKey)
-      const trg = fitOf(pair.trgKey)
-      const srcT = byKey.get(pair.srcKey)?.entry.transform
-      const trgT = byKey.get(pair.trgKey)?.entry.transform
-      if (!src || !trg || !srcT || !trgT) return pair.srcKps.map(() => null)
-      // Fits work in their own crop frame (the mask's resolution); the features' crops are larger.
-      const toFit = src.cropSize / srcT.size
-      const fromFit = trgT.size / trg.cropSize
-      const points = pair.srcKps.map((p) => {
-        const [x, y] = srcT.toCrop(p)
-        return [x * toFit, y * toFit] as const
-      })
-      return meshTransfer(src, trg, points).map((p) => (p ? ([p[0] * fromFit, p[1] * fromFit] as const) : null))
-    },
-    dispose: () => fitted.clear(),
-  }
-}
-
-/** What a method sees of an evaluated pair. */
-export const transferPairOf = ({ pair, trgSize }: EvalPair): TransferPair => ({
-  split: pair.split,
-  name: pair.name,
-  category: pair.category,
-  srcKey: `${pair.category}/${pair.srcStem}`,
-  trgKey: `${pair.category}/${pair.trgStem}`,
-  srcKps: pair.srcKps,
-  trgBbox: pair.trgBbox,
-  trgSize,
-})
-
 /** The cache key of `mesh:<run>`'s predictions: the model's checkpoint content, not the run's name. */
 export const meshMethodKey = (checkpoint: string): string => `mesh:${checkpoint}:face`
 
@@ -168,80 +95,10 @@ async function meshMethod(name: string, runId: string, dataset: string, pairs: r
       key: meshMethodKey(mesh.checkpoint),
       async transfer(pair) {
         const trgT = mesh.inputs.get(pair.trgKey)?.entry.transform
-        return mesh.predictCrop(pair).map((p): Point | null => (p && trgT ? trgT.toImage(p) : null))
+        return mesh.transferCrop(pair).map(({ point }): Point | null => (point && trgT ? trgT.toImage(point) : null))
       },
       dispose: async () => mesh.dispose(),
     },
   }
 }
 
-const HYBRID_LAMBDAS = [0, 0.03, 0.1, 0.3, 1]
-
-/**
- * `hybrid:<run>`: METHOD §6/§9's hybrid, nearest-neighbour similarity minus a penalty for the
- * distance to the mesh prediction. Its one weight is chosen per category on the data set's val
- * pairs (PCK@0.1 per image; ties go to the smaller weight, so where the 3-D fit does not help
- * it falls back to plain NN, lambda 0), never on the pairs it is scored on.
- */
-async function hybridMethod(name: string, runId: string, dataset: string, pairs: readonly EvalPair[], services: MethodServices, ctx?: JobContext): Promise<ResolvedMethod> {
-  const config = services.train.config(runId)
-  const ds = requireDataset(services.db, dataset)
-  // The weight is chosen by the data set's own PCK convention, as its test pairs are scored by default.
-  const own = PCK_CONVENTIONS[ds.reader]
-  const val = evalPairs(services.db, ds, 'val').filter((p) => p.pair.category === config.category)
-  if (val.length === 0) throw new AppError('BAD_INPUT', `hybrid:${runId} needs val pairs of ${config.category} in "${dataset}" to choose its weight`)
-  const mesh = await meshPredictor(runId, dataset, [...pairs, ...val], services, ctx)
-  const maps = new Map<string, FeatureMap>()
-  const mapOf = (key: string): FeatureMap | null => {
-    const input = mesh.inputs.get(key)
-    if (!input) return null
-    let m = maps.get(key)
-    if (!m) maps.set(key, (m = services.features.load(input.entry)))
-    return m
-  }
-  /** Both images' feature maps and crops, and the target box in crop pixels; null when either image has no features. */
-  const sides = (pair: TransferPair) => {
-    const src = mapOf(pair.srcKey)
-    const trg = mapOf(pair.trgKey)
-    const srcT = mesh.inputs.get(pair.srcKey)?.entry.transform
-    const trgT = mesh.inputs.get(pair.trgKey)?.entry.transform
-    if (!src || !trg || !srcT || !trgT) return null
-    return { src, trg, srcT, trgT, region: cropRegion(trgT, pair.trgBbox ?? [0, 0, pair.trgSize[0], pair.trgSize[1]]) }
-  }
-  const predict = (pair: TransferPair, lambda: number, meshCrop: ((readonly [number, number]) | null)[]): (Point | null)[] => {
-    const s = sides(pair)
-    if (!s) return pair.srcKps.map(() => null)
-    const crop = pair.srcKps.map((p) => s.srcT.toCrop(p))
-    return hybridRefine(s.src, crop, s.trg, meshCrop, lambda, { region: s.region }).map((p) => s.trgT.toImage(p))
-  }
-  const valMesh = val.map((p) => mesh.predictCrop(transferPairOf(p)))
-  let best = { lambda: 0, pck: Number.NEGATIVE_INFINITY }
-  for (const lambda of HYBRID_LAMBDAS) {
-    const scored = val.map((p, i) => scoredPairOf(p.pair, p.trgSize, predict(transferPairOf(p), lambda, valMesh[i]!)))
-    const pck = evaluatePck(scored, { method: name, dataset, split: 'val', cache: 'miss' }, { alphas: [0.1], threshold: own.threshold, compare: own.compare }).report.overall['0.1']!.perImage
-    if (pck > best.pck + 1e-12) best = { lambda, pck }
-    await new Promise((resolve) => setImmediate(resolve))
-    ctx?.throwIfCancelled()
-  }
-  return {
-    category: mesh.category,
-    warnings: [...mesh.warnings, `hybrid weight lambda = ${best.lambda} chosen on ${val.length} val pairs of ${config.category} (PCK@0.1 per image ${(100 * best.pck).toFixed(1)} %)`],
-    method: {
-      id: name,
-      key: `hybrid:${mesh.checkpoint}:lambda=${best.lambda}:${config.backbone}`,
-      async transfer(pair) {
-        return predict(pair, best.lambda, mesh.predictCrop(pair))
-      },
-      async scoreMaps(pair) {
-        const s = sides(pair)
-        if (!s) return pair.srcKps.map(() => null)
-        const meshCrop = mesh.predictCrop(pair)
-        return pair.srcKps.map((p, i) => hybridHeatmap(s.src, s.srcT.toCrop(p), s.trg, s.trgT, meshCrop[i] ?? null, best.lambda, s.region))
-      },
-      dispose: async () => {
-        mesh.dispose()
-        maps.clear()
-      },
-    },
-  }
-}

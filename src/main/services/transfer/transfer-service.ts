@@ -12,7 +12,8 @@ import type { Db } from '../../store/migration'
 import type { TrainService } from '../train/train-service'
 import { imageDetail, requireDataset } from '../datasets/dataset-queries'
 import type { EvalPair } from '../eval/eval-pairs'
-import { resolveMethod, transferPairOf } from '../eval/resolve-method'
+import { resolveMethod } from '../eval/resolve-method'
+import { transferPairOf } from '../eval/eval-pairs'
 
 export interface TransferRequest {
   dataset: string

@@ -8,6 +8,7 @@ import type { Route } from '../../shell/route'
 import { Select } from '../datasets/Filters'
 import { FlagBreakdown, KeypointBreakdown } from './Breakdowns'
 import { ExportButtons } from './ExportButtons'
+import { GainOverNn } from './GainOverNn'
 import { PckChart } from './PckChart'
 import { PckTable } from './PckTable'
 import { ReportList } from './ReportList'
@@ -96,6 +97,7 @@ export function ReportsView({ route }: { route: Route }): React.JSX.Element {
             {shown.length > 0 ? (
               <>
                 <PckTable reports={shown} alpha={alpha} measure={measure} />
+                <GainOverNn reports={shown} alpha={alpha} measure={measure} />
                 <h3>PCK versus alpha</h3>
                 <PckChart reports={shown} measure={measure} />
                 <details>

@@ -1,10 +1,12 @@
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import type { Job } from '../../../../shared/ipc/channels/jobs'
 import type { RunSummary } from '../../../../shared/ipc/channels/train'
 import { useClient } from '../../client'
+import { useQuery } from '../../client/use-query'
 import { ErrorAlert } from '../../shell/ErrorAlert'
 import { JobProgress } from '../../shell/JobProgress'
 import { LossChart } from './LossChart'
+import { RunGainNote } from './RunGainNote'
 import { useRunCurve } from './use-run-curve'
 
 /** Only these can continue from a checkpoint; a failed run needs its cause fixed and a new start. */
@@ -16,15 +18,21 @@ const RESUMABLE = new Set(['cancelled', 'interrupted'])
  */
 export function RunDetail({
   run,
+  runs,
   refresh,
   onSettled,
 }: {
   run: RunSummary
+  /** Every run, for the same configuration's other seeds. */
+  runs: readonly RunSummary[]
   refresh: number
   onSettled: (job: Job) => void
 }): React.JSX.Element {
   const client = useClient()
   const curve = useRunCurve(run.id, refresh)
+  const reports = useQuery('eval.reports', {})
+  const reloadReports = reports.reload
+  useEffect(() => reloadReports(), [refresh, reloadReports])
   const [log, setLog] = useState(false)
   const [jobId, setJobId] = useState<string | null>(null)
   const [error, setError] = useState<Error | null>(null)
@@ -59,6 +67,8 @@ export function RunDetail({
         {run.config.articulation > 0 ? `, ${run.config.articulation} articulated parts` : ''};
         folder <code>{run.folder}</code>
       </p>
+      {reports.data ? <RunGainNote run={run} runs={runs} reports={reports.data} /> : null}
+      <ErrorAlert error={reports.error} context="reports" />
       <ErrorAlert error={error} context="resume" />
       {jobId ? <JobProgress key={jobId} jobId={jobId} onSettled={onSettled} /> : null}
       <ErrorAlert error={curve.error} context="loss curve" />

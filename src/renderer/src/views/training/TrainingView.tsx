@@ -72,7 +72,7 @@ export function TrainingView({ route }: { route: Route }): React.JSX.Element {
         {runs.data && runs.data.length > 1 && pair.length < 2 ? <p className="muted">Tick two runs to compare their loss curves.</p> : null}
       </section>
       {pair.length === 2 ? <CompareRuns key={pair.map((r) => r.id).join(',')} runs={[pair[0]!, pair[1]!]} refresh={refresh} onClose={() => setCompared([])} /> : null}
-      {selected ? <RunDetail key={selected.id} run={selected} refresh={refresh} onSettled={reloadAll} /> : null}
+      {selected ? <RunDetail key={selected.id} run={selected} runs={runs.data ?? []} refresh={refresh} onSettled={reloadAll} /> : null}
     </div>
   )
 }

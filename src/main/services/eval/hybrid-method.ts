@@ -1,0 +1,118 @@
+import type { Point } from '../../../shared/ipc/channels/datasets'
+import { PCK_CONVENTIONS } from '../../../shared/eval/pck-conventions'
+import { evaluatePck } from '../../../shared/eval/pck-report'
+import { scoredPairOf } from '../../../shared/eval/scored-pair'
+import { AppError } from '../../core/app-error'
+import { candidateGates, gateLabel, gateOpen, OPEN_GATE } from '../../engine/correspondence/hybrid-gate'
+import type { HybridGate, PairFit } from '../../engine/correspondence/hybrid-gate'
+import { hybridRefine } from '../../engine/correspondence/hybrid-refine'
+import type { SupportedTransfer } from '../../engine/correspondence/mesh-transfer'
+import type { FeatureMap } from '../../features/backbones/types'
+import { cropRegion, hybridHeatmap } from '../../transfer/score-heatmap'
+import type { TransferPair } from '../../transfer/transfer-method'
+import { requireDataset } from '../datasets/dataset-queries'
+import type { JobContext } from '../jobs/job-manager'
+import { evalPairs, transferPairOf } from './eval-pairs'
+import type { EvalPair } from './eval-pairs'
+import { meshPredictor } from './mesh-predictor'
+import type { MethodServices, ResolvedMethod } from './resolve-method'
+
+const HYBRID_LAMBDAS = [0.03, 0.1, 0.3, 1]
+
+type Crop = readonly [number, number]
+
+/**
+ * `hybrid:<run>`: METHOD §6/§9's hybrid, nearest-neighbour similarity minus a penalty for the
+ * distance to the mesh prediction, applied only to keypoints whose 3-D support passes a gate
+ * (hybrid-gate). Its weight and gate are chosen per category on the data set's val pairs
+ * (PCK@0.1 per image; plain NN, lambda 0, is a candidate and wins ties), never on the pairs it
+ * is scored on, so where the 3-D fit does not help it falls back to NN.
+ */
+export async function hybridMethod(name: string, runId: string, dataset: string, pairs: readonly EvalPair[], services: MethodServices, ctx?: JobContext): Promise<ResolvedMethod> {
+  const config = services.train.config(runId)
+  const ds = requireDataset(services.db, dataset)
+  // The weight is chosen by the data set's own PCK convention, as its test pairs are scored by default.
+  const own = PCK_CONVENTIONS[ds.reader]
+  const val = evalPairs(services.db, ds, 'val').filter((p) => p.pair.category === config.category)
+  if (val.length === 0) throw new AppError('BAD_INPUT', `hybrid:${runId} needs val pairs of ${config.category} in "${dataset}" to choose its weight`)
+  const mesh = await meshPredictor(runId, dataset, [...pairs, ...val], services, ctx)
+  const maps = new Map<string, FeatureMap>()
+  const mapOf = (key: string): FeatureMap | null => {
+    const input = mesh.inputs.get(key)
+    if (!input) return null
+    let m = maps.get(key)
+    if (!m) maps.set(key, (m = services.features.load(input.entry)))
+    return m
+  }
+  /** Both images' feature maps and crops, and the target box in crop pixels; null when either image has no features. */
+  const sides = (pair: TransferPair) => {
+    const src = mapOf(pair.srcKey)
+    const trg = mapOf(pair.trgKey)
+    const srcT = mesh.inputs.get(pair.srcKey)?.entry.transform
+    const trgT = mesh.inputs.get(pair.trgKey)?.entry.transform
+    if (!src || !trg || !srcT || !trgT) return null
+    return { src, trg, srcT, trgT, region: cropRegion(trgT, pair.trgBbox ?? [0, 0, pair.trgSize[0], pair.trgSize[1]]) }
+  }
+  /** The mesh predictions the gate lets through (null: that keypoint keeps the NN's answer). */
+  const gated = (gate: HybridGate, support: readonly SupportedTransfer[], pair: PairFit): (Crop | null)[] => support.map((t) => (gateOpen(gate, t, pair) ? t.point : null))
+  const predict = (pair: TransferPair, lambda: number, meshCrop: readonly (Crop | null)[]): (Point | null)[] => {
+    const s = sides(pair)
+    if (!s) return pair.srcKps.map(() => null)
+    const crop = pair.srcKps.map((p) => s.srcT.toCrop(p))
+    return hybridRefine(s.src, crop, s.trg, meshCrop, lambda, { region: s.region }).map((p) => s.trgT.toImage(p))
+  }
+
+  // Each keypoint's answer depends only on its own weight, so every (weight, gate) is a per-keypoint
+  // choice between the weight's ungated answer and the NN's: one refinement per weight, not per gate.
+  const valPairs = val.map(transferPairOf)
+  const valSupport = valPairs.map((p) => mesh.transferCrop(p))
+  const valFit = valPairs.map((p) => mesh.pairFit(p))
+  const nnAnswers = valPairs.map((p) => predict(p, 0, p.srcKps.map(() => null)))
+  const pckOf = (answers: (Point | null)[][]): number =>
+    evaluatePck(
+      val.map((p, i) => scoredPairOf(p.pair, p.trgSize, answers[i]!)),
+      { method: name, dataset, split: 'val', cache: 'miss' },
+      { alphas: [0.1], threshold: own.threshold, compare: own.compare },
+    ).report.overall['0.1']!.perImage
+  const nnPck = pckOf(nnAnswers)
+  let best = { lambda: 0, gate: OPEN_GATE, pck: nnPck }
+  const gates = candidateGates(valFit.map((f) => f.loss))
+  for (const lambda of HYBRID_LAMBDAS) {
+    const answers = valPairs.map((p, i) => predict(p, lambda, valSupport[i]!.map((t) => t.point)))
+    for (const gate of gates) {
+      const pck = pckOf(valPairs.map((_, i) => gated(gate, valSupport[i]!, valFit[i]!).map((m, q) => (m ? answers[i]![q]! : nnAnswers[i]![q]!))))
+      if (pck > best.pck + 1e-12) best = { lambda, gate, pck }
+    }
+    await new Promise((resolve) => setImmediate(resolve))
+    ctx?.throwIfCancelled()
+  }
+  const gateName = gateLabel(best.gate)
+  const meshOf = (pair: TransferPair): (Crop | null)[] => gated(best.gate, mesh.transferCrop(pair), mesh.pairFit(pair))
+  const pct = (v: number): string => (100 * v).toFixed(1)
+  return {
+    category: mesh.category,
+    warnings: [
+      ...mesh.warnings,
+      `hybrid weight lambda = ${best.lambda}${gateName ? `, gate ${gateName}` : ''} chosen on ${val.length} val pairs of ${config.category} ` +
+        `(PCK@0.1 per image ${pct(best.pck)} %, plain NN ${pct(nnPck)} %)`,
+    ],
+    method: {
+      id: name,
+      // An open gate predicts what the ungated hybrid did, so its cached predictions stay valid.
+      key: `hybrid:${mesh.checkpoint}:lambda=${best.lambda}:${config.backbone}${gateName ? `:gate=${gateName}` : ''}`,
+      async transfer(pair) {
+        return predict(pair, best.lambda, meshOf(pair))
+      },
+      async scoreMaps(pair) {
+        const s = sides(pair)
+        if (!s) return pair.srcKps.map(() => null)
+        const meshCrop = meshOf(pair)
+        return pair.srcKps.map((p, i) => hybridHeatmap(s.src, s.srcT.toCrop(p), s.trg, s.trgT, meshCrop[i] ?? null, best.lambda, s.region))
+      },
+      dispose: async () => {
+        mesh.dispose()
+        maps.clear()
+      },
+    },
+  }
+}
