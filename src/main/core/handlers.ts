@@ -33,5 +33,8 @@ export function buildHandlers(s: Services): HandlerMap {
     'meshes.canonical': ({ runId }) => s.meshes.canonical(runId),
     'meshes.instance': ({ runId, dataset, image }) => s.meshes.instance(runId, dataset, image),
     'meshes.export': (req) => s.meshes.export(req),
+    'assets.open': ({ path }) => s.assets.open(path),
+    'assets.saveKeypoints': ({ path, assetPath, file }) => s.assets.saveKeypoints(path, assetPath, file),
+    'assets.make': (req) => s.assets.startMake(req),
   }
 }
