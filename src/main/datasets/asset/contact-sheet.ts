@@ -1,6 +1,7 @@
 import { readFile, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { PNG } from 'pngjs'
+import { keypointColour } from '../../../shared/keypoint-colours'
 import { decodeImage } from '../../images/decode-image'
 
 export interface ContactSheetOptions {
@@ -15,18 +16,17 @@ export interface ContactSheetOptions {
   tile?: readonly [number, number]
 }
 
-/** Keypoint colours by id, hues far apart for neighbouring ids (left/right twins sit next to each other). */
-export function keypointColour(id: number): [number, number, number] {
-  const hue = (id * 137.508) % 360
-  const c = 0.85
-  const x = c * (1 - Math.abs(((hue / 60) % 2) - 1))
-  const [r, g, b] = hue < 60 ? [c, x, 0] : hue < 120 ? [x, c, 0] : hue < 180 ? [0, c, x] : hue < 240 ? [0, x, c] : hue < 300 ? [x, 0, c] : [c, 0, x]
-  return [Math.round((r + 0.15) * 255), Math.round((g + 0.15) * 255), Math.round((b + 0.15) * 255)]
+const GAP = 3
+
+/** The studio's colour of a keypoint id (as the image views draw it), as bytes. */
+function keypointRgb(id: number): [number, number, number] {
+  const hex = keypointColour(id)
+  return [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)) as [number, number, number]
 }
 
 /**
- * A PNG grid of a tree's images with their annotated keypoints drawn as dots (one colour per
- * keypoint id, black rim): a look at what a generated benchmark holds.
+ * A PNG grid of a tree's images with their annotated keypoints drawn as dots (the studio's colour
+ * of each keypoint id, black rim): a look at what a generated benchmark holds.
  */
 export async function contactSheet(options: ContactSheetOptions): Promise<Buffer> {
   const [tileW, tileH] = options.tile ?? [240, 200]
@@ -42,7 +42,8 @@ export async function contactSheet(options: ContactSheetOptions): Promise<Buffer
     const annotation = JSON.parse(await readFile(join(options.root, 'ImageAnnotation', options.category, `${stem}.json`), 'utf8')) as {
       kps: Record<string, [number, number] | null>
     }
-    const s = Math.min(tileW / image.width, tileH / image.height)
+    // A few pixels of the dark ground between tiles, so that neighbouring images stay apart.
+    const s = Math.min((tileW - 2 * GAP) / image.width, (tileH - 2 * GAP) / image.height)
     const ox = (k % columns) * tileW + Math.floor((tileW - image.width * s) / 2)
     const oy = Math.floor(k / columns) * tileH + Math.floor((tileH - image.height * s) / 2)
     const w = Math.floor(image.width * s)
@@ -60,7 +61,7 @@ export async function contactSheet(options: ContactSheetOptions): Promise<Buffer
     }
     for (const [id, point] of Object.entries(annotation.kps)) {
       if (point === null) continue
-      dot(sheet, ox + (point[0] + 0.5) * s, oy + (point[1] + 0.5) * s, keypointColour(Number(id)))
+      dot(sheet, ox + (point[0] + 0.5) * s, oy + (point[1] + 0.5) * s, keypointRgb(Number(id)))
     }
   }
   return PNG.sync.write(sheet)
