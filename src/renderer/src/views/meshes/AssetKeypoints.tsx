@@ -55,7 +55,7 @@ export function AssetKeypoints({ route }: { route: Route }): React.JSX.Element {
     const b = bounds(data.primitives.flatMap((p) => p.vertices))
     const offset: Vec3 = [-b.centre[0], -b.centre[1], -b.centre[2]]
     const meshes: SceneMesh[] = data.primitives.map((p) => ({ key: `${p.mesh}/${p.primitive}`, vertices: p.vertices, faces: p.faces, colours: Float32Array.from(p.colours), offset }))
-    return { meshes, offset, radius: b.radius, view: { target: [0, 0, 0] as Vec3, halfWidth: 0.9 * b.radius, halfHeight: 0.9 * b.radius, direction: [1, 0.45, 0.9] as Vec3 } }
+    return { meshes, offset, radius: b.radius, view: { target: [0, 0, 0] as Vec3, halfWidth: 0.7 * b.radius, halfHeight: 0.7 * b.radius, direction: [1, 0.45, 0.9] as Vec3 } }
   }, [view.data])
 
   const at = (mesh: string, primitive: number, vertex: number): Vec3 | null => {
@@ -93,7 +93,7 @@ export function AssetKeypoints({ route }: { route: Route }): React.JSX.Element {
     }
     try {
       const r = await client.call('assets.saveKeypoints', { path: view.data.keypointsPath, assetPath, file })
-      setSaved(`${r.keypoints} keypoints saved to ${r.path}`)
+      setSaved(`${r.keypoints} keypoint${r.keypoints === 1 ? '' : 's'} saved to ${r.path}`)
     } catch (error) {
       setSaveError(error as Error)
     }
@@ -147,7 +147,7 @@ export function AssetKeypoints({ route }: { route: Route }): React.JSX.Element {
             />
           </div>
           <div className="stack" aria-label="Keypoint list">
-            <p data-testid="picked-vertex">
+            <p data-testid="asset-picked-vertex">
               {pick ? (
                 <>
                   Picked vertex <strong>{pick.vertex}</strong> of “{pick.mesh}” primitive {pick.primitive}
