@@ -19,11 +19,6 @@ export const VERTEX_DEPTH_TOLERANCE = 0.03
 /** Pixels around a vertex's projection searched for its surface (see Keypoint3D.reach). */
 export const VERTEX_REACH = 1
 
-/** A posed asset with the pose it was drawn in. */
-export interface PosedAsset extends ObjectModel {
-  pose: AssetPose
-}
-
 /**
  * A generator category drawn from a glTF asset: every instance is the asset at a random
  * time of a random animation (its rest pose when it has none), skinned and morphed; parts
@@ -31,7 +26,7 @@ export interface PosedAsset extends ObjectModel {
  * vertices of its named primitive. Model frame = glTF's: +y up, the asset facing +z, so +x is
  * its left, as the procedural categories have it.
  */
-export function assetCategory(asset: GltfAsset, keypoints: AssetKeypointFile, name: string, source: string): CategoryDefinition & { build(rng: Rng): PosedAsset } {
+export function assetCategory(asset: GltfAsset, keypoints: AssetKeypointFile, name: string, source: string): CategoryDefinition {
   if (asset.primitives.length > 255) throw new Error(`${asset.source}: draws ${asset.primitives.length} primitives; at most 255 fit the renderer's part ids`)
   const target = keypointPrimitive(asset, keypoints, source)
   const part = asset.primitives.indexOf(target)
@@ -56,7 +51,7 @@ export function assetCategory(asset: GltfAsset, keypoints: AssetKeypointFile, na
     v0 += n
     f0 += p.faces.length / 3
   })
-  const build = (rng: Rng): PosedAsset => {
+  const build = (rng: Rng): ObjectModel => {
     const animation = asset.animations.length === 0 ? -1 : rng.int(0, asset.animations.length - 1)
     const pose: AssetPose = { animation, time: animation < 0 ? 0 : rng.uniform(0, asset.animations[animation]!.duration) }
     const posed = posePositions(asset, pose)
@@ -74,7 +69,6 @@ export function assetCategory(asset: GltfAsset, keypoints: AssetKeypointFile, na
       partNames: asset.primitives.map((p) => `${p.mesh}/${p.primitive}`),
       materials,
       keypoints: points,
-      pose,
     }
   }
   return { name, keypointNames: keypoints.keypoints.map((k) => k.name), build }

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { Logger, NodeIO } from '@gltf-transform/core'
-import type { Accessor, Document, Node, Primitive, Texture } from '@gltf-transform/core'
+import type { Accessor, Document, Node, Primitive, Texture, TextureInfo } from '@gltf-transform/core'
 import { decodeImage } from '../../images/decode-image'
 
 /** One triangle primitive of a mesh the scene draws, in the asset's own (bind-pose) frame. */
@@ -92,7 +92,7 @@ export interface GltfAsset {
   animations: readonly AssetAnimation[]
 }
 
-/** Extensions that change only what this renderer ignores (lighting models, compression it never sees). */
+/** Required extensions that change only lighting terms this renderer does not draw: safe to ignore. */
 const HARMLESS_EXTENSIONS = new Set(['KHR_materials_emissive_strength', 'KHR_materials_specular', 'KHR_materials_ior'])
 
 const TRIANGLES = 4
@@ -277,7 +277,7 @@ function triangles(primitive: Primitive, count: number, mode: number, where: str
 
 function decodeTexture(
   texture: Texture,
-  info: ReturnType<NonNullable<ReturnType<Primitive['getMaterial']>>['getBaseColorTextureInfo']>,
+  info: TextureInfo | null,
   cache: Map<Texture, AssetTexture>,
   where: string,
 ): AssetTexture {

@@ -50,6 +50,7 @@ export const MakeRequest = z
   })
   .strict()
   .refine((r) => (r.example === undefined) !== (r.keypoints === undefined), { message: 'give either example or keypoints (with asset optional)', path: ['keypoints'] })
+  .refine((r) => r.asset === undefined || r.keypoints !== undefined, { message: 'asset goes with keypoints: an example names its own asset', path: ['asset'] })
 export type MakeRequest = z.infer<typeof MakeRequest>
 
 export const MakeResult = z.object({
