@@ -7,6 +7,7 @@ import { openStudio } from './studio-page'
 import type { StudioPage } from './studio-page'
 
 const FOX = resolve(__dirname, '../../resources/assets/fox/Fox.glb')
+const FOX_KEYPOINTS = resolve(__dirname, '../../resources/assets/fox/Fox.keypoints.json')
 
 let s: StudioPage
 let page: Page
@@ -21,9 +22,10 @@ afterAll(async () => {
 })
 
 describe('keypoints of an asset (Meshes view)', () => {
-  it('opens a .glb, names a clicked vertex and saves the keypoint file beside the asset', { timeout: 120_000 }, async () => {
+  it('opens a .glb with its keypoint file, names a clicked vertex and saves the file beside the asset', { timeout: 120_000 }, async () => {
     const asset = join(temp.path, 'Fox.glb')
     copyFileSync(FOX, asset)
+    copyFileSync(FOX_KEYPOINTS, join(temp.path, 'Fox.keypoints.json'))
     await s.goto('#/meshes')
     await page.getByRole('group', { name: 'Mode' }).getByRole('button', { name: 'keypoints of an asset' }).click()
     const open = page.getByRole('form', { name: 'Open an asset' })
@@ -47,14 +49,21 @@ describe('keypoints of an asset (Meshes view)', () => {
     await page.getByText(/a keypoint name uses lower-case letters/).waitFor()
     await naming.getByLabel('Keypoint name').fill('withers')
     await naming.getByRole('button', { name: 'Name it' }).click()
+    // The shipped file's 15 keypoints were loaded; the new one is id 15, and the eyes are mirror twins.
     const rows = page.getByTestId('asset-keypoints').locator('tbody tr')
-    await expect.poll(() => rows.count()).toBe(1)
-    expect(await rows.first().textContent()).toContain(`withers${vertex}`)
+    await expect.poll(() => rows.count()).toBe(16)
+    expect(await rows.nth(15).textContent()).toContain(`withers${vertex}`)
+    expect(await rows.nth(1).textContent()).toContain('left_eye ↔ right_eye419')
 
     await page.getByRole('button', { name: 'Save keypoints' }).click()
     await page.getByTestId('keypoints-saved').waitFor({ timeout: 10_000 })
-    const saved = JSON.parse(readFileSync(join(temp.path, 'Fox.keypoints.json'), 'utf8')) as { asset: string; keypoints: unknown[] }
-    expect(saved).toMatchObject({ asset: 'Fox.glb', mesh: 'fox1', primitive: 0, keypoints: [{ name: 'withers', vertex }] })
+    const saved = JSON.parse(readFileSync(join(temp.path, 'Fox.keypoints.json'), 'utf8')) as { keypoints: unknown[]; mirror: Record<string, string>; credits: string[] }
+    expect(saved).toMatchObject({ asset: 'Fox.glb', mesh: 'fox1', primitive: 0, category: 'fox' })
+    expect(saved.keypoints).toHaveLength(16)
+    expect(saved.keypoints[15]).toEqual({ name: 'withers', vertex })
+    expect(saved.mirror.left_eye).toBe('right_eye')
+    expect(saved.credits.join(' ')).toContain('CC-BY 4.0')
+    await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0))
     await s.screenshot('asset-keypoints')
     expect(s.errors).toEqual([])
   })

@@ -54,7 +54,14 @@ export function AssetKeypoints({ route }: { route: Route }): React.JSX.Element {
     if (!data) return null
     const b = bounds(data.primitives.flatMap((p) => p.vertices))
     const offset: Vec3 = [-b.centre[0], -b.centre[1], -b.centre[2]]
-    const meshes: SceneMesh[] = data.primitives.map((p) => ({ key: `${p.mesh}/${p.primitive}`, vertices: p.vertices, faces: p.faces, colours: Float32Array.from(p.colours), offset }))
+    // Texture colours are sRGB; three.js takes vertex colours as linear, so decode them to look as the asset does.
+    const meshes: SceneMesh[] = data.primitives.map((p) => ({
+      key: `${p.mesh}/${p.primitive}`,
+      vertices: p.vertices,
+      faces: p.faces,
+      colours: Float32Array.from(p.colours, (c) => c ** 2.2),
+      offset,
+    }))
     return { meshes, offset, radius: b.radius, view: { target: [0, 0, 0] as Vec3, halfWidth: 0.7 * b.radius, halfHeight: 0.7 * b.radius, direction: [1, 0.45, 0.9] as Vec3 } }
   }, [view.data])
 
@@ -172,37 +179,43 @@ export function AssetKeypoints({ route }: { route: Route }): React.JSX.Element {
               </button>
             </form>
             <ErrorAlert error={editError} onDismiss={() => setEditError(null)} />
-            <table className="table" data-testid="asset-keypoints">
-              <thead>
-                <tr>
-                  <th>id</th>
-                  <th>name</th>
-                  <th>vertex</th>
-                  <th>twin</th>
-                  <th />
-                </tr>
-              </thead>
-              <tbody>
-                {draft.keypoints.map((k, id) => (
-                  <tr key={k.name}>
-                    <td>
-                      <span className="swatch" style={{ background: keypointColour(id) }} /> {id}
-                    </td>
-                    <td>{k.name}</td>
-                    <td>{k.vertex}</td>
-                    <td className="muted">{mirror[k.name] ?? Object.entries(mirror).find(([, b]) => b === k.name)?.[0] ?? ''}</td>
-                    <td className="row">
-                      <button type="button" aria-label={`Move ${k.name} up`} disabled={id === 0} onClick={() => edit(moveKeypoint(draft, k.name, -1))}>
-                        ↑
-                      </button>
-                      <button type="button" aria-label={`Remove ${k.name}`} onClick={() => edit(removeKeypoint(draft, k.name))}>
-                        ✕
-                      </button>
-                    </td>
+            <div className="asset-keypoint-list">
+              <table className="table table-compact" data-testid="asset-keypoints">
+                <thead>
+                  <tr>
+                    <th>id</th>
+                    <th>name</th>
+                    <th>vertex</th>
+                    <th />
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {draft.keypoints.map((k, id) => {
+                    const twin = mirror[k.name] ?? Object.entries(mirror).find(([, b]) => b === k.name)?.[0]
+                    return (
+                      <tr key={k.name}>
+                        <td>
+                          <span className="swatch" style={{ background: keypointColour(id) }} /> {id}
+                        </td>
+                        <td>
+                          {k.name}
+                          {twin ? <span className="muted small"> ↔ {twin}</span> : null}
+                        </td>
+                        <td>{k.vertex}</td>
+                        <td className="nowrap">
+                          <button type="button" aria-label={`Move ${k.name} up`} disabled={id === 0} onClick={() => edit(moveKeypoint(draft, k.name, -1))}>
+                            ↑
+                          </button>
+                          <button type="button" aria-label={`Remove ${k.name}`} onClick={() => edit(removeKeypoint(draft, k.name))}>
+                            ✕
+                          </button>
+                        </td>
+                      </tr>
+                    )
+                  })}
+                </tbody>
+              </table>
+            </div>
             <div className="row">
               <button type="button" disabled={draft.keypoints.length === 0} onClick={() => void save()}>
                 Save keypoints
