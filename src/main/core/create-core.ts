@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { builtMainDir } from '../build-paths'
 import { openStore } from '../store/open-store'
 import type { OpenStoreOptions, Store } from '../store/open-store'
+import { AssetsService } from '../services/assets/assets-service'
 import { CurationService } from '../services/curation/curation-service'
 import { DatasetsService } from '../services/datasets/datasets-service'
 import { DemoService } from '../services/demo/demo-service'
@@ -28,6 +29,7 @@ export interface Services {
   jobs: JobManager
   datasets: DatasetsService
   demo: DemoService
+  assets: AssetsService
   curation: CurationService
   exports: ExportService
   features: FeaturesService
@@ -89,6 +91,7 @@ export function createCore(options: CoreOptions): Core {
     jobs,
     datasets,
     demo: new DemoService(store.db, options.dataDir, jobs, datasets),
+    assets: new AssetsService(store.db, options.dataDir, jobs, datasets),
     curation,
     exports: new ExportService(store.db, jobs),
     features,

@@ -37,5 +37,8 @@ export function buildHandlers(s: Services): HandlerMap {
     'meshes.export': (req) => s.meshes.export(req),
     'runs.import': ({ folders }) => s.runs.importFolders(folders),
     'runs.benches': () => s.runs.benches(),
+    'assets.open': ({ path }) => s.assets.open(path),
+    'assets.saveKeypoints': ({ path, assetPath, file }) => s.assets.saveKeypoints(path, assetPath, file),
+    'assets.make': (req) => s.assets.startMake(req),
   }
 }

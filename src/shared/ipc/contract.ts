@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import { assetsChannels } from './channels/assets'
 import { curationChannels } from './channels/curation'
 import { datasetsChannels } from './channels/datasets'
 import { evalChannels } from './channels/eval'
@@ -27,6 +28,7 @@ export const contract = {
   ...trainChannels,
   ...meshesChannels,
   ...runsChannels,
+  ...assetsChannels,
 }
 
 export type Contract = typeof contract

@@ -1,6 +1,6 @@
 import { pixelIndexAt } from '../../engine/render/buffers'
 import { projectPoints } from '../../engine/render/camera'
-import type { ObjectModel } from './model-builder'
+import type { Keypoint3D, ObjectModel } from './model-builder'
 import type { RenderedScene } from './render-scene'
 import type { SceneSpec } from './scene'
 
@@ -20,16 +20,32 @@ export function annotateKeypoints(model: ObjectModel, scene: SceneSpec, rendered
   model.keypoints.forEach((k, i) => points.set(k.position, 3 * i))
   const projected = projectPoints(points, scene.camera, scene.width, scene.height)
   const { faceId, depth } = rendered.buffers
+  const { width, height } = scene
+  const showsKeypoint = (k: Keypoint3D, z: number, p: number): boolean => {
+    const f = faceId[p]!
+    return f >= 0 && f < rendered.objectFaceCount && k.parts.includes(model.mesh.faceParts[f]!) && Math.abs(z - depth[p]!) <= k.tolerance
+  }
   return model.keypoints.map((k, i) => {
     const x = projected[3 * i]!
     const y = projected[3 * i + 1]!
-    const p = pixelIndexAt(scene.width, scene.height, x, y)
+    const z = projected[3 * i + 2]!
+    const p = pixelIndexAt(width, height, x, y)
     if (p < 0) return null
+    const reach = k.reach ?? 0
+    if (reach === 0) return showsKeypoint(k, z, p) ? [Math.floor(x), Math.floor(y)] : null
+    // An occluder on the keypoint's own pixel hides it, whatever its neighbours show.
     const f = faceId[p]!
-    if (f < 0 || f >= rendered.objectFaceCount) return null
-    if (!k.parts.includes(model.mesh.faceParts[f]!)) return null
-    if (Math.abs(projected[3 * i + 2]! - depth[p]!) > k.tolerance) return null
-    return [Math.floor(x), Math.floor(y)]
+    if (f >= rendered.objectFaceCount && depth[p]! < z - k.tolerance) return null
+    const px = Math.floor(x)
+    const py = Math.floor(y)
+    for (let dy = -reach; dy <= reach; dy++) {
+      for (let dx = -reach; dx <= reach; dx++) {
+        const qx = px + dx
+        const qy = py + dy
+        if (qx >= 0 && qx < width && qy >= 0 && qy < height && showsKeypoint(k, z, qy * width + qx)) return [px, py]
+      }
+    }
+    return null
   })
 }
 

@@ -46,6 +46,30 @@ export interface MaterialOptions {
   gloss?: number
 }
 
+/**
+ * An image texture, for surfaces that come with one (a glTF asset's base colour): the mesh's
+ * texture coordinates are then (u, v, 0), sampled bilinearly with the texture's wrap modes.
+ * Texel bytes are taken as display colour, as `hsl` colours are.
+ */
+export interface TexturedMaterial {
+  texture: {
+    width: number
+    height: number
+    /** RGB bytes, row-major, row 0 at v = 0. */
+    rgb: Uint8Array
+    wrapS: TextureWrap
+    wrapT: TextureWrap
+  }
+  /** Multiplied into every texel (glTF's baseColorFactor). */
+  factor: Rgb
+  gloss: number
+}
+
+export type TextureWrap = 'repeat' | 'mirror' | 'clamp'
+
+/** What a face is painted with: a procedural pattern or an image. */
+export type SurfaceMaterial = Material | TexturedMaterial
+
 /** A material whose free choices (seed, stripe direction) come from `rng`. */
 export function material(rng: Rng, options: MaterialOptions): Material {
   return {
@@ -86,12 +110,44 @@ function patternWeight(m: Material, x: number, y: number, z: number): number {
   }
 }
 
-/** Albedo at part-local point (x, y, z), written into `out` (three channels). */
-export function albedoAt(m: Material, x: number, y: number, z: number, out: Float64Array): void {
+/** Albedo at texture point (x, y, z), written into `out` (three channels): part-local for a procedural material, (u, v, 0) for an image. */
+export function albedoAt(m: SurfaceMaterial, x: number, y: number, z: number, out: Float64Array): void {
+  if ('texture' in m) {
+    sampleTexture(m, x, y, out)
+    return
+  }
   const w = patternWeight(m, x, y, z)
   // Fine grain so that large parts are never flat colour, as real fur and paint are not.
   const grain = 0.9 + 0.2 * valueNoise3(x * 23, y * 23, z * 23, m.seed + 7)
   out[0] = (m.base[0] + (m.accent[0] - m.base[0]) * w) * grain
   out[1] = (m.base[1] + (m.accent[1] - m.base[1]) * w) * grain
   out[2] = (m.base[2] + (m.accent[2] - m.base[2]) * w) * grain
+}
+
+function wrapTexel(i: number, size: number, wrap: TextureWrap): number {
+  if (wrap === 'clamp') return i < 0 ? 0 : i >= size ? size - 1 : i
+  if (wrap === 'repeat') return ((i % size) + size) % size
+  const period = 2 * size
+  const j = ((i % period) + period) % period
+  return j < size ? j : period - 1 - j
+}
+
+/** Bilinear, texel centres at half-integers (as GPUs sample), times the factor. */
+function sampleTexture(m: TexturedMaterial, u: number, v: number, out: Float64Array): void {
+  const { width, height, rgb, wrapS, wrapT } = m.texture
+  const x = u * width - 0.5
+  const y = v * height - 0.5
+  const x0 = Math.floor(x)
+  const y0 = Math.floor(y)
+  const fx = x - x0
+  const fy = y - y0
+  const xa = wrapTexel(x0, width, wrapS)
+  const xb = wrapTexel(x0 + 1, width, wrapS)
+  const ya = wrapTexel(y0, height, wrapT) * width
+  const yb = wrapTexel(y0 + 1, height, wrapT) * width
+  for (let c = 0; c < 3; c++) {
+    const top = rgb[3 * (ya + xa) + c]! + (rgb[3 * (ya + xb) + c]! - rgb[3 * (ya + xa) + c]!) * fx
+    const bottom = rgb[3 * (yb + xa) + c]! + (rgb[3 * (yb + xb) + c]! - rgb[3 * (yb + xa) + c]!) * fx
+    out[c] = ((top + (bottom - top) * fy) / 255) * m.factor[c]!
+  }
 }

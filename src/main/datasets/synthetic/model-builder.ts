@@ -1,5 +1,5 @@
 import type { Vec3 } from '../../engine/render/mat3'
-import type { Material } from './materials'
+import type { Material, SurfaceMaterial } from './materials'
 import { MeshBuilder } from './mesh-builder'
 import type { PartMesh } from './mesh-builder'
 
@@ -13,13 +13,18 @@ export interface Keypoint3D {
   position: Vec3
   parts: readonly number[]
   tolerance: number
+  /**
+   * Pixels around the projection also searched for that surface (0 when absent): a vertex at a
+   * sharp tip (an ear, a paw) often projects just beside the pixel centres its faces cover.
+   */
+  reach?: number
 }
 
 /** One procedural instance: a mesh, one material per part, keypoints in the category's order. */
 export interface ObjectModel {
   mesh: PartMesh
   partNames: readonly string[]
-  materials: readonly Material[]
+  materials: readonly SurfaceMaterial[]
   keypoints: readonly Keypoint3D[]
 }
 

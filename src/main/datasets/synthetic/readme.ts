@@ -4,7 +4,8 @@ import { PREFERRED_SHARED_KEYPOINTS, SCALE_RATIO_THRESHOLDS, SMALL_LAYOUT_EVERY 
 import { SPAIR_SPLITS } from '../../../shared/ipc/channels/datasets'
 import { KEYPOINT_SLOTS } from '../spair/types'
 import type { Split } from '../spair/types'
-import { SRC_DATABASE } from './spair-records'
+import { DEMO_PROVENANCE } from './spair-records'
+import type { Provenance } from './spair-records'
 
 export const GENERATOR_VERSION = 1
 
@@ -14,11 +15,17 @@ export interface GeneratedCategory {
   keypointNames: readonly string[]
   images: Record<Split, number>
   pairs: Record<Split, number>
+  mirror?: Readonly<Record<string, string>>
 }
 
 export interface GenerationRecord {
   seed: number
-  size: 'small' | 'full'
+  /** The README's "Options:" line after its label. */
+  options: string
+  /** How the objects were made (and whose work they are): README lines. */
+  about: readonly string[]
+  /** Further machine-readable facts for the manifest, after the seed. */
+  facts: Record<string, unknown>
   imagesPerCategory: Record<Split, number>
   categories: readonly GeneratedCategory[]
 }
@@ -26,19 +33,20 @@ export interface GenerationRecord {
 const splitCounts = (c: Record<Split, number>): string => SPAIR_SPLITS.map((s) => c[s]).join('/')
 
 /** The top-level README: provenance and every convention a loader must know. */
-export function readmeText(record: GenerationRecord): string {
+export function readmeText(record: GenerationRecord, provenance: Provenance = DEMO_PROVENANCE): string {
   const rows = record.categories.map((c) => `  ${c.name.padEnd(12)} ${splitCounts(c.images).padEnd(14)} ${splitCounts(c.pairs)}`)
+  const mirrors = record.categories.flatMap((c) =>
+    c.mirror === undefined ? [] : [`  ${c.name} left/right twins (swap them to mirror an image): ${Object.entries(c.mirror).map(([a, b]) => `${a} <-> ${b}`).join(', ')}`],
+  )
   const keypoints = record.categories.map((c) => `  ${c.name} (${c.keypointNames.length}): ${c.keypointNames.map((n, i) => `${i} ${n}`).join(', ')}`)
   return [
-    `${SRC_DATABASE} benchmark in the SPair-71k layout`,
+    `${provenance.database} benchmark in the SPair-71k layout`,
     '',
     `Generator: SEMAGIC studio, src/main/datasets/synthetic, generator version ${GENERATOR_VERSION}`,
     `Seed: ${record.seed}`,
-    `Options: size=${record.size}, categories=${record.categories.map((c) => c.name).join(',')}, images per category trn/val/test=${splitCounts(record.imagesPerCategory)}`,
+    `Options: ${record.options}`,
     'Every file is a deterministic function of these options: the same options give byte-identical files.',
-    'Objects are procedural 3-D models built from ellipsoids, tapered capsules, boxes and cylinders,',
-    'with random proportions, articulation, textures, viewpoint, scale, place, occluders and clutter;',
-    'images come from a software rasteriser, annotations from the exact 3-D keypoints.',
+    ...record.about,
     '',
     'Contents',
     `  JPEGImages/<category>/<image>.jpg        rendered images (jpeg-js, quality ${JPEG_QUALITY})`,
@@ -75,11 +83,12 @@ export function readmeText(record: GenerationRecord): string {
     '  2 if d >= 3.',
     `- scale_variation from r = ratio (>= 1) of the boxes' max(x2 - x1, y2 - y1): 0 if r < ${SCALE_RATIO_THRESHOLDS[0]}, 1 if r < ${SCALE_RATIO_THRESHOLDS[1]}, 2 otherwise.`,
     '- truncation and occlusion: 0 neither image, 1 source only, 2 target only, 3 both.',
-    '- Image names YYYY_SNNNNN: YYYY = 2010 + the category\'s registry index, S = split (1 trn, 2 val, 3 test),',
-    '  NNNNN = the image\'s index in that split.',
+    `- Image names YYYY_SNNNNN: YYYY = the category's year (${record.categories.map((c) => `${c.name} ${c.year}`).join(', ')}),`,
+    '  S = split (1 trn, 2 val, 3 test), NNNNN = the image\'s index in that split.',
     '',
     'Keypoints (id name)',
     ...keypoints,
+    ...mirrors,
     '',
   ].join('\n')
 }
@@ -89,13 +98,13 @@ function ordinal(n: number): string {
 }
 
 /** semagic-synthetic.json: the README's facts for programs. */
-export function manifest(record: GenerationRecord): Record<string, unknown> {
+export function manifest(record: GenerationRecord, provenance: Provenance = DEMO_PROVENANCE): Record<string, unknown> {
   return {
-    generator: SRC_DATABASE,
+    generator: provenance.database,
     version: GENERATOR_VERSION,
     seed: record.seed,
-    size: record.size,
+    ...record.facts,
     imagesPerCategory: record.imagesPerCategory,
-    categories: record.categories.map((c) => ({ name: c.name, year: c.year, keypoints: c.keypointNames, images: c.images, pairs: c.pairs })),
+    categories: record.categories.map((c) => ({ name: c.name, year: c.year, keypoints: c.keypointNames, images: c.images, pairs: c.pairs, mirror: c.mirror })),
   }
 }

@@ -2,7 +2,7 @@ import { createRasterBuffers } from '../../engine/render/buffers'
 import type { RasterBuffers } from '../../engine/render/buffers'
 import { rasteriseInto } from '../../engine/render/rasterise'
 import { albedoAt } from './materials'
-import type { Material } from './materials'
+import type { SurfaceMaterial } from './materials'
 import type { PartMesh } from './mesh-builder'
 import type { ObjectModel } from './model-builder'
 import { pixelHash } from './noise'
@@ -96,7 +96,7 @@ class Shader {
     this.half = [hx / hl, hy / hl, hz / hl]
   }
 
-  pixel(mesh: PartMesh, materials: readonly Material[], face: number, bary: Float32Array, p: number, out: Float32Array): void {
+  pixel(mesh: PartMesh, materials: readonly SurfaceMaterial[], face: number, bary: Float32Array, p: number, out: Float32Array): void {
     const { faces, normals, texCoords } = mesh
     const i0 = 3 * faces[3 * face]!
     const i1 = 3 * faces[3 * face + 1]!

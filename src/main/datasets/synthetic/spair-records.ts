@@ -6,18 +6,27 @@ import type { PixelPoint } from './annotate'
 import { sideFlag, scaleVariation, viewpointVariation } from './pairs'
 import type { ImageFacts } from './sample-image'
 
-export const SRC_DATABASE = 'SEMAGIC synthetic'
-const SRC_ANNOTATION = 'exact: projected from the procedural 3-D model'
-const SRC_IMAGE = 'rendered by the SEMAGIC software rasteriser'
+/** What the image annotations' src_* fields say made them. */
+export interface Provenance {
+  database: string
+  annotation: string
+  image: string
+}
+
+export const DEMO_PROVENANCE: Provenance = {
+  database: 'SEMAGIC synthetic',
+  annotation: 'exact: projected from the procedural 3-D model',
+  image: 'rendered by the SEMAGIC software rasteriser',
+}
 
 /**
- * VOC-like stem `YYYY_SNNNNN`: the year is 2010 + the category's registry index, S the split
- * (1 trn, 2 val, 3 test), NNNNN the image index in that split. Unique per image, stable when
- * other categories or splits change size.
+ * VOC-like stem `YYYY_SNNNNN`: YYYY the category's year (for the demo, 2010 + its registry
+ * index), S the split (1 trn, 2 val, 3 test), NNNNN the image index in that split. Unique per
+ * image, stable when other categories or splits change size.
  */
-export function imageStem(categoryIndex: number, split: Split, index: number): string {
+export function imageStem(year: number, split: Split, index: number): string {
   if (index < 0 || index > 99999) throw new RangeError(`image index ${index} does not fit five digits`)
-  return `${stemYear(categoryIndex)}_${SPAIR_SPLITS.indexOf(split) + 1}${String(index).padStart(5, '0')}`
+  return `${year}_${SPAIR_SPLITS.indexOf(split) + 1}${String(index).padStart(5, '0')}`
 }
 
 export function stemYear(categoryIndex: number): number {
@@ -25,15 +34,15 @@ export function stemYear(categoryIndex: number): number {
 }
 
 /** ImageAnnotation/<category>/<stem>.json, keys in SPair's order. */
-export function imageAnnotation(stem: string, category: string, facts: ImageFacts): Record<string, unknown> {
+export function imageAnnotation(stem: string, category: string, facts: ImageFacts, provenance: Provenance = DEMO_PROVENANCE): Record<string, unknown> {
   if (facts.keypoints.length > KEYPOINT_SLOTS) throw new RangeError(`${category} has more than ${KEYPOINT_SLOTS} keypoints`)
   const kps: Record<string, PixelPoint | null> = {}
   for (let id = 0; id < KEYPOINT_SLOTS; id++) kps[String(id)] = facts.keypoints[id] ?? null
   return {
     filename: `${stem}.jpg`,
-    src_database: SRC_DATABASE,
-    src_annotation: SRC_ANNOTATION,
-    src_image: SRC_IMAGE,
+    src_database: provenance.database,
+    src_annotation: provenance.annotation,
+    src_image: provenance.image,
     image_width: facts.width,
     image_height: facts.height,
     image_depth: 3,

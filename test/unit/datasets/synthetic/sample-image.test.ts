@@ -6,6 +6,7 @@ import { rasterise } from '../../../../src/main/engine/render/rasterise'
 import { annotateKeypoints, maskBBox, touchesBorder } from '../../../../src/main/datasets/synthetic/annotate'
 import { CATEGORIES, findCategory } from '../../../../src/main/datasets/synthetic/categories/index'
 import { plain } from '../../../../src/main/datasets/synthetic/materials'
+import type { Material } from '../../../../src/main/datasets/synthetic/materials'
 import { MeshBuilder } from '../../../../src/main/datasets/synthetic/mesh-builder'
 import { addBox } from '../../../../src/main/datasets/synthetic/primitives'
 import { Rng } from '../../../../src/main/datasets/synthetic/random'
@@ -42,7 +43,7 @@ describe('procedural categories', () => {
     const models = [category.build(rng), category.build(rng), category.build(rng)]
     const extents = models.map((m) => Math.max(...m.mesh.positions) - Math.min(...m.mesh.positions))
     expect(new Set(extents).size).toBe(3)
-    const base = models.map((m) => m.materials[0]!.base.join(','))
+    const base = models.map((m) => (m.materials[0] as Material).base.join(','))
     expect(new Set(base).size).toBeGreaterThan(1)
     expect(models[0]!.keypoints).toHaveLength(category.keypointNames.length)
   })

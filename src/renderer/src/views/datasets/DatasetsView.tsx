@@ -11,6 +11,7 @@ import { CommonFilters, CurationFilters, ExcludedFilter, PairFlagFilters } from 
 import { ImageGrid } from './ImageGrid'
 import { ImageView } from './ImageView'
 import { ImportForm } from './ImportForm'
+import { MakeAssetForm } from './MakeAssetForm'
 import { PairsTable } from './PairsTable'
 import { PairView } from './PairView'
 import { SavedViews } from './SavedViews'
@@ -57,6 +58,15 @@ export function DatasetsView({ route }: { route: Route }): React.JSX.Element {
           <summary>Import a data set folder (SPair-71k, PF-PASCAL, PF-WILLOW, CUB-200-2011)…</summary>
           <ImportForm
             onImported={(name) => {
+              list.reload()
+              patchParams(route, { ds: name, i: null })
+            }}
+          />
+        </details>
+        <details>
+          <summary>Make a benchmark from a 3-D asset (the fox)…</summary>
+          <MakeAssetForm
+            onMade={(name) => {
               list.reload()
               patchParams(route, { ds: name, i: null })
             }}

@@ -31,6 +31,14 @@ interface Props {
   view: { target: Vec3; halfWidth: number; halfHeight: number; direction: Vec3 }
   onPick: (mesh: number, vertex: number) => void
   label: string
+  /** Coloured points drawn over the meshes (an asset's keypoints), in scene coordinates. */
+  markers?: readonly SceneMarker[]
+}
+
+export interface SceneMarker {
+  key: string
+  position: Vec3
+  colour: string
 }
 
 const BACKGROUND = '#20242a'
@@ -163,19 +171,22 @@ function Picker({ meshes, onPick }: { meshes: readonly SceneMesh[]; onPick: Prop
   return null
 }
 
-function Markers({ meshes, picked, radius }: { meshes: readonly SceneMesh[]; picked: number | null; radius: number }): React.JSX.Element | null {
-  if (picked === null) return null
+function Markers({ meshes, picked, radius, markers }: { meshes: readonly SceneMesh[]; picked: number | null; radius: number; markers: readonly SceneMarker[] }): React.JSX.Element {
   return (
     <>
-      {meshes.map((m) => (
-        <mesh
-          key={m.key}
-          position={[m.vertices[3 * picked]! + m.offset[0], m.vertices[3 * picked + 1]! + m.offset[1], m.vertices[3 * picked + 2]! + m.offset[2]]}
-        >
-          <sphereGeometry args={[radius * 0.03, 12, 8]} />
-          <meshBasicMaterial color="#ffffff" />
+      {markers.map((m) => (
+        <mesh key={m.key} position={m.position as [number, number, number]}>
+          <sphereGeometry args={[radius * 0.025, 12, 8]} />
+          <meshBasicMaterial color={m.colour} />
         </mesh>
       ))}
+      {picked !== null &&
+        meshes.map((m) => (
+          <mesh key={m.key} position={[m.vertices[3 * picked]! + m.offset[0], m.vertices[3 * picked + 1]! + m.offset[1], m.vertices[3 * picked + 2]! + m.offset[2]]}>
+            <sphereGeometry args={[radius * 0.03, 12, 8]} />
+            <meshBasicMaterial color="#ffffff" />
+          </mesh>
+        ))}
     </>
   )
 }
@@ -184,7 +195,7 @@ function Markers({ meshes, picked, radius }: { meshes: readonly SceneMesh[]; pic
  * The 3-D view of one or two meshes: r3f renders on demand (a frame only after a change or an
  * orbit), so an idle view costs nothing, which matters on a 2-core machine and in SwiftShader.
  */
-export function MeshCanvas({ meshes, lines, picked, view, onPick, label }: Props): React.JSX.Element {
+export function MeshCanvas({ meshes, lines, picked, view, onPick, label, markers = [] }: Props): React.JSX.Element {
   return (
     <div className="mesh-canvas" data-testid="mesh-canvas" aria-label={label} data-meshes={meshes.length}>
       <Canvas frameloop="demand" dpr={1} gl={{ preserveDrawingBuffer: true, antialias: true }} camera={{ fov: FOV, position: [0, 0, 4] }}>
@@ -196,7 +207,7 @@ export function MeshCanvas({ meshes, lines, picked, view, onPick, label }: Props
           <MeshObject key={m.key} mesh={m} />
         ))}
         <Lines lines={lines} />
-        <Markers meshes={meshes} picked={picked} radius={view.halfHeight} />
+        <Markers meshes={meshes} picked={picked} radius={view.halfHeight} markers={markers} />
         <Controls view={view} />
         <Picker meshes={meshes} onPick={onPick} />
       </Canvas>

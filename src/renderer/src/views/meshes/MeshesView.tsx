@@ -8,6 +8,7 @@ import { keypointColour } from '../../lib/palette'
 import { ErrorAlert } from '../../shell/ErrorAlert'
 import { patchParams } from '../../shell/route'
 import type { Route } from '../../shell/route'
+import { AssetKeypoints } from './AssetKeypoints'
 import { ImageOverlay } from './ImageOverlay'
 import { MeshCanvas } from './MeshCanvas'
 import type { SceneLine, SceneMesh } from './MeshCanvas'
@@ -53,11 +54,28 @@ function ImageSelect({ label, value, stems, onChange }: { label: string; value: 
   )
 }
 
+type Mode = 'runs' | 'asset'
+const MODES: readonly { id: Mode; label: string }[] = [
+  { id: 'runs', label: 'meshes of a run' },
+  { id: 'asset', label: 'keypoints of an asset' },
+]
+
+/** Route parameter mode: runs (a trained run's meshes, the default) or asset (naming an asset's keypoints). */
+export function MeshesView({ route }: { route: Route }): React.JSX.Element {
+  const mode: Mode = route.params.get('mode') === 'asset' ? 'asset' : 'runs'
+  return (
+    <div className="stack">
+      <Tabs label="Mode" options={MODES} value={mode} onChange={(v) => patchParams(route, { mode: v === 'runs' ? null : v })} />
+      {mode === 'asset' ? <AssetKeypoints route={route} /> : <RunMeshes route={route} />}
+    </div>
+  )
+}
+
 /**
  * Route parameters: run, dataset, src and trg (image stems of the run's category), show
  * (canonical | instance | pair), colour (pca | index | deformation | visibility).
  */
-export function MeshesView({ route }: { route: Route }): React.JSX.Element {
+function RunMeshes({ route }: { route: Route }): React.JSX.Element {
   const client = useClient()
   const runs = useQuery('train.runs', {})
   const datasets = useQuery('datasets.list', {})
