@@ -1,7 +1,8 @@
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { mkdtempSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { writeCubFixture } from '../helpers/format-fixtures'
-import { tempDir } from '../helpers/temp-dir'
 import { MANY_IMAGES } from './many-images'
 import { imagesLoaded, importFixtureThroughForm, openStudio } from './studio-page'
 import type { StudioPage } from './studio-page'
@@ -205,26 +206,24 @@ describe('Data sets view', () => {
   })
 
   it('imports a CUB-200-2011 folder from the form with its sampling, and browses it', async () => {
-    const dir = tempDir('semagic-e2e-cub-')
-    try {
-      await s.goto('#/datasets?ds=fixture')
-      const form = page.getByRole('form', { name: 'Import data set folder' })
-      // The SPair import above may have left the form open.
-      if (!(await form.isVisible())) await page.getByText('Import a data set folder', { exact: false }).click()
-      await form.getByLabel('Format').selectOption('cub')
-      await form.getByLabel('Folder').fill(writeCubFixture(dir.path))
-      await form.getByLabel('Name').fill('cub-e2e')
-      await form.getByLabel('Pairs per species').fill('3')
-      await form.getByLabel('Val share of train').fill('0.5')
-      await form.getByRole('button', { name: 'Import' }).click()
-      const summary = form.getByTestId('import-result')
-      await expect(summary.textContent()).resolves.toMatch(/cub-e2e imported .* 14 images in 1 categories, 10 pairs \(trn 0, val 4, test 6\)/)
-      await expect(summary.textContent()).resolves.toContain('seed 0: 3 pairs per species')
-      await s.goto('#/datasets?ds=cub-e2e')
-      await expect.poll(() => page.getByTestId('grid-count').textContent()).toBe('14 images')
-    } finally {
-      dir.remove()
-    }
+    // Inside the server's workspace, which outlives this file: the set stays in the index for the
+    // files after this one, and its images must still be there when their views list it.
+    const dir = mkdtempSync(join(inject('dataDir'), 'cub-fixture-'))
+    await s.goto('#/datasets?ds=fixture')
+    const form = page.getByRole('form', { name: 'Import data set folder' })
+    // The SPair import above may have left the form open.
+    if (!(await form.isVisible())) await page.getByText('Import a data set folder', { exact: false }).click()
+    await form.getByLabel('Format').selectOption('cub')
+    await form.getByLabel('Folder').fill(writeCubFixture(dir))
+    await form.getByLabel('Name').fill('cub-e2e')
+    await form.getByLabel('Pairs per species').fill('3')
+    await form.getByLabel('Val share of train').fill('0.5')
+    await form.getByRole('button', { name: 'Import' }).click()
+    const summary = form.getByTestId('import-result')
+    await expect(summary.textContent()).resolves.toMatch(/cub-e2e imported .* 14 images in 1 categories, 10 pairs \(trn 0, val 4, test 6\)/)
+    await expect(summary.textContent()).resolves.toContain('seed 0: 3 pairs per species')
+    await s.goto('#/datasets?ds=cub-e2e')
+    await expect.poll(() => page.getByTestId('grid-count').textContent()).toBe('14 images')
   })
 
   it('logged no errors (CSP violations included)', () => {

@@ -119,7 +119,7 @@ describe('the Electron build (main, preload, renderer) over IPC, with electron f
     await importFixtureThroughForm(page, 'fixture')
     await expect(page.getByTestId('dataset-fixture').getByTestId('dataset-images').textContent()).resolves.toBe('6')
 
-    const importJobs = (jobs: Job[]) => jobs.filter((j) => j.kind === 'datasets.import' && j.title === 'Import fixture')
+    const importJobs = (jobs: Job[]) => jobs.filter((j) => j.kind === 'datasets.import' && j.title === 'Import fixture (SPair-71k)')
     const sent = importJobs(jobsSent())
     expect(sent.map((j) => j.status)).toContain('running')
     expect(sent.at(-1)?.status).toBe('succeeded')

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto'
-import { closeSync, openSync, readSync, statSync } from 'node:fs'
+import { statSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { InferenceSession } from 'onnxruntime-node'
 import { providerUnavailable } from './onnx-providers'
+import { sha256File } from '../../core/file-hash'
 
 /** Protobuf caps a message at 2 GiB; bigger models keep weights in external data files. */
 export const DEFAULT_MAX_ONNX_BYTES = 2 * 1024 ** 3
@@ -14,18 +14,6 @@ export interface OpenedSession {
   notes: string[]
   /** SHA-256 of the file: the model's identity for the feature cache, whatever its path. */
   contentHash: string
-}
-
-function hashFile(path: string): string {
-  const hash = createHash('sha256')
-  const chunk = Buffer.allocUnsafe(16 * 1024 * 1024)
-  const fd = openSync(path, 'r')
-  try {
-    for (let n = readSync(fd, chunk); n > 0; n = readSync(fd, chunk)) hash.update(chunk.subarray(0, n))
-  } finally {
-    closeSync(fd)
-  }
-  return hash.digest('hex')
 }
 
 function describeLoadError(path: string, error: unknown): Error {
@@ -60,7 +48,7 @@ export async function openOnnxSession(
   if (size > maxBytes) {
     throw new Error(`${path}: ${size} bytes is over the ${maxBytes}-byte limit for ONNX models`)
   }
-  const contentHash = hashFile(path)
+  const contentHash = sha256File(path)
 
   const notes: string[] = []
   let candidates = requested.filter((name) => {

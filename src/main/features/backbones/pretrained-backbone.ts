@@ -5,7 +5,7 @@ import type { RgbImage } from '../../images/rgb-image'
 import { assertRgbImage } from '../../images/rgb-image'
 import { unitFeatureMap } from './feature-map'
 import type { PretrainedId } from './pretrained-models'
-import { PRETRAINED_MODELS, pretrainedModelDir, pretrainedSettingsHash } from './pretrained-models'
+import { PRETRAINED_MODELS, pretrainedDescription, pretrainedModelDir, pretrainedSettingsHash } from './pretrained-models'
 import { fileSystemModelHandler } from './tfjs-model-files'
 import type { Backbone, BackboneInfo, FeatureMap } from './types'
 
@@ -82,10 +82,7 @@ export async function loadPretrainedBackbone(
     stride,
     layers,
     backend,
-    description:
-      `${spec.name} (ImageNet-trained, fine-tuned by nsfwjs; weights shipped in the npm package) hypercolumns of ` +
-      `${layers.join(' + ')} at ${size} px, input scaled to [0, 1] as nsfwjs feeds it, each layer resized to ` +
-      `${gridH} x ${gridW} and L2-normalised, concatenated, normalised per cell.`,
+    description: pretrainedDescription(spec, layers, size, [gridH, gridW], 'weights shipped in the npm package'),
     notes: backendNotes(backend),
   }
 

@@ -69,3 +69,12 @@ const ALGORITHM_VERSION = 1
 export function pretrainedSettingsHash(id: PretrainedId, size: number, layers: readonly string[], grid: [number, number]): string {
   return settingsHash({ kind: 'pretrained', version: ALGORITHM_VERSION, id, size, layers: [...layers], grid })
 }
+
+/** How Health and the features' records describe a shipped CNN's hypercolumns; `weights` says how its weights are run. */
+export function pretrainedDescription(spec: PretrainedModelSpec, layers: readonly string[], size: number, [gridH, gridW]: readonly [number, number], weights: string): string {
+  return (
+    `${spec.name} (ImageNet-trained, fine-tuned by nsfwjs; ${weights}) hypercolumns of ` +
+    `${layers.join(' + ')} at ${size} px, input scaled to [0, 1] as nsfwjs feeds it, each layer resized to ` +
+    `${gridH} x ${gridW} and L2-normalised, concatenated, normalised per cell.`
+  )
+}

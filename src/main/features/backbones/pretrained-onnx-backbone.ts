@@ -10,7 +10,7 @@ import { kerasHypercolumnToOnnx } from '../onnx-export/keras-to-onnx'
 import { unitFeatureMap } from './feature-map'
 import { openOnnxSession } from './onnx-session'
 import type { PretrainedId, PretrainedModelSpec } from './pretrained-models'
-import { PRETRAINED_MODELS, pretrainedModelDir, pretrainedSettingsHash } from './pretrained-models'
+import { PRETRAINED_MODELS, pretrainedDescription, pretrainedModelDir, pretrainedSettingsHash } from './pretrained-models'
 import { fileSystemModelHandler } from './tfjs-model-files'
 import type { Backbone, BackboneInfo, BackboneRuntime, FeatureMap } from './types'
 
@@ -124,10 +124,7 @@ export async function loadPretrainedOnnxBackbone(
     stride,
     layers,
     backend: `onnx-${opened.providers[0]}`,
-    description:
-      `${spec.name} (ImageNet-trained, fine-tuned by nsfwjs; weights shipped in the npm package, converted to ONNX at first use) hypercolumns of ` +
-      `${layers.join(' + ')} at ${size} px, input scaled to [0, 1] as nsfwjs feeds it, each layer resized to ` +
-      `${gridH} x ${gridW} and L2-normalised, concatenated, normalised per cell.`,
+    description: pretrainedDescription(spec, layers, size, [gridH, gridW], 'weights shipped in the npm package, converted to ONNX at first use'),
     notes: opened.notes,
   }
   let disposed = false

@@ -1,11 +1,11 @@
-import { createHash } from 'node:crypto'
-import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs'
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { lockBlob } from './blob-lock'
 import type { HfModelName } from './hf-name'
 import { COMMIT_HASH } from './hf-name'
 import { blobPath, cachedFile, linkSnapshot, repoFolder, snapshotPath, writeRef } from './hub-cache'
 import type { HubEnv } from './hub-env'
+import { sha256File } from '../../core/file-hash'
 
 export type HubErrorKind = 'unreachable' | 'not-found' | 'unauthorized' | 'offline' | 'corrupt' | 'interrupted' | 'cancelled' | 'protocol'
 
@@ -141,18 +141,6 @@ function fileSize(path: string): number {
   } catch {
     return 0
   }
-}
-
-function sha256File(path: string): string {
-  const hash = createHash('sha256')
-  const chunk = Buffer.allocUnsafe(8 * 1024 * 1024)
-  const fd = openSync(path, 'r')
-  try {
-    for (let n = readSync(fd, chunk); n > 0; n = readSync(fd, chunk)) hash.update(chunk.subarray(0, n))
-  } finally {
-    closeSync(fd)
-  }
-  return hash.digest('hex')
 }
 
 /**
