@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/temp-dir'
+import { meshPixels } from './mesh-pixels'
 import { openStudio } from './studio-page'
 import type { StudioPage } from './studio-page'
 
@@ -34,10 +35,16 @@ describe('keypoints of an asset (Meshes view)', () => {
     const canvas = page.getByTestId('mesh-canvas')
     await canvas.locator('canvas').waitFor({ timeout: 30_000 })
     expect(await canvas.getAttribute('aria-label')).toBe('3-D view: Fox.glb in its rest pose')
+    // A click only picks once the fox is drawn and the page has stopped moving: the shipped
+    // keypoint file's 15 rows arrive after the mesh and push the view about.
+    const rows = page.getByTestId('asset-keypoints').locator('tbody tr')
+    await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(15)
+    await expect.poll(async () => (await meshPixels(page)).painted, { timeout: 30_000 }).toBeGreaterThan(5000)
 
-    // The fox's body fills the middle of the view: a click there lands on a vertex of it.
-    const box = (await canvas.boundingBox())!
-    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2)
+    // A click on the fox's painted pixel nearest the middle of the view lands on a vertex of it.
+    const [fx, fy] = (await meshPixels(page)).nearCentre!
+    const box = (await canvas.locator('canvas').boundingBox())!
+    await page.mouse.click(box.x + fx * box.width, box.y + fy * box.height)
     const picked = page.getByTestId('asset-picked-vertex')
     await expect.poll(async () => picked.textContent(), { timeout: 10_000 }).toMatch(/^Picked vertex \d+ of “fox1” primitive 0$/)
     const vertex = Number(/vertex (\d+)/.exec((await picked.textContent())!)![1])
@@ -50,7 +57,6 @@ describe('keypoints of an asset (Meshes view)', () => {
     await naming.getByLabel('Keypoint name').fill('withers')
     await naming.getByRole('button', { name: 'Name it' }).click()
     // The shipped file's 15 keypoints were loaded; the new one is id 15, and the eyes are mirror twins.
-    const rows = page.getByTestId('asset-keypoints').locator('tbody tr')
     await expect.poll(() => rows.count()).toBe(16)
     expect(await rows.nth(15).textContent()).toContain(`withers${vertex}`)
     expect(await rows.nth(1).textContent()).toContain('left_eye ↔ right_eye419')

@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { meshPixels as pixelsOf } from './mesh-pixels'
 import { imagesLoaded, openStudio } from './studio-page'
 import type { StudioPage } from './studio-page'
 import { trainDemoRun } from './train-form'
@@ -11,49 +12,7 @@ beforeAll(async () => {
   page = s.page
 })
 afterAll(async () => s?.browser.close())
-
-interface CanvasLike {
-  width: number
-  height: number
-}
-interface Ctx2d {
-  drawImage(c: CanvasLike, x: number, y: number): void
-  getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> }
-}
-/** The page's document, typed just enough: the test project has no DOM library. */
-type PageGlobal = {
-  document: {
-    querySelector(selector: string): CanvasLike | null
-    createElement(tag: 'canvas'): CanvasLike & { getContext(kind: '2d'): Ctx2d | null }
-  }
-}
-
-/**
- * The WebGL canvas read back through a 2-D canvas (it renders with preserveDrawingBuffer):
- * pixels that differ from the scene's background, and a checksum that changes with the colours.
- */
-async function meshPixels(): Promise<{ painted: number; sum: number }> {
-  return page.evaluate(() => {
-    const d = (globalThis as unknown as PageGlobal).document
-    const c = d.querySelector('[data-testid=mesh-canvas] canvas')
-    if (!c || c.width === 0) return { painted: 0, sum: 0 }
-    const copy = d.createElement('canvas')
-    copy.width = c.width
-    copy.height = c.height
-    const ctx = copy.getContext('2d')
-    if (!ctx) return { painted: 0, sum: 0 }
-    ctx.drawImage(c, 0, 0)
-    const data = ctx.getImageData(0, 0, c.width, c.height).data
-    let painted = 0
-    let sum = 0
-    for (let i = 0; i < data.length; i += 4) {
-      // Background #20242a.
-      if (Math.abs(data[i]! - 0x20) + Math.abs(data[i + 1]! - 0x24) + Math.abs(data[i + 2]! - 0x2a) > 24) painted++
-      sum = (sum + data[i]! * 3 + data[i + 1]! * 5 + data[i + 2]! * 7) % 1_000_000_007
-    }
-    return { painted, sum }
-  })
-}
+const meshPixels = (): Promise<{ painted: number; sum: number }> => pixelsOf(page)
 
 describe('Meshes view', () => {
   it('shows the canonical template of a trained run, recolours it and picks a vertex on click', { timeout: 300_000 }, async () => {
