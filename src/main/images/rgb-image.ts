@@ -21,3 +21,13 @@ export function assertRgbImage(image: RgbImage, what = 'image'): void {
     throw new Error(`${what}: expected ${width * height * 3} bytes of RGB data for ${width} x ${height}, got ${data.length}`)
   }
 }
+
+/** A backbone's input batch: every image whole RGB and `size` square, as cropSquare makes them; `name` names the backbone. */
+export function assertSquareInputs(images: readonly RgbImage[], size: number, name: string): void {
+  images.forEach((img, k) => {
+    assertRgbImage(img, `${name} input ${k}`)
+    if (img.width !== size || img.height !== size) {
+      throw new Error(`${name}: input ${k} is ${img.width} x ${img.height}, expected ${size} x ${size} (crop it with cropSquare)`)
+    }
+  })
+}

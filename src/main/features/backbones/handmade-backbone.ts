@@ -1,5 +1,5 @@
 import type { RgbImage } from '../../images/rgb-image'
-import { assertRgbImage } from '../../images/rgb-image'
+import { assertSquareInputs } from '../../images/rgb-image'
 import { unitFeatureMap } from './feature-map'
 import { CELL_SIZES, HANDMADE_CHANNELS, handmadeDescriptor, ORIENTATION_BINS } from './handmade-descriptor'
 import { settingsHash } from './settings-hash'
@@ -41,13 +41,8 @@ export function createHandmadeBackbone(options: { size?: number } = {}): Backbon
     settingsHash: settingsHash({ kind: 'handmade', version: ALGORITHM_VERSION, size }),
     describe: () => ({ ...info, grid: { ...info.grid }, layers: [...info.layers], notes: [] }),
     async extract(images: RgbImage[]): Promise<FeatureMap[]> {
-      return images.map((img, k) => {
-        assertRgbImage(img, `handmade input ${k}`)
-        if (img.width !== size || img.height !== size) {
-          throw new Error(`handmade: input ${k} is ${img.width} x ${img.height}, expected ${size} x ${size} (crop it with cropSquare)`)
-        }
-        return unitFeatureMap(handmadeDescriptor(img, grid), 'hwc', HANDMADE_CHANNELS, grid, grid, stride)
-      })
+      assertSquareInputs(images, size, 'handmade')
+      return images.map((img) => unitFeatureMap(handmadeDescriptor(img, grid), 'hwc', HANDMADE_CHANNELS, grid, grid, stride))
     },
     dispose() {},
   }

@@ -2,7 +2,7 @@ import { basename } from 'node:path'
 import type { InferenceSession } from 'onnxruntime-node'
 import { Tensor } from 'onnxruntime-node'
 import type { RgbImage } from '../../images/rgb-image'
-import { assertRgbImage } from '../../images/rgb-image'
+import { assertSquareInputs } from '../../images/rgb-image'
 import { unitFeatureMap } from './feature-map'
 import { openOnnxSession } from './onnx-session'
 import { settingsHash } from './settings-hash'
@@ -193,12 +193,7 @@ export async function loadOnnxBackbone(path: string, options: OnnxBackboneOption
     describe: () => ({ ...info, grid: { ...info.grid }, layers: [...info.layers], notes: [...info.notes] }),
     async extract(images: RgbImage[]): Promise<FeatureMap[]> {
       if (disposed) throw new Error(`${id}: backbone was disposed`)
-      images.forEach((img, k) => {
-        assertRgbImage(img, `${basename(path)} input ${k}`)
-        if (img.width !== size || img.height !== size) {
-          throw new Error(`${path}: input ${k} is ${img.width} x ${img.height}, expected ${size} x ${size} (crop it with cropSquare)`)
-        }
-      })
+      assertSquareInputs(images, size, basename(path))
       const { channels, grid, stride, extra } = layout
       const cells = grid * grid
       const maps: FeatureMap[] = []

@@ -2,12 +2,12 @@ import * as tf from '@tensorflow/tfjs'
 import type { TfjsBackendName } from '../../engine/backend/tfjs-backend'
 import { initTfjs, TFJS_BACKEND_ORDER, tfjsBackendFailures } from '../../engine/backend/tfjs-backend'
 import type { RgbImage } from '../../images/rgb-image'
-import { assertRgbImage } from '../../images/rgb-image'
+import { assertSquareInputs } from '../../images/rgb-image'
 import { unitFeatureMap } from './feature-map'
 import type { PretrainedId } from './pretrained-models'
-import { PRETRAINED_MODELS, pretrainedDescription, pretrainedModelDir, pretrainedSettingsHash } from './pretrained-models'
+import { PRETRAINED_MODELS, pretrainedInfo, pretrainedModelDir, pretrainedSettingsHash } from './pretrained-models'
 import { fileSystemModelHandler } from './tfjs-model-files'
-import type { Backbone, BackboneInfo, FeatureMap } from './types'
+import type { Backbone, FeatureMap } from './types'
 
 const MAX_SIZE = 1024
 /** Images per forward pass: enough to amortise per-call overhead, small enough for memory. */
@@ -70,21 +70,9 @@ export async function loadPretrainedBackbone(
   const sorted = [...grids].sort((a, b) => b[0] - a[0])
   const [gridH, gridW] = sorted[Math.floor(sorted.length / 2)]!
   const channels = grids.reduce((n, g) => n + g[2], 0)
-  const stride = size / gridW
 
   let disposed = false
-  const info: BackboneInfo = {
-    id,
-    kind: 'pretrained',
-    inputSize: size,
-    channels,
-    grid: { height: gridH, width: gridW },
-    stride,
-    layers,
-    backend,
-    description: pretrainedDescription(spec, layers, size, [gridH, gridW], 'weights shipped in the npm package'),
-    notes: backendNotes(backend),
-  }
+  const info = pretrainedInfo(spec, { id, size, grid: [gridH, gridW], channels, layers, backend, notes: backendNotes(backend), weights: 'weights shipped in the npm package' })
 
   const forward = (batch: RgbImage[]): tf.Tensor => {
     const n = batch.length
@@ -109,12 +97,7 @@ export async function loadPretrainedBackbone(
     describe: () => ({ ...info, grid: { ...info.grid }, layers: [...info.layers], notes: [...info.notes] }),
     async extract(images: RgbImage[]): Promise<FeatureMap[]> {
       if (disposed) throw new Error(`${id}: backbone was disposed`)
-      images.forEach((img, k) => {
-        assertRgbImage(img, `${id} input ${k}`)
-        if (img.width !== size || img.height !== size) {
-          throw new Error(`${id}: input ${k} is ${img.width} x ${img.height}, expected ${size} x ${size} (crop it with cropSquare)`)
-        }
-      })
+      assertSquareInputs(images, size, id)
       const maps: FeatureMap[] = []
       for (let start = 0; start < images.length; start += BATCH) {
         const batch = images.slice(start, start + BATCH)
@@ -123,7 +106,7 @@ export async function loadPretrainedBackbone(
         out.dispose()
         const per = gridH * gridW * channels
         batch.forEach((_, b) => {
-          maps.push(unitFeatureMap(values.subarray(b * per, (b + 1) * per), 'hwc', channels, gridH, gridW, stride))
+          maps.push(unitFeatureMap(values.subarray(b * per, (b + 1) * per), 'hwc', channels, gridH, gridW, info.stride))
         })
       }
       return maps

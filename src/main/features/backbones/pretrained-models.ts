@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { settingsHash } from './settings-hash'
+import type { BackboneInfo } from './types'
 
 export type PretrainedId = 'mobilenetv2' | 'inceptionv3'
 
@@ -70,11 +71,28 @@ export function pretrainedSettingsHash(id: PretrainedId, size: number, layers: r
   return settingsHash({ kind: 'pretrained', version: ALGORITHM_VERSION, id, size, layers: [...layers], grid })
 }
 
-/** How Health and the features' records describe a shipped CNN's hypercolumns; `weights` says how its weights are run. */
-export function pretrainedDescription(spec: PretrainedModelSpec, layers: readonly string[], size: number, [gridH, gridW]: readonly [number, number], weights: string): string {
-  return (
-    `${spec.name} (ImageNet-trained, fine-tuned by nsfwjs; ${weights}) hypercolumns of ` +
-    `${layers.join(' + ')} at ${size} px, input scaled to [0, 1] as nsfwjs feeds it, each layer resized to ` +
-    `${gridH} x ${gridW} and L2-normalised, concatenated, normalised per cell.`
-  )
+/**
+ * What Health and the features' records say of a shipped CNN's hypercolumns, whichever runtime
+ * runs them (`weights` says how: tfjs on the package's files, or their ONNX conversion).
+ */
+export function pretrainedInfo(
+  spec: PretrainedModelSpec,
+  run: { id: PretrainedId; size: number; grid: readonly [number, number]; channels: number; layers: string[]; backend: string; notes: string[]; weights: string },
+): BackboneInfo {
+  const [gridH, gridW] = run.grid
+  return {
+    id: run.id,
+    kind: 'pretrained',
+    inputSize: run.size,
+    channels: run.channels,
+    grid: { height: gridH, width: gridW },
+    stride: run.size / gridW,
+    layers: run.layers,
+    backend: run.backend,
+    description:
+      `${spec.name} (ImageNet-trained, fine-tuned by nsfwjs; ${run.weights}) hypercolumns of ` +
+      `${run.layers.join(' + ')} at ${run.size} px, input scaled to [0, 1] as nsfwjs feeds it, each layer resized to ` +
+      `${gridH} x ${gridW} and L2-normalised, concatenated, normalised per cell.`,
+    notes: run.notes,
+  }
 }

@@ -4,15 +4,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Tensor } from 'onnxruntime-node'
 import type { RgbImage } from '../../images/rgb-image'
-import { assertRgbImage } from '../../images/rgb-image'
+import { assertSquareInputs } from '../../images/rgb-image'
 import type { KerasLayer, KerasWeight } from '../onnx-export/keras-to-onnx'
 import { kerasHypercolumnToOnnx } from '../onnx-export/keras-to-onnx'
 import { unitFeatureMap } from './feature-map'
 import { openOnnxSession } from './onnx-session'
 import type { PretrainedId, PretrainedModelSpec } from './pretrained-models'
-import { PRETRAINED_MODELS, pretrainedDescription, pretrainedModelDir, pretrainedSettingsHash } from './pretrained-models'
+import { PRETRAINED_MODELS, pretrainedInfo, pretrainedModelDir, pretrainedSettingsHash } from './pretrained-models'
 import { fileSystemModelHandler } from './tfjs-model-files'
-import type { Backbone, BackboneInfo, BackboneRuntime, FeatureMap } from './types'
+import type { Backbone, BackboneRuntime, FeatureMap } from './types'
 
 /** Bump when the converter's output changes, so converted files made by older code are not reused. */
 const CONVERTER_VERSION = 1
@@ -114,19 +114,16 @@ export async function loadPretrainedOnnxBackbone(
   const { session } = opened
   const [gridH, gridW] = converted.grid
   const { channels } = converted
-  const stride = size / gridW
-  const info: BackboneInfo = {
+  const info = pretrainedInfo(spec, {
     id,
-    kind: 'pretrained',
-    inputSize: size,
+    size,
+    grid: [gridH, gridW],
     channels,
-    grid: { height: gridH, width: gridW },
-    stride,
     layers,
     backend: `onnx-${opened.providers[0]}`,
-    description: pretrainedDescription(spec, layers, size, [gridH, gridW], 'weights shipped in the npm package, converted to ONNX at first use'),
     notes: opened.notes,
-  }
+    weights: 'weights shipped in the npm package, converted to ONNX at first use',
+  })
   let disposed = false
   return {
     id,
@@ -134,12 +131,7 @@ export async function loadPretrainedOnnxBackbone(
     describe: () => ({ ...info, grid: { ...info.grid }, layers: [...info.layers], notes: [...info.notes] }),
     async extract(images: RgbImage[]): Promise<FeatureMap[]> {
       if (disposed) throw new Error(`${id}: backbone was disposed`)
-      images.forEach((img, k) => {
-        assertRgbImage(img, `${id} input ${k}`)
-        if (img.width !== size || img.height !== size) {
-          throw new Error(`${id}: input ${k} is ${img.width} x ${img.height}, expected ${size} x ${size} (crop it with cropSquare)`)
-        }
-      })
+      assertSquareInputs(images, size, id)
       const plane = size * size
       const maps: FeatureMap[] = []
       for (let start = 0; start < images.length; start += BATCH) {
@@ -154,7 +146,7 @@ export async function loadPretrainedOnnxBackbone(
         const result = await session.run({ pixels: new Tensor('float32', pixels, [batch.length, 3, size, size]) }, ['features'])
         const values = result.features!.data as Float32Array
         const per = channels * gridH * gridW
-        batch.forEach((_, b) => maps.push(unitFeatureMap(values.subarray(b * per, (b + 1) * per), 'chw', channels, gridH, gridW, stride)))
+        batch.forEach((_, b) => maps.push(unitFeatureMap(values.subarray(b * per, (b + 1) * per), 'chw', channels, gridH, gridW, info.stride)))
       }
       return maps
     },
