@@ -52,7 +52,7 @@ describe('semagic bench', () => {
     expect(refused.text).toMatch(/unknown variant "magic"/)
   })
 
-  it('trains what is missing for each variant and seed, reuses finished runs, and reports mean ± spread', { timeout: 900_000 }, async () => {
+  it('trains what is missing for each variant and seed, reuses finished runs, and reports mean ± spread', { timeout: 480_000 }, async () => {
     process.env.SEMAGIC_DEMO_SIZE = 'small'
     const dir = scratch()
     const args = ['bench', '--dataset', 'demo', '--categories', 'quadruped', '--methods', 'nn-handmade', '--variants', 'semagic,baseline', '--seeds', '2', '--steps', '4', '--backbone', 'handmade']

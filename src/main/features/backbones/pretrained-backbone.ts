@@ -5,11 +5,10 @@ import type { RgbImage } from '../../images/rgb-image'
 import { assertSquareInputs } from '../../images/rgb-image'
 import { unitFeatureMap } from './feature-map'
 import type { PretrainedId } from './pretrained-models'
-import { PRETRAINED_MODELS, pretrainedInfo, pretrainedModelDir, pretrainedSettingsHash } from './pretrained-models'
+import { pretrainedInfo, pretrainedSettings, pretrainedModelDir, pretrainedSettingsHash } from './pretrained-models'
 import { fileSystemModelHandler } from './tfjs-model-files'
 import type { Backbone, FeatureMap } from './types'
 
-const MAX_SIZE = 1024
 /** Images per forward pass: enough to amortise per-call overhead, small enough for memory. */
 const BATCH = 4
 const EPS = 1e-12
@@ -39,12 +38,7 @@ export async function loadPretrainedBackbone(
   id: PretrainedId,
   options: { size?: number; layers?: string[] } = {},
 ): Promise<Backbone> {
-  const spec = PRETRAINED_MODELS[id]
-  const size = options.size ?? spec.defaultSize
-  if (!Number.isInteger(size) || size < spec.minSize || size > MAX_SIZE) {
-    throw new Error(`${id}: input size must be an integer in [${spec.minSize}, ${MAX_SIZE}], got ${size}`)
-  }
-  const layers = options.layers && options.layers.length > 0 ? [...options.layers] : [...spec.defaultLayers]
+  const { spec, size, layers } = pretrainedSettings(id, options)
   const backend = await initTfjs()
   const model = await tf.loadLayersModel(fileSystemModelHandler(pretrainedModelDir(spec)))
 

@@ -96,3 +96,17 @@ export function pretrainedInfo(
     notes: run.notes,
   }
 }
+
+/** Larger inputs only multiply the cache: the coarse layers add nothing past this. */
+const MAX_SIZE = 1024
+
+/** A shipped CNN's settings as both runtimes read them: the model, its checked input size and its layers. */
+export function pretrainedSettings(id: PretrainedId, options: { size?: number; layers?: string[] }): { spec: PretrainedModelSpec; size: number; layers: string[] } {
+  const spec = PRETRAINED_MODELS[id]
+  const size = options.size ?? spec.defaultSize
+  if (!Number.isInteger(size) || size < spec.minSize || size > MAX_SIZE) {
+    throw new Error(`${id}: input size must be an integer in [${spec.minSize}, ${MAX_SIZE}], got ${size}`)
+  }
+  const layers = options.layers && options.layers.length > 0 ? [...options.layers] : [...spec.defaultLayers]
+  return { spec, size, layers }
+}

@@ -10,13 +10,12 @@ import { kerasHypercolumnToOnnx } from '../onnx-export/keras-to-onnx'
 import { unitFeatureMap } from './feature-map'
 import { openOnnxSession } from './onnx-session'
 import type { PretrainedId, PretrainedModelSpec } from './pretrained-models'
-import { PRETRAINED_MODELS, pretrainedInfo, pretrainedModelDir, pretrainedSettingsHash } from './pretrained-models'
+import { pretrainedInfo, pretrainedSettings, pretrainedModelDir, pretrainedSettingsHash } from './pretrained-models'
 import { fileSystemModelHandler } from './tfjs-model-files'
 import type { Backbone, BackboneRuntime, FeatureMap } from './types'
 
 /** Bump when the converter's output changes, so converted files made by older code are not reused. */
 const CONVERTER_VERSION = 1
-const MAX_SIZE = 1024
 const BATCH = 4
 
 interface Converted {
@@ -103,12 +102,7 @@ export async function loadPretrainedOnnxBackbone(
   options: { size?: number; layers?: string[] } = {},
   runtime: BackboneRuntime = {},
 ): Promise<Backbone> {
-  const spec = PRETRAINED_MODELS[id]
-  const size = options.size ?? spec.defaultSize
-  if (!Number.isInteger(size) || size < spec.minSize || size > MAX_SIZE) {
-    throw new Error(`${id}: input size must be an integer in [${spec.minSize}, ${MAX_SIZE}], got ${size}`)
-  }
-  const layers = options.layers && options.layers.length > 0 ? [...options.layers] : [...spec.defaultLayers]
+  const { spec, size, layers } = pretrainedSettings(id, options)
   const converted = await convertedModel(spec, size, layers, runtime.modelDir ?? join(tmpdir(), 'semagic-models'))
   const opened = await openOnnxSession(converted.path, ['cuda', 'cpu'], undefined, runtime.threads)
   const { session } = opened

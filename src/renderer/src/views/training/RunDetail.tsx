@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react'
+import { useState } from 'react'
 import type { Job } from '../../../../shared/ipc/channels/jobs'
 import type { RunSummary } from '../../../../shared/ipc/channels/train'
 import { useClient } from '../../client'
@@ -30,9 +30,8 @@ export function RunDetail({
 }): React.JSX.Element {
   const client = useClient()
   const curve = useRunCurve(run.id, refresh)
+  // Read when the run is opened: reports come from evaluations elsewhere (Reports, semagic bench), not from this view.
   const reports = useQuery('eval.reports', {})
-  const reloadReports = reports.reload
-  useEffect(() => reloadReports(), [refresh, reloadReports])
   const [log, setLog] = useState(false)
   const [jobId, setJobId] = useState<string | null>(null)
   const [error, setError] = useState<Error | null>(null)
