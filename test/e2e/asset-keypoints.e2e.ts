@@ -41,7 +41,7 @@ describe('keypoints of an asset (Meshes view)', () => {
     await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(15)
     await expect.poll(async () => (await meshPixels(page)).painted, { timeout: 30_000 }).toBeGreaterThan(5000)
 
-    // A click on the fox's painted pixel nearest the middle of the view lands on a vertex of it.
+    // A click on the fox, well inside its outline and near the middle of the view, lands on a vertex of it.
     const [fx, fy] = (await meshPixels(page)).nearCentre!
     const box = (await canvas.locator('canvas').boundingBox())!
     await page.mouse.click(box.x + fx * box.width, box.y + fy * box.height)

@@ -16,13 +16,18 @@ type PageGlobal = {
   }
 }
 
+/** Half width of the square of painted pixels around the click point: its centre is then well inside the mesh. */
+const INSIDE = 4
+
 /**
  * The WebGL canvas read back through a 2-D canvas (it renders with preserveDrawingBuffer):
  * pixels that differ from the scene's background, a checksum that changes with the colours, and
- * the painted pixel nearest the centre (as fractions of the canvas), where a click lands on the mesh.
+ * the pixel nearest the centre (as fractions of the canvas) whose whole neighbourhood is painted,
+ * where a click lands on the mesh. The nearest painted pixel alone is no good: it is usually an
+ * antialiased edge pixel whose centre the mesh does not cover, so a ray through it misses.
  */
 export async function meshPixels(page: Page): Promise<{ painted: number; sum: number; nearCentre: [number, number] | null }> {
-  return page.evaluate(() => {
+  return page.evaluate((inside) => {
     const d = (globalThis as unknown as PageGlobal).document
     const c = d.querySelector('[data-testid=mesh-canvas] canvas')
     if (!c || c.width === 0) return { painted: 0, sum: 0, nearCentre: null }
@@ -33,24 +38,34 @@ export async function meshPixels(page: Page): Promise<{ painted: number; sum: nu
     if (!ctx) return { painted: 0, sum: 0, nearCentre: null }
     ctx.drawImage(c, 0, 0)
     const data = ctx.getImageData(0, 0, c.width, c.height).data
+    const w = c.width
+    const h = c.height
+    const mask = new Uint8Array(w * h)
     let painted = 0
     let sum = 0
-    let nearCentre: [number, number] | null = null
-    let nearest = Number.POSITIVE_INFINITY
     for (let i = 0; i < data.length; i += 4) {
       // Background #20242a.
       if (Math.abs(data[i]! - 0x20) + Math.abs(data[i + 1]! - 0x24) + Math.abs(data[i + 2]! - 0x2a) > 24) {
         painted++
-        const x = (i / 4) % c.width
-        const y = Math.floor(i / 4 / c.width)
-        const d = (x - c.width / 2) ** 2 + (y - c.height / 2) ** 2
-        if (d < nearest) {
-          nearest = d
-          nearCentre = [(x + 0.5) / c.width, (y + 0.5) / c.height]
-        }
+        mask[i / 4] = 1
       }
       sum = (sum + data[i]! * 3 + data[i + 1]! * 5 + data[i + 2]! * 7) % 1_000_000_007
     }
+    const surrounded = (x: number, y: number): boolean => {
+      for (let v = y - inside; v <= y + inside; v++) for (let u = x - inside; u <= x + inside; u++) if (!mask[v * w + u]) return false
+      return true
+    }
+    let nearCentre: [number, number] | null = null
+    let nearest = Number.POSITIVE_INFINITY
+    for (let y = inside; y < h - inside; y++) {
+      for (let x = inside; x < w - inside; x++) {
+        const dist = (x - w / 2) ** 2 + (y - h / 2) ** 2
+        if (mask[y * w + x] && dist < nearest && surrounded(x, y)) {
+          nearest = dist
+          nearCentre = [(x + 0.5) / w, (y + 0.5) / h]
+        }
+      }
+    }
     return { painted, sum, nearCentre }
-  })
+  }, INSIDE)
 }
