@@ -77,14 +77,15 @@ export function createCore(options: CoreOptions): Core {
   const hub = new EventHub()
   const workerDir = options.workerDir === undefined ? builtMainDir() : options.workerDir
   const jobs = new JobManager(store.db, hub)
+  const settings = new SettingsService(store.db)
+  const device = (): DeviceChoice => options.device ?? settings.device()
   const features = new FeaturesService(store.db, jobs, {
     dataDir: options.dataDir,
     workerFile: join(workerDir ?? '', 'feature-worker.js'),
     workers: workerDir ? Math.max(1, Math.min(2, availableParallelism())) : 0,
+    device,
   })
   const datasets = new DatasetsService(store.db, jobs)
-  const settings = new SettingsService(store.db)
-  const device = (): DeviceChoice => options.device ?? settings.device()
   const train = new TrainService(store.db, options.dataDir, jobs, features, {
     workerFile: workerDir ? join(workerDir, 'train-worker.js') : null,
     threads: trainThreads(),
@@ -94,7 +95,7 @@ export function createCore(options: CoreOptions): Core {
   const curation = new CurationService(store.db)
   const evals = new EvalService(store.db, jobs, features, train)
   const services: Services = {
-    system: new SystemService({ appVersion: APP_VERSION, dataDir: options.dataDir, store }),
+    system: new SystemService({ appVersion: APP_VERSION, dataDir: options.dataDir, store, device }),
     settings,
     jobs,
     datasets,

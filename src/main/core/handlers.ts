@@ -8,6 +8,7 @@ import type { HandlerMap } from './registry'
 export function buildHandlers(s: Services): HandlerMap {
   return {
     'system.info': (_req, ctx) => s.system.info(ctx.transport === 'electron' ? 'electron' : 'websocket'),
+    'system.adapters': () => s.system.adapters(),
     'settings.get': ({ key }) => ({ key, value: s.settings.get(key) as never }),
     'settings.set': ({ key, value }) => {
       s.settings.set(key, value)
