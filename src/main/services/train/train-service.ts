@@ -244,10 +244,22 @@ export class TrainService {
     const now = new Date().toISOString()
     this.db
       .prepare(
-        `INSERT INTO runs (id, kind, job_id, config, folder, status, summary, created_at, updated_at) VALUES (?, 'train', NULL, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET status = excluded.status, summary = COALESCE(excluded.summary, runs.summary), updated_at = excluded.updated_at`,
+        `INSERT INTO runs (id, kind, job_id, config, folder, status, summary, device, adapter, created_at, updated_at) VALUES (?, 'train', NULL, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET status = excluded.status, summary = COALESCE(excluded.summary, runs.summary),
+           device = CASE WHEN excluded.summary IS NULL THEN runs.device ELSE excluded.device END,
+           adapter = CASE WHEN excluded.summary IS NULL THEN runs.adapter ELSE excluded.adapter END, updated_at = excluded.updated_at`,
       )
-      .run(manifest.id, JSON.stringify(manifest.config), join('runs', manifest.id), status, summary ? JSON.stringify(summary) : null, manifest.createdAt, now)
+      .run(
+        manifest.id,
+        JSON.stringify(manifest.config),
+        join('runs', manifest.id),
+        status,
+        summary ? JSON.stringify(summary) : null,
+        summary?.ranOn?.device ?? 'cpu',
+        summary?.ranOn?.adapter ? JSON.stringify(summary.ranOn.adapter) : null,
+        manifest.createdAt,
+        now,
+      )
   }
 
   resume(runId: string, device?: DeviceChoice): { jobId: string; runId: string } {
@@ -388,10 +400,12 @@ export class TrainService {
       const firstStep = stepNow
       ctx.progress(stepNow, config.steps, 'steps', 'PCA of the features, distance transforms of the masks')
       let where = ''
+      let ranOn: RanOn | null = null
       const onEvent = (event: TrainEvent): void => {
         if (event.type === 'checkpoint') saved.checkpoint = event.dir
         if (event.type === 'device') {
           this.setDevice(runId, event.ranOn)
+          ranOn = event.ranOn
           where = ranOnLabel(event.ranOn)
           ctx.progress(stepNow, config.steps, 'steps', `training on ${where}${event.note ? ` (${event.note})` : ''}`)
         }
@@ -435,6 +449,7 @@ export class TrainService {
         checkpoint: saved.checkpoint ? join('runs', runId, basename(saved.checkpoint)) : null,
         images: inputs.length,
         skipped,
+        ...(ranOn ? { ranOn } : {}),
       }
       // The folder says it ended well by itself, so that it can be imported elsewhere without this index.
       if (!result.stopped) writeFileAtomic(join(dir, RUN_SUMMARY), `${JSON.stringify(summary, null, 2)}\n`)

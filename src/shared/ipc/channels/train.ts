@@ -39,6 +39,8 @@ export const TrainSummary = z.object({
   checkpoint: z.string().nullable(),
   images: z.number().int(),
   skipped: z.array(z.string()),
+  /** Where the steps ran, kept in the folder's summary.json so that an imported run says it too (absent in older folders: the CPU). */
+  ranOn: RanOn.optional(),
 })
 export type TrainSummary = z.infer<typeof TrainSummary>
 
