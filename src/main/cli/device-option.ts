@@ -20,15 +20,16 @@ export function parseDevice(values: Values): DeviceChoice | undefined {
 
 /**
  * Before a command fits images with trained models: `gpu` with no usable adapter fails here,
- * naming why, and where the fits will run is said when the choice asked for a GPU.
+ * naming why, and where the fits will run is said when a GPU would have been used.
  */
 export async function checkFitsDevice(choice: DeviceChoice, io: CliIo): Promise<void> {
+  let found
   try {
-    await checkEngineDevice(choice)
+    found = await checkEngineDevice(choice)
   } catch (error) {
     if (error instanceof GpuUnavailableError) throw new AppError('BAD_INPUT', `device gpu: ${error.message}`)
     throw error
   }
-  const { note } = fitsRunOn(choice)
+  const { note } = fitsRunOn(found)
   if (note) io.stderr.write(`${note}\n`)
 }

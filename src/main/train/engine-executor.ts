@@ -82,9 +82,9 @@ export async function engineExecutor(
 }
 
 /**
- * Where fits of a trained model (mesh:, hybrid:, Meshes, Transfer) run for `choice`: on the CPU
- * in this build, whatever the choice, said once where the choice asked for a GPU.
+ * Where fits of a trained model (mesh:, hybrid:, Meshes, Transfer) run when the device asked for
+ * was found to be `found`: on the CPU in this build, said where a GPU would have been used.
  */
-export function fitsRunOn(choice: DeviceChoice): { ranOn: RanOn; note: string | null } {
-  return { ranOn: { device: 'cpu', adapter: null }, note: choice === 'cpu' ? null : 'fits of trained models run on the CPU: the GPU engine does not fit images yet' }
+export function fitsRunOn(found: RanOn): { ranOn: RanOn; note: string | null } {
+  return { ranOn: { device: 'cpu', adapter: null }, note: found.device === 'gpu' ? 'fits of trained models run on the CPU: the GPU engine does not fit images yet' : null }
 }
