@@ -62,7 +62,13 @@ export async function engineExecutor(
   if (device.kind === 'gpu') {
     const factory = gpuEngine()
     if (factory) {
-      const gpu = await factory(device.device, state, targets)
+      let gpu
+      try {
+        gpu = await factory(device.device, state, targets)
+      } catch (error) {
+        device.device.destroy()
+        throw error
+      }
       return {
         executor: gpu.executor,
         ranOn: ranOn(device),
