@@ -242,8 +242,8 @@ async function main(): Promise<void> {
     if (gpu) {
       const webgpu: BackboneRuntime = { pretrained: 'onnx', modelDir: models, providers: ['webgpu'] }
       cases.push(
-        { label: `mobilenetv2, default layers, WebGPU on ${gpu}`, id: 'mobilenetv2', options: {}, runtime: webgpu, images: 8 },
-        { label: `hf:onnx-community/dinov2-small (random ViT-S/14 of its shape), WebGPU on ${gpu}`, id: 'hf:onnx-community/dinov2-small', options: {}, runtime: webgpu, images: 8 },
+        { label: `mobilenetv2, default layers, WebGPU on ${gpu}`, id: 'mobilenetv2', options: {}, runtime: webgpu, images: 2 },
+        { label: `hf:onnx-community/dinov2-small (random ViT-S/14 of its shape), WebGPU on ${gpu}`, id: 'hf:onnx-community/dinov2-small', options: {}, runtime: webgpu, images: 2 },
       )
     }
     const load = loadavg().map((l) => l.toFixed(2)).join(' / ')
