@@ -161,7 +161,7 @@ export const benchCommand: Command = {
     try {
       if (spec.variants.length > 0 && !slurm) {
         // Before any data is prepared or run stored: a GPU that cannot run fails here, within seconds.
-        io.stderr.write(`device ${core.device()}: training on ${ranOnLabel(await core.services.train.checkDevice())}\n`)
+        io.stderr.write(`device ${core.device()}: runs to train use ${ranOnLabel(await core.services.train.checkDevice())}\n`)
         await checkFitsDevice(core.device(), io)
       }
       const dataset = await prepareData(core, io, spec)
