@@ -1,0 +1,335 @@
+/// <reference types="@webgpu/types" />
+import { AZIMUTH, CAMERA_SIZE, ELEVATION, LOG_SCALE, ROLL, TX, TY, cameraRotation } from '../camera/view-camera'
+import { cameraGradient } from '../losses/view-loss'
+import type { LossWeights, ViewLoss, VisibilityOptions } from '../losses/view-loss'
+import type { ViewTarget } from '../losses/view-target'
+import { EVAL_FLOATS, PARAMS_WORDS, SUM_FLOATS, VIEW_KERNELS, WORKGROUP } from './view-kernels'
+
+/** A mesh as the kernels read it: positions and normals (xyz triples) and which feature block its vertices carry. */
+export interface GpuView {
+  vertices: ArrayLike<number>
+  normals: ArrayLike<number>
+  featureBlock: number
+}
+
+/** Per-vertex features (vertex-major, `channels` each) and their norms. */
+export interface GpuFeatureBlock {
+  features: ArrayLike<number>
+  norms: ArrayLike<number>
+}
+
+/** One image under one camera: which view, target (index into the resident targets) and chamfer sample set. */
+export interface GpuEvaluation {
+  view: number
+  target: number
+  samples: number
+  /** The six camera parameters (view-camera). */
+  camera: ArrayLike<number>
+}
+
+export interface GpuBatch {
+  views: readonly GpuView[]
+  blocks: readonly GpuFeatureBlock[]
+  /** Chamfer samples per set, xy pairs, all of one length. */
+  samples: readonly Float64Array[]
+  evaluations: readonly GpuEvaluation[]
+  weights: LossWeights
+}
+
+/** An evaluation's loss terms (as viewLoss returns them) and dL/d(its six camera parameters). */
+export interface EvaluationScore {
+  loss: ViewLoss
+  camera: Float64Array
+}
+
+const KERNELS = ['project', 'clearDepth', 'raster', 'visibility', 'chamfer', 'loss', 'bestGrad'] as const
+type Kernel = (typeof KERNELS)[number]
+
+interface Layout {
+  views: number
+  blocks: number
+  sets: number
+  evals: number
+  /** Offsets in F (floats) and U (words). */
+  offNormals: number
+  offFeatures: number
+  offNorms: number
+  offSamples: number
+  offEvals: number
+  floats: number
+  offEvalInts: number
+  offBest: number
+  words: number
+  /** I: flags, then counts, then argmins; O: sums, then vertex and feature gradients of the best. */
+  offCount: number
+  offArg: number
+  ints: number
+  offGV: number
+  offGQ: number
+  outs: number
+}
+
+const STORAGE = 0x80 // GPUBufferUsage.STORAGE
+const COPY_SRC = 0x04
+const COPY_DST = 0x08
+const MAP_READ = 0x01
+const UNIFORM = 0x40
+
+/**
+ * The per-view loss of a whole step on a WebGPU device: the targets (distance maps, feature
+ * cells) are uploaded once and stay resident; each batch uploads its views, cameras and chamfer
+ * samples, runs every evaluation in one submission (`score`), and on request the vertex and
+ * feature gradients of chosen evaluations in a second (`bestGradients`).
+ */
+export class GpuViewBatch {
+  private readonly pipelines: Record<Kernel, GPUComputePipeline>
+  private readonly layout: GPUBindGroupLayout
+  private readonly params: GPUBuffer
+  private readonly targets: GPUBuffer
+  private readonly n: number
+  private readonly faceCount: number
+  private readonly channels: number
+  private readonly maskSize: number
+  private readonly gridWidth: number
+  private readonly gridHeight: number
+  private readonly cellsOffset: number
+  private buffers: { F: GPUBuffer; U: GPUBuffer; proj: GPUBuffer; depth: GPUBuffer; I: GPUBuffer; O: GPUBuffer; read: GPUBuffer; group: GPUBindGroup; capacity: Layout } | null = null
+  private last: { layout: Layout; batch: GpuBatch } | null = null
+
+  constructor(
+    private readonly device: GPUDevice,
+    targets: readonly ViewTarget[],
+    private readonly faces: Uint32Array,
+    vertexCount: number,
+    private readonly visibilityOptions: VisibilityOptions,
+  ) {
+    const t0 = targets[0]
+    if (!t0) throw new RangeError('GPU view batch: no targets')
+    for (const [k, t] of targets.entries()) {
+      if (t.maskSize !== t0.maskSize || t.gridWidth !== t0.gridWidth || t.gridHeight !== t0.gridHeight || t.channels !== t0.channels) {
+        throw new RangeError(`GPU view batch: target ${k} has a ${t.maskSize} mask and ${t.channels} channels on ${t.gridWidth} x ${t.gridHeight}, target 0 ${t0.maskSize} and ${t0.channels} on ${t0.gridWidth} x ${t0.gridHeight}; the GPU engine needs them equal`)
+      }
+    }
+    this.n = vertexCount
+    this.faceCount = faces.length / 3
+    this.channels = t0.channels
+    this.maskSize = t0.maskSize
+    this.gridWidth = t0.gridWidth
+    this.gridHeight = t0.gridHeight
+    const mapSize = this.maskSize * this.maskSize
+    const cellSize = this.gridWidth * this.gridHeight * this.channels
+    this.cellsOffset = targets.length * mapSize
+    const data = new Float32Array(this.cellsOffset + targets.length * cellSize)
+    targets.forEach((t, k) => {
+      data.set(t.distance, k * mapSize)
+      data.set(t.cells, this.cellsOffset + k * cellSize)
+    })
+    this.targets = this.upload(data, STORAGE)
+    this.params = device.createBuffer({ size: PARAMS_WORDS * 4, usage: UNIFORM | COPY_DST })
+    const module = device.createShaderModule({ code: VIEW_KERNELS })
+    const storage = (type: GPUBufferBindingType): GPUBindGroupLayoutEntry['buffer'] => ({ type })
+    this.layout = device.createBindGroupLayout({
+      entries: [
+        { binding: 0, visibility: 4, buffer: storage('uniform') },
+        ...[1, 2, 3].map((binding) => ({ binding, visibility: 4, buffer: storage('read-only-storage') })),
+        ...[4, 5, 6, 7].map((binding) => ({ binding, visibility: 4, buffer: storage('storage') })),
+      ],
+    })
+    const pipelineLayout = device.createPipelineLayout({ bindGroupLayouts: [this.layout] })
+    this.pipelines = Object.fromEntries(KERNELS.map((k) => [k, device.createComputePipeline({ layout: pipelineLayout, compute: { module, entryPoint: k } })])) as Record<Kernel, GPUComputePipeline>
+  }
+
+  /** Scores every evaluation of the batch: loss terms and camera gradients, in evaluation order. */
+  async score(batch: GpuBatch): Promise<EvaluationScore[]> {
+    const layout = this.layoutOf(batch, 0)
+    const b = this.prepare(layout)
+    this.writeInputs(batch, layout, b.F, b.U)
+    this.last = { layout, batch }
+    const E = layout.evals
+    const G2 = this.visibilityOptions.grid ** 2
+    const encoder = this.device.createCommandEncoder()
+    const pass = encoder.beginComputePass()
+    pass.setBindGroup(0, b.group)
+    const run = (k: Kernel, x: number, y = 1): void => {
+      pass.setPipeline(this.pipelines[k])
+      pass.dispatchWorkgroups(x, y)
+    }
+    const groups = (items: number): number => Math.ceil(items / WORKGROUP)
+    run('project', groups(this.n), E)
+    run('clearDepth', groups(G2), E)
+    run('raster', groups(this.faceCount), E)
+    run('visibility', E)
+    run('chamfer', groups(batch.samples[0]!.length / 2), E)
+    run('loss', E)
+    pass.end()
+    const sums = await this.read(encoder, b.O, 0, E * SUM_FLOATS)
+    const K = batch.samples[0]!.length / 2
+    return batch.evaluations.map((ev, e) => {
+      const s = sums.subarray(e * SUM_FLOATS, (e + 1) * SUM_FLOATS)
+      const visibleCount = s[12]!
+      const dt = s[0]! / this.n
+      const chamfer = K > 0 && visibleCount > 0 ? s[1]! / K : 0
+      const feature = visibleCount > 0 && batch.weights.feature !== 0 ? s[2]! / visibleCount : 0
+      const w = batch.weights
+      const camera = new Float64Array(CAMERA_SIZE)
+      const c = ev.camera
+      cameraGradient(Array.from(s.subarray(6, 12)), s[5]!, s[3]!, s[4]!, Math.exp(c[LOG_SCALE]!), c[AZIMUTH]!, c[ELEVATION]!, c[ROLL]!, camera)
+      return { loss: { total: w.dt * dt + w.chamfer * chamfer + w.feature * feature, dt, chamfer, feature, visibleCount }, camera }
+    })
+  }
+
+  /** dL/d(vertices) (3 per vertex) and dL/d(vertex features) of the given evaluations of the last scored batch. */
+  async bestGradients(evaluations: readonly number[]): Promise<{ vertices: Float32Array; features: Float32Array }[]> {
+    if (!this.last) throw new Error('GPU view batch: bestGradients before score')
+    const { batch } = this.last
+    const layout = this.layoutOf(batch, evaluations.length)
+    const b = this.prepare(layout)
+    this.writeParams(batch, layout)
+    this.device.queue.writeBuffer(b.U, layout.offBest * 4, Uint32Array.from(evaluations))
+    const encoder = this.device.createCommandEncoder()
+    const pass = encoder.beginComputePass()
+    pass.setBindGroup(0, b.group)
+    pass.setPipeline(this.pipelines.bestGrad)
+    pass.dispatchWorkgroups(Math.ceil(this.n / WORKGROUP), evaluations.length)
+    pass.end()
+    const n = this.n
+    const C = this.channels
+    const out = await this.read(encoder, b.O, layout.offGV, layout.outs - layout.offGV)
+    const gq = layout.offGQ - layout.offGV
+    return evaluations.map((_, k) => ({ vertices: out.slice(k * 3 * n, (k + 1) * 3 * n), features: out.slice(gq + k * n * C, gq + (k + 1) * n * C) }))
+  }
+
+  /** Visibility flags of every evaluation of the last scored batch (evaluation-major), for tests against the CPU. */
+  async visibility(): Promise<Uint8Array> {
+    if (!this.last || !this.buffers) throw new Error('GPU view batch: visibility before score')
+    const words = this.last.layout.evals * this.n
+    const encoder = this.device.createCommandEncoder()
+    const bits = await this.read(encoder, this.buffers.I, 0, words)
+    return Uint8Array.from(new Uint32Array(bits.buffer, bits.byteOffset, words))
+  }
+
+  destroy(): void {
+    this.targets.destroy()
+    this.params.destroy()
+    this.releaseBuffers()
+  }
+
+  private layoutOf(batch: GpuBatch, best: number): Layout {
+    const n = this.n
+    const C = this.channels
+    const K = (batch.samples[0]?.length ?? 0) / 2
+    const views = batch.views.length
+    const blocks = batch.blocks.length
+    const sets = batch.samples.length
+    const evals = batch.evaluations.length
+    const offNormals = views * n * 3
+    const offFeatures = offNormals + views * n * 3
+    const offNorms = offFeatures + blocks * n * C
+    const offSamples = offNorms + blocks * n
+    const offEvals = offSamples + sets * K * 2
+    const offEvalInts = this.faces.length
+    const offBest = offEvalInts + evals * 4
+    const offCount = evals * n
+    const offArg = offCount + evals
+    const offGV = evals * SUM_FLOATS
+    const offGQ = offGV + best * n * 3
+    return {
+      views, blocks, sets, evals, offNormals, offFeatures, offNorms, offSamples, offEvals,
+      floats: offEvals + evals * EVAL_FLOATS,
+      offEvalInts, offBest,
+      words: offBest + Math.max(best, evals),
+      offCount, offArg,
+      ints: offArg + evals * K,
+      offGV, offGQ,
+      outs: offGQ + best * n * C,
+    }
+  }
+
+  /** Buffers at least as large as the layout needs (grown, never shrunk), with their bind group. */
+  private prepare(layout: Layout): NonNullable<GpuViewBatch['buffers']> {
+    const cap = this.buffers?.capacity
+    const G2 = this.visibilityOptions.grid ** 2
+    const outs = Math.max(layout.outs, layout.offGV + layout.evals * this.n * (3 + this.channels))
+    if (cap && cap.floats >= layout.floats && cap.words >= layout.words && cap.evals >= layout.evals && cap.ints >= layout.ints && cap.outs >= outs) return this.buffers!
+    this.releaseBuffers()
+    const capacity = { ...layout, outs }
+    const make = (values: number, usage: number): GPUBuffer => this.device.createBuffer({ size: Math.max(16, 4 * values), usage })
+    const F = make(layout.floats, STORAGE | COPY_DST)
+    const U = make(layout.words, STORAGE | COPY_DST)
+    this.device.queue.writeBuffer(U, 0, this.faces)
+    const proj = make(layout.evals * this.n * 4, STORAGE)
+    const depth = make(layout.evals * G2, STORAGE)
+    const I = make(layout.ints, STORAGE | COPY_SRC)
+    const O = make(outs, STORAGE | COPY_SRC)
+    const read = make(Math.max(outs, layout.ints), MAP_READ | COPY_DST)
+    const group = this.device.createBindGroup({
+      layout: this.layout,
+      entries: [this.params, F, U, this.targets, proj, depth, I, O].map((buffer, binding) => ({ binding, resource: { buffer } })),
+    })
+    this.buffers = { F, U, proj, depth, I, O, read, group, capacity }
+    return this.buffers
+  }
+
+  private releaseBuffers(): void {
+    if (!this.buffers) return
+    for (const k of ['F', 'U', 'proj', 'depth', 'I', 'O', 'read'] as const) this.buffers[k].destroy()
+    this.buffers = null
+  }
+
+  private writeParams(batch: GpuBatch, layout: Layout): void {
+    const words = new ArrayBuffer(PARAMS_WORDS * 4)
+    const u = new Uint32Array(words)
+    const f = new Float32Array(words)
+    u.set([this.n, this.faceCount, this.channels, (batch.samples[0]?.length ?? 0) / 2, this.visibilityOptions.grid, this.maskSize, this.gridWidth, this.gridHeight, layout.evals])
+    f.set([batch.weights.dt, batch.weights.chamfer, batch.weights.feature], 9)
+    u.set([layout.offNormals, layout.offFeatures, layout.offNorms, layout.offSamples, layout.offEvals, this.cellsOffset, layout.offEvalInts, layout.offBest, layout.offCount, layout.offArg, layout.offGV, layout.offGQ], 12)
+    this.device.queue.writeBuffer(this.params, 0, words)
+  }
+
+  private writeInputs(batch: GpuBatch, layout: Layout, F: GPUBuffer, U: GPUBuffer): void {
+    const n = this.n
+    const C = this.channels
+    const K = layout.offEvals - layout.offSamples
+    for (const s of batch.samples) if (s.length * batch.samples.length !== K) throw new RangeError('GPU view batch: chamfer sample sets differ in length')
+    const f = new Float32Array(layout.floats)
+    batch.views.forEach((v, k) => {
+      f.set(v.vertices, k * n * 3)
+      f.set(v.normals, layout.offNormals + k * n * 3)
+    })
+    batch.blocks.forEach((b, k) => {
+      f.set(b.features, layout.offFeatures + k * n * C)
+      f.set(b.norms, layout.offNorms + k * n)
+    })
+    batch.samples.forEach((s, k) => f.set(s, layout.offSamples + k * s.length))
+    const ints = new Uint32Array(layout.evals * 4)
+    const { grid, tolerancePixels } = this.visibilityOptions
+    batch.evaluations.forEach((ev, e) => {
+      const c = ev.camera
+      const R = cameraRotation(c[AZIMUTH]!, c[ELEVATION]!, c[ROLL]!)
+      const s = Math.exp(c[LOG_SCALE]!)
+      f.set([...R, s, c[TX]!, c[TY]!, (tolerancePixels * 2) / (grid * s)], layout.offEvals + e * EVAL_FLOATS)
+      const view = batch.views[ev.view]
+      if (!view || ev.target < 0 || ev.samples >= batch.samples.length) throw new RangeError(`GPU view batch: evaluation ${e} names view ${ev.view}, samples ${ev.samples}`)
+      ints.set([ev.view, ev.target, ev.samples, view.featureBlock], e * 4)
+    })
+    this.device.queue.writeBuffer(F, 0, f)
+    this.device.queue.writeBuffer(U, layout.offEvalInts * 4, ints)
+    this.writeParams(batch, layout)
+  }
+
+  private async read(encoder: GPUCommandEncoder, src: GPUBuffer, offset: number, values: number): Promise<Float32Array> {
+    const read = this.buffers!.read
+    encoder.copyBufferToBuffer(src, offset * 4, read, 0, values * 4)
+    this.device.queue.submit([encoder.finish()])
+    await read.mapAsync(MAP_READ, 0, values * 4)
+    const out = new Float32Array(read.getMappedRange(0, values * 4).slice(0))
+    read.unmap()
+    return out
+  }
+
+  private upload(data: Float32Array, usage: number): GPUBuffer {
+    const buffer = this.device.createBuffer({ size: Math.max(16, data.byteLength), usage: usage | COPY_DST })
+    this.device.queue.writeBuffer(buffer, 0, data)
+    return buffer
+  }
+}
