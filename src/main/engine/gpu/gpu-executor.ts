@@ -1,0 +1,119 @@
+/// <reference types="@webgpu/types" />
+import { CAMERA_SIZE, mirrorCamera } from '../camera/view-camera'
+import type { ViewTarget } from '../losses/view-target'
+import type { Instance } from '../model/category-model'
+import { instanceSize } from '../model/config'
+import type { TrainState } from '../train/checkpoint'
+import { bestHypothesis, imageBackward, imageInstances, keptInstance, settleHypothesis, timed, timedAsync } from '../train/image-step'
+import { IMAGE_TERMS, imageTerms, shardAccumulators, shardResult } from '../train/shards'
+import type { ShardResult } from '../train/shards'
+import type { ShardExecutor } from '../train/train-category'
+import type { EngineDevice } from './adapter'
+import { GpuViewBatch } from './view-batch'
+import type { GpuEvaluation, GpuFeatureBlock, GpuView } from './view-batch'
+
+export interface GpuShardExecutor {
+  executor: ShardExecutor
+  /** Frees the device buffers (the device itself stays open: it belongs to the caller). */
+  dispose(): void
+}
+
+/**
+ * A step's shards with the per-view work on a WebGPU device (METHOD §9's step, the CPU engine's
+ * semantics in f32): every image's hypotheses and their mirror cameras are scored in one
+ * submission (visibility, the three loss terms, camera gradients), the CPU settles the mirror
+ * switches and picks each image's best hypothesis from the read-back losses exactly as
+ * image-step does, and a second submission returns the best views' vertex and feature
+ * gradients. The instance forward pass (basis, feature field, pose), the regularisers, the
+ * backward pass into the code and the category, and Adam stay on the CPU; the shard results
+ * are the CPU engine's, so checkpoints and resumes do not depend on the device.
+ *
+ * The targets are uploaded once and stay on the device; a step uploads its instances' vertices,
+ * normals and features, its cameras and chamfer samples, and reads back losses and gradients.
+ */
+export function createGpuShardExecutor(device: GPUDevice, state: TrainState, targets: readonly ViewTarget[]): GpuShardExecutor {
+  const { model, config } = state
+  const kernels = new GpuViewBatch(device, targets, model.template.faces, model.template.vertexCount, config.visibility)
+  const executor: ShardExecutor = async (st, tg, getShape, plan, profile) => {
+    if (tg.length !== targets.length) throw new Error(`GPU executor: ${tg.length} targets, the device holds ${targets.length}`)
+    const { cameras, codes } = st
+    const shape = getShape()
+    const H = config.hypotheses
+    const n = model.template.vertexCount
+    const images = plan.shards.flatMap((s) => s.rows.map((row, i) => ({ row, samples: s.samples[i]! })))
+    const instances = images.map((im) => imageInstances(st.model, shape, codes, im.row * instanceSize(config), profile))
+
+    // Views: each image's instance, and its mirror-posed one when posed; feature blocks: the
+    // shared per-vertex features once, or each image's field output.
+    const views: GpuView[] = []
+    const blocks: GpuFeatureBlock[] = []
+    const ownView: number[] = []
+    const mirrorView: number[] = []
+    const addView = (inst: Instance, block: number): number => views.push({ vertices: inst.view.vertices, normals: inst.view.normals, featureBlock: block }) - 1
+    instances.forEach(({ inst, mirror }) => {
+      const block = shape.Phi && blocks.length > 0 ? 0 : blocks.push({ features: inst.view.features, norms: inst.view.featureNorms }) - 1
+      const own = addView(inst, block)
+      ownView.push(own)
+      mirrorView.push(mirror === inst ? own : addView(mirror, block))
+    })
+    const evaluations: GpuEvaluation[] = []
+    const mirrored: Float64Array[] = []
+    images.forEach((im, b) => {
+      for (let h = 0; h < H; h++) {
+        const o = (im.row * H + h) * CAMERA_SIZE
+        evaluations.push({ view: ownView[b]!, target: im.row, samples: b, camera: Float64Array.from(cameras.value.subarray(o, o + CAMERA_SIZE)) })
+        if (!config.mirrorScoring) continue
+        const m = mirrorCamera(cameras.value, o)
+        mirrored.push(m)
+        evaluations.push({ view: mirrorView[b]!, target: im.row, samples: b, camera: m })
+      }
+    })
+    const per = config.mirrorScoring ? 2 : 1
+    const scores = await timedAsync(profile, 'gpu scoring', () => kernels.score({ views, blocks, samples: images.map((im) => im.samples), evaluations, weights: plan.weights }))
+
+    // The decisions, on the CPU from the read-back losses (image-step's rules).
+    const chosen = timed(profile, 'decisions', () =>
+      images.map((im, b) => {
+        let switches = 0
+        const picked: number[] = []
+        for (let h = 0; h < H; h++) {
+          const e = (b * H + h) * per
+          const own = scores[e]!
+          const mirror = config.mirrorScoring ? { loss: scores[e + 1]!.loss, camera: mirrored[b * H + h]! } : null
+          const toMirror = settleHypothesis(st.model, cameras, (im.row * H + h) * CAMERA_SIZE, own.loss, own.camera, mirror, plan.gradScale)
+          if (toMirror) switches++
+          picked.push(toMirror ? e + 1 : e)
+        }
+        const best = bestHypothesis(picked.map((e) => scores[e]!.loss.total))
+        const kept = keptInstance(st.model, codes, im.row * instanceSize(config), picked[best] !== (b * H + best) * per, instances[b]!.inst, instances[b]!.mirror)
+        return { evaluation: picked[best]!, kept, switches }
+      }),
+    )
+    const grads = await timedAsync(profile, 'gpu best hypothesis', () => kernels.bestGradients(chosen.map((c) => c.evaluation)))
+
+    let b = 0
+    return plan.shards.map((s): ShardResult => {
+      const category = shardAccumulators(st.model)
+      const terms = new Float64Array(s.rows.length * IMAGE_TERMS.length)
+      s.rows.forEach((row, i) => {
+        const { evaluation, kept, switches } = chosen[b]!
+        const input = { model: st.model, shape, target: tg[row]!, cameras, codes, row, samples: s.samples[i]!, weights: plan.weights, gradScale: plan.gradScale, category, profile }
+        const r = imageBackward(input, kept, Float64Array.from(grads[b]!.vertices), Float64Array.from(grads[b]!.features), scores[evaluation]!.loss, switches)
+        terms.set(imageTerms(r, n), i * IMAGE_TERMS.length)
+        b++
+      })
+      return shardResult({ model: st.model, cameras, codes }, s.rows, category, terms)
+    })
+  }
+  return { executor, dispose: () => kernels.destroy() }
+}
+
+/**
+ * The shard executor for an engine device (gpu/adapter openEngineDevice): the GPU's for a GPU,
+ * null for the CPU (whose steps run in this thread, or on the helper threads of a shard pool).
+ * Built for one run's state and targets; the caller passes `executor` to runTraining's hooks and
+ * calls dispose when the run ends.
+ */
+export function executorFor(engine: EngineDevice, state: TrainState, targets: readonly ViewTarget[]): GpuShardExecutor | null {
+  return engine.kind === 'gpu' ? createGpuShardExecutor(engine.device, state, targets) : null
+}
