@@ -31,9 +31,9 @@ export interface GpuShardExecutor {
  * The targets are uploaded once and stay on the device; a step uploads its instances' vertices,
  * normals and features, its cameras and chamfer samples, and reads back losses and gradients.
  */
-export function createGpuShardExecutor(device: GPUDevice, state: TrainState, targets: readonly ViewTarget[]): GpuShardExecutor {
+export async function createGpuShardExecutor(device: GPUDevice, state: TrainState, targets: readonly ViewTarget[]): Promise<GpuShardExecutor> {
   const { model, config } = state
-  const kernels = new GpuViewBatch(device, targets, model.template.faces, model.template.vertexCount, config.visibility)
+  const kernels = await GpuViewBatch.create(device, targets, model.template.faces, model.template.vertexCount, config.visibility)
   const executor: ShardExecutor = async (st, tg, getShape, plan, profile) => {
     if (tg.length !== targets.length) throw new Error(`GPU executor: ${tg.length} targets, the device holds ${targets.length}`)
     const { cameras, codes } = st
@@ -114,6 +114,6 @@ export function createGpuShardExecutor(device: GPUDevice, state: TrainState, tar
  * Built for one run's state and targets; the caller passes `executor` to runTraining's hooks and
  * calls dispose when the run ends.
  */
-export function executorFor(engine: EngineDevice, state: TrainState, targets: readonly ViewTarget[]): GpuShardExecutor | null {
+export async function executorFor(engine: EngineDevice, state: TrainState, targets: readonly ViewTarget[]): Promise<GpuShardExecutor | null> {
   return engine.kind === 'gpu' ? createGpuShardExecutor(engine.device, state, targets) : null
 }

@@ -46,9 +46,6 @@ const KERNELS = ['project', 'clearDepth', 'raster', 'visibility', 'chamfer', 'lo
 type Kernel = (typeof KERNELS)[number]
 
 interface Layout {
-  views: number
-  blocks: number
-  sets: number
   evals: number
   /** Offsets in F (floats) and U (words). */
   offNormals: number
@@ -60,14 +57,16 @@ interface Layout {
   offEvalInts: number
   offBest: number
   words: number
-  /** I: flags, then counts, then argmins; O: sums, then vertex and feature gradients of the best. */
+  /** I: flags, then counts, then argmins. */
   offCount: number
   offArg: number
   ints: number
-  offGV: number
+  /** G: vertex gradients of the chosen evaluations, then their feature gradients. */
   offGQ: number
-  outs: number
+  grads: number
 }
+
+type BufferName = 'F' | 'U' | 'proj' | 'depth' | 'I' | 'O' | 'G' | 'read'
 
 const STORAGE = 0x80 // GPUBufferUsage.STORAGE
 const COPY_SRC = 0x04
@@ -93,10 +92,23 @@ export class GpuViewBatch {
   private readonly gridWidth: number
   private readonly gridHeight: number
   private readonly cellsOffset: number
-  private buffers: { F: GPUBuffer; U: GPUBuffer; proj: GPUBuffer; depth: GPUBuffer; I: GPUBuffer; O: GPUBuffer; read: GPUBuffer; group: GPUBindGroup; capacity: Layout } | null = null
+  /** Grown on demand, never shrunk; the bind group is rebuilt when one is replaced. */
+  private readonly buffers = new Map<BufferName, GPUBuffer>()
+  private group: GPUBindGroup | null = null
   private last: { layout: Layout; batch: GpuBatch } | null = null
 
-  constructor(
+  /** Compiles the kernels and uploads the targets; throws when the device refuses either. */
+  static async create(device: GPUDevice, targets: readonly ViewTarget[], faces: Uint32Array, vertexCount: number, visibility: VisibilityOptions): Promise<GpuViewBatch> {
+    let batch: GpuViewBatch | null = null
+    try {
+      return await withErrorScopes(device, 'compiling the view kernels and uploading the targets', async () => (batch = new GpuViewBatch(device, targets, faces, vertexCount, visibility)))
+    } catch (error) {
+      ;(batch as GpuViewBatch | null)?.destroy()
+      throw error
+    }
+  }
+
+  private constructor(
     private readonly device: GPUDevice,
     targets: readonly ViewTarget[],
     private readonly faces: Uint32Array,
@@ -132,7 +144,7 @@ export class GpuViewBatch {
       entries: [
         { binding: 0, visibility: 4, buffer: storage('uniform') },
         ...[1, 2, 3].map((binding) => ({ binding, visibility: 4, buffer: storage('read-only-storage') })),
-        ...[4, 5, 6, 7].map((binding) => ({ binding, visibility: 4, buffer: storage('storage') })),
+        ...[4, 5, 6, 7, 8].map((binding) => ({ binding, visibility: 4, buffer: storage('storage') })),
       ],
     })
     const pipelineLayout = device.createPipelineLayout({ bindGroupLayouts: [this.layout] })
@@ -140,16 +152,35 @@ export class GpuViewBatch {
   }
 
   /** Scores every evaluation of the batch: loss terms and camera gradients, in evaluation order. */
-  async score(batch: GpuBatch): Promise<EvaluationScore[]> {
+  score(batch: GpuBatch): Promise<EvaluationScore[]> {
+    return this.checked('scoring', () => this.scoreUnchecked(batch))
+  }
+
+  /** dL/d(vertices) (3 per vertex) and dL/d(vertex features) of the given evaluations of the last scored batch. */
+  bestGradients(evaluations: readonly number[]): Promise<{ vertices: Float32Array; features: Float32Array }[]> {
+    return this.checked('best gradients', () => this.bestGradientsUnchecked(evaluations))
+  }
+
+  private checked<T>(what: string, run: () => Promise<T>): Promise<T> {
+    return withErrorScopes(this.device, what, run)
+  }
+
+  private async scoreUnchecked(batch: GpuBatch): Promise<EvaluationScore[]> {
     const layout = this.layoutOf(batch, 0)
-    const b = this.prepare(layout)
-    this.writeInputs(batch, layout, b.F, b.U)
-    this.last = { layout, batch }
     const E = layout.evals
     const G2 = this.visibilityOptions.grid ** 2
+    this.ensure('F', layout.floats, STORAGE | COPY_DST)
+    this.ensure('U', layout.words, STORAGE | COPY_DST | COPY_SRC)
+    this.ensure('proj', E * this.n * 4, STORAGE)
+    this.ensure('depth', E * G2, STORAGE)
+    this.ensure('I', layout.ints, STORAGE | COPY_SRC)
+    this.ensure('O', E * SUM_FLOATS, STORAGE | COPY_SRC)
+    this.ensure('G', 4, STORAGE | COPY_SRC)
+    this.writeInputs(batch, layout)
+    this.last = { layout, batch }
     const encoder = this.device.createCommandEncoder()
     const pass = encoder.beginComputePass()
-    pass.setBindGroup(0, b.group)
+    pass.setBindGroup(0, this.bindGroup())
     const run = (k: Kernel, x: number, y = 1): void => {
       pass.setPipeline(this.pipelines[k])
       pass.dispatchWorkgroups(x, y)
@@ -162,7 +193,7 @@ export class GpuViewBatch {
     run('chamfer', groups(batch.samples[0]!.length / 2), E)
     run('loss', E)
     pass.end()
-    const sums = await this.read(encoder, b.O, 0, E * SUM_FLOATS)
+    const sums = await this.read(encoder, 'O', E * SUM_FLOATS)
     const K = batch.samples[0]!.length / 2
     return batch.evaluations.map((ev, e) => {
       const s = sums.subarray(e * SUM_FLOATS, (e + 1) * SUM_FLOATS)
@@ -178,40 +209,44 @@ export class GpuViewBatch {
     })
   }
 
-  /** dL/d(vertices) (3 per vertex) and dL/d(vertex features) of the given evaluations of the last scored batch. */
-  async bestGradients(evaluations: readonly number[]): Promise<{ vertices: Float32Array; features: Float32Array }[]> {
+  private async bestGradientsUnchecked(evaluations: readonly number[]): Promise<{ vertices: Float32Array; features: Float32Array }[]> {
     if (!this.last) throw new Error('GPU view batch: bestGradients before score')
     const { batch } = this.last
+    for (const e of evaluations) if (!(Number.isInteger(e) && e >= 0 && e < batch.evaluations.length)) throw new RangeError(`GPU view batch: no evaluation ${e} in the last batch of ${batch.evaluations.length}`)
     const layout = this.layoutOf(batch, evaluations.length)
-    const b = this.prepare(layout)
-    this.writeParams(batch, layout)
-    this.device.queue.writeBuffer(b.U, layout.offBest * 4, Uint32Array.from(evaluations))
-    const encoder = this.device.createCommandEncoder()
-    const pass = encoder.beginComputePass()
-    pass.setBindGroup(0, b.group)
-    pass.setPipeline(this.pipelines.bestGrad)
-    pass.dispatchWorkgroups(Math.ceil(this.n / WORKGROUP), evaluations.length)
-    pass.end()
     const n = this.n
     const C = this.channels
-    const out = await this.read(encoder, b.O, layout.offGV, layout.outs - layout.offGV)
-    const gq = layout.offGQ - layout.offGV
-    return evaluations.map((_, k) => ({ vertices: out.slice(k * 3 * n, (k + 1) * 3 * n), features: out.slice(gq + k * n * C, gq + (k + 1) * n * C) }))
+    this.ensure('U', layout.words, STORAGE | COPY_DST | COPY_SRC, true)
+    this.ensure('G', layout.grads, STORAGE | COPY_SRC)
+    this.writeParams(batch, layout)
+    this.device.queue.writeBuffer(this.buffers.get('U')!, layout.offBest * 4, Uint32Array.from(evaluations))
+    const encoder = this.device.createCommandEncoder()
+    const pass = encoder.beginComputePass()
+    pass.setBindGroup(0, this.bindGroup())
+    pass.setPipeline(this.pipelines.bestGrad)
+    pass.dispatchWorkgroups(Math.ceil(n / WORKGROUP), evaluations.length)
+    pass.end()
+    const out = await this.read(encoder, 'G', layout.grads)
+    return evaluations.map((_, k) => ({ vertices: out.slice(k * 3 * n, (k + 1) * 3 * n), features: out.slice(layout.offGQ + k * n * C, layout.offGQ + (k + 1) * n * C) }))
   }
 
   /** Visibility flags of every evaluation of the last scored batch (evaluation-major), for tests against the CPU. */
-  async visibility(): Promise<Uint8Array> {
-    if (!this.last || !this.buffers) throw new Error('GPU view batch: visibility before score')
-    const words = this.last.layout.evals * this.n
-    const encoder = this.device.createCommandEncoder()
-    const bits = await this.read(encoder, this.buffers.I, 0, words)
-    return Uint8Array.from(new Uint32Array(bits.buffer, bits.byteOffset, words))
+  visibility(): Promise<Uint8Array> {
+    const last = this.last
+    if (!last) throw new Error('GPU view batch: visibility before score')
+    return this.checked('visibility', async () => {
+      const words = last.layout.evals * this.n
+      const bits = await this.read(this.device.createCommandEncoder(), 'I', words)
+      return Uint8Array.from(new Uint32Array(bits.buffer, bits.byteOffset, words))
+    })
   }
 
   destroy(): void {
     this.targets.destroy()
     this.params.destroy()
-    this.releaseBuffers()
+    for (const b of this.buffers.values()) b.destroy()
+    this.buffers.clear()
+    this.group = null
   }
 
   private layoutOf(batch: GpuBatch, best: number): Layout {
@@ -231,49 +266,47 @@ export class GpuViewBatch {
     const offBest = offEvalInts + evals * 4
     const offCount = evals * n
     const offArg = offCount + evals
-    const offGV = evals * SUM_FLOATS
-    const offGQ = offGV + best * n * 3
+    const offGQ = best * n * 3
     return {
-      views, blocks, sets, evals, offNormals, offFeatures, offNorms, offSamples, offEvals,
+      evals, offNormals, offFeatures, offNorms, offSamples, offEvals,
       floats: offEvals + evals * EVAL_FLOATS,
       offEvalInts, offBest,
-      words: offBest + Math.max(best, evals),
+      words: offBest + best,
       offCount, offArg,
       ints: offArg + evals * K,
-      offGV, offGQ,
-      outs: offGQ + best * n * C,
+      offGQ,
+      grads: offGQ + best * n * C,
     }
   }
 
-  /** Buffers at least as large as the layout needs (grown, never shrunk), with their bind group. */
-  private prepare(layout: Layout): NonNullable<GpuViewBatch['buffers']> {
-    const cap = this.buffers?.capacity
-    const G2 = this.visibilityOptions.grid ** 2
-    const outs = Math.max(layout.outs, layout.offGV + layout.evals * this.n * (3 + this.channels))
-    if (cap && cap.floats >= layout.floats && cap.words >= layout.words && cap.evals >= layout.evals && cap.ints >= layout.ints && cap.outs >= outs) return this.buffers!
-    this.releaseBuffers()
-    const capacity = { ...layout, outs }
-    const make = (values: number, usage: number): GPUBuffer => this.device.createBuffer({ size: Math.max(16, 4 * values), usage })
-    const F = make(layout.floats, STORAGE | COPY_DST)
-    const U = make(layout.words, STORAGE | COPY_DST)
-    this.device.queue.writeBuffer(U, 0, this.faces)
-    const proj = make(layout.evals * this.n * 4, STORAGE)
-    const depth = make(layout.evals * G2, STORAGE)
-    const I = make(layout.ints, STORAGE | COPY_SRC)
-    const O = make(outs, STORAGE | COPY_SRC)
-    const read = make(Math.max(outs, layout.ints), MAP_READ | COPY_DST)
-    const group = this.device.createBindGroup({
-      layout: this.layout,
-      entries: [this.params, F, U, this.targets, proj, depth, I, O].map((buffer, binding) => ({ binding, resource: { buffer } })),
-    })
-    this.buffers = { F, U, proj, depth, I, O, read, group, capacity }
-    return this.buffers
+  /**
+   * A buffer of at least `values` 32-bit values. Replacing U keeps its faces; `keep` copies the
+   * old contents over (the best list grows U after the evaluations were written).
+   */
+  private ensure(name: BufferName, values: number, usage: number, keep = false): GPUBuffer {
+    const old = this.buffers.get(name)
+    const size = Math.max(16, 4 * values)
+    if (old && old.size >= size) return old
+    const buffer = this.device.createBuffer({ size: Math.max(size, old ? old.size * 2 : 0), usage })
+    if (old && keep) {
+      const encoder = this.device.createCommandEncoder()
+      encoder.copyBufferToBuffer(old, 0, buffer, 0, old.size)
+      this.device.queue.submit([encoder.finish()])
+    } else if (name === 'U') {
+      this.device.queue.writeBuffer(buffer, 0, this.faces)
+    }
+    old?.destroy()
+    this.buffers.set(name, buffer)
+    this.group = null
+    return buffer
   }
 
-  private releaseBuffers(): void {
-    if (!this.buffers) return
-    for (const k of ['F', 'U', 'proj', 'depth', 'I', 'O', 'read'] as const) this.buffers[k].destroy()
-    this.buffers = null
+  private bindGroup(): GPUBindGroup {
+    this.group ??= this.device.createBindGroup({
+      layout: this.layout,
+      entries: [this.params, this.buffers.get('F')!, this.buffers.get('U')!, this.targets, ...(['proj', 'depth', 'I', 'O', 'G'] as const).map((k) => this.buffers.get(k)!)].map((buffer, binding) => ({ binding, resource: { buffer } })),
+    })
+    return this.group
   }
 
   private writeParams(batch: GpuBatch, layout: Layout): void {
@@ -282,11 +315,11 @@ export class GpuViewBatch {
     const f = new Float32Array(words)
     u.set([this.n, this.faceCount, this.channels, (batch.samples[0]?.length ?? 0) / 2, this.visibilityOptions.grid, this.maskSize, this.gridWidth, this.gridHeight, layout.evals])
     f.set([batch.weights.dt, batch.weights.chamfer, batch.weights.feature], 9)
-    u.set([layout.offNormals, layout.offFeatures, layout.offNorms, layout.offSamples, layout.offEvals, this.cellsOffset, layout.offEvalInts, layout.offBest, layout.offCount, layout.offArg, layout.offGV, layout.offGQ], 12)
+    u.set([layout.offNormals, layout.offFeatures, layout.offNorms, layout.offSamples, layout.offEvals, this.cellsOffset, layout.offEvalInts, layout.offBest, layout.offCount, layout.offArg, layout.offGQ], 12)
     this.device.queue.writeBuffer(this.params, 0, words)
   }
 
-  private writeInputs(batch: GpuBatch, layout: Layout, F: GPUBuffer, U: GPUBuffer): void {
+  private writeInputs(batch: GpuBatch, layout: Layout): void {
     const n = this.n
     const C = this.channels
     const K = layout.offEvals - layout.offSamples
@@ -312,14 +345,14 @@ export class GpuViewBatch {
       if (!view || ev.target < 0 || ev.samples >= batch.samples.length) throw new RangeError(`GPU view batch: evaluation ${e} names view ${ev.view}, samples ${ev.samples}`)
       ints.set([ev.view, ev.target, ev.samples, view.featureBlock], e * 4)
     })
-    this.device.queue.writeBuffer(F, 0, f)
-    this.device.queue.writeBuffer(U, layout.offEvalInts * 4, ints)
+    this.device.queue.writeBuffer(this.buffers.get('F')!, 0, f)
+    this.device.queue.writeBuffer(this.buffers.get('U')!, layout.offEvalInts * 4, ints)
     this.writeParams(batch, layout)
   }
 
-  private async read(encoder: GPUCommandEncoder, src: GPUBuffer, offset: number, values: number): Promise<Float32Array> {
-    const read = this.buffers!.read
-    encoder.copyBufferToBuffer(src, offset * 4, read, 0, values * 4)
+  private async read(encoder: GPUCommandEncoder, src: BufferName, values: number): Promise<Float32Array> {
+    const read = this.ensure('read', values, MAP_READ | COPY_DST)
+    encoder.copyBufferToBuffer(this.buffers.get(src)!, 0, read, 0, values * 4)
     this.device.queue.submit([encoder.finish()])
     await read.mapAsync(MAP_READ, 0, values * 4)
     const out = new Float32Array(read.getMappedRange(0, values * 4).slice(0))
@@ -332,4 +365,26 @@ export class GpuViewBatch {
     this.device.queue.writeBuffer(buffer, 0, data)
     return buffer
   }
+}
+
+/**
+ * Runs device work inside error scopes: WebGPU reports a validation error or a failed
+ * allocation to the scope, not to the call, and the results would silently be garbage.
+ */
+async function withErrorScopes<T>(device: GPUDevice, what: string, run: () => Promise<T>): Promise<T> {
+  device.pushErrorScope('out-of-memory')
+  device.pushErrorScope('validation')
+  let out: { value: T } | null = null
+  let thrown: unknown = null
+  try {
+    out = { value: await run() }
+  } catch (error) {
+    thrown = error
+  }
+  const validation = await device.popErrorScope()
+  const memory = await device.popErrorScope()
+  if (thrown !== null) throw thrown
+  const error = validation ?? memory
+  if (error || !out) throw new Error(`GPU engine, ${what}: ${error?.message ?? 'no result'}`)
+  return out.value
 }

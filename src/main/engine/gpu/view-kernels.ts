@@ -20,7 +20,8 @@
  *   U   faces (constant), per evaluation (view, target, sample set, feature block), best list
  *   T   resident targets: distance maps, then feature cells
  *   proj  per evaluation and vertex: projected x, y (normalised), depth, facing dot
- *   depth z-buffer keys; I visibility flags, visible counts, chamfer argmins; O sums and gradients
+ *   depth z-buffer keys; I visibility flags, visible counts, chamfer argmins; O per-evaluation sums
+ *   G   the chosen evaluations' vertex gradients, then their feature gradients
  */
 export const EVAL_FLOATS = 16
 /** Per evaluation in O: dt sum, chamfer sum, feature sum, d/d(tx, ty, log-scale factor), d/d(R's first two rows), visible count. */
@@ -37,7 +38,7 @@ struct Params {
   evals: u32, wdt: f32, wch: f32, wft: f32,
   offNormals: u32, offFeatures: u32, offNorms: u32, offSamples: u32,
   offEvals: u32, offCells: u32, offEvalInts: u32, offBest: u32,
-  offCount: u32, offArg: u32, offGV: u32, offGQ: u32,
+  offCount: u32, offArg: u32, offGQ: u32, pad: u32,
 }
 
 @group(0) @binding(0) var<uniform> P: Params;
@@ -48,6 +49,7 @@ struct Params {
 @group(0) @binding(5) var<storage, read_write> depth: array<atomic<u32>>;
 @group(0) @binding(6) var<storage, read_write> I: array<u32>;
 @group(0) @binding(7) var<storage, read_write> O: array<f32>;
+@group(0) @binding(8) var<storage, read_write> G: array<f32>;
 
 const WG: u32 = ${WORKGROUP}u;
 const NONE: u32 = ${NONE}u;
@@ -442,16 +444,16 @@ fn bestGrad(@builtin(global_invocation_id) g: vec3<u32>) {
       let ca = ab / (na * nb) / (na * na);
       for (var c = 0u; c < C; c++) {
         let v = w00 * T[cb + gpt.c00 * C + c] + w01 * T[cb + gpt.c01 * C + c] + w10 * T[cb + gpt.c10 * C + c] + w11 * T[cb + gpt.c11 * C + c];
-        O[go + c] = -gScale * (v * inv - ca * F[qo + c]);
+        G[go + c] = -gScale * (v * inv - ca * F[qo + c]);
       }
       wroteFeatures = true;
     }
   }
   if (!wroteFeatures) {
-    for (var c = 0u; c < C; c++) { O[go + c] = 0.0; }
+    for (var c = 0u; c < C; c++) { G[go + c] = 0.0; }
   }
   let s = ev(e, 9u);
-  let gv = P.offGV + (bIndex * P.n + i) * 3u;
-  for (var c = 0u; c < 3u; c++) { O[gv + c] = s * (gp.x * ev(e, c) + gp.y * ev(e, 3u + c)); }
+  let gv = (bIndex * P.n + i) * 3u;
+  for (var c = 0u; c < 3u; c++) { G[gv + c] = s * (gp.x * ev(e, c) + gp.y * ev(e, 3u + c)); }
 }
 `

@@ -52,7 +52,7 @@ function start(data: TrainingData, config: EngineConfigInput): ReturnType<typeof
 
 async function gpuLosses(data: TrainingData, config: EngineConfigInput, steps: number): Promise<number[]> {
   const { state, targets } = start(data, config)
-  const gpu = createGpuShardExecutor(device, state, targets)
+  const gpu = await createGpuShardExecutor(device, state, targets)
   const out: number[] = []
   for (let s = 0; s < steps; s++) out.push((await trainStepWith(gpu.executor, state, targets)).total!)
   gpu.dispose()
@@ -96,7 +96,7 @@ describe('training steps with the GPU executor (SwiftShader) against the CPU eng
     const config = { ...SMALL, steps: 16 }
     const checkpointAt = async (gpu: boolean): Promise<SerializedTrainState> => {
       const { state, targets } = start(data, config)
-      const engine = executorFor(gpu ? { kind: 'gpu', device, adapter: null as never } : { kind: 'cpu' }, state, targets)
+      const engine = await executorFor(gpu ? { kind: 'gpu', device, adapter: null as never } : { kind: 'cpu' }, state, targets)
       expect(engine === null).toBe(!gpu)
       let saved: SerializedTrainState | null = null
       let steps = 0
@@ -114,7 +114,7 @@ describe('training steps with the GPU executor (SwiftShader) against the CPU eng
 
     const resume = async (saved: SerializedTrainState, gpu: boolean): Promise<number[]> => {
       const { state, targets } = resumeTraining({ manifest: JSON.parse(JSON.stringify(saved.manifest)), weights: saved.weights }, data)
-      const engine = gpu ? createGpuShardExecutor(device, state, targets) : null
+      const engine = gpu ? await createGpuShardExecutor(device, state, targets) : null
       const losses: number[] = []
       const result = await runTraining(state, targets, { ...(engine ? { executor: engine.executor } : {}), onStep: (_s, l) => losses.push(l.total!) })
       engine?.dispose()

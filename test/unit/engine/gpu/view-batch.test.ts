@@ -72,7 +72,7 @@ beforeAll(async () => {
   const d = await openEngineDevice('gpu')
   if (d.kind !== 'gpu') throw new Error('no GPU device')
   device = d.device
-  kernels = new GpuViewBatch(device, c.targets, c.shape.faces, c.shape.vertexCount, OPTIONS)
+  kernels = await GpuViewBatch.create(device, c.targets, c.shape.faces, c.shape.vertexCount, OPTIONS)
 })
 
 afterAll(() => {
@@ -163,6 +163,11 @@ describe('GPU view kernels against the CPU engine (SwiftShader, f32)', () => {
     const flags = at.vis
     const f = (): number => viewLoss(c.targets[0]!, c.shape, base, 0, c.samples[0]!, flags, WEIGHTS, null).total
     expect(Math.abs(centralDifference(f, base, 4, 1e-6) - at.grad[4]!)).toBeLessThanOrEqual(1e-3 * Math.abs(at.grad[4]!))
+  })
+
+  it('refuses targets of different feature grids, naming the target', async () => {
+    const other = { ...c.targets[1]!, channels: 4, cells: c.targets[1]!.cells.slice(0, c.targets[1]!.cells.length / 2) }
+    await expect(GpuViewBatch.create(device, [c.targets[0]!, other], c.shape.faces, c.shape.vertexCount, OPTIONS)).rejects.toThrow(/target 1 has .* 4 channels/)
   })
 
   it('reproduces its own bits', async () => {
