@@ -1,6 +1,8 @@
 /// <reference types="@webgpu/types" />
 import { CAMERA_SIZE, mirrorCamera } from '../camera/view-camera'
 import type { ViewTarget } from '../losses/view-target'
+import { fourierEncode } from '../math/fourier'
+import { mlpParams } from '../math/mlp'
 import type { Instance } from '../model/category-model'
 import { instanceSize } from '../model/config'
 import type { TrainState } from '../train/checkpoint'
@@ -9,6 +11,7 @@ import { IMAGE_TERMS, imageTerms, shardAccumulators, shardResult } from '../trai
 import type { ShardResult } from '../train/shards'
 import type { ShardExecutor } from '../train/train-category'
 import type { EngineDevice } from './adapter'
+import { GpuFeatureField } from './field-batch'
 import { GpuViewBatch } from './view-batch'
 import type { GpuEvaluation, GpuFeatureBlock, GpuView } from './view-batch'
 
@@ -34,6 +37,7 @@ export interface GpuShardExecutor {
 export async function createGpuShardExecutor(device: GPUDevice, state: TrainState, targets: readonly ViewTarget[]): Promise<GpuShardExecutor> {
   const { model, config } = state
   const kernels = await GpuViewBatch.create(device, targets, model.template.faces, model.template.vertexCount, config.visibility)
+  const field = model.featureField ? await GpuFeatureField.create(device, model.featureField) : null
   const executor: ShardExecutor = async (st, tg, getShape, plan, profile) => {
     if (tg.length !== targets.length) throw new Error(`GPU executor: ${tg.length} targets, the device holds ${targets.length}`)
     const { cameras, codes } = st
@@ -41,17 +45,22 @@ export async function createGpuShardExecutor(device: GPUDevice, state: TrainStat
     const H = config.hypotheses
     const n = model.template.vertexCount
     const images = plan.shards.flatMap((s) => s.rows.map((row, i) => ({ row, samples: s.samples[i]! })))
-    const instances = images.map((im) => imageInstances(st.model, shape, codes, im.row * instanceSize(config), profile))
+    const instances = images.map((im) => imageInstances(st.model, shape, codes, im.row * instanceSize(config), profile, field !== null))
+    if (field) {
+      const encoded = new Float64Array(images.length * n * field.inputs)
+      instances.forEach(({ inst }, b) => encoded.set(fourierEncode(inst.V, n, config.featureField.frequencies), b * n * field.inputs))
+      await timedAsync(profile, 'gpu feature field', () => field.forward(encoded, images.length * n))
+    }
 
     // Views: each image's instance, and its mirror-posed one when posed; feature blocks: the
-    // shared per-vertex features once, or each image's field output.
+    // shared per-vertex features once, or each image's field output (on the device).
     const views: GpuView[] = []
     const blocks: GpuFeatureBlock[] = []
     const ownView: number[] = []
     const mirrorView: number[] = []
     const addView = (inst: Instance, block: number): number => views.push({ vertices: inst.view.vertices, normals: inst.view.normals, featureBlock: block }) - 1
-    instances.forEach(({ inst, mirror }) => {
-      const block = shape.Phi && blocks.length > 0 ? 0 : blocks.push({ features: inst.view.features, norms: inst.view.featureNorms }) - 1
+    instances.forEach(({ inst, mirror }, b) => {
+      const block = field ? b : shape.Phi && blocks.length > 0 ? 0 : blocks.push({ features: inst.view.features, norms: inst.view.featureNorms }) - 1
       const own = addView(inst, block)
       ownView.push(own)
       mirrorView.push(mirror === inst ? own : addView(mirror, block))
@@ -69,7 +78,8 @@ export async function createGpuShardExecutor(device: GPUDevice, state: TrainStat
       }
     })
     const per = config.mirrorScoring ? 2 : 1
-    const scores = await timedAsync(profile, 'gpu scoring', () => kernels.score({ views, blocks, samples: images.map((im) => im.samples), evaluations, weights: plan.weights }))
+    const onDevice = field ? { count: images.length, ...field.output() } : null
+    const scores = await timedAsync(profile, 'gpu scoring', () => kernels.score({ views, blocks: onDevice ?? blocks, samples: images.map((im) => im.samples), evaluations, weights: plan.weights }))
 
     // The decisions, on the CPU from the read-back losses (image-step's rules).
     const chosen = timed(profile, 'decisions', () =>
@@ -90,22 +100,49 @@ export async function createGpuShardExecutor(device: GPUDevice, state: TrainStat
       }),
     )
     const grads = await timedAsync(profile, 'gpu best hypothesis', () => kernels.bestGradients(chosen.map((c) => c.evaluation)))
+    // The field's backward pass from the best views' feature gradients (one block per image, in
+    // batch order), its weight gradients per shard.
+    let shardEnd = 0
+    const fieldGrads = field
+      ? await timedAsync(profile, 'gpu feature field', () => {
+          const { buffer, offset } = kernels.featureGradients()
+          return field.backward(buffer, offset, plan.gradScale, plan.shards.map((s) => (shardEnd += s.rows.length * n)))
+        })
+      : null
+    const fieldParams = st.model.featureField ? mlpParams(st.model.featureField) : []
 
     let b = 0
-    return plan.shards.map((s): ShardResult => {
+    return plan.shards.map((s, si): ShardResult => {
       const category = shardAccumulators(st.model)
       const terms = new Float64Array(s.rows.length * IMAGE_TERMS.length)
       s.rows.forEach((row, i) => {
         const { evaluation, kept, switches } = chosen[b]!
         const input = { model: st.model, shape, target: tg[row]!, cameras, codes, row, samples: s.samples[i]!, weights: plan.weights, gradScale: plan.gradScale, category, profile }
-        const r = imageBackward(input, kept, Float64Array.from(grads[b]!.vertices), Float64Array.from(grads[b]!.features), scores[evaluation]!.loss, switches)
+        const size = fieldGrads ? n * field!.inputs : 0
+        const fieldInput = fieldGrads ? Float64Array.from(fieldGrads.inputs.subarray(b * size, (b + 1) * size)) : undefined
+        const gQ = fieldGrads ? new Float64Array(0) : Float64Array.from(grads[b]!.features)
+        const r = imageBackward(input, kept, Float64Array.from(grads[b]!.vertices), gQ, scores[evaluation]!.loss, switches, fieldInput)
         terms.set(imageTerms(r, n), i * IMAGE_TERMS.length)
         b++
       })
+      if (fieldGrads) {
+        let o = 0
+        for (const p of fieldParams) {
+          const g = fieldGrads.weights[si]!
+          for (let q = 0; q < p.grad.length; q++) p.grad[q]! += g[o + q]!
+          o += p.grad.length
+        }
+      }
       return shardResult({ model: st.model, cameras, codes }, s.rows, category, terms)
     })
   }
-  return { executor, dispose: () => kernels.destroy() }
+  return {
+    executor,
+    dispose: () => {
+      kernels.destroy()
+      field?.destroy()
+    },
+  }
 }
 
 /**

@@ -27,9 +27,18 @@ export interface GpuEvaluation {
   camera: ArrayLike<number>
 }
 
+/** Feature blocks already on the device (a feature field's output): `count` blocks' features, then their norms, at byte offsets. */
+export interface DeviceBlocks {
+  count: number
+  buffer: GPUBuffer
+  features: number
+  norms: number
+}
+
 export interface GpuBatch {
   views: readonly GpuView[]
-  blocks: readonly GpuFeatureBlock[]
+  /** The feature blocks, from the host or from the device. */
+  blocks: readonly GpuFeatureBlock[] | DeviceBlocks
   /** Chamfer samples per set, xy pairs, all of one length. */
   samples: readonly Float64Array[]
   evaluations: readonly GpuEvaluation[]
@@ -95,7 +104,7 @@ export class GpuViewBatch {
   /** Grown on demand, never shrunk; the bind group is rebuilt when one is replaced. */
   private readonly buffers = new Map<BufferName, GPUBuffer>()
   private group: GPUBindGroup | null = null
-  private last: { layout: Layout; batch: GpuBatch } | null = null
+  private last: { layout: Layout; batch: GpuBatch; best: Layout | null } | null = null
 
   /** Compiles the kernels and uploads the targets; throws when the device refuses either. */
   static async create(device: GPUDevice, targets: readonly ViewTarget[], faces: Uint32Array, vertexCount: number, visibility: VisibilityOptions): Promise<GpuViewBatch> {
@@ -177,8 +186,14 @@ export class GpuViewBatch {
     this.ensure('O', E * SUM_FLOATS, STORAGE | COPY_SRC)
     this.ensure('G', 4, STORAGE | COPY_SRC)
     this.writeInputs(batch, layout)
-    this.last = { layout, batch }
+    this.last = { layout, batch, best: null }
     const encoder = this.device.createCommandEncoder()
+    if (!Array.isArray(batch.blocks)) {
+      const d = batch.blocks as DeviceBlocks
+      const F = this.buffers.get('F')!
+      encoder.copyBufferToBuffer(d.buffer, d.features, F, 4 * layout.offFeatures, 4 * d.count * this.n * this.channels)
+      encoder.copyBufferToBuffer(d.buffer, d.norms, F, 4 * layout.offNorms, 4 * d.count * this.n)
+    }
     const pass = encoder.beginComputePass()
     pass.setBindGroup(0, this.bindGroup())
     const run = (k: Kernel, x: number, y = 1): void => {
@@ -212,6 +227,7 @@ export class GpuViewBatch {
   private async bestGradientsUnchecked(evaluations: readonly number[]): Promise<{ vertices: Float32Array; features: Float32Array }[]> {
     if (!this.last) throw new Error('GPU view batch: bestGradients before score')
     const { batch } = this.last
+    this.last.best = null
     for (const e of evaluations) if (!(Number.isInteger(e) && e >= 0 && e < batch.evaluations.length)) throw new RangeError(`GPU view batch: no evaluation ${e} in the last batch of ${batch.evaluations.length}`)
     const layout = this.layoutOf(batch, evaluations.length)
     const n = this.n
@@ -227,7 +243,14 @@ export class GpuViewBatch {
     pass.dispatchWorkgroups(Math.ceil(n / WORKGROUP), evaluations.length)
     pass.end()
     const out = await this.read(encoder, 'G', layout.grads)
+    this.last.best = layout
     return evaluations.map((_, k) => ({ vertices: out.slice(k * 3 * n, (k + 1) * 3 * n), features: out.slice(layout.offGQ + k * n * C, layout.offGQ + (k + 1) * n * C) }))
+  }
+
+  /** Where the last bestGradients left dL/d(vertex features) on the device: one block of vertices x channels per chosen evaluation. */
+  featureGradients(): { buffer: GPUBuffer; offset: number } {
+    if (!this.last?.best) throw new Error('GPU view batch: featureGradients before bestGradients')
+    return { buffer: this.buffers.get('G')!, offset: 4 * this.last.best.offGQ }
   }
 
   /** Visibility flags of every evaluation of the last scored batch (evaluation-major), for tests against the CPU. */
@@ -254,7 +277,7 @@ export class GpuViewBatch {
     const C = this.channels
     const K = (batch.samples[0]?.length ?? 0) / 2
     const views = batch.views.length
-    const blocks = batch.blocks.length
+    const blocks = blockCount(batch)
     const sets = batch.samples.length
     const evals = batch.evaluations.length
     const offNormals = views * n * 3
@@ -329,10 +352,12 @@ export class GpuViewBatch {
       f.set(v.vertices, k * n * 3)
       f.set(v.normals, layout.offNormals + k * n * 3)
     })
-    batch.blocks.forEach((b, k) => {
-      f.set(b.features, layout.offFeatures + k * n * C)
-      f.set(b.norms, layout.offNorms + k * n)
-    })
+    if (Array.isArray(batch.blocks)) {
+      ;(batch.blocks as readonly GpuFeatureBlock[]).forEach((b, k) => {
+        f.set(b.features, layout.offFeatures + k * n * C)
+        f.set(b.norms, layout.offNorms + k * n)
+      })
+    }
     batch.samples.forEach((s, k) => f.set(s, layout.offSamples + k * s.length))
     const ints = new Uint32Array(layout.evals * 4)
     const { grid, tolerancePixels } = this.visibilityOptions
@@ -342,7 +367,7 @@ export class GpuViewBatch {
       const s = Math.exp(c[LOG_SCALE]!)
       f.set([...R, s, c[TX]!, c[TY]!, (tolerancePixels * 2) / (grid * s)], layout.offEvals + e * EVAL_FLOATS)
       const view = batch.views[ev.view]
-      if (!view || ev.target < 0 || ev.samples >= batch.samples.length) throw new RangeError(`GPU view batch: evaluation ${e} names view ${ev.view}, samples ${ev.samples}`)
+      if (!view || view.featureBlock >= blockCount(batch) || ev.target < 0 || ev.samples >= batch.samples.length) throw new RangeError(`GPU view batch: evaluation ${e} names view ${ev.view}, samples ${ev.samples}`)
       ints.set([ev.view, ev.target, ev.samples, view.featureBlock], e * 4)
     })
     this.device.queue.writeBuffer(this.buffers.get('F')!, 0, f)
@@ -371,7 +396,7 @@ export class GpuViewBatch {
  * Runs device work inside error scopes: WebGPU reports a validation error or a failed
  * allocation to the scope, not to the call, and the results would silently be garbage.
  */
-async function withErrorScopes<T>(device: GPUDevice, what: string, run: () => Promise<T>): Promise<T> {
+export async function withErrorScopes<T>(device: GPUDevice, what: string, run: () => Promise<T>): Promise<T> {
   device.pushErrorScope('out-of-memory')
   device.pushErrorScope('validation')
   let out: { value: T } | null = null
@@ -387,4 +412,8 @@ async function withErrorScopes<T>(device: GPUDevice, what: string, run: () => Pr
   const error = validation ?? memory
   if (error || !out) throw new Error(`GPU engine, ${what}: ${error?.message ?? 'no result'}`)
   return out.value
+}
+
+function blockCount(batch: GpuBatch): number {
+  return Array.isArray(batch.blocks) ? batch.blocks.length : (batch.blocks as DeviceBlocks).count
 }

@@ -108,10 +108,10 @@ export function imageStep(input: ImageStepInput): ImageStepResult {
   return imageBackward(input, kept, gV, gQ, bestLoss, mirrorSwitches)
 }
 
-/** An image's instance and the one its mirror cameras see (the same one unless it is posed). */
-export function imageInstances(model: CategoryModel, shape: CategoryShape, codes: Param, row0: number, profile?: StepProfile): { inst: Instance; mirror: Instance } {
-  const inst = timed(profile, 'instance forward', () => instanceForward(model, shape, codes.value, row0))
-  const mirror = model.config.mirrorScoring ? timed(profile, 'instance forward', () => mirrorInstance(model, shape, inst, codes.value, row0)).inst : inst
+/** An image's instance and the one its mirror cameras see (the same one unless it is posed); `fieldElsewhere`: instanceForward's. */
+export function imageInstances(model: CategoryModel, shape: CategoryShape, codes: Param, row0: number, profile?: StepProfile, fieldElsewhere = false): { inst: Instance; mirror: Instance } {
+  const inst = timed(profile, 'instance forward', () => instanceForward(model, shape, codes.value, row0, fieldElsewhere))
+  const mirror = model.config.mirrorScoring ? timed(profile, 'instance forward', () => mirrorInstance(model, shape, inst, codes.value, row0, fieldElsewhere)).inst : inst
   return { inst, mirror }
 }
 
@@ -155,10 +155,11 @@ export function keptInstance(model: CategoryModel, codes: Param, row0: number, s
 
 /**
  * The rest of an image's share once its best view's gradients are known (gV: dL/d(posed
- * vertices), gQ: dL/d(vertex features), both unscaled): the instance regularisers, and the
- * backward pass into the code row and the category.
+ * vertices), gQ: dL/d(vertex features), both unscaled; or, with the feature field run elsewhere,
+ * `fieldInput`: dL/d(its encoded input), scaled): the instance regularisers, and the backward
+ * pass into the code row and the category.
  */
-export function imageBackward(input: ImageStepInput, kept: Instance, gV: Float64Array, gQ: Float64Array, bestLoss: ViewLoss, mirrorSwitches: number): ImageStepResult {
+export function imageBackward(input: ImageStepInput, kept: Instance, gV: Float64Array, gQ: Float64Array, bestLoss: ViewLoss, mirrorSwitches: number, fieldInput?: Float64Array): ImageStepResult {
   const { model, shape, codes, row, gradScale, category, profile } = input
   const { config, template } = model
   const n = template.vertexCount
@@ -186,7 +187,7 @@ export function imageBackward(input: ImageStepInput, kept: Instance, gV: Float64
       gz[row0 + k]! += gradScale * 2 * weight * zk
     }
     for (const g of [gV, gD, gQ]) for (let q = 0; q < g.length; q++) g[q]! *= gradScale
-    instanceBackward(model, shape, kept, codes.value, row0, { gV, gD, gQ, category, gz, gzOffset: row0 })
+    instanceBackward(model, shape, kept, codes.value, row0, { gV, gD, gQ, category, gz, gzOffset: row0, ...(fieldInput ? { fieldInput } : {}) })
     return { bestLoss, regularisers: { laplacianDeformation, edgeDeformation, deformation: magnitude, code, articulation }, mirrorSwitches }
   })
 }
