@@ -17,9 +17,11 @@ import { availableParallelism, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { adapterLabel, openEngineDevice } from '../src/main/engine/gpu/adapter'
 import { createGpuShardExecutor } from '../src/main/engine/gpu/gpu-executor'
+import type { EngineVariant } from '../src/main/engine/model/config'
 import type { StepProfile } from '../src/main/engine/train/image-step'
 import { startTraining, trainStep, trainStepWith } from '../src/main/engine/train/train-category'
 import type { ShardExecutor } from '../src/main/engine/train/train-category'
+import type { TrainingData } from '../src/main/engine/train/training-data'
 import { createShardPool } from '../src/main/train/shard-pool'
 import { useSoftwareGpu } from '../test/helpers/software-gpu'
 import { trainWorkerDir } from '../test/helpers/train-worker-build'
@@ -35,6 +37,7 @@ const STEPS = Number(process.env.BENCH_STEPS ?? 10)
 /** The profile's parts of a GPU step, grouped. */
 const PHASES: [string, string[]][] = [
   ['instance forward (CPU)', ['category forward', 'instance forward']],
+  ['feature field forward + backward (GPU round trips)', ['gpu feature field']],
   ['scoring every hypothesis + mirror (GPU round trip)', ['gpu scoring']],
   ['mirror and best choices (CPU)', ['decisions']],
   ['best views\' gradients (GPU round trip)', ['gpu best hypothesis']],
@@ -43,13 +46,14 @@ const PHASES: [string, string[]][] = [
 ]
 
 interface Row {
+  variant: EngineVariant
   engine: string
   msPerStep: number
   losses: number[]
   profile: StepProfile
 }
 
-async function measure(engine: string, step: (profile?: StepProfile) => Promise<number>): Promise<Row> {
+async function measure(variant: EngineVariant, engine: string, step: (profile?: StepProfile) => Promise<number>): Promise<Row> {
   const losses: number[] = []
   for (let s = 0; s < WARMUP; s++) losses.push(await step())
   const profile: StepProfile = {}
@@ -57,23 +61,20 @@ async function measure(engine: string, step: (profile?: StepProfile) => Promise<
   for (let s = 0; s < STEPS; s++) losses.push(await step(profile))
   const msPerStep = (performance.now() - t0) / STEPS
   for (const k of Object.keys(profile)) profile[k]! /= STEPS
-  return { engine, msPerStep, losses, profile }
+  return { variant, engine, msPerStep, losses, profile }
 }
 
-async function main(): Promise<number> {
-  if (process.env.BENCH_SOFTWARE_GPU) useSoftwareGpu()
-  const data = { images: benchImages() }
-  const load0 = loadavg()[0]!
-  const config = { variant: 'semagic' as const, seed: 0 }
-
+/** One variant on the three engines, each from the same start. */
+async function measureVariant(variant: EngineVariant, data: TrainingData): Promise<Row[]> {
+  const config = { variant, seed: 0 }
   const cpu1 = startTraining(data, config)
-  const rows: Row[] = [await measure('CPU, 1 thread', async (p) => trainStep(cpu1.state, cpu1.targets, p).total!)]
+  const rows: Row[] = [await measure(variant, 'CPU, 1 thread', async (p) => trainStep(cpu1.state, cpu1.targets, p).total!)]
 
   const cpu2 = startTraining(data, config)
   const pool = await createShardPool(join(trainWorkerDir(), 'train-worker.js'), 1, cpu2.state, cpu2.targets)
   try {
     const executor: ShardExecutor = pool.executor
-    rows.push(await measure('CPU, 2 threads', async (p) => (await trainStepWith(executor, cpu2.state, cpu2.targets, p)).total!))
+    rows.push(await measure(variant, 'CPU, 2 threads', async (p) => (await trainStepWith(executor, cpu2.state, cpu2.targets, p)).total!))
   } finally {
     await pool.dispose()
   }
@@ -83,34 +84,47 @@ async function main(): Promise<number> {
   const gpu = startTraining(data, config)
   const engine = await createGpuShardExecutor(device.device, gpu.state, gpu.targets)
   try {
-    rows.push(await measure(`GPU: ${adapterLabel(device.adapter)}`, async (p) => (await trainStepWith(engine.executor, gpu.state, gpu.targets, p)).total!))
+    rows.push(await measure(variant, `GPU: ${adapterLabel(device.adapter)}`, async (p) => (await trainStepWith(engine.executor, gpu.state, gpu.targets, p)).total!))
   } finally {
     engine.dispose()
     device.device.destroy()
   }
+  return rows
+}
+
+async function main(): Promise<number> {
+  if (process.env.BENCH_SOFTWARE_GPU) useSoftwareGpu()
+  const data = { images: benchImages() }
+  const load0 = loadavg()[0]!
+  const rows: Row[] = []
+  for (const variant of ['semagic', 'baseline'] as const) rows.push(...(await measureVariant(variant, data)))
   const load1 = loadavg()[0]!
-  const gpuRow = rows[2]!
-  const deviation = gpuRow.losses.map((l, s) => Math.abs(l - rows[0]!.losses[s]!) / rows[0]!.losses[s]!)
   const percent = (d: number): string => `${(100 * d).toFixed(2)} %`
-  const worst = deviation.reduce((w, d, s) => (d > deviation[w]! ? s : w), 0)
+  const parity = (['semagic', 'baseline'] as const).map((variant) => {
+    const [cpu, , gpu] = rows.filter((r) => r.variant === variant)
+    const deviation = gpu!.losses.map((l, s) => Math.abs(l - cpu!.losses[s]!) / cpu!.losses[s]!)
+    const worst = deviation.reduce((w, d, s) => (d > deviation[w]! ? s : w), 0)
+    return `\`${variant}\`: ${percent(deviation[0]!)} apart at step 1, ${percent(deviation[worst]!)} at worst (step ${worst + 1}), ${percent(deviation[deviation.length - 1]!)} at step ${deviation.length}`
+  })
 
   const section = [
     MARK_BEGIN,
     '## Engine: training step on the GPU engine',
     '',
     `\`${COMMAND}\` on ${cpuModel()} (${availableParallelism()} cores), Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; load average ${load0.toFixed(1)} at the start, ${load1.toFixed(1)} at the end (the machine was shared).`,
-    `\`semagic\` at the defaults: 642 vertices, batch 24, 8 hypotheses + mirrors (384 views scored per step), ${C} channels on ${GRID} x ${GRID}, 64 x 64 masks; mean of ${STEPS} steps after ${WARMUP} warm-up steps, every engine in this thread from the sources (vite-node).`,
-    '**SwiftShader is a CPU implementation of Vulkan**: its row checks that the GPU engine runs and agrees with the CPU engine here and in CI; its speed says nothing about a GPU\'s. No task so far has been lent a GPU machine to time one.',
-    'The GPU engine runs the per-view work on the device (projection, z-buffer visibility, the loss terms, camera gradients of every hypothesis and mirror, then the best views\' vertex and feature gradients: two round trips a step); the instance forward and backward passes, the regularisers and Adam run on the CPU (gpu/gpu-executor.ts).',
+    `Default settings: 642 vertices, batch 24, 8 hypotheses + mirrors (384 views scored per step), ${C} channels on ${GRID} x ${GRID}, 64 x 64 masks; mean of ${STEPS} steps after ${WARMUP} warm-up steps, every engine in this thread from the sources (vite-node).`,
+    '**SwiftShader is a CPU implementation of Vulkan**: its rows check that the GPU engine runs and agrees with the CPU engine here and in CI; their speed says nothing about a GPU\'s. No task so far has been lent a GPU machine to time one.',
+    'On the device: the per-view work (projection, z-buffer visibility, the loss terms, the camera gradients of every hypothesis and mirror, then the best views\' vertex and feature gradients) and the feature field of `baseline` (forward, and backward to its weights and input); on the CPU: the instance forward and backward passes (basis, pose, harmonic encoding), the regularisers and Adam (gpu/gpu-executor.ts). Phases are of the GPU rows; a round trip includes the upload and the read-back.',
     '',
-    `| engine | ms/step | steps/s | 600 steps | ${PHASES.map(([n]) => n).join(' | ')} |`,
-    `|${' --- |'.repeat(4 + PHASES.length)}`,
+    `| variant | engine | ms/step | steps/s | 600 steps | ${PHASES.map(([n]) => n).join(' | ')} |`,
+    `|${' --- |'.repeat(5 + PHASES.length)}`,
     ...rows.map((r) => {
-      const parts = r === gpuRow ? PHASES.map(([, keys]) => `${keys.reduce((sum, k) => sum + (r.profile[k] ?? 0), 0).toFixed(0)} ms`) : PHASES.map(() => '')
-      return `| ${r.engine} | ${r.msPerStep.toFixed(0)} | ${(1000 / r.msPerStep).toFixed(2)} | ${((600 * r.msPerStep) / 60000).toFixed(1)} min | ${parts.join(' | ')} |`
+      const gpu = r.engine.startsWith('GPU')
+      const parts = PHASES.map(([, keys]) => (gpu ? `${keys.reduce((sum, k) => sum + (r.profile[k] ?? 0), 0).toFixed(0)} ms` : ''))
+      return `| ${r.variant} | ${r.engine} | ${r.msPerStep.toFixed(0)} | ${(1000 / r.msPerStep).toFixed(2)} | ${((600 * r.msPerStep) / 60000).toFixed(1)} min | ${parts.join(' | ')} |`
     }),
     '',
-    `The GPU run's total loss against the CPU (1 thread) run's from the same start: ${percent(deviation[0]!)} apart at step 1, ${percent(deviation[worst]!)} at worst (step ${worst + 1}), ${percent(deviation[deviation.length - 1]!)} at step ${deviation.length}.`,
+    `The GPU run's total loss against the CPU (1 thread) run's from the same start: ${parity.join('; ')}.`,
     'With 8 hypotheses the first cameras include azimuths 90 and 180 degrees, which look along the symmetric template\'s planes: there pairs of vertices tie for a chamfer sample and opposite hypotheses fit equally well but for rounding, float64 and f32 break the ties differently, and the runs drift apart as two seeds would ([gpu-cpu-parity.md](docs/experiments/gpu-cpu-parity.md)).',
     MARK_END,
   ].join('\n')

@@ -2,18 +2,13 @@
 import type { Mlp } from '../math/mlp'
 import { mlpParams } from '../math/mlp'
 import { MLP_KERNELS, MLP_MAX_SHARDS, MLP_PARAMS_BYTES } from './mlp-kernels'
-import { withErrorScopes } from './view-batch'
+import { COPY_DST, COPY_SRC, DeviceBuffers, STORAGE, UNIFORM, withErrorScopes } from './device-buffers'
 
-const STORAGE = 0x80
-const COPY_SRC = 0x04
-const COPY_DST = 0x08
-const MAP_READ = 0x01
-const UNIFORM = 0x40
 const WORKGROUP = 64
 const MAX_GROUPS = 65535
 
 type Kernel = 'forward' | 'norms' | 'scale' | 'backInput' | 'weightGrad'
-type BufferName = 'W' | 'A' | 'D' | 'GW' | 'read'
+type BufferName = 'W' | 'A' | 'D' | 'GW'
 
 interface Dispatch {
   kernel: Kernel
@@ -33,8 +28,8 @@ export class GpuFeatureField {
   private readonly pipelines: Record<Kernel, GPUComputePipeline>
   private readonly layout: GPUBindGroupLayout
   private readonly uniforms: GPUBuffer
-  private readonly buffers = new Map<BufferName, GPUBuffer>()
-  private group: GPUBindGroup | null = null
+  private readonly buffers: DeviceBuffers<BufferName>
+  private group: { group: GPUBindGroup; version: number } | null = null
   private points = 0
   private readonly sizes: number[]
   private readonly paramCount: number
@@ -47,6 +42,7 @@ export class GpuFeatureField {
     private readonly device: GPUDevice,
     private readonly mlp: Mlp,
   ) {
+    this.buffers = new DeviceBuffers(device)
     this.sizes = [mlp.layers[0]!.inputs, ...mlp.layers.map((l) => l.outputs)]
     this.paramCount = mlpParams(mlp).reduce((n, p) => n + p.value.length, 0)
     const module = device.createShaderModule({ code: MLP_KERNELS })
@@ -99,12 +95,11 @@ export class GpuFeatureField {
         weights.set(p.value, w)
         w += p.value.length
       }
-      this.ensure('W', this.paramCount, STORAGE | COPY_DST)
-      this.ensure('A', total, STORAGE | COPY_DST | COPY_SRC)
-      this.ensure('D', this.deltaSize(points), STORAGE | COPY_DST | COPY_SRC)
-      this.ensure('GW', MLP_MAX_SHARDS * this.paramCount, STORAGE | COPY_SRC)
-      this.device.queue.writeBuffer(this.buffers.get('W')!, 0, weights)
-      this.device.queue.writeBuffer(this.buffers.get('A')!, 0, Float32Array.from(encoded))
+      const b = this.buffers
+      this.device.queue.writeBuffer(b.ensure('W', this.paramCount, STORAGE | COPY_DST), 0, weights)
+      this.device.queue.writeBuffer(b.ensure('A', total, STORAGE | COPY_DST | COPY_SRC), 0, Float32Array.from(encoded))
+      b.ensure('D', this.deltaSize(points), STORAGE | COPY_DST | COPY_SRC)
+      b.ensure('GW', MLP_MAX_SHARDS * this.paramCount, STORAGE | COPY_SRC)
       const dispatches: Dispatch[] = []
       let offW = 0
       this.mlp.layers.forEach((layer, l) => {
@@ -122,15 +117,15 @@ export class GpuFeatureField {
   /** Where the last forward pass left the features (points x outputs) and their norms (points), in bytes. */
   output(): { buffer: GPUBuffer; features: number; norms: number } {
     const { offsets, norms } = this.activations(this.points)
-    return { buffer: this.buffers.get('A')!, features: 4 * offsets[offsets.length - 1]!, norms: 4 * norms }
+    return { buffer: this.buffers.get('A'), features: 4 * offsets[offsets.length - 1]!, norms: 4 * norms }
   }
 
   /** The last forward pass's features and norms, read back (for tests against the CPU). */
   async readOutput(): Promise<{ features: Float32Array; norms: Float32Array }> {
     const { offsets, norms } = this.activations(this.points)
     return withErrorScopes(this.device, 'feature field read-back', async () => ({
-      features: await this.read('A', offsets[offsets.length - 1]!, this.points * this.outputs),
-      norms: await this.read('A', norms, this.points),
+      features: await this.buffers.read(this.device.createCommandEncoder(), 'A', offsets[offsets.length - 1]!, this.points * this.outputs),
+      norms: await this.buffers.read(this.device.createCommandEncoder(), 'A', norms, this.points),
     }))
   }
 
@@ -147,7 +142,7 @@ export class GpuFeatureField {
       const deltas = this.deltaOffsets(points)
       const L = this.mlp.layers.length
       const encoder = this.device.createCommandEncoder()
-      encoder.copyBufferToBuffer(source, offset, this.buffers.get('D')!, 4 * deltas[L]!, 4 * points * this.outputs)
+      encoder.copyBufferToBuffer(source, offset, this.buffers.get('D'), 4 * deltas[L]!, 4 * points * this.outputs)
       this.device.queue.submit([encoder.finish()])
       const dispatches: Dispatch[] = []
       let offW = mlpParams(this.mlp).reduce((n, p) => n + p.value.length, 0)
@@ -165,16 +160,15 @@ export class GpuFeatureField {
         dispatches.push({ kernel: 'backInput', items: points * layer.inputs, words })
       }
       this.run(dispatches)
-      const inputs = await this.read('D', 0, points * this.inputs)
-      const grads = await this.read('GW', 0, shardEnds.length * this.paramCount)
+      const inputs = await this.buffers.read(this.device.createCommandEncoder(), 'D', 0, points * this.inputs)
+      const grads = await this.buffers.read(this.device.createCommandEncoder(), 'GW', 0, shardEnds.length * this.paramCount)
       return { inputs, weights: shardEnds.map((_, s) => grads.slice(s * this.paramCount, (s + 1) * this.paramCount)) }
     })
   }
 
   destroy(): void {
     this.uniforms.destroy()
-    for (const b of this.buffers.values()) b.destroy()
-    this.buffers.clear()
+    this.buffers.destroy()
   }
 
   /** D: dL/d(the input of each layer, then the output), each points x width. */
@@ -212,44 +206,27 @@ export class GpuFeatureField {
     })
     if (data.byteLength > this.uniforms.size) throw new RangeError(`GPU feature field: ${dispatches.length} dispatches exceed the uniform buffer`)
     this.device.queue.writeBuffer(this.uniforms, 0, data)
-    this.group ??= this.device.createBindGroup({
-      layout: this.layout,
-      entries: [
-        { binding: 0, resource: { buffer: this.uniforms, size: MLP_PARAMS_BYTES } },
-        ...(['W', 'A', 'D', 'GW'] as const).map((k, i) => ({ binding: i + 1, resource: { buffer: this.buffers.get(k)! } })),
-      ],
-    })
+    const version = this.buffers.version
+    if (this.group?.version !== version) {
+      const group = this.device.createBindGroup({
+        layout: this.layout,
+        entries: [
+          { binding: 0, resource: { buffer: this.uniforms, size: MLP_PARAMS_BYTES } },
+          ...(['W', 'A', 'D', 'GW'] as const).map((k, i) => ({ binding: i + 1, resource: { buffer: this.buffers.get(k) } })),
+        ],
+      })
+      this.group = { group, version }
+    }
+    const group = this.group.group
     const encoder = this.device.createCommandEncoder()
     const pass = encoder.beginComputePass()
     dispatches.forEach((d, k) => {
       pass.setPipeline(this.pipelines[d.kernel])
-      pass.setBindGroup(0, this.group!, [k * MLP_PARAMS_BYTES])
+      pass.setBindGroup(0, group, [k * MLP_PARAMS_BYTES])
       const groups = Math.ceil(d.items / WORKGROUP)
       pass.dispatchWorkgroups(Math.min(groups, MAX_GROUPS), Math.ceil(groups / MAX_GROUPS))
     })
     pass.end()
     this.device.queue.submit([encoder.finish()])
-  }
-
-  private ensure(name: BufferName, values: number, usage: number): GPUBuffer {
-    const old = this.buffers.get(name)
-    const size = Math.max(16, 4 * values)
-    if (old && old.size >= size) return old
-    old?.destroy()
-    const buffer = this.device.createBuffer({ size: Math.max(size, old ? old.size * 2 : 0), usage })
-    this.buffers.set(name, buffer)
-    this.group = null
-    return buffer
-  }
-
-  private async read(src: BufferName, offset: number, values: number): Promise<Float32Array> {
-    const read = this.ensure('read', values, MAP_READ | COPY_DST)
-    const encoder = this.device.createCommandEncoder()
-    encoder.copyBufferToBuffer(this.buffers.get(src)!, 4 * offset, read, 0, 4 * values)
-    this.device.queue.submit([encoder.finish()])
-    await read.mapAsync(MAP_READ, 0, 4 * values)
-    const out = new Float32Array(read.getMappedRange(0, 4 * values).slice(0))
-    read.unmap()
-    return out
   }
 }

@@ -29,9 +29,12 @@ struct Layer {
 
 fn shardEnd(s: u32) -> u32 { return L.ends[s / 4u][s % 4u]; }
 
+/** The thread's item: dispatches wider than 65,535 workgroups wrap into y (field-batch run). */
+fn item(g: vec3<u32>) -> u32 { return g.x + g.y * 65535u * 64u; }
+
 @compute @workgroup_size(64)
 fn forward(@builtin(global_invocation_id) g: vec3<u32>) {
-  let idx = g.x + g.y * 65535u * 64u;
+  let idx = item(g);
   if (idx >= L.points * L.h) { return; }
   let p = idx / L.h;
   let j = idx % L.h;
@@ -43,7 +46,7 @@ fn forward(@builtin(global_invocation_id) g: vec3<u32>) {
 
 @compute @workgroup_size(64)
 fn norms(@builtin(global_invocation_id) g: vec3<u32>) {
-  let p = g.x + g.y * 65535u * 64u;
+  let p = item(g);
   if (p >= L.points) { return; }
   var s = 0.0;
   for (var j = 0u; j < L.h; j++) {
@@ -56,7 +59,7 @@ fn norms(@builtin(global_invocation_id) g: vec3<u32>) {
 /** The output delta times the scale (the step's 1 / batch). */
 @compute @workgroup_size(64)
 fn scale(@builtin(global_invocation_id) g: vec3<u32>) {
-  let idx = g.x + g.y * 65535u * 64u;
+  let idx = item(g);
   if (idx >= L.points * L.h) { return; }
   D[L.offDY + idx] *= L.scale;
 }
@@ -64,7 +67,7 @@ fn scale(@builtin(global_invocation_id) g: vec3<u32>) {
 /** dL/d(layer input) = W^T dL/d(output), cut where the input came out of a ReLU at zero. */
 @compute @workgroup_size(64)
 fn backInput(@builtin(global_invocation_id) g: vec3<u32>) {
-  let idx = g.x + g.y * 65535u * 64u;
+  let idx = item(g);
   if (idx >= L.points * L.d) { return; }
   let p = idx / L.d;
   let k = idx % L.d;
@@ -79,7 +82,7 @@ fn backInput(@builtin(global_invocation_id) g: vec3<u32>) {
 @compute @workgroup_size(64)
 fn weightGrad(@builtin(global_invocation_id) g: vec3<u32>) {
   let per = L.h * (L.d + 1u);
-  let idx = g.x + g.y * 65535u * 64u;
+  let idx = item(g);
   if (idx >= per * L.shards) { return; }
   let s = idx / per;
   let q = idx % per;

@@ -3,6 +3,7 @@ import { AZIMUTH, CAMERA_SIZE, ELEVATION, LOG_SCALE, ROLL, TX, TY, cameraRotatio
 import { cameraGradient } from '../losses/view-loss'
 import type { LossWeights, ViewLoss, VisibilityOptions } from '../losses/view-loss'
 import type { ViewTarget } from '../losses/view-target'
+import { COPY_DST, COPY_SRC, DeviceBuffers, STORAGE, UNIFORM, withErrorScopes } from './device-buffers'
 import { EVAL_FLOATS, PARAMS_WORDS, SUM_FLOATS, VIEW_KERNELS, WORKGROUP } from './view-kernels'
 
 /** A mesh as the kernels read it: positions and normals (xyz triples) and which feature block its vertices carry. */
@@ -75,13 +76,8 @@ interface Layout {
   grads: number
 }
 
-type BufferName = 'F' | 'U' | 'proj' | 'depth' | 'I' | 'O' | 'G' | 'read'
+type BufferName = 'F' | 'U' | 'proj' | 'depth' | 'I' | 'O' | 'G'
 
-const STORAGE = 0x80 // GPUBufferUsage.STORAGE
-const COPY_SRC = 0x04
-const COPY_DST = 0x08
-const MAP_READ = 0x01
-const UNIFORM = 0x40
 
 /**
  * The per-view loss of a whole step on a WebGPU device: the targets (distance maps, feature
@@ -101,9 +97,8 @@ export class GpuViewBatch {
   private readonly gridWidth: number
   private readonly gridHeight: number
   private readonly cellsOffset: number
-  /** Grown on demand, never shrunk; the bind group is rebuilt when one is replaced. */
-  private readonly buffers = new Map<BufferName, GPUBuffer>()
-  private group: GPUBindGroup | null = null
+  private readonly buffers: DeviceBuffers<BufferName>
+  private group: { group: GPUBindGroup; version: number } | null = null
   private last: { layout: Layout; batch: GpuBatch; best: Layout | null } | null = null
 
   /** Compiles the kernels and uploads the targets; throws when the device refuses either. */
@@ -131,6 +126,7 @@ export class GpuViewBatch {
         throw new RangeError(`GPU view batch: target ${k} has a ${t.maskSize} mask and ${t.channels} channels on ${t.gridWidth} x ${t.gridHeight}, target 0 ${t0.maskSize} and ${t0.channels} on ${t0.gridWidth} x ${t0.gridHeight}; the GPU engine needs them equal`)
       }
     }
+    this.buffers = new DeviceBuffers(device)
     this.n = vertexCount
     this.faceCount = faces.length / 3
     this.channels = t0.channels
@@ -178,19 +174,21 @@ export class GpuViewBatch {
     const layout = this.layoutOf(batch, 0)
     const E = layout.evals
     const G2 = this.visibilityOptions.grid ** 2
-    this.ensure('F', layout.floats, STORAGE | COPY_DST)
-    this.ensure('U', layout.words, STORAGE | COPY_DST | COPY_SRC)
-    this.ensure('proj', E * this.n * 4, STORAGE)
-    this.ensure('depth', E * G2, STORAGE)
-    this.ensure('I', layout.ints, STORAGE | COPY_SRC)
-    this.ensure('O', E * SUM_FLOATS, STORAGE | COPY_SRC)
-    this.ensure('G', 4, STORAGE | COPY_SRC)
+    const b = this.buffers
+    b.ensure('F', layout.floats, STORAGE | COPY_DST)
+    // U starts with the faces; COPY_SRC lets bestGradients grow it keeping them.
+    b.ensure('U', layout.words, STORAGE | COPY_DST | COPY_SRC, { init: this.faces })
+    b.ensure('proj', E * this.n * 4, STORAGE)
+    b.ensure('depth', E * G2, STORAGE)
+    b.ensure('I', layout.ints, STORAGE | COPY_SRC)
+    b.ensure('O', E * SUM_FLOATS, STORAGE | COPY_SRC)
+    b.ensure('G', 4, STORAGE | COPY_SRC)
     this.writeInputs(batch, layout)
     this.last = { layout, batch, best: null }
     const encoder = this.device.createCommandEncoder()
     if (!Array.isArray(batch.blocks)) {
       const d = batch.blocks as DeviceBlocks
-      const F = this.buffers.get('F')!
+      const F = this.buffers.get('F')
       encoder.copyBufferToBuffer(d.buffer, d.features, F, 4 * layout.offFeatures, 4 * d.count * this.n * this.channels)
       encoder.copyBufferToBuffer(d.buffer, d.norms, F, 4 * layout.offNorms, 4 * d.count * this.n)
     }
@@ -208,7 +206,7 @@ export class GpuViewBatch {
     run('chamfer', groups(batch.samples[0]!.length / 2), E)
     run('loss', E)
     pass.end()
-    const sums = await this.read(encoder, 'O', E * SUM_FLOATS)
+    const sums = await this.buffers.read(encoder, 'O', 0, E * SUM_FLOATS)
     const K = batch.samples[0]!.length / 2
     return batch.evaluations.map((ev, e) => {
       const s = sums.subarray(e * SUM_FLOATS, (e + 1) * SUM_FLOATS)
@@ -232,17 +230,17 @@ export class GpuViewBatch {
     const layout = this.layoutOf(batch, evaluations.length)
     const n = this.n
     const C = this.channels
-    this.ensure('U', layout.words, STORAGE | COPY_DST | COPY_SRC, true)
-    this.ensure('G', layout.grads, STORAGE | COPY_SRC)
+    this.buffers.ensure('U', layout.words, STORAGE | COPY_DST | COPY_SRC, { keep: true })
+    this.buffers.ensure('G', layout.grads, STORAGE | COPY_SRC)
     this.writeParams(batch, layout)
-    this.device.queue.writeBuffer(this.buffers.get('U')!, layout.offBest * 4, Uint32Array.from(evaluations))
+    this.device.queue.writeBuffer(this.buffers.get('U'), layout.offBest * 4, Uint32Array.from(evaluations))
     const encoder = this.device.createCommandEncoder()
     const pass = encoder.beginComputePass()
     pass.setBindGroup(0, this.bindGroup())
     pass.setPipeline(this.pipelines.bestGrad)
     pass.dispatchWorkgroups(Math.ceil(n / WORKGROUP), evaluations.length)
     pass.end()
-    const out = await this.read(encoder, 'G', layout.grads)
+    const out = await this.buffers.read(encoder, 'G', 0, layout.grads)
     this.last.best = layout
     return evaluations.map((_, k) => ({ vertices: out.slice(k * 3 * n, (k + 1) * 3 * n), features: out.slice(layout.offGQ + k * n * C, layout.offGQ + (k + 1) * n * C) }))
   }
@@ -250,7 +248,7 @@ export class GpuViewBatch {
   /** Where the last bestGradients left dL/d(vertex features) on the device: one block of vertices x channels per chosen evaluation. */
   featureGradients(): { buffer: GPUBuffer; offset: number } {
     if (!this.last?.best) throw new Error('GPU view batch: featureGradients before bestGradients')
-    return { buffer: this.buffers.get('G')!, offset: 4 * this.last.best.offGQ }
+    return { buffer: this.buffers.get('G'), offset: 4 * this.last.best.offGQ }
   }
 
   /** Visibility flags of every evaluation of the last scored batch (evaluation-major), for tests against the CPU. */
@@ -259,7 +257,7 @@ export class GpuViewBatch {
     if (!last) throw new Error('GPU view batch: visibility before score')
     return this.checked('visibility', async () => {
       const words = last.layout.evals * this.n
-      const bits = await this.read(this.device.createCommandEncoder(), 'I', words)
+      const bits = await this.buffers.read(this.device.createCommandEncoder(), 'I', 0, words)
       return Uint8Array.from(new Uint32Array(bits.buffer, bits.byteOffset, words))
     })
   }
@@ -267,8 +265,7 @@ export class GpuViewBatch {
   destroy(): void {
     this.targets.destroy()
     this.params.destroy()
-    for (const b of this.buffers.values()) b.destroy()
-    this.buffers.clear()
+    this.buffers.destroy()
     this.group = null
   }
 
@@ -302,34 +299,17 @@ export class GpuViewBatch {
     }
   }
 
-  /**
-   * A buffer of at least `values` 32-bit values. Replacing U keeps its faces; `keep` copies the
-   * old contents over (the best list grows U after the evaluations were written).
-   */
-  private ensure(name: BufferName, values: number, usage: number, keep = false): GPUBuffer {
-    const old = this.buffers.get(name)
-    const size = Math.max(16, 4 * values)
-    if (old && old.size >= size) return old
-    const buffer = this.device.createBuffer({ size: Math.max(size, old ? old.size * 2 : 0), usage })
-    if (old && keep) {
-      const encoder = this.device.createCommandEncoder()
-      encoder.copyBufferToBuffer(old, 0, buffer, 0, old.size)
-      this.device.queue.submit([encoder.finish()])
-    } else if (name === 'U') {
-      this.device.queue.writeBuffer(buffer, 0, this.faces)
-    }
-    old?.destroy()
-    this.buffers.set(name, buffer)
-    this.group = null
-    return buffer
-  }
-
   private bindGroup(): GPUBindGroup {
-    this.group ??= this.device.createBindGroup({
-      layout: this.layout,
-      entries: [this.params, this.buffers.get('F')!, this.buffers.get('U')!, this.targets, ...(['proj', 'depth', 'I', 'O', 'G'] as const).map((k) => this.buffers.get(k)!)].map((buffer, binding) => ({ binding, resource: { buffer } })),
-    })
-    return this.group
+    const version = this.buffers.version
+    if (this.group?.version !== version) {
+      const b = this.buffers
+      const group = this.device.createBindGroup({
+        layout: this.layout,
+        entries: [this.params, b.get('F'), b.get('U'), this.targets, b.get('proj'), b.get('depth'), b.get('I'), b.get('O'), b.get('G')].map((buffer, binding) => ({ binding, resource: { buffer } })),
+      })
+      this.group = { group, version }
+    }
+    return this.group.group
   }
 
   private writeParams(batch: GpuBatch, layout: Layout): void {
@@ -370,19 +350,9 @@ export class GpuViewBatch {
       if (!view || view.featureBlock >= blockCount(batch) || ev.target < 0 || ev.samples >= batch.samples.length) throw new RangeError(`GPU view batch: evaluation ${e} names view ${ev.view}, samples ${ev.samples}`)
       ints.set([ev.view, ev.target, ev.samples, view.featureBlock], e * 4)
     })
-    this.device.queue.writeBuffer(this.buffers.get('F')!, 0, f)
-    this.device.queue.writeBuffer(this.buffers.get('U')!, layout.offEvalInts * 4, ints)
+    this.device.queue.writeBuffer(this.buffers.get('F'), 0, f)
+    this.device.queue.writeBuffer(this.buffers.get('U'), layout.offEvalInts * 4, ints)
     this.writeParams(batch, layout)
-  }
-
-  private async read(encoder: GPUCommandEncoder, src: BufferName, values: number): Promise<Float32Array> {
-    const read = this.ensure('read', values, MAP_READ | COPY_DST)
-    encoder.copyBufferToBuffer(this.buffers.get(src)!, 0, read, 0, values * 4)
-    this.device.queue.submit([encoder.finish()])
-    await read.mapAsync(MAP_READ, 0, values * 4)
-    const out = new Float32Array(read.getMappedRange(0, values * 4).slice(0))
-    read.unmap()
-    return out
   }
 
   private upload(data: Float32Array, usage: number): GPUBuffer {
@@ -390,28 +360,6 @@ export class GpuViewBatch {
     this.device.queue.writeBuffer(buffer, 0, data)
     return buffer
   }
-}
-
-/**
- * Runs device work inside error scopes: WebGPU reports a validation error or a failed
- * allocation to the scope, not to the call, and the results would silently be garbage.
- */
-export async function withErrorScopes<T>(device: GPUDevice, what: string, run: () => Promise<T>): Promise<T> {
-  device.pushErrorScope('out-of-memory')
-  device.pushErrorScope('validation')
-  let out: { value: T } | null = null
-  let thrown: unknown = null
-  try {
-    out = { value: await run() }
-  } catch (error) {
-    thrown = error
-  }
-  const validation = await device.popErrorScope()
-  const memory = await device.popErrorScope()
-  if (thrown !== null) throw thrown
-  const error = validation ?? memory
-  if (error || !out) throw new Error(`GPU engine, ${what}: ${error?.message ?? 'no result'}`)
-  return out.value
 }
 
 function blockCount(batch: GpuBatch): number {

@@ -1,19 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openEngineDevice } from '../../../../src/main/engine/gpu/adapter'
+import { describe, expect, it } from 'vitest'
 import { GpuFeatureField } from '../../../../src/main/engine/gpu/field-batch'
 import { createMlp, mlpBackward, mlpForward, mlpParams } from '../../../../src/main/engine/math/mlp'
 import { SeededRandom } from '../../../../src/main/engine/math/seeded-random'
-import { useSoftwareGpu } from '../../../helpers/software-gpu'
+import { useSoftwareGpuDevice } from '../../../helpers/software-gpu-device'
 
-useSoftwareGpu()
-
-let device: GPUDevice
-beforeAll(async () => {
-  const d = await openEngineDevice('gpu')
-  if (d.kind !== 'gpu') throw new Error('no GPU device')
-  device = d.device
-})
-afterAll(() => device?.destroy())
+const gpuDevice = useSoftwareGpuDevice()
 
 /** |a - b| within `rel` of the largest |b|, element by element. */
 function expectClose(a: ArrayLike<number>, b: ArrayLike<number>, rel: number, what: string): void {
@@ -32,6 +23,7 @@ describe('the feature field on the GPU (SwiftShader, f32) against math/mlp', () 
     for (const p of mlpParams(mlp)) for (let q = 0; q < p.value.length; q++) p.value[q] = p.value[q]! + 0.1 * rng.normal()
     const points = 70
     const x = Float64Array.from({ length: points * 9 }, () => rng.normal())
+    const device = gpuDevice()
     const field = await GpuFeatureField.create(device, mlp)
     await field.forward(x, points)
     const { out, tape } = mlpForward(mlp, x, points)

@@ -1,5 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openEngineDevice } from '../../../../src/main/engine/gpu/adapter'
+import { describe, expect, it } from 'vitest'
 import { createGpuShardExecutor, executorFor } from '../../../../src/main/engine/gpu/gpu-executor'
 import { SeededRandom } from '../../../../src/main/engine/math/seeded-random'
 import type { EngineConfigInput } from '../../../../src/main/engine/model/config'
@@ -7,10 +6,9 @@ import { serializeTrainState } from '../../../../src/main/engine/train/checkpoin
 import type { SerializedTrainState } from '../../../../src/main/engine/train/checkpoint'
 import { resumeTraining, runTraining, startTraining, trainStep, trainStepWith } from '../../../../src/main/engine/train/train-category'
 import type { TrainingData } from '../../../../src/main/engine/train/training-data'
-import { useSoftwareGpu } from '../../../helpers/software-gpu'
+import { useSoftwareGpuDevice } from '../../../helpers/software-gpu-device'
 import { renderView, syntheticObject } from '../synthetic-views'
 
-useSoftwareGpu()
 
 const object = syntheticObject(2, true)
 
@@ -34,18 +32,12 @@ function dataset(count: number, seed: number): TrainingData {
  */
 const SMALL: EngineConfigInput = { steps: 20, batchSize: 4, hypotheses: 3, seed: 4, templateLevel: 2, featureWeightRamp: 0.2 }
 
-let device: GPUDevice
-beforeAll(async () => {
-  const d = await openEngineDevice('gpu')
-  if (d.kind !== 'gpu') throw new Error('no GPU device')
-  device = d.device
-})
-afterAll(() => device?.destroy())
+const gpuDevice = useSoftwareGpuDevice()
 
 /** Total losses per step; `switches` collects the steps' mirror switches. */
 async function gpuLosses(data: TrainingData, config: EngineConfigInput, steps: number, switches: number[] = []): Promise<number[]> {
   const { state, targets } = startTraining(data, config)
-  const gpu = await createGpuShardExecutor(device, state, targets)
+  const gpu = await createGpuShardExecutor(gpuDevice(), state, targets)
   const out: number[] = []
   for (let s = 0; s < steps; s++) {
     const losses = await trainStepWith(gpu.executor, state, targets)
@@ -95,7 +87,7 @@ describe('training steps with the GPU executor (SwiftShader) against the CPU eng
     const config = { ...SMALL, steps: 16 }
     const checkpointAt = async (gpu: boolean): Promise<SerializedTrainState> => {
       const { state, targets } = startTraining(data, config)
-      const engine = await executorFor(gpu ? { kind: 'gpu', device, adapter: null as never } : { kind: 'cpu' }, state, targets)
+      const engine = await executorFor(gpu ? { kind: 'gpu', device: gpuDevice(), adapter: null as never } : { kind: 'cpu' }, state, targets)
       expect(engine === null).toBe(!gpu)
       let saved: SerializedTrainState | null = null
       let steps = 0
@@ -113,7 +105,7 @@ describe('training steps with the GPU executor (SwiftShader) against the CPU eng
 
     const resume = async (saved: SerializedTrainState, gpu: boolean): Promise<number[]> => {
       const { state, targets } = resumeTraining({ manifest: JSON.parse(JSON.stringify(saved.manifest)), weights: saved.weights }, data)
-      const engine = gpu ? await createGpuShardExecutor(device, state, targets) : null
+      const engine = gpu ? await createGpuShardExecutor(gpuDevice(), state, targets) : null
       const losses: number[] = []
       const result = await runTraining(state, targets, { ...(engine ? { executor: engine.executor } : {}), onStep: (_s, l) => losses.push(l.total!) })
       engine?.dispose()

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CAMERA_SIZE, mirrorCamera } from '../../../../src/main/engine/camera/view-camera'
-import { openEngineDevice } from '../../../../src/main/engine/gpu/adapter'
 import { GpuViewBatch } from '../../../../src/main/engine/gpu/view-batch'
 import type { GpuBatch } from '../../../../src/main/engine/gpu/view-batch'
 import { meshView, viewLoss, visibility } from '../../../../src/main/engine/losses/view-loss'
@@ -8,11 +7,9 @@ import type { LossWeights, ViewShape } from '../../../../src/main/engine/losses/
 import { viewTarget } from '../../../../src/main/engine/losses/view-target'
 import type { ViewTarget } from '../../../../src/main/engine/losses/view-target'
 import { SeededRandom } from '../../../../src/main/engine/math/seeded-random'
-import { useSoftwareGpu } from '../../../helpers/software-gpu'
+import { useSoftwareGpuDevice } from '../../../helpers/software-gpu-device'
 import { centralDifference } from '../finite-difference'
 import { CHANNELS, renderView, syntheticObject } from '../synthetic-views'
-
-useSoftwareGpu()
 
 const OPTIONS = { grid: 32, tolerancePixels: 2.5 }
 const WEIGHTS: LossWeights = { dt: 10, chamfer: 10, feature: 0.7 }
@@ -64,21 +61,15 @@ function gpuBatch(c: Case, weights = WEIGHTS): GpuBatch {
 /** The evaluation order of gpuBatch: target-major. */
 const each = (c: Case): { t: number; camera: Float64Array }[] => c.targets.flatMap((_, t) => c.cameras.map((camera) => ({ t, camera })))
 
-let device: GPUDevice
+const gpuDevice = useSoftwareGpuDevice()
 let kernels: GpuViewBatch
 const c = setup()
 
 beforeAll(async () => {
-  const d = await openEngineDevice('gpu')
-  if (d.kind !== 'gpu') throw new Error('no GPU device')
-  device = d.device
-  kernels = await GpuViewBatch.create(device, c.targets, c.shape.faces, c.shape.vertexCount, OPTIONS)
+  kernels = await GpuViewBatch.create(gpuDevice(), c.targets, c.shape.faces, c.shape.vertexCount, OPTIONS)
 })
 
-afterAll(() => {
-  kernels?.destroy()
-  device?.destroy()
-})
+afterAll(() => kernels?.destroy())
 
 describe('GPU view kernels against the CPU engine (SwiftShader, f32)', () => {
   it('z-buffer visibility: the same vertices as render/rasterise + the facing test, up to ties', async () => {
@@ -167,7 +158,7 @@ describe('GPU view kernels against the CPU engine (SwiftShader, f32)', () => {
 
   it('refuses targets of different feature grids, naming the target', async () => {
     const other = { ...c.targets[1]!, channels: 4, cells: c.targets[1]!.cells.slice(0, c.targets[1]!.cells.length / 2) }
-    await expect(GpuViewBatch.create(device, [c.targets[0]!, other], c.shape.faces, c.shape.vertexCount, OPTIONS)).rejects.toThrow(/target 1 has .* 4 channels/)
+    await expect(GpuViewBatch.create(gpuDevice(), [c.targets[0]!, other], c.shape.faces, c.shape.vertexCount, OPTIONS)).rejects.toThrow(/target 1 has .* 4 channels/)
   })
 
   it('reproduces its own bits', async () => {
