@@ -97,15 +97,21 @@ export class GpuViewBatch {
   private readonly gridWidth: number
   private readonly gridHeight: number
   private readonly cellsOffset: number
+  /** Targets the device holds at once: all of them (resident), or a batch's (uploaded per batch). */
+  private readonly slots: number
   private readonly buffers: DeviceBuffers<BufferName>
   private group: { group: GPUBindGroup; version: number } | null = null
   private last: { layout: Layout; batch: GpuBatch; best: Layout | null } | null = null
 
-  /** Compiles the kernels and uploads the targets; throws when the device refuses either. */
-  static async create(device: GPUDevice, targets: readonly ViewTarget[], faces: Uint32Array, vertexCount: number, visibility: VisibilityOptions): Promise<GpuViewBatch> {
+  /**
+   * Compiles the kernels and uploads the targets; throws when the device refuses either. The
+   * targets stay resident when they fit in one storage binding (`residentBytes`, by default the
+   * device's limit; at the defaults about 90 kB an image); else each batch uploads its own.
+   */
+  static async create(device: GPUDevice, targets: readonly ViewTarget[], faces: Uint32Array, vertexCount: number, visibility: VisibilityOptions, residentBytes?: number): Promise<GpuViewBatch> {
     let batch: GpuViewBatch | null = null
     try {
-      return await withErrorScopes(device, 'compiling the view kernels and uploading the targets', async () => (batch = new GpuViewBatch(device, targets, faces, vertexCount, visibility)))
+      return await withErrorScopes(device, 'compiling the view kernels and uploading the targets', async () => (batch = new GpuViewBatch(device, targets, faces, vertexCount, visibility, residentBytes)))
     } catch (error) {
       ;(batch as GpuViewBatch | null)?.destroy()
       throw error
@@ -114,11 +120,13 @@ export class GpuViewBatch {
 
   private constructor(
     private readonly device: GPUDevice,
-    targets: readonly ViewTarget[],
+    private readonly hostTargets: readonly ViewTarget[],
     private readonly faces: Uint32Array,
     vertexCount: number,
     private readonly visibilityOptions: VisibilityOptions,
+    residentBytes = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize),
   ) {
+    const targets = hostTargets
     const t0 = targets[0]
     if (!t0) throw new RangeError('GPU view batch: no targets')
     for (const [k, t] of targets.entries()) {
@@ -133,15 +141,12 @@ export class GpuViewBatch {
     this.maskSize = t0.maskSize
     this.gridWidth = t0.gridWidth
     this.gridHeight = t0.gridHeight
-    const mapSize = this.maskSize * this.maskSize
-    const cellSize = this.gridWidth * this.gridHeight * this.channels
-    this.cellsOffset = targets.length * mapSize
-    const data = new Float32Array(this.cellsOffset + targets.length * cellSize)
-    targets.forEach((t, k) => {
-      data.set(t.distance, k * mapSize)
-      data.set(t.cells, this.cellsOffset + k * cellSize)
-    })
-    this.targets = this.upload(data, STORAGE)
+    const perTarget = 4 * (this.mapSize() + this.cellSize())
+    this.slots = Math.min(targets.length, Math.floor(residentBytes / perTarget))
+    if (this.slots < 1) throw new RangeError(`GPU view batch: one image's targets take ${perTarget} bytes, more than the ${residentBytes} the device binds`)
+    this.cellsOffset = this.slots * this.mapSize()
+    this.targets = device.createBuffer({ size: this.slots * perTarget, usage: STORAGE | COPY_DST })
+    if (this.slots === targets.length) targets.forEach((_, k) => this.writeTarget(k, k))
     this.params = device.createBuffer({ size: PARAMS_WORDS * 4, usage: UNIFORM | COPY_DST })
     const module = device.createShaderModule({ code: VIEW_KERNELS })
     const storage = (type: GPUBufferBindingType): GPUBindGroupLayoutEntry['buffer'] => ({ type })
@@ -340,6 +345,7 @@ export class GpuViewBatch {
     }
     batch.samples.forEach((s, k) => f.set(s, layout.offSamples + k * s.length))
     const ints = new Uint32Array(layout.evals * 4)
+    const slotOf = this.targetSlots(batch)
     const { grid, tolerancePixels } = this.visibilityOptions
     batch.evaluations.forEach((ev, e) => {
       const c = ev.camera
@@ -347,18 +353,42 @@ export class GpuViewBatch {
       const s = Math.exp(c[LOG_SCALE]!)
       f.set([...R, s, c[TX]!, c[TY]!, (tolerancePixels * 2) / (grid * s)], layout.offEvals + e * EVAL_FLOATS)
       const view = batch.views[ev.view]
-      if (!view || view.featureBlock >= blockCount(batch) || ev.target < 0 || ev.samples >= batch.samples.length) throw new RangeError(`GPU view batch: evaluation ${e} names view ${ev.view}, samples ${ev.samples}`)
-      ints.set([ev.view, ev.target, ev.samples, view.featureBlock], e * 4)
+      if (!view || view.featureBlock >= blockCount(batch) || ev.samples >= batch.samples.length) throw new RangeError(`GPU view batch: evaluation ${e} names view ${ev.view}, samples ${ev.samples}`)
+      ints.set([ev.view, slotOf(ev.target), ev.samples, view.featureBlock], e * 4)
     })
     this.device.queue.writeBuffer(this.buffers.get('F'), 0, f)
     this.device.queue.writeBuffer(this.buffers.get('U'), layout.offEvalInts * 4, ints)
     this.writeParams(batch, layout)
   }
 
-  private upload(data: Float32Array, usage: number): GPUBuffer {
-    const buffer = this.device.createBuffer({ size: Math.max(16, data.byteLength), usage: usage | COPY_DST })
-    this.device.queue.writeBuffer(buffer, 0, data)
-    return buffer
+  private mapSize(): number {
+    return this.maskSize * this.maskSize
+  }
+
+  private cellSize(): number {
+    return this.gridWidth * this.gridHeight * this.channels
+  }
+
+  /** Puts target `k` (distance map, feature cells) into device slot `slot`. */
+  private writeTarget(k: number, slot: number): void {
+    const t = this.hostTargets[k]!
+    this.device.queue.writeBuffer(this.targets, 4 * slot * this.mapSize(), Float32Array.from(t.distance))
+    this.device.queue.writeBuffer(this.targets, 4 * (this.cellsOffset + slot * this.cellSize()), t.cells)
+  }
+
+  /** Where each target of the batch is on the device, uploading the batch's when they are not resident. */
+  private targetSlots(batch: GpuBatch): (target: number) => number {
+    const count = this.hostTargets.length
+    for (const ev of batch.evaluations) if (!(Number.isInteger(ev.target) && ev.target >= 0 && ev.target < count)) throw new RangeError(`GPU view batch: no target ${ev.target} of ${count}`)
+    if (this.slots === count) return (target) => target
+    const slots = new Map<number, number>()
+    for (const ev of batch.evaluations) {
+      if (slots.has(ev.target)) continue
+      if (slots.size === this.slots) throw new RangeError(`GPU view batch: the batch's images need more than the ${this.slots} targets' room the device binds; use a smaller batch`)
+      slots.set(ev.target, slots.size)
+      this.writeTarget(ev.target, slots.size - 1)
+    }
+    return (target) => slots.get(target)!
   }
 }
 

@@ -161,6 +161,20 @@ describe('GPU view kernels against the CPU engine (SwiftShader, f32)', () => {
     await expect(GpuViewBatch.create(gpuDevice(), [c.targets[0]!, other], c.shape.faces, c.shape.vertexCount, OPTIONS)).rejects.toThrow(/target 1 has .* 4 channels/)
   })
 
+  it('uploads each batch\'s targets when the whole set does not fit the device, with the same results', async () => {
+    const t = c.targets[0]!
+    const perTarget = 4 * (t.maskSize ** 2 + t.gridWidth * t.gridHeight * t.channels)
+    // Four targets (the two, twice) and room for two.
+    const streaming = await GpuViewBatch.create(gpuDevice(), [...c.targets, ...c.targets], c.shape.faces, c.shape.vertexCount, OPTIONS, 2.5 * perTarget)
+    const resident = await kernels.score(gpuBatch(c))
+    const batch = gpuBatch(c)
+    const moved = await streaming.score({ ...batch, evaluations: batch.evaluations.map((ev) => ({ ...ev, target: ev.target + 2 })) })
+    expect(moved).toEqual(resident)
+    const three = [0, 1, 2].map((target) => ({ ...batch.evaluations[0]!, target }))
+    await expect(streaming.score({ ...batch, evaluations: three })).rejects.toThrow(/more than the 2 targets' room/)
+    streaming.destroy()
+  })
+
   it('reproduces its own bits', async () => {
     const a = await kernels.score(gpuBatch(c))
     const b = await kernels.score(gpuBatch(c))
