@@ -51,17 +51,21 @@ interface Row {
   msPerStep: number
   losses: number[]
   profile: StepProfile
+  /** Process CPU time over wall time (all its threads: helpers, SwiftShader's). */
+  cores: number
 }
 
 async function measure(variant: EngineVariant, engine: string, step: (profile?: StepProfile) => Promise<number>): Promise<Row> {
   const losses: number[] = []
   for (let s = 0; s < WARMUP; s++) losses.push(await step())
   const profile: StepProfile = {}
+  const cpu0 = process.cpuUsage()
   const t0 = performance.now()
   for (let s = 0; s < STEPS; s++) losses.push(await step(profile))
-  const msPerStep = (performance.now() - t0) / STEPS
+  const wall = performance.now() - t0
+  const cpu = process.cpuUsage(cpu0)
   for (const k of Object.keys(profile)) profile[k]! /= STEPS
-  return { variant, engine, msPerStep, losses, profile }
+  return { variant, engine, msPerStep: wall / STEPS, losses, profile, cores: (cpu.user + cpu.system) / 1000 / wall }
 }
 
 /** One variant on the three engines, each from the same start. */
@@ -111,17 +115,17 @@ async function main(): Promise<number> {
     MARK_BEGIN,
     '## Engine: training step on the GPU engine',
     '',
-    `\`${COMMAND}\` on ${cpuModel()} (${availableParallelism()} cores), Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; load average ${load0.toFixed(1)} at the start, ${load1.toFixed(1)} at the end (the machine was shared).`,
+    `\`${COMMAND}\` on ${cpuModel()} (${availableParallelism()} cores), Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; load average ${load0.toFixed(1)} at the start, ${load1.toFixed(1)} at the end: the machine was shared, and a row's speed depends on the cores it got (CPU cores busy: process CPU time / wall time; the 2-thread row cannot beat 1 thread without a second core).`,
     `Default settings: 642 vertices, batch 24, 8 hypotheses + mirrors (384 views scored per step), ${C} channels on ${GRID} x ${GRID}, 64 x 64 masks; mean of ${STEPS} steps after ${WARMUP} warm-up steps, every engine in this thread from the sources (vite-node).`,
     '**SwiftShader is a CPU implementation of Vulkan**: its rows check that the GPU engine runs and agrees with the CPU engine here and in CI; their speed says nothing about a GPU\'s. No task so far has been lent a GPU machine to time one.',
     'On the device: the per-view work (projection, z-buffer visibility, the loss terms, the camera gradients of every hypothesis and mirror, then the best views\' vertex and feature gradients) and the feature field of `baseline` (forward, and backward to its weights and input); on the CPU: the instance forward and backward passes (basis, pose, harmonic encoding), the regularisers and Adam (gpu/gpu-executor.ts). Phases are of the GPU rows; a round trip includes the upload and the read-back.',
     '',
-    `| variant | engine | ms/step | steps/s | 600 steps | ${PHASES.map(([n]) => n).join(' | ')} |`,
-    `|${' --- |'.repeat(5 + PHASES.length)}`,
+    `| variant | engine | ms/step | steps/s | 600 steps | CPU cores busy | ${PHASES.map(([n]) => n).join(' | ')} |`,
+    `|${' --- |'.repeat(6 + PHASES.length)}`,
     ...rows.map((r) => {
       const gpu = r.engine.startsWith('GPU')
       const parts = PHASES.map(([, keys]) => (gpu ? `${keys.reduce((sum, k) => sum + (r.profile[k] ?? 0), 0).toFixed(0)} ms` : ''))
-      return `| ${r.variant} | ${r.engine} | ${r.msPerStep.toFixed(0)} | ${(1000 / r.msPerStep).toFixed(2)} | ${((600 * r.msPerStep) / 60000).toFixed(1)} min | ${parts.join(' | ')} |`
+      return `| ${r.variant} | ${r.engine} | ${r.msPerStep.toFixed(0)} | ${(1000 / r.msPerStep).toFixed(2)} | ${((600 * r.msPerStep) / 60000).toFixed(1)} min | ${r.cores.toFixed(2)} | ${parts.join(' | ')} |`
     }),
     '',
     `The GPU run's total loss against the CPU (1 thread) run's from the same start: ${parity.join('; ')}.`,
