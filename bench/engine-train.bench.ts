@@ -97,7 +97,7 @@ async function measureJob(variant: EngineVariant, inputs: TrainInput[], dir: str
   let cpu: NodeJS.CpuUsage = { user: 0, system: 0 }
   delay.enable()
   const handle = launchTrainJob(
-    { runDir, inputs, pcaDims: C, pcaSeed: 0, engineConfig: { variant, seed: 0, steps: WARMUP + STEPS }, resumeFrom: null, checkpointEvery: 1000, threads },
+    { runDir, inputs, pcaDims: C, pcaSeed: 0, engineConfig: { variant, seed: 0, steps: WARMUP + STEPS }, resumeFrom: null, checkpointEvery: 1000, threads, device: 'cpu' },
     {
       workerFile,
       onEvent: (e) => {

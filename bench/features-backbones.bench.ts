@@ -8,11 +8,16 @@
  * No DINOv2 weights can be downloaded here, so the DINOv2-S row is a ViT-S/14 of the same shape
  * with random weights, served as `hf:onnx-community/dinov2-small` from a temporary hub cache
  * with HF_HUB_OFFLINE=1: the cost of the real export through the hf: path, not its features.
- * Images are the crops the tests use.
+ * Images are the crops the tests use. Where a WebGPU adapter exists (a GPU, or SwiftShader's
+ * software one with VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json), mobilenetv2 and
+ * the ViT also run on onnxruntime's WebGPU provider (on SwiftShader: a check that it runs, its
+ * speed that of a CPU emulating a GPU).
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { availableParallelism, loadavg } from 'node:os'
 import { join } from 'node:path'
+import { adapterLabel } from '../src/shared/device'
+import { checkEngineDevice } from '../src/main/engine/gpu/adapter'
 import { createBackbone } from '../src/main/features/backbones/create-backbone'
 import type { BackboneOptions, BackboneRuntime } from '../src/main/features/backbones/types'
 import { InferenceSession, Tensor } from 'onnxruntime-node'
@@ -26,7 +31,7 @@ import { tempDir } from '../test/helpers/temp-dir'
 import { texturedAnimal } from '../test/unit/features/textured-object'
 import { cpuModel, updateBenchmarks } from './bench-report'
 
-const COMMAND = 'npx vite-node bench/features-backbones.bench.ts'
+const COMMAND = `${process.env.VK_ICD_FILENAMES ? `VK_ICD_FILENAMES=${process.env.VK_ICD_FILENAMES} ` : ''}npx vite-node bench/features-backbones.bench.ts`
 const MARK_BEGIN = '<!-- bench:features-backbones -->'
 const MARK_END = '<!-- /bench:features-backbones -->'
 /** Images per extract() call, as a cache fill would send them. */
@@ -229,6 +234,18 @@ async function main(): Promise<void> {
         images: 12,
       },
     ]
+    // `gpu`: any adapter, SwiftShader's included (auto would leave a software one).
+    const gpu = await checkEngineDevice('gpu').then(
+      (found) => (found.adapter ? adapterLabel(found.adapter) : null),
+      (error: Error) => (process.stdout.write(`no WebGPU rows: ${error.message}\n`), null),
+    )
+    if (gpu) {
+      const webgpu: BackboneRuntime = { pretrained: 'onnx', modelDir: models, providers: ['webgpu'] }
+      cases.push(
+        { label: `mobilenetv2, default layers, WebGPU on ${gpu}`, id: 'mobilenetv2', options: {}, runtime: webgpu, images: 2 },
+        { label: `hf:onnx-community/dinov2-small (random ViT-S/14 of its shape), WebGPU on ${gpu}`, id: 'hf:onnx-community/dinov2-small', options: {}, runtime: webgpu, images: 2 },
+      )
+    }
     const load = loadavg().map((l) => l.toFixed(2)).join(' / ')
     const rows: Row[] = []
     for (const c of cases) rows.push(await measure(c))
@@ -264,7 +281,8 @@ async function main(): Promise<void> {
       'one thread in Node) and on onnxruntime\'s CPU provider, which gives the same features (max |difference| 1e-6, test/unit/features/pretrained-onnx.test.ts).',
       'The hf: row is a ViT-S/14 with random weights (DINOv2-S\'s shape and FLOPs; the real weights cannot be downloaded here), read through the hf: path',
       'from a hub cache the bench seeds, with HF_HUB_OFFLINE=1. The last two rows run `pretrained` as `semagic features` does: the pool of feature',
-      'worker threads (each onnxruntime session with its share of the cores), JPEG decoding and cropping included.',
+      'worker threads (each onnxruntime session with its share of the cores), JPEG decoding and cropping included. The WebGPU rows, where an adapter',
+      'exists, run onnxruntime\'s bundled WebGPU provider (`--device gpu`); on SwiftShader (a CPU emulating a GPU) they show that it runs, not a speed.',
       '',
       `- command: \`${COMMAND}\``,
       `- machine: ${machine}; **shared** with other engineers' builds and experiments (see the last column)`,

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path'
 import type { TestProject } from 'vitest/node'
 import { chromiumPath } from './chromium'
 import { MANY_IMAGES, makeManyImages } from './many-images'
+import { softwareGpuEnv } from '../helpers/software-gpu'
 import { startServe } from './serve-process'
 
 declare module 'vitest' {
@@ -33,7 +34,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   cli('datasets', 'import', '--spair', fixtureRoot, '--name', 'fixture')
   cli('datasets', 'import', '--spair', makeManyImages(fixtureRoot, dataDir, MANY_IMAGES), '--name', 'many')
   // The studio prepares its demo data set on first start; the small one keeps the suite fast.
-  const serve = await startServe(dataDir, { SEMAGIC_DEMO_SIZE: 'small' })
+  // SwiftShader's Vulkan driver gives the server one WebGPU adapter, a software one, on any machine
+  // with Debian's chromium: Health lists it, and `auto` leaves it for the CPU.
+  const serve = await startServe(dataDir, { SEMAGIC_DEMO_SIZE: 'small', ...softwareGpuEnv() })
   project.provide('serveUrl', serve.url)
   project.provide('dataDir', dataDir)
   project.provide('fixtureRoot', fixtureRoot)

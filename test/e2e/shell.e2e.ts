@@ -45,6 +45,11 @@ describe('the studio in Chromium against semagic serve', () => {
     const hub = page.getByRole('table', { name: 'Hugging Face models' })
     expect(await hub.locator('caption').textContent()).toMatch(/^Hugging Face models in \S+hub \((from https?:\/\/|offline)/)
     await expect(hub.getByRole('row').count()).resolves.toBeGreaterThan(1)
+    // The server runs with SwiftShader's Vulkan driver (global-setup): listed, as software.
+    const gpus = page.getByRole('table', { name: 'WebGPU adapters' })
+    await expect(gpus.getByRole('row', { name: /^google swiftshader .* SwiftShader driver [\d.]+ software \d+ MiB/ }).count()).resolves.toBe(1)
+    const device = page.getByRole('combobox', { name: 'Compute device' })
+    expect(await device.inputValue()).toBe('auto')
     expect(await page.getByTestId('status-transport').textContent()).toBe('transport: websocket')
     expect(await page.getByTestId('status-backend').textContent()).toBe('backend: wasm')
   })

@@ -51,6 +51,8 @@ describe('Training view', () => {
     expect(await row.locator('td').nth(3).textContent()).toBe('demo / quadruped')
     await row.getByRole('button', { name: /^Show run / }).click()
     expect(await row.getAttribute('aria-selected')).toBe('true')
+    // The form's device was the workspace's (auto), and the server's one adapter is SwiftShader, a software one: the CPU trained.
+    expect(await page.getByTestId('run-device').textContent()).toBe('cpu')
     // Until its hybrid and the matcher are scored, the run page says how to learn whether the 3-D model helps.
     await expect
       .poll(() => page.getByTestId('run-gain').textContent(), { timeout: 10_000 })

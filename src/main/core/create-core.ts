@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
+import type { DeviceChoice } from '../../shared/device'
 import { builtMainDir } from '../build-paths'
 import { openStore } from '../store/open-store'
 import type { OpenStoreOptions, Store } from '../store/open-store'
@@ -47,6 +48,8 @@ export interface Core {
   hub: EventHub
   services: Services
   registry: HandlerRegistry
+  /** Where engine jobs run: the command's --device, else the workspace's engine.device setting. */
+  device(): DeviceChoice
   close(): void
 }
 
@@ -57,6 +60,8 @@ export interface CoreOptions extends OpenStoreOptions {
   log?: (level: 'warn' | 'error', message: string) => void
   /** Training steps between checkpoints (the train service's default when absent). */
   checkpointEvery?: number
+  /** Where this process's engine jobs run (a command's --device); the workspace's engine.device setting when absent. */
+  device?: DeviceChoice
 }
 
 /** Threads per training run: both cores where there are two (SEMAGIC_TRAIN_THREADS overrides; results do not depend on it). */
@@ -72,22 +77,26 @@ export function createCore(options: CoreOptions): Core {
   const hub = new EventHub()
   const workerDir = options.workerDir === undefined ? builtMainDir() : options.workerDir
   const jobs = new JobManager(store.db, hub)
+  const settings = new SettingsService(store.db)
+  const device = (): DeviceChoice => options.device ?? settings.device()
   const features = new FeaturesService(store.db, jobs, {
     dataDir: options.dataDir,
     workerFile: join(workerDir ?? '', 'feature-worker.js'),
     workers: workerDir ? Math.max(1, Math.min(2, availableParallelism())) : 0,
+    device,
   })
   const datasets = new DatasetsService(store.db, jobs)
   const train = new TrainService(store.db, options.dataDir, jobs, features, {
     workerFile: workerDir ? join(workerDir, 'train-worker.js') : null,
     threads: trainThreads(),
+    device,
     ...(options.checkpointEvery !== undefined ? { checkpointEvery: options.checkpointEvery } : {}),
   })
   const curation = new CurationService(store.db)
   const evals = new EvalService(store.db, jobs, features, train)
   const services: Services = {
-    system: new SystemService({ appVersion: APP_VERSION, dataDir: options.dataDir, store }),
-    settings: new SettingsService(store.db),
+    system: new SystemService({ appVersion: APP_VERSION, dataDir: options.dataDir, store, device }),
+    settings,
     jobs,
     datasets,
     demo: new DemoService(store.db, options.dataDir, jobs, datasets),
@@ -111,6 +120,7 @@ export function createCore(options: CoreOptions): Core {
     hub,
     services,
     registry,
+    device,
     close: () => store.close(),
   }
 }

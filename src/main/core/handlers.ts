@@ -8,6 +8,7 @@ import type { HandlerMap } from './registry'
 export function buildHandlers(s: Services): HandlerMap {
   return {
     'system.info': (_req, ctx) => s.system.info(ctx.transport === 'electron' ? 'electron' : 'websocket'),
+    'system.adapters': () => s.system.adapters(),
     'settings.get': ({ key }) => ({ key, value: s.settings.get(key) as never }),
     'settings.set': ({ key, value }) => {
       s.settings.set(key, value)
@@ -28,8 +29,14 @@ export function buildHandlers(s: Services): HandlerMap {
     'eval.pairs': (req) => s.eval.pairs(req),
     'transfer.points': (req) => s.transfer.points(req),
     'transfer.cancel': ({ requestId }) => ({ requestId, cancelRequested: s.transfer.cancel(requestId) }),
-    'train.start': (config) => s.train.start(config),
-    'train.resume': ({ runId }) => s.train.resume(runId),
+    'train.start': async ({ device, ...config }) => {
+      await s.train.checkDevice(device)
+      return s.train.start(config, undefined, device)
+    },
+    'train.resume': async ({ runId, device }) => {
+      await s.train.checkDevice(device)
+      return s.train.resume(runId, device)
+    },
     'train.runs': () => s.train.runs(),
     'train.curve': ({ runId }) => s.train.curve(runId),
     'meshes.canonical': ({ runId }) => s.meshes.canonical(runId),

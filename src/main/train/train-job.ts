@@ -4,8 +4,10 @@ import { TRAIN_SHARDS } from '../engine/train/shards'
 import { resumeTraining, runTraining, startTraining } from '../engine/train/train-category'
 import { writeCheckpoint } from '../runs/checkpoint'
 import { prepareTraining } from '../services/train/prepare-training'
+import { openEngineDevice } from '../engine/gpu/adapter'
+import { engineExecutor } from './engine-executor'
+import type { EngineExecutor } from './engine-executor'
 import { createShardPool } from './shard-pool'
-import type { ShardPool } from './shard-pool'
 import type { TrainEvent, TrainJob, TrainOutcome } from './train-protocol'
 
 /** Threads that will compute a job's shards. */
@@ -26,15 +28,19 @@ export async function runTrainJob(job: TrainJob, emit: (event: TrainEvent) => vo
   const { data } = prepareTraining(inputs, { load: (file: string) => readFeatureFile(file) }, job.pcaDims, job.pcaSeed)
   const { state, targets } = job.resumeFrom ? resumeTraining(job.resumeFrom, data) : startTraining(data, job.engineConfig)
   emit({ type: 'prepared', images: targets.length, step: state.step, seconds: (performance.now() - started) / 1000 })
-  const threads = jobThreads(job)
-  let pool: ShardPool | null = null
+  const device = await openEngineDevice(job.device)
+  let threads = jobThreads(job)
+  let engine: EngineExecutor | null = null
   let checkpoint: string | null = null
   try {
-    if (threads > 1) pool = await createShardPool(job.workerFile!, threads - 1, state, targets)
+    engine = await engineExecutor(device, job.device, state, targets, async () => (threads > 1 ? createShardPool(job.workerFile!, threads - 1, state, targets) : null))
+    if (engine.ranOn.device === 'gpu') threads = 1
+    emit({ type: 'device', ranOn: engine.ranOn, note: engine.note })
+    const { executor } = engine
     const result = await runTraining(state, targets, {
       checkpointEvery: job.checkpointEvery,
       shouldStop,
-      ...(pool ? { executor: pool.executor } : {}),
+      ...(executor ? { executor } : {}),
       onStep: (step, losses) => emit({ type: 'step', step, losses }),
       onCheckpoint: (s: SerializedTrainState) => {
         checkpoint = writeCheckpoint(job.runDir, { step: s.manifest.step, state: s.manifest as unknown as Record<string, unknown>, tensors: s.weights })
@@ -43,6 +49,6 @@ export async function runTrainJob(job: TrainJob, emit: (event: TrainEvent) => vo
     })
     return { stopped: result.stopped, step: result.state.step, checkpoint, threads }
   } finally {
-    await pool?.dispose()
+    await engine?.dispose()
   }
 }

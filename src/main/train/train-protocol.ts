@@ -1,3 +1,4 @@
+import type { DeviceChoice, RanOn } from '../../shared/device'
 import type { ViewTarget } from '../engine/losses/view-target'
 import type { EngineConfigInput } from '../engine/model/config'
 import type { SerializedModel, SerializedTrainState } from '../engine/train/checkpoint'
@@ -29,10 +30,14 @@ export interface TrainJob {
   threads: number
   /** The built worker entry, to start shard helpers from; null keeps every shard in the training thread. */
   workerFile: string | null
+  /** Where the steps run; the training thread opens the device itself. */
+  device: DeviceChoice
 }
 
 export type TrainEvent =
   | { type: 'prepared'; images: number; step: number; seconds: number }
+  /** Where the steps run, once the device is open; `note` says why `auto` left a GPU unused. */
+  | { type: 'device'; ranOn: RanOn; note: string | null }
   | { type: 'step'; step: number; losses: Record<string, number> }
   | { type: 'checkpoint'; step: number; dir: string }
 

@@ -46,6 +46,7 @@ function job(runDir: string, images: TrainInput[], threads: number, resumeFrom: 
     resumeFrom,
     checkpointEvery: 4,
     threads,
+    device: 'cpu',
   }
 }
 

@@ -9,6 +9,8 @@ const run = (id: string, config: Partial<TrainConfig>): RunSummary => ({
   status: 'succeeded',
   config: TrainConfig.parse({ dataset: 'demo', category: 'bird', ...config }),
   folder: `runs/${id}`,
+  device: 'cpu',
+  adapter: null,
   createdAt: '',
   updatedAt: '',
   summary: null,

@@ -1,6 +1,7 @@
 import { basename, resolve } from 'node:path'
 import type { PckReport } from '../../../shared/eval/pck-types'
 import type { ImportResult } from '../../../shared/ipc/channels/datasets'
+import { ranOnLabel } from '../../../shared/device'
 import { MAX_ARTICULATION_PARTS, TrainConfig, Variant, modelLabel } from '../../../shared/ipc/channels/train'
 import { AppError } from '../../core/app-error'
 import { writeFileAtomic } from '../../core/atomic-write'
@@ -12,6 +13,7 @@ import type { MethodSummary } from '../../services/bench/bench-summary'
 import { defaultDataDir } from '../../paths'
 import { CliUsageError } from '../cli-error'
 import type { CliIo, Command, Values } from '../command'
+import { DEVICE_OPTIONS, DEVICE_USAGE, checkFitsDevice, parseDevice } from '../device-option'
 import { followJob } from '../follow-job'
 import { absoluteMethod } from '../method-name'
 import { prepareDataset } from '../prepare-dataset'
@@ -19,7 +21,8 @@ import { SLURM_OPTIONS, parseSlurmOptions, runOnSlurm } from './bench-slurm'
 
 const USAGE =
   'semagic bench (--dataset NAME | --spair ROOT) [--train-dataset NAME] [--categories a,b] [--methods nn-pretrained,...] ' +
-  '[--variants semagic,baseline,semagic-i,semagic-ii] [--articulation PARTS[,PARTS...]] [--seeds 3] [--steps N] [--backbone pretrained] [--quick] [--json FILE] [--data-dir DIR]\n' +
+  '[--variants semagic,baseline,semagic-i,semagic-ii] [--articulation PARTS[,PARTS...]] [--seeds 3] [--steps N] [--backbone pretrained] [--quick] ' +
+  `${DEVICE_USAGE} [--json FILE] [--data-dir DIR]\n` +
   '       ... [--from-runs]: the table from imported finished runs only (semagic runs import), training nothing\n' +
   '       ... --on slurm [--partition P] [--time T] [--cpus-per-task N] [--gpus-per-task N] [--requeue-max 3] [--checkpoint-every 50] [--dry-run] [--wait]'
 const ALPHA = '0.1'
@@ -144,16 +147,23 @@ export const benchCommand: Command = {
     quick: { type: 'boolean', default: false },
     json: { type: 'string' },
     'from-runs': { type: 'boolean', default: false },
+    ...DEVICE_OPTIONS,
     ...SLURM_OPTIONS,
   },
   async run(values, _positionals, io) {
     const spec = parseSpec(values)
     const slurm = parseSlurmOptions(values)
     if (slurm && values['from-runs']) throw new CliUsageError('--from-runs reads runs already imported here; it does not go with --on')
+    const device = parseDevice(values)
     const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : defaultDataDir()
-    const core = createCore({ dataDir, log: (level, message) => io.stderr.write(`${level}: ${message}\n`) })
+    const core = createCore({ dataDir, log: (level, message) => io.stderr.write(`${level}: ${message}\n`), ...(device ? { device } : {}) })
     const started = performance.now()
     try {
+      if (spec.variants.length > 0 && !slurm) {
+        // Before any data is prepared or run stored: a GPU that cannot run fails here, within seconds.
+        io.stderr.write(`device ${core.device()}: training on ${ranOnLabel(await core.services.train.checkDevice())}\n`)
+        await checkFitsDevice(core.device(), io)
+      }
       const dataset = await prepareData(core, io, spec)
       const groups = benchRuns(spec, dataset, Object.keys(core.services.datasets.get(dataset).categories))
       if (slurm) {

@@ -10,16 +10,18 @@ import type { EvalResult } from '../../services/eval/eval-service'
 import { defaultDataDir } from '../../paths'
 import { CliUsageError } from '../cli-error'
 import type { Command } from '../command'
+import { DEVICE_OPTIONS, DEVICE_USAGE, checkFitsDevice, parseDevice } from '../device-option'
 import { followJob } from '../follow-job'
 import { absoluteMethod } from '../method-name'
 import { prepareDataset } from '../prepare-dataset'
 
 const USAGE =
   'semagic eval (--dataset NAME | --spair ROOT) [--split test] --method METHOD [--alpha 0.05,0.1,0.15] ' +
-  '[--threshold bbox|image|bbox-kp] [--compare le|lt] [--json FILE] [--csv FILE] [--markdown FILE] [--svg FILE] [--db FILE] [--data-dir DIR]\n' +
+  `[--threshold bbox|image|bbox-kp] [--compare le|lt] [--json FILE] [--csv FILE] [--markdown FILE] [--svg FILE] ${DEVICE_USAGE} [--db FILE] [--data-dir DIR]\n` +
   "  defaults: the data set's own PCK convention (SPair-71k, CUB: bbox; PF-PASCAL: image; PF-WILLOW: bbox-kp; all <=, 0.05,0.1,0.15)\n" +
   '  METHOD: nn-<backbone> (nn-pretrained, nn-mobilenetv2, nn-inceptionv3, nn-handmade, nn-/path/model.onnx, nn-hf:ORG/NAME)\n' +
-  '          predictions:/path/predictions.jsonl (one {"pair", "split", "kps"} object per line)'
+  '          predictions:/path/predictions.jsonl (one {"pair", "split", "kps"} object per line)\n' +
+  '  --device: where mesh:/hybrid: fit images with the run\'s model (default: the workspace setting engine.device, else auto)'
 
 export const evalCommand: Command = {
   name: 'eval',
@@ -38,6 +40,7 @@ export const evalCommand: Command = {
     markdown: { type: 'string' },
     svg: { type: 'string' },
     db: { type: 'string' },
+    ...DEVICE_OPTIONS,
   },
   async run(values, _positionals, io) {
     if ((values.dataset === undefined) === (values.spair === undefined)) {
@@ -56,9 +59,11 @@ export const evalCommand: Command = {
       throw new CliUsageError(`${issue?.path.join('.') || 'options'}: ${issue?.message ?? 'invalid'}`)
     }
     const method = absoluteMethod(values.method)
+    const device = parseDevice(values)
     const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : defaultDataDir()
-    const core = createCore({ dataDir, log: (level, message) => io.stderr.write(`${level}: ${message}\n`), ...(typeof values.db === 'string' ? { dbFile: values.db } : {}) })
+    const core = createCore({ dataDir, log: (level, message) => io.stderr.write(`${level}: ${message}\n`), ...(typeof values.db === 'string' ? { dbFile: values.db } : {}), ...(device ? { device } : {}) })
     try {
+      if (/^(mesh|hybrid):/.test(method)) await checkFitsDevice(core.device(), io)
       let dataset = typeof values.dataset === 'string' ? values.dataset : ''
       await prepareDataset(core, io, dataset)
       if (typeof values.spair === 'string') {

@@ -3,10 +3,13 @@ import { createCore } from '../../core/create-core'
 import { defaultDataDir } from '../../paths'
 import { CliUsageError } from '../cli-error'
 import type { Command } from '../command'
+import { DEVICE_OPTIONS, DEVICE_USAGE, parseDevice } from '../device-option'
 import { followJob } from '../follow-job'
 import { prepareDataset } from '../prepare-dataset'
 
-const USAGE = 'semagic features --dataset NAME --backbone pretrained|mobilenetv2|inceptionv3|handmade|PATH.onnx|hf:ORG/NAME[@REV][:FILE] [--size N] [--json] [--data-dir DIR]'
+const USAGE =
+  `semagic features --dataset NAME --backbone pretrained|mobilenetv2|inceptionv3|handmade|PATH.onnx|hf:ORG/NAME[@REV][:FILE] [--size N] ${DEVICE_USAGE} [--json] [--data-dir DIR]\n` +
+  '  --device: onnxruntime\'s provider for ONNX backbones: gpu = CUDA (NVIDIA, where installed) or WebGPU, never the CPU; auto = WebGPU on a hardware GPU, else the CPU'
 
 export const featuresCommand: Command = {
   name: 'features',
@@ -17,6 +20,7 @@ export const featuresCommand: Command = {
     backbone: { type: 'string', default: 'pretrained' },
     size: { type: 'string' },
     json: { type: 'boolean', default: false },
+    ...DEVICE_OPTIONS,
   },
   async run(values, _positionals, io) {
     if (typeof values.dataset !== 'string') throw new CliUsageError(`--dataset NAME is required\nusage: ${USAGE}`)
@@ -26,8 +30,9 @@ export const featuresCommand: Command = {
     }
     const name = values.dataset
     const backbone = String(values.backbone)
+    const device = parseDevice(values)
     const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : defaultDataDir()
-    const core = createCore({ dataDir, log: (level, message) => io.stderr.write(`${level}: ${message}\n`) })
+    const core = createCore({ dataDir, log: (level, message) => io.stderr.write(`${level}: ${message}\n`), ...(device ? { device } : {}) })
     try {
       await prepareDataset(core, io, name)
       const options = size === undefined ? {} : { size }

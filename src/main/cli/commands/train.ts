@@ -1,16 +1,19 @@
+import { ranOnLabel } from '../../../shared/device'
 import { TrainConfig } from '../../../shared/ipc/channels/train'
 import type { RunSummary } from '../../../shared/ipc/channels/train'
 import { createCore } from '../../core/create-core'
 import { defaultDataDir } from '../../paths'
 import { CliUsageError } from '../cli-error'
 import type { Command } from '../command'
+import { DEVICE_OPTIONS, DEVICE_USAGE, parseDevice } from '../device-option'
 import { followJob } from '../follow-job'
 import { prepareDataset } from '../prepare-dataset'
 
 const USAGE =
   'semagic train --dataset NAME --category CAT [--split trn] [--variant semagic|baseline|semagic-i|semagic-ii] [--steps N] [--seed N] ' +
-  '[--template-level 3|4] [--articulation PARTS] [--backbone pretrained] [--run-id ID] [--checkpoint-every 50] [--db FILE] [--json] [--data-dir DIR]\n' +
-  '       semagic train --resume RUN_ID [--checkpoint-every 50] [--db FILE] [--json] [--data-dir DIR]\n' +
+  `[--template-level 3|4] [--articulation PARTS] [--backbone pretrained] ${DEVICE_USAGE} [--run-id ID] [--checkpoint-every 50] [--db FILE] [--json] [--data-dir DIR]\n` +
+  `       semagic train --resume RUN_ID ${DEVICE_USAGE} [--checkpoint-every 50] [--db FILE] [--json] [--data-dir DIR]\n` +
+  '  --device:    auto (default: the workspace setting engine.device, else auto) takes a hardware GPU when there is one, else the CPU; gpu fails when none can run\n' +
   '  --run-id ID: train into runs/ID, resuming it from its newest checkpoint if a killed process left one (nothing to do if it finished)\n' +
   '  --db FILE:   use this copy of the workspace index (a cluster task\'s); the workspace then only gets the run folder and cache files'
 
@@ -33,6 +36,7 @@ export const trainCommand: Command = {
     'checkpoint-every': { type: 'string' },
     db: { type: 'string' },
     json: { type: 'boolean', default: false },
+    ...DEVICE_OPTIONS,
   },
   async run(values, _positionals, io) {
     const num = (v: unknown): number | undefined => (v === undefined ? undefined : Number(v))
@@ -41,14 +45,19 @@ export const trainCommand: Command = {
       throw new CliUsageError(`--checkpoint-every must be a positive integer, got ${String(values['checkpoint-every'])}`)
     }
     if (typeof values.resume === 'string' && values['run-id'] !== undefined) throw new CliUsageError(`give --resume RUN_ID or --run-id ID, not both\nusage: ${USAGE}`)
+    const device = parseDevice(values)
     const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : defaultDataDir()
     const core = createCore({
       dataDir,
       log: (level, message) => io.stderr.write(`${level}: ${message}\n`),
       ...(typeof values.db === 'string' ? { dbFile: values.db } : {}),
       ...(checkpointEvery !== undefined ? { checkpointEvery } : {}),
+      ...(device ? { device } : {}),
     })
     try {
+      // Before anything is stored: a GPU that cannot run fails here, within seconds.
+      const expected = await core.services.train.checkDevice()
+      io.stderr.write(`device ${core.device()}: training on ${ranOnLabel(expected)}\n`)
       let started: { jobId: string | null; runId: string }
       if (typeof values.resume === 'string') started = core.services.train.resume(values.resume)
       else {
@@ -83,7 +92,7 @@ export const trainCommand: Command = {
         const s = run.summary
         io.stdout.write(
           s
-            ? `${run.id}: ${run.status}, ${s.step} steps in ${s.seconds.toFixed(1)} s (${s.stepsPerSecond?.toFixed(2) ?? '-'} steps/s) on ${s.images} images; ` +
+            ? `${run.id}: ${run.status}, ${s.step} steps in ${s.seconds.toFixed(1)} s (${s.stepsPerSecond?.toFixed(2) ?? '-'} steps/s) on ${s.images} images, on ${ranOnLabel(run)}; ` +
                 `losses ${Object.entries(s.losses).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ')}\n`
             : `${run.id}: ${run.status}\n`,
         )

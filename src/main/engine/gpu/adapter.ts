@@ -1,21 +1,10 @@
 /// <reference types="@webgpu/types" />
 import { createRequire } from 'node:module'
+import { adapterLabel, ranOnLabel } from '../../../shared/device'
+import type { AdapterSummary, DeviceChoice, RanOn } from '../../../shared/device'
 
-/** Where the engine runs: `auto` takes a hardware GPU when there is one, else the CPU. */
-export type DeviceChoice = 'auto' | 'cpu' | 'gpu'
-
-export const DEVICE_CHOICES: readonly DeviceChoice[] = ['auto', 'cpu', 'gpu']
-
-/** What a run records and Health lists of a WebGPU adapter. */
-export interface AdapterSummary {
-  vendor: string
-  architecture: string
-  device: string
-  description: string
-  /** A CPU implementation of the API (SwiftShader, lavapipe, WARP): right for tests, never faster than the CPU engine. */
-  software: boolean
-  limits: { maxStorageBufferBindingSize: number; maxBufferSize: number; maxComputeWorkgroupSizeX: number; maxComputeInvocationsPerWorkgroup: number; maxStorageBuffersPerShaderStage: number }
-}
+export { adapterLabel, DEVICE_CHOICES } from '../../../shared/device'
+export type { AdapterSummary, DeviceChoice } from '../../../shared/device'
 
 /** The engine's device: the CPU, or an open WebGPU device and the adapter it came from. */
 export type EngineDevice = { kind: 'cpu' } | { kind: 'gpu'; device: GPUDevice; adapter: AdapterSummary }
@@ -27,7 +16,7 @@ export const REQUIRED_LIMITS = { maxStorageBufferBindingSize: 128 * 1024 * 1024,
 export class GpuUnavailableError extends Error {
   constructor(
     message: string,
-    readonly reason: 'no-package' | 'no-loader' | 'no-adapter' | 'limits' | 'device',
+    readonly reason: 'no-package' | 'no-loader' | 'no-adapter' | 'limits' | 'device' | 'no-engine',
   ) {
     super(message)
     this.name = 'GpuUnavailableError'
@@ -81,13 +70,6 @@ function summarise(adapter: GPUAdapter): AdapterSummary {
   }
 }
 
-/** The name a user reads: "NVIDIA H100 (nvidia hopper, driver ...)" or "SwiftShader driver 5.0.0 (software)". */
-export function adapterLabel(a: AdapterSummary): string {
-  const name = a.description || a.device || a.vendor || 'unknown adapter'
-  const arch = [a.vendor, a.architecture].filter(Boolean).join(' ')
-  return `${name}${arch ? ` (${arch})` : ''}${a.software ? ', software' : ''}`
-}
-
 function limitProblem(a: AdapterSummary): string | null {
   for (const [k, need] of Object.entries(REQUIRED_LIMITS)) {
     const have = a.limits[k as keyof AdapterSummary['limits']]
@@ -126,12 +108,10 @@ export async function listAdapters(): Promise<{ adapters: AdapterSummary[]; erro
   return { adapters, error: adapters.length === 0 ? noAdapterMessage() : null }
 }
 
-/**
- * The device a job runs on. `cpu` needs nothing. `gpu` opens the first adapter, software ones
- * included (that is how tests run the GPU engine on SwiftShader), and throws GpuUnavailableError
- * naming the reason when there is none. `auto` opens a hardware adapter only, else the CPU.
- */
-export async function openEngineDevice(choice: DeviceChoice): Promise<EngineDevice> {
+type Found = { kind: 'cpu' } | { kind: 'gpu'; adapter: GPUAdapter; summary: AdapterSummary }
+
+/** The adapter `choice` runs on, or the CPU; throws GpuUnavailableError for `gpu` when there is none fit for the engine. */
+async function findAdapter(choice: DeviceChoice): Promise<Found> {
   if (choice === 'cpu') return { kind: 'cpu' }
   const { gpu, loadError } = loadDawn()
   if (!gpu) {
@@ -150,6 +130,27 @@ export async function openEngineDevice(choice: DeviceChoice): Promise<EngineDevi
     if (choice === 'auto') return { kind: 'cpu' }
     throw new GpuUnavailableError(problem, 'limits')
   }
+  return { kind: 'gpu', adapter, summary }
+}
+
+/**
+ * What `choice` would run on, without opening a device: what a command checks before it stores
+ * anything, so that `gpu` with no adapter fails in seconds and leaves the workspace as it was.
+ */
+export async function checkEngineDevice(choice: DeviceChoice): Promise<RanOn> {
+  const found = await findAdapter(choice)
+  return found.kind === 'cpu' ? { device: 'cpu', adapter: null } : { device: 'gpu', adapter: found.summary }
+}
+
+/**
+ * The device a job runs on. `cpu` needs nothing. `gpu` opens the first adapter, software ones
+ * included (that is how tests run the GPU engine on SwiftShader), and throws GpuUnavailableError
+ * naming the reason when there is none. `auto` opens a hardware adapter only, else the CPU.
+ */
+export async function openEngineDevice(choice: DeviceChoice): Promise<EngineDevice> {
+  const found = await findAdapter(choice)
+  if (found.kind === 'cpu') return found
+  const { adapter, summary } = found
   try {
     const device = await adapter.requestDevice({
       requiredLimits: {
@@ -167,7 +168,12 @@ export async function openEngineDevice(choice: DeviceChoice): Promise<EngineDevi
   }
 }
 
+/** Where a job on `d` runs, as a run records it. */
+export function ranOn(d: EngineDevice): RanOn {
+  return d.kind === 'cpu' ? { device: 'cpu', adapter: null } : { device: 'gpu', adapter: d.adapter }
+}
+
 /** The words a run, a log line and the CLI use for where an engine job ran. */
 export function deviceLabel(d: EngineDevice): string {
-  return d.kind === 'cpu' ? 'cpu' : `gpu: ${adapterLabel(d.adapter)}`
+  return ranOnLabel(ranOn(d))
 }

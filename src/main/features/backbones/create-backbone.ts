@@ -38,7 +38,8 @@ export async function createBackbone(id: string, options: BackboneOptions = {}, 
   }
   if (id.toLowerCase().endsWith('.onnx')) {
     refuse(['layers'], 'ONNX')
-    return loadOnnxBackbone(id, { ...options, ...(runtime.threads === undefined ? {} : { threads: runtime.threads }) })
+    const providers = options.providers ?? runtime.providers
+    return loadOnnxBackbone(id, { ...options, ...(runtime.threads === undefined ? {} : { threads: runtime.threads }), ...(providers === undefined ? {} : { providers }) })
   }
   if (isHfName(id)) {
     refuse(['layers', 'normalization'], 'Hugging Face (their preprocessor config sets the scaling)')

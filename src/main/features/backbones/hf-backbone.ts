@@ -12,12 +12,13 @@ export async function loadHfBackbone(id: string, options: BackboneOptions = {}, 
   const hf = await ensureHfModel(id)
   // Without one, the model's own fixed input side, else 224, as for any ONNX file.
   const size = options.size ?? hf.preprocessing.size
+  const providers = options.providers ?? runtime.providers
   const backbone = await loadOnnxBackbone(hf.model.path, {
     id: hf.pinned,
     ...(size === null ? {} : { size }),
     pixels: hf.preprocessing,
     ...(options.output === undefined ? {} : { output: options.output }),
-    ...(options.providers === undefined ? {} : { providers: options.providers }),
+    ...(providers === undefined ? {} : { providers }),
     ...(runtime.threads === undefined ? {} : { threads: runtime.threads }),
   })
   const describe = backbone.describe

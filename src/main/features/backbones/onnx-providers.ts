@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { listSupportedBackends } from 'onnxruntime-node'
+import type { DeviceChoice } from '../../../shared/device'
+import { checkEngineDevice } from '../../engine/gpu/adapter'
 
 const req = createRequire(__filename)
 
@@ -21,4 +23,19 @@ export function providerUnavailable(name: string): string | null {
   }
   const known = listSupportedBackends().map((b) => b.name)
   return known.includes(name) ? null : `not in this onnxruntime-node build (it has ${known.join(', ')})`
+}
+
+/**
+ * onnxruntime's execution providers for the engine's device choice, best first. `cpu`: the CPU
+ * provider. `gpu`: the GPU only (CUDA first on an NVIDIA adapter where its libraries are
+ * installed, then WebGPU, which onnxruntime-node bundles); no adapter throws GpuUnavailableError,
+ * and a provider that fails to start fails the backbone instead of falling back to the CPU.
+ * `auto`: CUDA where installed, WebGPU on a hardware adapter only, then the CPU.
+ */
+export async function onnxProvidersFor(choice: DeviceChoice): Promise<string[]> {
+  if (choice === 'cpu') return ['cpu']
+  const { device, adapter } = await checkEngineDevice(choice)
+  const webgpu = device === 'gpu' ? ['webgpu'] : []
+  if (choice === 'auto') return ['cuda', ...webgpu, 'cpu']
+  return /nvidia/i.test(`${adapter?.vendor ?? ''} ${adapter?.description ?? ''}`) ? ['cuda', ...webgpu] : webgpu
 }

@@ -94,7 +94,7 @@ async function convertedModel(spec: PretrainedModelSpec, size: number, layers: r
 
 /**
  * The shipped CNNs' hypercolumns on onnxruntime (multi-threaded CPU provider, CUDA where its
- * libraries are installed): the same features as pretrained-backbone.ts computes on tfjs-wasm,
+ * libraries are installed, WebGPU as the device choice says: onnxProvidersFor): the same features as pretrained-backbone.ts computes on tfjs-wasm,
  * which runs one thread in Node, under the same settings hash.
  */
 export async function loadPretrainedOnnxBackbone(
@@ -104,7 +104,7 @@ export async function loadPretrainedOnnxBackbone(
 ): Promise<Backbone> {
   const { spec, size, layers } = pretrainedSettings(id, options)
   const converted = await convertedModel(spec, size, layers, runtime.modelDir ?? join(tmpdir(), 'semagic-models'))
-  const opened = await openOnnxSession(converted.path, ['cuda', 'cpu'], undefined, runtime.threads)
+  const opened = await openOnnxSession(converted.path, runtime.providers ?? ['cuda', 'cpu'], undefined, runtime.threads)
   const { session } = opened
   const [gridH, gridW] = converted.grid
   const { channels } = converted

@@ -65,6 +65,8 @@ export interface BackboneRuntime {
   modelDir?: string
   /** onnxruntime intra-op threads per backbone (default: all cores). */
   threads?: number
+  /** onnxruntime's execution providers, best first, unless the backbone's options name them (default ['cuda', 'cpu']; see onnxProvidersFor). */
+  providers?: string[]
   /** What runs the shipped CNNs (default onnx, see create-backbone.ts; $SEMAGIC_PRETRAINED_RUNTIME overrides). */
   pretrained?: 'onnx' | 'tfjs'
 }

@@ -23,6 +23,8 @@ export interface ExtractorOptions {
   batchSize?: number
   /** Where models converted at first use are kept (the workspace's cache/models). */
   modelDir?: string
+  /** onnxruntime's execution providers for ONNX backbones (BackboneRuntime.providers). */
+  providers?: string[]
 }
 
 const chunks = <T>(items: T[], n: number): T[][] =>
@@ -35,7 +37,7 @@ const chunks = <T>(items: T[], n: number): T[][] =>
  */
 export async function createExtractor(id: string, options: BackboneOptions, pool: ExtractorOptions): Promise<Extractor> {
   const batchSize = pool.batchSize ?? 4
-  const base: BackboneRuntime = pool.modelDir === undefined ? {} : { modelDir: pool.modelDir }
+  const base: BackboneRuntime = { ...(pool.modelDir === undefined ? {} : { modelDir: pool.modelDir }), ...(pool.providers === undefined ? {} : { providers: pool.providers }) }
   if (pool.workers > 0 && existsSync(pool.workerFile)) {
     // The workers share the cores: each onnxruntime session gets its share, not all of them.
     const threads = Math.max(1, Math.floor(availableParallelism() / pool.workers))

@@ -1,5 +1,6 @@
 import { mkdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
+import type { DeviceChoice } from '../../../shared/device'
 import type { ExtractSummary } from '../../../shared/ipc/channels/features'
 import { AppError } from '../../core/app-error'
 import { BACKBONE_IDS } from '../../features/backbones/create-backbone'
@@ -8,6 +9,7 @@ import type { BackboneOptions, FeatureMap } from '../../features/backbones/types
 import type { FeatureEntry } from '../../features/cache/feature-entry'
 import { readFeatureFile, writeFeatureFile } from '../../features/cache/feature-file'
 import type { ExtractTask } from '../../features/extract/extract-task'
+import { onnxProvidersFor } from '../../features/backbones/onnx-providers'
 import { createExtractor } from '../../features/extract/extractor'
 import { ensureHfModel } from '../../features/hub/hf-model'
 import { isHfName, parseHfName } from '../../features/hub/hf-name'
@@ -34,6 +36,8 @@ export interface FeaturesServiceOptions {
   /** The built worker entry (out/main/feature-worker.js); absent in source checkouts. */
   workerFile: string
   workers: number
+  /** Where ONNX backbones run (onnxProvidersFor); absent: onnxruntime's CUDA where installed, else its CPU provider. */
+  device?: () => DeviceChoice
 }
 
 const cropKey = (bbox: BBox, size: number): string =>
@@ -84,10 +88,13 @@ export class FeaturesService {
     const concrete = isHfName(backbone) ? await this.fetchHf(backbone, ctx) : backbone
     let extractor
     try {
+      // The handmade descriptor runs no ONNX: no adapter is looked for on its behalf.
+      const device = concrete === 'handmade' ? undefined : this.options.device?.()
       extractor = await createExtractor(concrete, backboneOptions, {
         workers: this.options.workers,
         workerFile: this.options.workerFile,
         modelDir: join(this.options.dataDir, 'cache', 'models'),
+        ...(device === undefined ? {} : { providers: await onnxProvidersFor(device) }),
       })
     } catch (error) {
       throw new AppError('BAD_INPUT', (error as Error).message)

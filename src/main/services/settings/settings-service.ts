@@ -1,4 +1,11 @@
+import { DEFAULT_DEVICE, DEVICE_CHOICES, DEVICE_SETTING, DeviceChoice } from '../../../shared/device'
+import { AppError } from '../../core/app-error'
 import type { Db } from '../../store/migration'
+
+/** Settings the core reads itself, with the values they may take; any other key holds any JSON. */
+const CHECKED: Record<string, { schema: { safeParse(v: unknown): { success: boolean } }; allowed: string }> = {
+  [DEVICE_SETTING]: { schema: DeviceChoice, allowed: DEVICE_CHOICES.join(', ') },
+}
 
 export class SettingsService {
   constructor(private readonly db: Db) {}
@@ -9,12 +16,22 @@ export class SettingsService {
   }
 
   set(key: string, value: unknown): void {
+    const checked = CHECKED[key]
+    if (checked && !checked.schema.safeParse(value).success) {
+      throw new AppError('BAD_INPUT', `setting ${key}: ${JSON.stringify(value)} is not one of ${checked.allowed}`)
+    }
     this.db
       .prepare(
         `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
       )
       .run(key, JSON.stringify(value), new Date().toISOString())
+  }
+
+  /** Where the studio's engine jobs run (the `engine.device` setting; `auto` when unset). */
+  device(): DeviceChoice {
+    const parsed = DeviceChoice.safeParse(this.get(DEVICE_SETTING))
+    return parsed.success ? parsed.data : DEFAULT_DEVICE
   }
 
   list(): { key: string; value: unknown; updatedAt: string }[] {

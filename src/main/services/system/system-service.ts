@@ -1,11 +1,15 @@
-import type { SystemInfo } from '../../../shared/ipc/channels/system'
+import type { DeviceChoice } from '../../../shared/device'
+import type { GpuAdapters, SystemInfo } from '../../../shared/ipc/channels/system'
 import { probeOnnxProviders, probeTfjsBackends } from '../../engine/backend/probe'
+import { listAdapters } from '../../engine/gpu/adapter'
 import type { Store } from '../../store/open-store'
 
 export interface SystemServiceOptions {
   appVersion: string
   dataDir: string
   store: Store
+  /** Where engine jobs run now (the setting, or the command's --device). */
+  device: () => DeviceChoice
 }
 
 export class SystemService {
@@ -33,5 +37,10 @@ export class SystemService {
       database: { path, schemaVersion, journalMode },
       ...this.backends,
     }
+  }
+
+  /** Asked afresh each time: a driver installed since shows up on Refresh. */
+  async adapters(): Promise<GpuAdapters> {
+    return { ...(await listAdapters()), device: this.options.device() }
   }
 }

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
+import { ranOnLabel } from '../../../shared/device'
+import type { AdapterSummary, DeviceChoice, RanOn } from '../../../shared/device'
 import { TrainConfig } from '../../../shared/ipc/channels/train'
 import type { RunSummary, TrainSummary } from '../../../shared/ipc/channels/train'
 import { AppError, notFound } from '../../core/app-error'
@@ -16,6 +18,8 @@ import { latestCheckpoint } from '../../runs/checkpoint'
 import { RUN_MANIFEST, RUN_SUMMARY, checkRunId, readRunManifest } from '../../runs/run-folder'
 import type { RunManifest } from '../../runs/run-folder'
 import type { FitPoolOptions } from '../../train/fit-pool'
+import { GpuUnavailableError } from '../../engine/gpu/adapter'
+import { checkTrainDevice } from '../../train/engine-executor'
 import { ThreadSlots } from '../../train/thread-slots'
 import { launchTrainJob } from '../../train/train-host'
 import type { TrainEvent } from '../../train/train-protocol'
@@ -40,6 +44,8 @@ interface RunRow {
   created_at: string
   updated_at: string
   summary: string | null
+  device: 'cpu' | 'gpu'
+  adapter: string | null
 }
 
 type Summary = TrainSummary
@@ -51,6 +57,8 @@ export interface TrainServiceOptions {
   threads: number
   /** Steps between checkpoints (default 50): what a killed run loses at most; the results do not depend on it. */
   checkpointEvery?: number
+  /** Where runs train when the caller names no device: the command's --device, else the workspace setting. */
+  device?: () => DeviceChoice
 }
 
 /** The training state in a checkpoint; a manifest that does not describe one is refused naming the file and field. */
@@ -140,12 +148,31 @@ export class TrainService {
     return `js (plain TypeScript), ${TRAIN_SHARDS} gradient shards on ${threads} thread${threads > 1 ? 's' : ''}, ${worker ? 'in a worker' : 'in the main thread'}`
   }
 
+  /** The device a run asked for nothing in particular trains on. */
+  private chosenDevice(asked?: DeviceChoice): DeviceChoice {
+    return asked ?? this.options.device?.() ?? 'auto'
+  }
+
+  /**
+   * What a run asking for `device` would train on. Called before start, trainInto or resume: a
+   * `gpu` that cannot run (no adapter, no Vulkan loader, too-small limits, no GPU engine) fails
+   * here within seconds, naming why, before a run row or folder exists.
+   */
+  async checkDevice(device?: DeviceChoice): Promise<RanOn> {
+    try {
+      return await checkTrainDevice(this.chosenDevice(device))
+    } catch (error) {
+      if (error instanceof GpuUnavailableError) throw new AppError('BAD_INPUT', `device gpu: ${error.message}`)
+      throw error
+    }
+  }
+
   runDir(runId: string): string {
     return join(this.dataDir, 'runs', runId)
   }
 
   /** A new run; `runId` names its folder when the caller chose one (a cluster task's, known before it starts). */
-  start(config: TrainConfig, runId?: string): { jobId: string; runId: string } {
+  start(config: TrainConfig, runId?: string, device?: DeviceChoice): { jobId: string; runId: string } {
     const ds = requireDataset(this.db, config.dataset)
     const category = this.db
       .prepare('SELECT 1 FROM categories WHERE dataset_id = ? AND name = ?')
@@ -165,7 +192,7 @@ export class TrainService {
     }
     writeFileAtomic(join(this.runDir(id), RUN_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`)
     this.index(manifest, 'queued', null)
-    return { jobId: this.launch(id, config, null), runId: id }
+    return { jobId: this.launch(id, config, null, device), runId: id }
   }
 
   /**
@@ -174,11 +201,11 @@ export class TrainService {
    * folder this index has never seen, from a cluster task's private index, is indexed from its
    * run.json first), left alone when it has finished (jobId null). What a requeued task runs.
    */
-  trainInto(config: TrainConfig, runId: string): { jobId: string | null; runId: string } {
+  trainInto(config: TrainConfig, runId: string, device?: DeviceChoice): { jobId: string | null; runId: string } {
     checkRunId(runId)
     const dir = this.runDir(runId)
     if (!this.findRow(runId)) {
-      if (!existsSync(join(dir, RUN_MANIFEST))) return this.start(config, runId)
+      if (!existsSync(join(dir, RUN_MANIFEST))) return this.start(config, runId, device)
       const manifest = this.checkedManifest(dir)
       if (manifest.id !== runId) throw new AppError('BAD_INPUT', `${join(dir, RUN_MANIFEST)}: id is "${manifest.id}", not the folder's name "${runId}"`)
       this.index(manifest, 'interrupted', null)
@@ -193,7 +220,7 @@ export class TrainService {
       this.setStatus(runId, 'succeeded', null)
       return { jobId: null, runId }
     }
-    return ckpt ? this.resume(runId) : { jobId: this.launch(runId, config, null), runId }
+    return ckpt ? this.resume(runId, device) : { jobId: this.launch(runId, config, null, device), runId }
   }
 
   /**
@@ -217,13 +244,25 @@ export class TrainService {
     const now = new Date().toISOString()
     this.db
       .prepare(
-        `INSERT INTO runs (id, kind, job_id, config, folder, status, summary, created_at, updated_at) VALUES (?, 'train', NULL, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET status = excluded.status, summary = COALESCE(excluded.summary, runs.summary), updated_at = excluded.updated_at`,
+        `INSERT INTO runs (id, kind, job_id, config, folder, status, summary, device, adapter, created_at, updated_at) VALUES (?, 'train', NULL, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET status = excluded.status, summary = COALESCE(excluded.summary, runs.summary),
+           device = CASE WHEN excluded.summary IS NULL THEN runs.device ELSE excluded.device END,
+           adapter = CASE WHEN excluded.summary IS NULL THEN runs.adapter ELSE excluded.adapter END, updated_at = excluded.updated_at`,
       )
-      .run(manifest.id, JSON.stringify(manifest.config), join('runs', manifest.id), status, summary ? JSON.stringify(summary) : null, manifest.createdAt, now)
+      .run(
+        manifest.id,
+        JSON.stringify(manifest.config),
+        join('runs', manifest.id),
+        status,
+        summary ? JSON.stringify(summary) : null,
+        summary?.ranOn?.device ?? 'cpu',
+        summary?.ranOn?.adapter ? JSON.stringify(summary.ranOn.adapter) : null,
+        manifest.createdAt,
+        now,
+      )
   }
 
-  resume(runId: string): { jobId: string; runId: string } {
+  resume(runId: string, device?: DeviceChoice): { jobId: string; runId: string } {
     const run = this.row(runId)
     const config = storedConfig(run.config)
     const ckpt = latestCheckpoint(this.runDir(runId))
@@ -232,7 +271,7 @@ export class TrainService {
     const serialized: SerializedTrainState = { manifest: ckpt.state as unknown as SerializedTrainState['manifest'], weights: ckpt.tensors }
     restoreTrainState(ckpt) // a damaged manifest is refused here, naming the file, not later inside the job
     this.trimCurve(runId, ckpt.step)
-    return { jobId: this.launch(runId, config, serialized), runId }
+    return { jobId: this.launch(runId, config, serialized, device), runId }
   }
 
   /**
@@ -323,6 +362,8 @@ export class TrainService {
       createdAt: r.created_at,
       updatedAt: r.updated_at,
       summary: r.summary ? (JSON.parse(r.summary) as Summary) : null,
+      device: r.device,
+      adapter: r.adapter ? (JSON.parse(r.adapter) as AdapterSummary) : null,
     }
   }
 
@@ -332,15 +373,21 @@ export class TrainService {
       .run(status, jobId, summary ? JSON.stringify(summary) : null, new Date().toISOString(), runId)
   }
 
-  private launch(runId: string, config: TrainConfig, resumeFrom: SerializedTrainState | null): string {
+  /** Where the run's steps run, once its job has opened the device (a resumed run: where its last steps ran). */
+  private setDevice(runId: string, ran: RanOn): void {
+    this.db.prepare('UPDATE runs SET device = ?, adapter = ? WHERE id = ?').run(ran.device, ran.adapter ? JSON.stringify(ran.adapter) : null, runId)
+  }
+
+  private launch(runId: string, config: TrainConfig, resumeFrom: SerializedTrainState | null, asked?: DeviceChoice): string {
+    const device = this.chosenDevice(asked)
     if (!findDataset(this.db, config.dataset)) throw notFound(`data set "${config.dataset}"`)
     const title = `${resumeFrom ? 'Resume' : 'Train'} ${config.variant} on ${config.dataset}/${config.category} (seed ${config.seed}${config.articulation > 0 ? `, ${config.articulation} articulated parts` : ''})`
-    const jobId = this.jobs.start('train', title, { runId, ...config }, (ctx) => this.execute(runId, config, resumeFrom, ctx))
+    const jobId = this.jobs.start('train', title, { runId, ...config }, (ctx) => this.execute(runId, config, resumeFrom, device, ctx))
     this.setStatus(runId, 'running', jobId)
     return jobId
   }
 
-  private async execute(runId: string, config: TrainConfig, resumeFrom: SerializedTrainState | null, ctx: JobContext): Promise<Summary> {
+  private async execute(runId: string, config: TrainConfig, resumeFrom: SerializedTrainState | null, device: DeviceChoice, ctx: JobContext): Promise<Summary> {
     const started = performance.now()
     const dir = this.runDir(runId)
     try {
@@ -352,8 +399,16 @@ export class TrainService {
       let stepNow = resumeFrom ? resumeFrom.manifest.step : 0
       const firstStep = stepNow
       ctx.progress(stepNow, config.steps, 'steps', 'PCA of the features, distance transforms of the masks')
+      let where = ''
+      let ranOn: RanOn | null = null
       const onEvent = (event: TrainEvent): void => {
         if (event.type === 'checkpoint') saved.checkpoint = event.dir
+        if (event.type === 'device') {
+          this.setDevice(runId, event.ranOn)
+          ranOn = event.ranOn
+          where = ranOnLabel(event.ranOn)
+          ctx.progress(stepNow, config.steps, 'steps', `training on ${where}${event.note ? ` (${event.note})` : ''}`)
+        }
         if (event.type !== 'step') return
         const { step, losses } = event
         stepNow = step
@@ -361,7 +416,7 @@ export class TrainService {
         if (step % LOG_EVERY === 0 || step === config.steps) {
           appendFileSync(join(dir, 'metrics.jsonl'), `${JSON.stringify({ step, losses, seconds: (performance.now() - started) / 1000 })}\n`)
         }
-        ctx.progress(step, config.steps, 'steps', progressMessage(losses))
+        ctx.progress(step, config.steps, 'steps', `${progressMessage(losses)} on ${where}`)
       }
       const engineConfig = engineInput(config)
       const job = {
@@ -373,6 +428,7 @@ export class TrainService {
         resumeFrom,
         checkpointEvery: this.options.checkpointEvery ?? CHECKPOINT_EVERY,
         threads: this.options.threads,
+        device,
       }
       const handle = launchTrainJob(job, { workerFile: this.options.workerFile, onEvent })
       const onAbort = (): void => handle.stop()
@@ -393,6 +449,7 @@ export class TrainService {
         checkpoint: saved.checkpoint ? join('runs', runId, basename(saved.checkpoint)) : null,
         images: inputs.length,
         skipped,
+        ...(ranOn ? { ranOn } : {}),
       }
       // The folder says it ended well by itself, so that it can be imported elsewhere without this index.
       if (!result.stopped) writeFileAtomic(join(dir, RUN_SUMMARY), `${JSON.stringify(summary, null, 2)}\n`)

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { AdapterSummary, DeviceChoice } from '../../device'
 import { channel } from '../define'
 
 export const BackendProbe = z.object({
@@ -28,10 +29,25 @@ export const SystemInfo = z.object({
 })
 export type SystemInfo = z.infer<typeof SystemInfo>
 
+export const GpuAdapters = z.object({
+  /** Every WebGPU adapter Dawn offers here, hardware first as it ranks them. */
+  adapters: z.array(AdapterSummary),
+  /** Why there is none (no Vulkan loader, no driver, the package missing); null when some were found. */
+  error: z.string().nullable(),
+  /** Where the studio's engine jobs run (the engine.device setting, auto when unset). */
+  device: DeviceChoice,
+})
+export type GpuAdapters = z.infer<typeof GpuAdapters>
+
 export const systemChannels = {
   'system.info': channel({
     doc: 'Versions, workspace paths, database schema and the compute backends found.',
     request: z.object({}).strict(),
     response: SystemInfo,
+  }),
+  'system.adapters': channel({
+    doc: 'The WebGPU adapters the engine could run on (vendor, architecture, driver, software or hardware, limits), or why there are none, and the device setting.',
+    request: z.object({}).strict(),
+    response: GpuAdapters,
   }),
 }

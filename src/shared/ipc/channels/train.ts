@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { DeviceChoice, RanOn } from '../../device'
 import { channel } from '../define'
 import { DatasetName, Split } from './datasets'
 
@@ -38,6 +39,8 @@ export const TrainSummary = z.object({
   checkpoint: z.string().nullable(),
   images: z.number().int(),
   skipped: z.array(z.string()),
+  /** Where the steps ran, kept in the folder's summary.json so that an imported run says it too (absent in older folders: the CPU). */
+  ranOn: RanOn.optional(),
 })
 export type TrainSummary = z.infer<typeof TrainSummary>
 
@@ -49,18 +52,20 @@ export const RunSummary = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   summary: TrainSummary.nullable(),
+  /** Where its steps ran (a resumed run: its latest steps). */
+  ...RanOn.shape,
 })
 export type RunSummary = z.infer<typeof RunSummary>
 
 export const trainChannels = {
   'train.start': channel({
-    doc: 'Train one category model (a variant of METHOD.md §5) on a split\'s images and masks, as a job; checkpoints go to the run folder.',
-    request: TrainConfig,
+    doc: 'Train one category model (a variant of METHOD.md §5) on a split\'s images and masks, as a job; checkpoints go to the run folder. `device` (default: the engine.device setting) is checked first: a GPU that cannot run fails before anything is stored.',
+    request: TrainConfig.extend({ device: DeviceChoice.optional() }),
     response: z.object({ jobId: z.string(), runId: z.string() }),
   }),
   'train.resume': channel({
-    doc: 'Continue a run from its newest whole checkpoint to its configured steps.',
-    request: z.object({ runId: z.string().min(1).max(200) }).strict(),
+    doc: 'Continue a run from its newest whole checkpoint to its configured steps, on `device` (default: the engine.device setting).',
+    request: z.object({ runId: z.string().min(1).max(200), device: DeviceChoice.optional() }).strict(),
     response: z.object({ jobId: z.string(), runId: z.string() }),
   }),
   'train.runs': channel({

@@ -1,5 +1,6 @@
 import type { SystemInfo } from '../../../../shared/ipc/channels/system'
 import { useCall } from '../../client/use-call'
+import { GpuAdapters } from './GpuAdapters'
 
 /** The Hugging Face hub cache as the core sees it: where, which server, and every ONNX model there. */
 function HubCache(): React.JSX.Element {
@@ -99,6 +100,7 @@ export function HealthView(): React.JSX.Element {
       </dl>
       <Backends title="tfjs backends" list={d.tfjsBackends} />
       <Backends title="ONNX runtime providers" list={d.onnxProviders} />
+      <GpuAdapters />
       <HubCache />
       <button type="button" onClick={info.reload}>
         Refresh

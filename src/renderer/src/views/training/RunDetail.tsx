@@ -1,4 +1,5 @@
 import { useState } from 'react'
+import { ranOnLabel } from '../../../../shared/device'
 import type { Job } from '../../../../shared/ipc/channels/jobs'
 import type { RunSummary } from '../../../../shared/ipc/channels/train'
 import { useClient } from '../../client'
@@ -63,8 +64,8 @@ export function RunDetail({
       </div>
       <p className="muted">
         {run.config.variant} on {run.config.dataset} / {run.config.category} ({run.config.split}), backbone {run.config.backbone}, seed {run.config.seed}
-        {run.config.articulation > 0 ? `, ${run.config.articulation} articulated parts` : ''};
-        folder <code>{run.folder}</code>
+        {run.config.articulation > 0 ? `, ${run.config.articulation} articulated parts` : ''}; trained on{' '}
+        <span data-testid="run-device">{ranOnLabel(run)}</span>; folder <code>{run.folder}</code>
       </p>
       {reports.data ? <RunGainNote run={run} runs={runs} reports={reports.data} /> : null}
       <ErrorAlert error={reports.error} context="reports" />

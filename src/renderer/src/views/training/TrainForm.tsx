@@ -1,4 +1,5 @@
 import { useState } from 'react'
+import { DEFAULT_DEVICE, DEVICE_CHOICES, DEVICE_SETTING, DeviceChoice } from '../../../../shared/device'
 import type { Variant } from '../../../../shared/ipc/channels/train'
 import type { Job } from '../../../../shared/ipc/channels/jobs'
 import { useClient } from '../../client'
@@ -33,6 +34,11 @@ export function TrainForm({
   const [seed, setSeed] = useState(0)
   const [articulation, setArticulation] = useState(0)
   const [backbone, setBackbone] = useState('pretrained')
+  // The workspace's device setting (Health) until the form picks another.
+  const setting = useQuery('settings.get', { key: DEVICE_SETTING })
+  const [device, setDevice] = useState<DeviceChoice | null>(null)
+  const parsedSetting = DeviceChoice.safeParse(setting.data?.value)
+  const chosenDevice = device ?? (parsedSetting.success ? parsedSetting.data : DEFAULT_DEVICE)
   const [jobId, setJobId] = useState<string | null>(null)
   const [error, setError] = useState<Error | null>(null)
 
@@ -46,7 +52,7 @@ export function TrainForm({
     e.preventDefault()
     setError(null)
     setJobId(null)
-    client.call('train.start', { dataset: chosen, category: cat, variant, articulation, steps, seed, backbone: backbone.trim() }).then(
+    client.call('train.start', { dataset: chosen, category: cat, variant, articulation, steps, seed, backbone: backbone.trim(), device: chosenDevice }).then(
       (r) => {
         setJobId(r.jobId)
         onStarted(r.runId)
@@ -79,6 +85,7 @@ export function TrainForm({
           <input value={backbone} onChange={(e) => setBackbone(e.target.value)} list="train-backbones" name="backbone" required spellCheck={false} />
           <BackboneDatalist id="train-backbones" hints={BACKBONE_HINTS} />
         </label>
+        <SelectField label="Device" name="device" value={chosenDevice} options={DEVICE_CHOICES} onChange={setDevice} />
         <button type="submit" className="primary" disabled={!chosen || !cat || !backbone.trim() || !(steps >= 1) || !(seed >= 0) || !(Number.isInteger(articulation) && articulation >= 0 && articulation <= 32)}>
           Train
         </button>
