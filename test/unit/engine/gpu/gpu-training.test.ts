@@ -71,6 +71,7 @@ describe('training steps with the GPU executor (SwiftShader) against the CPU eng
   it.each([
     ['baseline (feature and deformation fields)', { variant: 'baseline' }, false],
     ['6 articulated parts, mirrors chosen by the losses (their poses move with them)', { articulation: { parts: 6 }, preferAbove: null }, true],
+    ['baseline, posed, mirrors chosen by the losses (the field reads the unposed mesh)', { variant: 'baseline', articulation: { parts: 6 }, preferAbove: null }, true],
     ['no mirror scoring', { mirrorScoring: false }, false],
   ] as [string, EngineConfigInput, boolean][])('%s: 5 steps follow the CPU within 2 %%', async (_name, extra, switching) => {
     const config = { ...SMALL, ...extra }
