@@ -10,7 +10,6 @@ import { bestHypothesis, imageBackward, imageInstances, keptInstance, settleHypo
 import { IMAGE_TERMS, imageTerms, shardAccumulators, shardResult } from '../train/shards'
 import type { ShardResult } from '../train/shards'
 import type { ShardExecutor } from '../train/train-category'
-import type { EngineDevice } from './adapter'
 import { GpuFeatureField } from './field-batch'
 import { GpuViewBatch } from './view-batch'
 import type { GpuEvaluation, GpuFeatureBlock, GpuView } from './view-batch'
@@ -143,14 +142,4 @@ export async function createGpuShardExecutor(device: GPUDevice, state: TrainStat
       field?.destroy()
     },
   }
-}
-
-/**
- * The shard executor for an engine device (gpu/adapter openEngineDevice): the GPU's for a GPU,
- * null for the CPU (whose steps run in this thread, or on the helper threads of a shard pool).
- * Built for one run's state and targets; the caller passes `executor` to runTraining's hooks and
- * calls dispose when the run ends.
- */
-export async function executorFor(engine: EngineDevice, state: TrainState, targets: readonly ViewTarget[]): Promise<GpuShardExecutor | null> {
-  return engine.kind === 'gpu' ? createGpuShardExecutor(engine.device, state, targets) : null
 }
