@@ -67,9 +67,10 @@ interface Layout {
   offEvalInts: number
   offBest: number
   words: number
-  /** I: flags, then counts, then argmins. */
+  /** I: flags, then counts, then argmins, then the visible vertices' indices. */
   offCount: number
   offArg: number
+  offList: number
   ints: number
   /** G: vertex gradients of the chosen evaluations, then their feature gradients. */
   offGQ: number
@@ -298,7 +299,8 @@ export class GpuViewBatch {
       offEvalInts, offBest,
       words: offBest + best,
       offCount, offArg,
-      ints: offArg + evals * K,
+      offList: offArg + evals * K,
+      ints: offArg + evals * K + evals * n,
       offGQ,
       grads: offGQ + best * n * C,
     }
@@ -323,7 +325,7 @@ export class GpuViewBatch {
     const f = new Float32Array(words)
     u.set([this.n, this.faceCount, this.channels, (batch.samples[0]?.length ?? 0) / 2, this.visibilityOptions.grid, this.maskSize, this.gridWidth, this.gridHeight, layout.evals])
     f.set([batch.weights.dt, batch.weights.chamfer, batch.weights.feature], 9)
-    u.set([layout.offNormals, layout.offFeatures, layout.offNorms, layout.offSamples, layout.offEvals, this.cellsOffset, layout.offEvalInts, layout.offBest, layout.offCount, layout.offArg, layout.offGQ], 12)
+    u.set([layout.offNormals, layout.offFeatures, layout.offNorms, layout.offSamples, layout.offEvals, this.cellsOffset, layout.offEvalInts, layout.offBest, layout.offCount, layout.offArg, layout.offGQ, layout.offList], 12)
     this.device.queue.writeBuffer(this.params, 0, words)
   }
 

@@ -20,7 +20,8 @@
  *   U   faces (constant), per evaluation (view, target, sample set, feature block), best list
  *   T   resident targets: distance maps, then feature cells
  *   proj  per evaluation and vertex: projected x, y (normalised), depth, facing dot
- *   depth z-buffer keys; I visibility flags, visible counts, chamfer argmins; O per-evaluation sums
+ *   depth z-buffer keys; I visibility flags, visible counts, chamfer argmins, visible vertices in order;
+ *   O per-evaluation sums
  *   G   the chosen evaluations' vertex gradients, then their feature gradients
  */
 export const EVAL_FLOATS = 16
@@ -38,7 +39,7 @@ struct Params {
   evals: u32, wdt: f32, wch: f32, wft: f32,
   offNormals: u32, offFeatures: u32, offNorms: u32, offSamples: u32,
   offEvals: u32, offCells: u32, offEvalInts: u32, offBest: u32,
-  offCount: u32, offArg: u32, offGQ: u32, pad: u32,
+  offCount: u32, offArg: u32, offGQ: u32, offList: u32,
 }
 
 @group(0) @binding(0) var<uniform> P: Params;
@@ -197,14 +198,22 @@ fn reduce(t: u32, count: u32) {
   workgroupBarrier();
 }
 
+var<workgroup> listStart: array<u32, ${WORKGROUP}>;
+
+/** Per evaluation: each vertex's flag, the visible count, and the visible vertices' indices in order. */
 @compute @workgroup_size(${WORKGROUP})
 fn visibility(@builtin(workgroup_id) w: vec3<u32>, @builtin(local_invocation_index) t: u32) {
   let e = w.x;
   let G = P.grid;
   let hx = f32(G) * 0.5;
   let tol = ev(e, 12u);
+  // Each thread a contiguous run of vertices, so that the list of visible ones comes out in
+  // index order (the chamfer's first nearest is the lowest index, as on the CPU).
+  let chunk = (P.n + WG - 1u) / WG;
+  let start = min(t * chunk, P.n);
+  let end = min(start + chunk, P.n);
   var count = 0u;
-  for (var i = t; i < P.n; i += WG) {
+  for (var i = start; i < end; i++) {
     let p = proj[e * P.n + i];
     let px = (p.x + 1.0) * hx;
     let py = (p.y + 1.0) * hx;
@@ -217,9 +226,25 @@ fn visibility(@builtin(workgroup_id) w: vec3<u32>, @builtin(local_invocation_ind
     I[e * P.n + i] = vis;
     count += vis;
   }
-  acc[t * 13u] = f32(count);
-  reduce(t, 1u);
-  if (t == 0u) { I[P.offCount + e] = u32(acc[0]); }
+  listStart[t] = count;
+  workgroupBarrier();
+  if (t == 0u) {
+    var sum = 0u;
+    for (var j = 0u; j < WG; j++) {
+      let c = listStart[j];
+      listStart[j] = sum;
+      sum += c;
+    }
+    I[P.offCount + e] = sum;
+  }
+  workgroupBarrier();
+  var o = P.offList + e * P.n + listStart[t];
+  for (var i = start; i < end; i++) {
+    if (I[e * P.n + i] != 0u) {
+      I[o] = i;
+      o++;
+    }
+  }
 }
 
 @compute @workgroup_size(${WORKGROUP})
@@ -232,8 +257,9 @@ fn chamfer(@builtin(global_invocation_id) g: vec3<u32>) {
   let qy = F[sb + 1u];
   var best = 3.4e38;
   var bi = NONE;
-  for (var i = 0u; i < P.n; i++) {
-    if (I[e * P.n + i] == 0u) { continue; }
+  let count = I[P.offCount + e];
+  for (var j = 0u; j < count; j++) {
+    let i = I[P.offList + e * P.n + j];
     let p = proj[e * P.n + i];
     let dx = p.x - qx;
     let dy = p.y - qy;
