@@ -339,12 +339,24 @@ fn featureTerm(e: u32, i: u32, px: f32, py: f32, gScale: f32) -> vec3<f32> {
   let w11 = gp.fx * gp.fy;
   let block = evBlock(e);
   let qo = P.offFeatures + (block * P.n + i) * C;
+  // One pass: with b the sampled vector and db/dx, db/dy its slopes, the gradient
+  // -gScale (a / (|a||b|) - cos b / |b|^2) . db/dxy needs only the sums a.b, b.b, a.db and b.db.
   var ab = 0.0;
   var bb = 0.0;
+  var adb = vec2<f32>(0.0, 0.0);
+  var bdb = vec2<f32>(0.0, 0.0);
   for (var c = 0u; c < C; c++) {
-    let v = w00 * T[o00 + c] + w01 * T[o01 + c] + w10 * T[o10 + c] + w11 * T[o11 + c];
-    ab += F[qo + c] * v;
+    let f00 = T[o00 + c];
+    let f01 = T[o01 + c];
+    let f10 = T[o10 + c];
+    let f11 = T[o11 + c];
+    let v = w00 * f00 + w01 * f01 + w10 * f10 + w11 * f11;
+    let q = F[qo + c];
+    let dv = vec2<f32>((1.0 - gp.fy) * (f01 - f00) + gp.fy * (f11 - f10), (1.0 - gp.fx) * (f10 - f00) + gp.fx * (f11 - f01));
+    ab += q * v;
     bb += v * v;
+    adb += q * dv;
+    bdb += v * dv;
   }
   let na = F[P.offNorms + block * P.n + i];
   let nb = sqrt(bb);
@@ -352,19 +364,7 @@ fn featureTerm(e: u32, i: u32, px: f32, py: f32, gScale: f32) -> vec3<f32> {
   let cosv = ab / (na * nb);
   var g = vec2<f32>(0.0, 0.0);
   if (gp.dfx != 0.0 || gp.dfy != 0.0) {
-    let inv = 1.0 / (na * nb);
-    let k = cosv / bb;
-    for (var c = 0u; c < C; c++) {
-      let f00 = T[o00 + c];
-      let f01 = T[o01 + c];
-      let f10 = T[o10 + c];
-      let f11 = T[o11 + c];
-      let v = w00 * f00 + w01 * f01 + w10 * f10 + w11 * f11;
-      let gc = -gScale * (F[qo + c] * inv - k * v);
-      g.x += gc * ((1.0 - gp.fy) * (f01 - f00) + gp.fy * (f11 - f10));
-      g.y += gc * ((1.0 - gp.fx) * (f10 - f00) + gp.fx * (f11 - f01));
-    }
-    g *= vec2<f32>(gp.dfx, gp.dfy);
+    g = -gScale * (adb / (na * nb) - (cosv / bb) * bdb) * vec2<f32>(gp.dfx, gp.dfy);
   }
   return vec3<f32>(1.0 - cosv, g);
 }
