@@ -16,9 +16,7 @@ import { availableParallelism, getPriority, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { Worker } from 'node:worker_threads'
-import { unitFeatureMap } from '../src/main/features/backbones/feature-map'
 import { writeFeatureFile } from '../src/main/features/cache/feature-file'
-import { SeededRandom } from '../src/main/engine/math/seeded-random'
 import type { EngineVariant } from '../src/main/engine/model/config'
 import { modelLabel } from '../src/shared/ipc/channels/train'
 import { TRAIN_SHARDS } from '../src/main/engine/train/shards'
@@ -27,8 +25,8 @@ import type { TrainingImage } from '../src/main/engine/train/training-data'
 import type { launchTrainJob as LaunchTrainJob } from '../src/main/train/train-host'
 import type { TrainInput } from '../src/main/train/train-protocol'
 import { trainWorkerDir } from '../test/helpers/train-worker-build'
-import { CHANNELS, renderView, syntheticObject } from '../test/unit/engine/synthetic-views'
 import { cpuModel, updateBenchmarks } from './bench-report'
+import { C, GRID, benchImages } from './engine-train-data'
 
 const COMMAND = 'npx vite-node bench/engine-train.bench.ts'
 const MARK_BEGIN = '<!-- bench:engine-train -->'
@@ -36,27 +34,6 @@ const MARK_END = '<!-- /bench:engine-train -->'
 const WARMUP = 3
 const STEPS = Number(process.env.BENCH_STEPS ?? 20)
 const ROUNDS = 2
-const C = 64
-const GRID = 17
-
-function images(): TrainingImage[] {
-  const object = syntheticObject(3, true)
-  const rng = new SeededRandom(1)
-  const lift = Float64Array.from({ length: CHANNELS * C }, () => rng.normal())
-  return Array.from({ length: 48 }, (_, k) => {
-    const view = renderView(object, [(2 * rng.next() - 1) * Math.PI, 0.25, 0, Math.log(0.6), 0, 0], GRID, 299)
-    const plane = GRID * GRID
-    const values = new Float64Array(plane * C)
-    for (let p = 0; p < plane; p++) {
-      for (let c = 0; c < C; c++) {
-        let s = 0
-        for (let q = 0; q < CHANNELS; q++) s += lift[q * C + c]! * view.features.data[q * plane + p]!
-        values[p * C + c] = s
-      }
-    }
-    return { key: `view-${k}`, mask: view.mask, features: unitFeatureMap(values, 'hwc', C, GRID, GRID, 299 / GRID) }
-  })
-}
 
 interface Row {
   /** The variant, with its articulated parts when on (modelLabel). */
@@ -167,7 +144,7 @@ async function parallelCapacity(): Promise<number> {
   return (2 * one) / two
 }
 
-const data = images()
+const data = benchImages()
 const load0 = loadavg()[0]!
 const capacityBefore = await parallelCapacity()
 const rows = ([['semagic', 0], ['semagic', 6], ['baseline', 0]] as const).map(([v, parts]) => measure(v, parts, data))

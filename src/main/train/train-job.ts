@@ -33,9 +33,9 @@ export async function runTrainJob(job: TrainJob, emit: (event: TrainEvent) => vo
   let engine: EngineExecutor | null = null
   let checkpoint: string | null = null
   try {
-    engine = await engineExecutor(device, job.device, state, targets, async () => (threads > 1 ? createShardPool(job.workerFile!, threads - 1, state, targets) : null))
+    engine = await engineExecutor(device, state, targets, async () => (threads > 1 ? createShardPool(job.workerFile!, threads - 1, state, targets) : null))
     if (engine.ranOn.device === 'gpu') threads = 1
-    emit({ type: 'device', ranOn: engine.ranOn, note: engine.note })
+    emit({ type: 'device', ranOn: engine.ranOn })
     const { executor } = engine
     const result = await runTraining(state, targets, {
       checkpointEvery: job.checkpointEvery,

@@ -36,8 +36,8 @@ export interface TrainJob {
 
 export type TrainEvent =
   | { type: 'prepared'; images: number; step: number; seconds: number }
-  /** Where the steps run, once the device is open; `note` says why `auto` left a GPU unused. */
-  | { type: 'device'; ranOn: RanOn; note: string | null }
+  /** Where the steps run, once the device is open. */
+  | { type: 'device'; ranOn: RanOn }
   | { type: 'step'; step: number; losses: Record<string, number> }
   | { type: 'checkpoint'; step: number; dir: string }
 

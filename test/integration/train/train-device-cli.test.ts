@@ -2,6 +2,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runCli, runCliChild } from '../../helpers/run-cli'
+import { softwareGpuEnv } from '../../helpers/software-gpu'
 import { openCore, scratch } from '../datasets/helpers'
 
 process.env.SEMAGIC_DEMO_SIZE = 'small'
@@ -28,6 +29,15 @@ describe('semagic --device', () => {
     expect(core.services.datasets.list()).toEqual([])
   })
 
+  it('train --device gpu --json trains on SwiftShader and says so', { timeout: 180_000 }, async () => {
+    const dataDir = scratch()
+    const r = await runCliChild(softwareGpuEnv(), 'train', '--dataset', 'demo', '--category', 'bird', '--steps', '3', '--backbone', 'handmade', '--device', 'gpu', '--json', '--data-dir', dataDir)
+    expect(r.code, r.stderr).toBe(0)
+    const run = JSON.parse(r.stdout) as { status: string; device: string; adapter: { description: string; software: boolean } }
+    expect(run).toMatchObject({ status: 'succeeded', device: 'gpu', adapter: { software: true } })
+    expect(run.adapter.description).toMatch(/swiftshader/i)
+  })
+
   it('train --json, runs list and the run folder say where the steps ran; an imported folder keeps it', { timeout: 180_000 }, async () => {
     const dataDir = scratch()
     const r = await runCli('train', '--dataset', 'demo', '--category', 'bird', '--steps', '4', '--backbone', 'handmade', '--device', 'cpu', '--json', '--data-dir', dataDir)
@@ -40,7 +50,7 @@ describe('semagic --device', () => {
     const json = JSON.parse((await runCli('runs', 'list', '--json', '--data-dir', dataDir)).stdout) as { id: string; device: string }[]
     expect(json.map((x) => [x.id, x.device])).toEqual([[run.id, 'cpu']])
 
-    // As a GPU task's folder would say it (no GPU engine here to train one): imported elsewhere, the index says gpu.
+    // As a GPU machine's folder would say it: imported elsewhere, the index says gpu.
     const summaryFile = join(dataDir, 'runs', run.id, 'summary.json')
     const summary = JSON.parse(readFileSync(summaryFile, 'utf8')) as Record<string, unknown>
     expect(summary.ranOn).toEqual({ device: 'cpu', adapter: null })

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import type { AdapterSummary } from '../../../src/shared/device'
-import type { EngineDevice } from '../../../src/main/engine/gpu/adapter'
 import type { TrainState } from '../../../src/main/engine/train/checkpoint'
-import { engineExecutor, fitsRunOn, gpuEngineInBuild } from '../../../src/main/train/engine-executor'
+import { engineExecutor, fitsRunOn } from '../../../src/main/train/engine-executor'
+import { openEngineDevice } from '../../../src/main/engine/gpu/adapter'
+import { startTraining, trainStepWith } from '../../../src/main/engine/train/train-category'
+import { useSoftwareGpu } from '../../helpers/software-gpu'
+import { renderView, syntheticObject } from '../engine/synthetic-views'
 
 const ADAPTER: AdapterSummary = {
   vendor: 'nvidia',
@@ -13,31 +16,33 @@ const ADAPTER: AdapterSummary = {
   limits: { maxStorageBufferBindingSize: 2 ** 31, maxBufferSize: 2 ** 31, maxComputeWorkgroupSizeX: 1024, maxComputeInvocationsPerWorkgroup: 1024, maxStorageBuffersPerShaderStage: 10 },
 }
 
-/** An open GPU device as far as the executor's choice looks at it: it is only ever destroyed here. */
-function fakeGpu(): { device: EngineDevice; destroyed: () => boolean } {
-  let destroyed = false
-  const device = { destroy: () => void (destroyed = true) } as unknown as GPUDevice
-  return { device: { kind: 'gpu', device, adapter: ADAPTER }, destroyed: () => destroyed }
-}
+useSoftwareGpu()
 
 const state = {} as TrainState
 const cpuPool = { executor: async () => [], dispose: async () => {} }
 
 describe('the choice of executor', () => {
   it('runs the CPU engine on the CPU: the shard pool, or every shard in the training thread', async () => {
-    expect(await engineExecutor({ kind: 'cpu' }, 'cpu', state, [], async () => cpuPool)).toMatchObject({ executor: cpuPool.executor, ranOn: { device: 'cpu', adapter: null }, note: null })
-    expect(await engineExecutor({ kind: 'cpu' }, 'auto', state, [], async () => null)).toMatchObject({ executor: null, ranOn: { device: 'cpu' } })
+    expect(await engineExecutor({ kind: 'cpu' }, state, [], async () => cpuPool)).toMatchObject({ executor: cpuPool.executor, ranOn: { device: 'cpu', adapter: null } })
+    expect(await engineExecutor({ kind: 'cpu' }, state, [], async () => null)).toMatchObject({ executor: null, ranOn: { device: 'cpu' } })
   })
 
-  it.skipIf(gpuEngineInBuild())('without a GPU engine in the build: gpu is refused by name, auto trains on the CPU and says so; the device is let go', async () => {
-    const asked = fakeGpu()
-    await expect(engineExecutor(asked.device, 'gpu', state, [], async () => cpuPool)).rejects.toThrow('The GPU engine is not in this build')
-    expect(asked.destroyed()).toBe(true)
-    const auto = fakeGpu()
-    const chosen = await engineExecutor(auto.device, 'auto', state, [], async () => cpuPool)
-    expect(chosen.ranOn).toEqual({ device: 'cpu', adapter: null })
-    expect(chosen.note).toBe('auto: NVIDIA H100 (nvidia hopper) found, but this build has no GPU engine; the CPU trains')
-    expect(auto.destroyed()).toBe(true)
+  it('runs the GPU engine on a GPU, and lets the device go when it is done, or at once when the engine fails to start', async () => {
+    const images = [0, 1].map((k) => ({ key: `view-${k}`, ...renderView(syntheticObject(2), [k, 0.2, 0, Math.log(0.6), 0, 0]) }))
+    const { state: started, targets } = startTraining({ images }, { steps: 1, batchSize: 2, hypotheses: 2, templateLevel: 2 })
+    const opened = await openEngineDevice('gpu')
+    if (opened.kind !== 'gpu') throw new Error('no GPU device')
+    const chosen = await engineExecutor(opened, started, targets, async () => cpuPool)
+    expect(chosen.ranOn).toMatchObject({ device: 'gpu', adapter: { software: true } })
+    expect((await trainStepWith(chosen.executor!, started, targets)).total).toBeGreaterThan(0)
+    await chosen.dispose()
+    expect((await opened.device.lost).reason).toBe('destroyed')
+
+    const again = await openEngineDevice('gpu')
+    if (again.kind !== 'gpu') throw new Error('no GPU device')
+    const mixed = [targets[0]!, { ...targets[1]!, channels: 4 }]
+    await expect(engineExecutor(again, started, mixed, async () => cpuPool)).rejects.toThrow(/target 1 has .* 4 channels/)
+    expect((await again.device.lost).reason).toBe('destroyed')
   })
 
   it('fits run on the CPU, said where a GPU would have been used', () => {

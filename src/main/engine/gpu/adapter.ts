@@ -16,7 +16,7 @@ export const REQUIRED_LIMITS = { maxStorageBufferBindingSize: 128 * 1024 * 1024,
 export class GpuUnavailableError extends Error {
   constructor(
     message: string,
-    readonly reason: 'no-package' | 'no-loader' | 'no-adapter' | 'limits' | 'device' | 'no-engine',
+    readonly reason: 'no-package' | 'no-loader' | 'no-adapter' | 'limits' | 'device',
   ) {
     super(message)
     this.name = 'GpuUnavailableError'

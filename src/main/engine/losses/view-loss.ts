@@ -293,16 +293,7 @@ function backProject(
       gR[4]! += gy * y
       gR[5]! += gy * z
     }
-    const c = grads.camera
-    const dR = cameraRotationDerivatives(az, el, roll)
-    for (const [a, d] of [AZIMUTH, ELEVATION, ROLL].map((a) => [a, dR[a]!] as const)) {
-      let g = 0
-      for (let q = 0; q < 6; q++) g += s * gR[q]! * d[q]!
-      c[a]! += g
-    }
-    c[LOG_SCALE]! += s * gs
-    c[TX]! += gtx
-    c[TY]! += gty
+    cameraGradient(gR, gs, gtx, gty, s, az, el, roll, grads.camera)
   }
   if (grads.vertices) {
     const gv = grads.vertices
@@ -315,3 +306,19 @@ function backProject(
   }
 }
 
+/**
+ * Adds dL/d(the six camera parameters) to `out` from the sums over vertices of dL/dp: gR[q] =
+ * sum of dL/dp_x * V (q < 3) and dL/dp_y * V (q >= 3), gs = sum of dL/dp . (R V)_xy, gtx and gty
+ * the sums of dL/dp (the GPU engine reduces the same sums on the device).
+ */
+export function cameraGradient(gR: readonly number[], gs: number, gtx: number, gty: number, s: number, az: number, el: number, roll: number, out: Float64Array): void {
+  const dR = cameraRotationDerivatives(az, el, roll)
+  for (const [a, d] of [AZIMUTH, ELEVATION, ROLL].map((a) => [a, dR[a]!] as const)) {
+    let g = 0
+    for (let q = 0; q < 6; q++) g += s * gR[q]! * d[q]!
+    out[a]! += g
+  }
+  out[LOG_SCALE]! += s * gs
+  out[TX]! += gtx
+  out[TY]! += gty
+}

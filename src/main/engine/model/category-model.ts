@@ -143,8 +143,12 @@ export interface Instance {
   articulationTape: ArticulationTape | null
 }
 
-/** `z` holds the image's code row from `zOffset`: the code, then the part angles (instanceSize(config) values). */
-export function instanceForward(model: CategoryModel, shape: CategoryShape, z: ArrayLike<number>, zOffset = 0): Instance {
+/**
+ * `z` holds the image's code row from `zOffset`: the code, then the part angles (instanceSize(config) values).
+ * `fieldElsewhere` leaves a feature field out (the GPU engine evaluates it on the device): the
+ * view then carries no features.
+ */
+export function instanceForward(model: CategoryModel, shape: CategoryShape, z: ArrayLike<number>, zOffset = 0, fieldElsewhere = false): Instance {
   const n = model.template.vertexCount
   const K = model.config.codeDims
   const { V0, B } = shape
@@ -158,26 +162,29 @@ export function instanceForward(model: CategoryModel, shape: CategoryShape, z: A
   for (let q = 0; q < 3 * n; q++) V[q] = V0[q]! + D[q]!
   let features = shape.Phi
   let featureTape: MlpTape | null = null
-  if (!features) {
+  const channels = features || !fieldElsewhere ? model.channels : 0
+  if (!features && fieldElsewhere) {
+    features = new Float64Array(0)
+  } else if (!features) {
     const { out, tape } = mlpForward(model.featureField!, fourierEncode(V, n, model.config.featureField.frequencies), n)
     features = out
     featureTape = tape
   }
-  if (!model.rig) return { D, V, view: meshView(V, model.template.faces, features, model.channels), featureTape, articulationTape: null }
+  if (!model.rig) return { D, V, view: meshView(V, model.template.faces, features, channels), featureTape, articulationTape: null }
   if (z.length < zOffset + K + ANGLES_PER_PART * model.rig.parts) throw new RangeError(`instanceForward: the code row has no angles for ${model.rig.parts} articulated parts`)
   const { posed, tape } = articulate(model.rig, V, z, zOffset + K)
-  return { D, V, view: meshView(posed, model.template.faces, features, model.channels), featureTape, articulationTape: tape }
+  return { D, V, view: meshView(posed, model.template.faces, features, channels), featureTape, articulationTape: tape }
 }
 
 /**
  * The instance a mirror camera must see to show the same silhouette (camera/view-camera
  * mirrorCamera): the same one when it is symmetric, the mirror-posed one with articulation on.
  */
-export function mirrorInstance(model: CategoryModel, shape: CategoryShape, inst: Instance, z: ArrayLike<number>, zOffset = 0): { inst: Instance; row: Float64Array } {
+export function mirrorInstance(model: CategoryModel, shape: CategoryShape, inst: Instance, z: ArrayLike<number>, zOffset = 0, fieldElsewhere = false): { inst: Instance; row: Float64Array } {
   const row = Float64Array.from({ length: instanceSize(model.config) }, (_, k) => z[zOffset + k]!)
   if (!model.rig) return { inst, row }
   mirrorAngles(model.rig, row, model.config.codeDims, row, model.config.codeDims)
-  return { inst: instanceForward(model, shape, row), row }
+  return { inst: instanceForward(model, shape, row, 0, fieldElsewhere), row }
 }
 
 export interface InstanceGrads {
@@ -192,6 +199,11 @@ export interface InstanceGrads {
   category: { gV0: Float64Array; gB: Float64Array } | null
   gz: Float64Array
   gzOffset: number
+  /**
+   * dL/d(the feature field's encoded input) when the field's backward pass ran elsewhere (the GPU
+   * engine, which also accumulated its weight gradients); gQ is then not read.
+   */
+  fieldInput?: Float64Array
 }
 
 /**
@@ -207,7 +219,9 @@ export function instanceBackward(model: CategoryModel, shape: CategoryShape, ins
     articulateBackward(model.rig, inst.V, inst.articulationTape, gV, unposed, gz, gzOffset + K)
     gV.set(unposed)
   }
-  if (inst.featureTape) {
+  if (grads.fieldInput) {
+    fourierBackward(inst.V, n, model.config.featureField.frequencies, grads.fieldInput, gV)
+  } else if (inst.featureTape) {
     const dEncoded = mlpBackward(model.featureField!, inst.featureTape, gQ, category !== null)
     fourierBackward(inst.V, n, model.config.featureField.frequencies, dEncoded, gV)
   } else if (category) {

@@ -6,6 +6,7 @@ import type { Param } from '../math/adam'
 import { mirrorAngles } from '../model/articulation'
 import type { ArticulationRig } from '../model/articulation'
 import { instanceBackward, instanceForward, mirrorInstance } from '../model/category-model'
+import type { Instance } from '../model/category-model'
 import { instanceSize } from '../model/config'
 import type { CategoryModel, CategoryShape } from '../model/category-model'
 import { edgePreservationEnergy } from '../template/edge-lengths'
@@ -19,6 +20,14 @@ export function timed<T>(profile: StepProfile | undefined, part: string, run: ()
   const t = performance.now()
   const out = run()
   profile[part] = (profile[part] ?? 0) + performance.now() - t
+  return out
+}
+
+/** timed for work that awaits (a device's round trip). */
+export async function timedAsync<T>(profile: StepProfile | undefined, part: string, run: () => Promise<T>): Promise<T> {
+  const t = performance.now()
+  const out = await run()
+  if (profile) profile[part] = (profile[part] ?? 0) + performance.now() - t
   return out
 }
 
@@ -53,16 +62,12 @@ export interface ImageStepResult {
  * again with gradients for the shape, the features and the code.
  */
 export function imageStep(input: ImageStepInput): ImageStepResult {
-  const { model, shape, target, cameras, codes, row, samples, weights, gradScale, category, profile } = input
-  const { config, template } = model
+  const { model, shape, target, cameras, codes, row, samples, weights, gradScale, profile } = input
+  const { config } = model
   const H = config.hypotheses
-  const n = template.vertexCount
-  const K = config.codeDims
   const row0 = row * instanceSize(config)
-  const C = model.channels
-  const inst = timed(profile, 'instance forward', () => instanceForward(model, shape, codes.value, row0))
+  const { inst, mirror } = imageInstances(model, shape, codes, row0, profile)
   const view = inst.view
-  const mirror = config.mirrorScoring ? timed(profile, 'instance forward', () => mirrorInstance(model, shape, inst, codes.value, row0)).inst : inst
   const cam = cameras.value
   const base = row * H * CAMERA_SIZE
   const visible: Uint8Array[] = []
@@ -76,36 +81,90 @@ export function imageStep(input: ImageStepInput): ImageStepResult {
     let vis = timed(profile, 'visibility', () => visibility(view, cam, config.visibility, o))
     camGrad.fill(0)
     let loss = timed(profile, 'hypotheses', () => viewLoss(target, view, cam, o, samples, vis, weights, { camera: camGrad, vertices: null, features: null }))
-    let keepGrad = true
+    let mirrorScore: { loss: ViewLoss; camera: Float64Array; visible: Uint8Array } | null = null
     if (config.mirrorScoring) {
       mirrorCamera(cam, o, mirrored)
       const mvis = timed(profile, 'visibility', () => visibility(mirror.view, mirrored, config.visibility))
-      const mloss = timed(profile, 'mirror', () => viewLoss(target, mirror.view, mirrored, 0, samples, mvis, weights, null))
-      if (mirrorIsBetter(loss, mloss, cam[o + ELEVATION]!, config.preferAbove)) {
-        switchToMirror(cameras, o, mirrored)
-        vis = mvis
-        loss = mloss
-        keepGrad = false
-        mirrorSwitches++
-      }
+      mirrorScore = { loss: timed(profile, 'mirror', () => viewLoss(target, mirror.view, mirrored, 0, samples, mvis, weights, null)), camera: mirrored, visible: mvis }
     }
-    if (keepGrad) for (let k = 0; k < CAMERA_SIZE; k++) cameras.grad[o + k]! += gradScale * camGrad[k]!
-    switched.push(!keepGrad)
+    const toMirror = settleHypothesis(model, cameras, o, loss, camGrad, mirrorScore, gradScale)
+    if (toMirror && mirrorScore) {
+      vis = mirrorScore.visible
+      loss = mirrorScore.loss
+      mirrorSwitches++
+    }
+    switched.push(toMirror)
     visible.push(vis)
     losses.push(loss.total)
   }
-  let best = 0
-  for (let h = 1; h < H; h++) if (losses[h]! < losses[best]!) best = h
-  // The part angles belong to the best hypothesis' camera: when it moved to its mirror, they
-  // move to the mirror pose with it (the other hypotheses share them as they are).
-  const kept = switched[best] ? mirror : inst
-  if (switched[best] && model.rig) switchPoseToMirror(model.rig, codes, row0 + K)
-
+  const best = bestHypothesis(losses)
+  const kept = keptInstance(model, codes, row0, switched[best]!, inst, mirror)
+  const n = model.template.vertexCount
   const gV = new Float64Array(3 * n)
-  const gQ = new Float64Array(n * C)
+  const gQ = new Float64Array(n * model.channels)
   const bestLoss = timed(profile, 'best hypothesis', () =>
     viewLoss(target, kept.view, cam, base + best * CAMERA_SIZE, samples, visible[best]!, weights, { camera: null, vertices: gV, features: gQ }),
   )
+  return imageBackward(input, kept, gV, gQ, bestLoss, mirrorSwitches)
+}
+
+/** An image's instance and the one its mirror cameras see (the same one unless it is posed); `fieldElsewhere`: instanceForward's. */
+export function imageInstances(model: CategoryModel, shape: CategoryShape, codes: Param, row0: number, profile?: StepProfile, fieldElsewhere = false): { inst: Instance; mirror: Instance } {
+  const inst = timed(profile, 'instance forward', () => instanceForward(model, shape, codes.value, row0, fieldElsewhere))
+  const mirror = model.config.mirrorScoring ? timed(profile, 'instance forward', () => mirrorInstance(model, shape, inst, codes.value, row0, fieldElsewhere)).inst : inst
+  return { inst, mirror }
+}
+
+/**
+ * Settles hypothesis (cameras at `offset`) once it and, with mirror scoring, its mirror camera
+ * are scored: the mirror takes its place when it explains the image better (true is returned),
+ * else the hypothesis keeps its camera gradient.
+ */
+export function settleHypothesis(
+  model: CategoryModel,
+  cameras: Param,
+  offset: number,
+  own: ViewLoss,
+  camGrad: ArrayLike<number>,
+  mirror: { loss: ViewLoss; camera: Float64Array } | null,
+  gradScale: number,
+): boolean {
+  if (mirror && mirrorIsBetter(own, mirror.loss, cameras.value[offset + ELEVATION]!, model.config.preferAbove)) {
+    switchToMirror(cameras, offset, mirror.camera)
+    return true
+  }
+  for (let k = 0; k < CAMERA_SIZE; k++) cameras.grad[offset + k]! += gradScale * camGrad[k]!
+  return false
+}
+
+/** The hypothesis of least total loss (the first of equals). */
+export function bestHypothesis(losses: readonly number[]): number {
+  let best = 0
+  for (let h = 1; h < losses.length; h++) if (losses[h]! < losses[best]!) best = h
+  return best
+}
+
+/**
+ * The instance the best hypothesis sees. The part angles belong to its camera: when it moved to
+ * its mirror, they move to the mirror pose with it (the other hypotheses share them as they are).
+ */
+export function keptInstance(model: CategoryModel, codes: Param, row0: number, switched: boolean, inst: Instance, mirror: Instance): Instance {
+  if (switched && model.rig) switchPoseToMirror(model.rig, codes, row0 + model.config.codeDims)
+  return switched ? mirror : inst
+}
+
+/**
+ * The rest of an image's share once its best view's gradients are known (gV: dL/d(posed
+ * vertices), gQ: dL/d(vertex features), both unscaled; or, with the feature field run elsewhere,
+ * `fieldInput`: dL/d(its encoded input), scaled): the instance regularisers, and the backward
+ * pass into the code row and the category.
+ */
+export function imageBackward(input: ImageStepInput, kept: Instance, gV: Float64Array, gQ: Float64Array, bestLoss: ViewLoss, mirrorSwitches: number, fieldInput?: Float64Array): ImageStepResult {
+  const { model, shape, codes, row, gradScale, category, profile } = input
+  const { config, template } = model
+  const n = template.vertexCount
+  const K = config.codeDims
+  const row0 = row * instanceSize(config)
   return timed(profile, 'shape backward', () => {
     const gD = new Float64Array(3 * n)
     const w = config.weights
@@ -128,7 +187,7 @@ export function imageStep(input: ImageStepInput): ImageStepResult {
       gz[row0 + k]! += gradScale * 2 * weight * zk
     }
     for (const g of [gV, gD, gQ]) for (let q = 0; q < g.length; q++) g[q]! *= gradScale
-    instanceBackward(model, shape, kept, codes.value, row0, { gV, gD, gQ, category, gz, gzOffset: row0 })
+    instanceBackward(model, shape, kept, codes.value, row0, { gV, gD, gQ, category, gz, gzOffset: row0, ...(fieldInput ? { fieldInput } : {}) })
     return { bestLoss, regularisers: { laplacianDeformation, edgeDeformation, deformation: magnitude, code, articulation }, mirrorSwitches }
   })
 }

@@ -6,7 +6,7 @@ import { categoryParams } from '../model/category-model'
 import type { CategoryModel, CategoryShape } from '../model/category-model'
 import type { TrainState } from './checkpoint'
 import { imageStep } from './image-step'
-import type { StepProfile } from './image-step'
+import type { ImageStepResult, StepProfile } from './image-step'
 import { chamferSamples } from './training-data'
 
 /**
@@ -93,26 +93,41 @@ function scatterRows(dst: Float32Array | Float64Array, rows: readonly number[], 
 export function runShard(ctx: ShardContext, plan: StepPlan, shard: number, profile?: StepProfile): ShardResult {
   const { model, shape, targets, cameras, codes } = ctx
   const { rows, samples } = plan.shards[shard]!
-  const n = model.template.vertexCount
-  const category = { gV0: new Float64Array(3 * n), gB: new Float64Array(3 * n * model.config.codeDims) }
+  const category = shardAccumulators(model)
   const terms = new Float64Array(rows.length * IMAGE_TERMS.length)
   rows.forEach((row, i) => {
     const r = imageStep({ model, shape, target: targets[row]!, cameras, codes, row, samples: samples[i]!, weights: plan.weights, gradScale: plan.gradScale, category, profile })
-    const values = [
-      r.bestLoss.total,
-      r.bestLoss.dt,
-      r.bestLoss.chamfer,
-      r.bestLoss.feature,
-      r.bestLoss.visibleCount / n,
-      r.regularisers.laplacianDeformation,
-      r.regularisers.edgeDeformation,
-      r.regularisers.deformation,
-      r.regularisers.code,
-      r.regularisers.articulation,
-      r.mirrorSwitches,
-    ]
-    terms.set(values, i * IMAGE_TERMS.length)
+    terms.set(imageTerms(r, model.template.vertexCount), i * IMAGE_TERMS.length)
   })
+  return shardResult(ctx, rows, category, terms)
+}
+
+/** A shard's dL/dV0 and dL/dB accumulators, at zero. */
+export function shardAccumulators(model: CategoryModel): { gV0: Float64Array; gB: Float64Array } {
+  const n = model.template.vertexCount
+  return { gV0: new Float64Array(3 * n), gB: new Float64Array(3 * n * model.config.codeDims) }
+}
+
+/** An image's values of IMAGE_TERMS, in that order. */
+export function imageTerms(r: ImageStepResult, vertexCount: number): number[] {
+  return [
+    r.bestLoss.total,
+    r.bestLoss.dt,
+    r.bestLoss.chamfer,
+    r.bestLoss.feature,
+    r.bestLoss.visibleCount / vertexCount,
+    r.regularisers.laplacianDeformation,
+    r.regularisers.edgeDeformation,
+    r.regularisers.deformation,
+    r.regularisers.code,
+    r.regularisers.articulation,
+    r.mirrorSwitches,
+  ]
+}
+
+/** Packs a finished shard: takes (and clears) the category parameters' gradients, gathers its rows of cameras and codes. */
+export function shardResult(ctx: Pick<ShardContext, 'model' | 'cameras' | 'codes'>, rows: readonly number[], category: { gV0: Float64Array; gB: Float64Array }, terms: Float64Array): ShardResult {
+  const { model, cameras, codes } = ctx
   const params = categoryParams(model).map((p) => {
     const g = p.grad.slice()
     p.grad.fill(0)

@@ -407,7 +407,7 @@ export class TrainService {
           this.setDevice(runId, event.ranOn)
           ranOn = event.ranOn
           where = ranOnLabel(event.ranOn)
-          ctx.progress(stepNow, config.steps, 'steps', `training on ${where}${event.note ? ` (${event.note})` : ''}`)
+          ctx.progress(stepNow, config.steps, 'steps', `training on ${where}`)
         }
         if (event.type !== 'step') return
         const { step, losses } = event

@@ -1,0 +1,140 @@
+/**
+ * Times the training step on the GPU engine (gpu/gpu-executor) next to the CPU engine on 1 and 2
+ * threads, and records the figures in BENCHMARKS.md.
+ *
+ *   BENCH_SOFTWARE_GPU=1 npx vite-node bench/engine-train-gpu.bench.ts
+ *
+ * BENCH_SOFTWARE_GPU=1 points Vulkan at SwiftShader (a machine without a GPU); without it the
+ * first adapter Dawn offers is used. BENCH_STEPS=n times n steps instead of 10; BENCH_NO_WRITE=1
+ * prints without touching BENCHMARKS.md.
+ *
+ * Default settings (METHOD §9), the images of bench/engine-train.bench.ts. Every engine runs in
+ * this thread from the sources through vite-node (the 2-thread row hands one shard to a bundled
+ * helper thread), so the rows compare engines, not builds: engine-train.bench.ts times the
+ * bundled jobs.
+ */
+import { availableParallelism, loadavg } from 'node:os'
+import { join } from 'node:path'
+import { adapterLabel, openEngineDevice } from '../src/main/engine/gpu/adapter'
+import { createGpuShardExecutor } from '../src/main/engine/gpu/gpu-executor'
+import type { EngineVariant } from '../src/main/engine/model/config'
+import type { StepProfile } from '../src/main/engine/train/image-step'
+import { startTraining, trainStep, trainStepWith } from '../src/main/engine/train/train-category'
+import type { ShardExecutor } from '../src/main/engine/train/train-category'
+import type { TrainingData } from '../src/main/engine/train/training-data'
+import { createShardPool } from '../src/main/train/shard-pool'
+import { useSoftwareGpu } from '../test/helpers/software-gpu'
+import { trainWorkerDir } from '../test/helpers/train-worker-build'
+import { cpuModel, runBench, updateBenchmarks } from './bench-report'
+import { C, GRID, benchImages } from './engine-train-data'
+
+const COMMAND = 'BENCH_SOFTWARE_GPU=1 npx vite-node bench/engine-train-gpu.bench.ts'
+const MARK_BEGIN = '<!-- bench:engine-train-gpu -->'
+const MARK_END = '<!-- /bench:engine-train-gpu -->'
+const WARMUP = 2
+const STEPS = Number(process.env.BENCH_STEPS ?? 10)
+
+/** The profile's parts of a GPU step, grouped. */
+const PHASES: [string, string[]][] = [
+  ['instance forward (CPU)', ['category forward', 'instance forward']],
+  ['feature field forward + backward (GPU round trips)', ['gpu feature field']],
+  ['scoring every hypothesis + mirror (GPU round trip)', ['gpu scoring']],
+  ['mirror and best choices (CPU)', ['decisions']],
+  ['best views\' gradients (GPU round trip)', ['gpu best hypothesis']],
+  ['backward (CPU)', ['shape backward', 'category backward']],
+  ['Adam (CPU)', ['optimiser']],
+]
+
+interface Row {
+  variant: EngineVariant
+  engine: string
+  msPerStep: number
+  losses: number[]
+  profile: StepProfile
+  /** Process CPU time over wall time (all its threads: helpers, SwiftShader's). */
+  cores: number
+}
+
+async function measure(variant: EngineVariant, engine: string, step: (profile?: StepProfile) => Promise<number>): Promise<Row> {
+  const losses: number[] = []
+  for (let s = 0; s < WARMUP; s++) losses.push(await step())
+  const profile: StepProfile = {}
+  const cpu0 = process.cpuUsage()
+  const t0 = performance.now()
+  for (let s = 0; s < STEPS; s++) losses.push(await step(profile))
+  const wall = performance.now() - t0
+  const cpu = process.cpuUsage(cpu0)
+  for (const k of Object.keys(profile)) profile[k]! /= STEPS
+  return { variant, engine, msPerStep: wall / STEPS, losses, profile, cores: (cpu.user + cpu.system) / 1000 / wall }
+}
+
+/** One variant on the three engines, each from the same start. */
+async function measureVariant(variant: EngineVariant, data: TrainingData): Promise<Row[]> {
+  const config = { variant, seed: 0 }
+  const cpu1 = startTraining(data, config)
+  const rows: Row[] = [await measure(variant, 'CPU, 1 thread', async (p) => trainStep(cpu1.state, cpu1.targets, p).total!)]
+
+  const cpu2 = startTraining(data, config)
+  const pool = await createShardPool(join(trainWorkerDir(), 'train-worker.js'), 1, cpu2.state, cpu2.targets)
+  try {
+    const executor: ShardExecutor = pool.executor
+    rows.push(await measure(variant, 'CPU, 2 threads', async (p) => (await trainStepWith(executor, cpu2.state, cpu2.targets, p)).total!))
+  } finally {
+    await pool.dispose()
+  }
+
+  const device = await openEngineDevice('gpu')
+  if (device.kind !== 'gpu') throw new Error('no GPU device')
+  const gpu = startTraining(data, config)
+  const engine = await createGpuShardExecutor(device.device, gpu.state, gpu.targets)
+  try {
+    rows.push(await measure(variant, `GPU: ${adapterLabel(device.adapter)}`, async (p) => (await trainStepWith(engine.executor, gpu.state, gpu.targets, p)).total!))
+  } finally {
+    engine.dispose()
+    device.device.destroy()
+  }
+  return rows
+}
+
+async function main(): Promise<number> {
+  if (process.env.BENCH_SOFTWARE_GPU) useSoftwareGpu()
+  const data = { images: benchImages() }
+  const load0 = loadavg()[0]!
+  const rows: Row[] = []
+  for (const variant of ['semagic', 'baseline'] as const) rows.push(...(await measureVariant(variant, data)))
+  const load1 = loadavg()[0]!
+  const percent = (d: number): string => `${(100 * d).toFixed(2)} %`
+  const parity = (['semagic', 'baseline'] as const).map((variant) => {
+    const [cpu, , gpu] = rows.filter((r) => r.variant === variant)
+    const deviation = gpu!.losses.map((l, s) => Math.abs(l - cpu!.losses[s]!) / cpu!.losses[s]!)
+    const worst = deviation.reduce((w, d, s) => (d > deviation[w]! ? s : w), 0)
+    return `\`${variant}\`: ${percent(deviation[0]!)} apart at step 1, ${percent(deviation[worst]!)} at worst (step ${worst + 1}), ${percent(deviation[deviation.length - 1]!)} at step ${deviation.length}`
+  })
+
+  const section = [
+    MARK_BEGIN,
+    '## Engine: training step on the GPU engine',
+    '',
+    `\`${COMMAND}\` on ${cpuModel()} (${availableParallelism()} cores), Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; load average ${load0.toFixed(1)} at the start, ${load1.toFixed(1)} at the end: the machine was shared, and a row's speed depends on the cores it got (CPU cores busy: process CPU time / wall time; the 2-thread row cannot beat 1 thread without a second core).`,
+    `Default settings: 642 vertices, batch 24, 8 hypotheses + mirrors (384 views scored per step), ${C} channels on ${GRID} x ${GRID}, 64 x 64 masks; mean of ${STEPS} steps after ${WARMUP} warm-up steps, every engine in this thread from the sources (vite-node).`,
+    '**SwiftShader is a CPU implementation of Vulkan**: its rows check that the GPU engine runs and agrees with the CPU engine here and in CI; their speed says nothing about a GPU\'s. No task so far has been lent a GPU machine to time one.',
+    'On the device: the per-view work (projection, z-buffer visibility, the loss terms, the camera gradients of every hypothesis and mirror, then the best views\' vertex and feature gradients) and the feature field of `baseline` (forward, and backward to its weights and input); on the CPU: the instance forward and backward passes (basis, pose, harmonic encoding), the regularisers and Adam (gpu/gpu-executor.ts). Phases are of the GPU rows; a round trip includes the upload and the read-back.',
+    '',
+    `| variant | engine | ms/step | steps/s | 600 steps | CPU cores busy | ${PHASES.map(([n]) => n).join(' | ')} |`,
+    `|${' --- |'.repeat(6 + PHASES.length)}`,
+    ...rows.map((r) => {
+      const gpu = r.engine.startsWith('GPU')
+      const parts = PHASES.map(([, keys]) => (gpu ? `${keys.reduce((sum, k) => sum + (r.profile[k] ?? 0), 0).toFixed(0)} ms` : ''))
+      return `| ${r.variant} | ${r.engine} | ${r.msPerStep.toFixed(0)} | ${(1000 / r.msPerStep).toFixed(2)} | ${((600 * r.msPerStep) / 60000).toFixed(1)} min | ${r.cores.toFixed(2)} | ${parts.join(' | ')} |`
+    }),
+    '',
+    `The GPU run's total loss against the CPU (1 thread) run's from the same start: ${parity.join('; ')}.`,
+    'With 8 hypotheses the first cameras include azimuths 90 and 180 degrees, which look along the symmetric template\'s planes: there pairs of vertices tie for a chamfer sample and opposite hypotheses fit equally well but for rounding, float64 and f32 break the ties differently, and the runs drift apart as two seeds would ([gpu-cpu-parity.md](docs/experiments/gpu-cpu-parity.md)).',
+    MARK_END,
+  ].join('\n')
+  console.log(section)
+  if (!process.env.BENCH_NO_WRITE) updateBenchmarks(section, MARK_BEGIN, MARK_END)
+  return 0
+}
+
+runBench(main)
