@@ -1,5 +1,8 @@
 /// <reference types="@webgpu/types" />
+import { mkdirSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { adapterLabel, ranOnLabel } from '../../../shared/device'
 import type { AdapterSummary, DeviceChoice, RanOn } from '../../../shared/device'
 
@@ -38,6 +41,7 @@ let dawn: { gpu: GPU; loadError: null } | { gpu: null; loadError: GpuUnavailable
  */
 function loadDawn(): { gpu: GPU; loadError: null } | { gpu: null; loadError: GpuUnavailableError } {
   if (dawn) return dawn
+  quietVulkanLoader()
   try {
     const mod = req('webgpu') as DawnModule
     for (const [k, v] of Object.entries(mod.globals)) if (!(k in globalThis)) (globalThis as Record<string, unknown>)[k] = v
@@ -46,6 +50,22 @@ function loadDawn(): { gpu: GPU; loadError: null } | { gpu: null; loadError: Gpu
     dawn = { gpu: null, loadError: new GpuUnavailableError(`The WebGPU runtime (npm package "webgpu") could not be loaded: ${(error as Error).message}. Reinstall with npm ci, or use --device cpu.`, 'no-package') }
   }
   return dawn
+}
+
+/**
+ * Mesa's Vulkan drivers print "XDG_RUNTIME_DIR is invalid or not set" on every probe where the
+ * variable is unset (servers, CI, a job under Slurm), and `auto` probes for every job. A private
+ * folder of this user's, as the variable asks for, silences it; a set variable is left alone.
+ */
+function quietVulkanLoader(): void {
+  if (process.platform !== 'linux' || process.env['XDG_RUNTIME_DIR']) return
+  const dir = join(tmpdir(), `semagic-runtime-${process.getuid?.() ?? 'user'}`)
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 })
+    process.env['XDG_RUNTIME_DIR'] = dir
+  } catch {
+    // Only a warning is at stake.
+  }
 }
 
 const SOFTWARE = /swiftshader|llvmpipe|lavapipe|microsoft basic render|warp/i
