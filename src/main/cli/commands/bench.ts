@@ -168,7 +168,7 @@ export const benchCommand: Command = {
       const groups = benchRuns(spec, dataset, Object.keys(core.services.datasets.get(dataset).categories))
       if (slurm) {
         const json = typeof values.json === 'string' ? resolve(values.json) : null
-        const code = await runOnSlurm(core, io, { spec, dataset, groups, slurm, json })
+        const code = await runOnSlurm(core, io, { spec, dataset, groups, slurm, json, device: device ?? null })
         if (code !== null) return code
       }
       const summaries: Record<string, MethodSummary> = {}
