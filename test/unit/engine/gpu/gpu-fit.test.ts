@@ -1,23 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import { fitImagesOnGpu } from '../../../../src/main/engine/gpu/gpu-fit'
 import { fitImageCandidates } from '../../../../src/main/engine/infer/fit-image'
-import { SeededRandom } from '../../../../src/main/engine/math/seeded-random'
 import type { EngineConfigInput } from '../../../../src/main/engine/model/config'
 import { trainCategory } from '../../../../src/main/engine/train/train-category'
 import type { TrainingData } from '../../../../src/main/engine/train/training-data'
 import { useSoftwareGpuDevice } from '../../../helpers/software-gpu-device'
-import { renderView, syntheticObject } from '../synthetic-views'
+import { randomViews, syntheticObject } from '../synthetic-views'
 
 const object = syntheticObject(2, true)
 
-function views(count: number, seed: number): TrainingData {
-  const rng = new SeededRandom(seed)
-  const images = Array.from({ length: count }, (_, k) => {
-    const view = renderView(object, [(2 * rng.next() - 1) * Math.PI, 0.2 + 0.1 * rng.next(), 0.05 * rng.normal(), Math.log(0.55 + 0.1 * rng.next()), 0.1 * rng.normal(), 0.1 * rng.normal()])
-    return { key: `view-${k}`, ...view }
-  })
-  return { images }
-}
+const views = (count: number, seed: number): TrainingData => randomViews(object, count, seed)
 
 /**
  * Level-2 template, 3 hypotheses: their first azimuths (0, 120, -120 degrees) avoid the
