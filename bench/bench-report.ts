@@ -23,6 +23,12 @@ export function updateBenchmarks(section: string, begin: string, end: string): v
   writeFileSync(path, next)
 }
 
+/** Prints a benchmark's section and, unless BENCH_NO_WRITE is set, puts it into BENCHMARKS.md. */
+export function publishSection(section: string, begin: string, end: string): void {
+  console.log(section)
+  if (!process.env.BENCH_NO_WRITE) updateBenchmarks(section, begin, end)
+}
+
 /** Runs a benchmark's main: its return is the exit code (1 when a budget is missed), a throw prints its stack and exits 1. */
 export function runBench(main: () => Promise<number>): void {
   main().then(

@@ -25,7 +25,7 @@ import type { TrainingData } from '../src/main/engine/train/training-data'
 import { createShardPool } from '../src/main/train/shard-pool'
 import { useSoftwareGpu } from '../test/helpers/software-gpu'
 import { trainWorkerDir } from '../test/helpers/train-worker-build'
-import { cpuModel, runBench, updateBenchmarks } from './bench-report'
+import { cpuModel, publishSection, runBench } from './bench-report'
 import { C, GRID, benchImages } from './engine-train-data'
 
 const COMMAND = 'BENCH_SOFTWARE_GPU=1 npx vite-node bench/engine-train-gpu.bench.ts'
@@ -132,8 +132,7 @@ async function main(): Promise<number> {
     'With 8 hypotheses the first cameras include azimuths 90 and 180 degrees, which look along the symmetric template\'s planes: there pairs of vertices tie for a chamfer sample and opposite hypotheses fit equally well but for rounding, float64 and f32 break the ties differently, and the runs drift apart as two seeds would ([gpu-cpu-parity.md](docs/experiments/gpu-cpu-parity.md)).',
     MARK_END,
   ].join('\n')
-  console.log(section)
-  if (!process.env.BENCH_NO_WRITE) updateBenchmarks(section, MARK_BEGIN, MARK_END)
+  publishSection(section, MARK_BEGIN, MARK_END)
   return 0
 }
 

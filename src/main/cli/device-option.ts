@@ -1,7 +1,7 @@
-import { DEVICE_CHOICES, DeviceChoice } from '../../shared/device'
+import { DEVICE_CHOICES, DeviceChoice, ranOnLabel } from '../../shared/device'
+import type { RanOn } from '../../shared/device'
 import { AppError } from '../core/app-error'
 import { GpuUnavailableError, checkEngineDevice } from '../engine/gpu/adapter'
-import { fitsRunOn } from '../train/engine-executor'
 import { CliUsageError } from './cli-error'
 import type { CliIo, Options, Values } from './command'
 
@@ -20,7 +20,7 @@ export function parseDevice(values: Values): DeviceChoice | undefined {
 
 /**
  * Before a command fits images with trained models: `gpu` with no usable adapter fails here,
- * naming why, and where the fits will run is said when a GPU would have been used.
+ * naming why, and where the fits will run (the device the choice finds) is said.
  */
 export async function checkFitsDevice(choice: DeviceChoice, io: CliIo): Promise<void> {
   let found
@@ -30,6 +30,10 @@ export async function checkFitsDevice(choice: DeviceChoice, io: CliIo): Promise<
     if (error instanceof GpuUnavailableError) throw new AppError('BAD_INPUT', `device gpu: ${error.message}`)
     throw error
   }
-  const { note } = fitsRunOn(found)
-  if (note) io.stderr.write(`${note}\n`)
+  io.stderr.write(`device ${choice}: fits of trained models run on ${ranOnLabel(found)}\n`)
+}
+
+/** After an evaluation: where its model's fits ran, when it fitted any (the rest came from the cache). */
+export function sayWhereFitsRan(label: string, fitsRanOn: RanOn | undefined, io: CliIo): void {
+  if (fitsRanOn) io.stderr.write(`${label}: fits ran on ${ranOnLabel(fitsRanOn)}\n`)
 }

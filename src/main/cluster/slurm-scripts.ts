@@ -1,4 +1,5 @@
 import { join } from 'node:path'
+import type { DeviceChoice } from '../../shared/device'
 import type { BenchPlan } from './bench-plan'
 import { INDEX_SNAPSHOT, TABLE_JSON, TABLE_TEXT } from './bench-plan'
 
@@ -43,9 +44,15 @@ function header(name: string, log: string, s: SlurmSettings, extra: string[] = [
  * features job (before the tasks) and the collecting job (after them); each array task copies the
  * features job's snapshot of the index to node-local scratch and writes only its run folder and
  * cache files to the workspace, so SQLite never sees two writers over a network file system.
+ * `device` (the bench's --device) goes to every command that runs the engine or a backbone; null
+ * leaves it to the workspace's engine.device setting, as here.
  */
-export function benchScripts(plan: BenchPlan, options: { dataDir: string; benchDir: string; semagic: string[]; trainDataset: string; backbone: string; settings: SlurmSettings }): BenchScripts {
+export function benchScripts(
+  plan: BenchPlan,
+  options: { dataDir: string; benchDir: string; semagic: string[]; trainDataset: string; backbone: string; settings: SlurmSettings; device?: DeviceChoice | null },
+): BenchScripts {
   const { dataDir, benchDir, settings } = options
+  const device = options.device ? ` --device ${options.device}` : ''
   const ws = shq(dataDir)
   const bench = shq(benchDir)
   const semagic = `SEMAGIC=(${options.semagic.map(shq).join(' ')})`
@@ -55,7 +62,7 @@ export function benchScripts(plan: BenchPlan, options: { dataDir: string; benchD
   const features =
     header(`semagic-${short}-features`, join(benchDir, 'logs', 'features.out'), settings) +
     `${semagic}\n` +
-    datasets.map((d) => `"\${SEMAGIC[@]}" features --dataset ${shq(d)} --backbone ${shq(options.backbone)} --data-dir ${ws}\n`).join('') +
+    datasets.map((d) => `"\${SEMAGIC[@]}" features --dataset ${shq(d)} --backbone ${shq(options.backbone)}${device} --data-dir ${ws}\n`).join('') +
     `"\${SEMAGIC[@]}" runs snapshot ${shq(join(benchDir, INDEX_SNAPSHOT))} --data-dir ${ws}\n`
 
   const cases = plan.tasks
@@ -88,9 +95,9 @@ state running
 SCRATCH=$(mktemp -d "\${TMPDIR:-/tmp}/semagic-task.XXXXXX")
 trap 'rm -rf "$SCRATCH"' EXIT
 cp "$BENCH/${INDEX_SNAPSHOT}" "$SCRATCH/index.sqlite"
-if "\${SEMAGIC[@]}" train "\${ARGS[@]}" --run-id "$RUN" --checkpoint-every ${settings.checkpointEvery} --db "$SCRATCH/index.sqlite" --data-dir ${ws} &&
+if "\${SEMAGIC[@]}" train "\${ARGS[@]}" --run-id "$RUN" --checkpoint-every ${settings.checkpointEvery}${device} --db "$SCRATCH/index.sqlite" --data-dir ${ws} &&
   mkdir -p ${ws}/runs/"$RUN"/eval &&
-  "\${SEMAGIC[@]}" eval --dataset ${shq(plan.dataset)} --split test --method "mesh:$RUN" --json ${ws}/runs/"$RUN"/eval/test.json --db "$SCRATCH/index.sqlite" --data-dir ${ws} >/dev/null; then
+  "\${SEMAGIC[@]}" eval --dataset ${shq(plan.dataset)} --split test --method "mesh:$RUN" --json ${ws}/runs/"$RUN"/eval/test.json${device} --db "$SCRATCH/index.sqlite" --data-dir ${ws} >/dev/null; then
   state done
   exit 0
 fi
@@ -110,7 +117,7 @@ exit 1
     `${semagic}
 "\${SEMAGIC[@]}" runs import --data-dir ${ws} \\
 ${runs}
-"\${SEMAGIC[@]}" bench --from-runs ${plan.benchArgs.map(shq).join(' ')} --json ${shq(join(benchDir, TABLE_JSON))} --data-dir ${ws} > ${shq(join(benchDir, `${TABLE_TEXT}.tmp`))}
+"\${SEMAGIC[@]}" bench --from-runs ${plan.benchArgs.map(shq).join(' ')} --json ${shq(join(benchDir, TABLE_JSON))}${device} --data-dir ${ws} > ${shq(join(benchDir, `${TABLE_TEXT}.tmp`))}
 mv -f ${shq(join(benchDir, `${TABLE_TEXT}.tmp`))} ${shq(join(benchDir, TABLE_TEXT))}
 `
   return { features, train, collect }

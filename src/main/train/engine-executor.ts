@@ -49,10 +49,3 @@ export async function engineExecutor(device: EngineDevice, state: TrainState, ta
   return { executor: pool?.executor ?? null, ranOn: { device: 'cpu', adapter: null }, dispose: async () => pool?.dispose() }
 }
 
-/**
- * Where fits of a trained model (mesh:, hybrid:, Meshes, Transfer) run when the device asked for
- * was found to be `found`: on the CPU in this build, said where a GPU would have been used.
- */
-export function fitsRunOn(found: RanOn): { ranOn: RanOn; note: string | null } {
-  return { ranOn: { device: 'cpu', adapter: null }, note: found.device === 'gpu' ? 'fits of trained models run on the CPU: the GPU engine does not fit images yet' : null }
-}

@@ -1,9 +1,12 @@
 import { Worker } from 'node:worker_threads'
+import type { DeviceChoice, RanOn } from '../../shared/device'
 import { fitImage } from '../engine/infer/fit-image'
 import type { MeshFit } from '../engine/infer/fit-image'
 import type { CategoryModel } from '../engine/model/category-model'
 import { serializeModel } from '../engine/train/checkpoint'
 import type { FitReply, FitRequest, FitTask } from './train-protocol'
+import { checkEngineDevice } from '../engine/gpu/adapter'
+import { openGpuFitter, openGpuFitterThread } from './gpu-fits'
 import type { ThreadSlots } from './thread-slots'
 import { request } from './worker-request'
 
@@ -14,6 +17,8 @@ export interface FitPoolOptions {
   threads: number
   /** Shared by all calls: each fit on a helper holds a slot, so calls at once share the threads. */
   slots?: ThreadSlots
+  /** Where the fits run, asked at each call (absent: the CPU). A GPU fits the images together, in batches. */
+  device?: () => DeviceChoice
 }
 
 export interface FitHooks {
@@ -21,7 +26,12 @@ export interface FitHooks {
   onFit(key: string, fit: MeshFit): void
   /** Asked before each image is handed out: true leaves the rest unfitted (a cancelled job). */
   shouldStop?(): boolean
+  /** Where this call's fits run, said once before the first fit. */
+  onDevice?(ranOn: RanOn): void
 }
+
+/** Images fitted together on a GPU per batch: the batches are where a cancel is seen and progress moves. */
+export const GPU_FIT_BATCH = 32
 
 const HELPER = 'mesh fitting helper'
 
@@ -33,6 +43,9 @@ const HELPER = 'mesh fitting helper'
  */
 export async function fitImages(model: CategoryModel, keys: readonly string[], load: (key: string) => FitTask, options: FitPoolOptions, hooks: FitHooks): Promise<void> {
   if (keys.length === 0) return
+  const choice = options.device?.() ?? 'cpu'
+  if (choice !== 'cpu' && (await fitOnGpu(model, keys, load, options, hooks, choice))) return
+  hooks.onDevice?.({ device: 'cpu', adapter: null })
   if (options.workerFile === null) {
     for (const key of keys) {
       if (hooks.shouldStop?.()) return
@@ -91,4 +104,34 @@ export async function fitImages(model: CategoryModel, keys: readonly string[], l
   } finally {
     await Promise.all(workers.map((w) => w.terminate()))
   }
+}
+
+/**
+ * Fits the images together on the GPU `choice` opens (gpu/gpu-fit), GPU_FIT_BATCH at a time, in
+ * a helper thread when there is a built worker; the device is opened once for the call and let go
+ * at its end. False when `choice` found no GPU (`auto` without a hardware adapter): the CPU fits
+ * them. `gpu` with none throws GpuUnavailableError naming why.
+ */
+async function fitOnGpu(model: CategoryModel, keys: readonly string[], load: (key: string) => FitTask, options: FitPoolOptions, hooks: FitHooks, choice: DeviceChoice): Promise<boolean> {
+  // Asked here first: a machine with no GPU starts no helper to find that out.
+  if ((await checkEngineDevice(choice)).device === 'cpu') return false
+  const fitter = options.workerFile === null ? await openGpuFitter(model, choice) : await openGpuFitterThread(model, choice, options.workerFile)
+  if (!fitter) return false
+  try {
+    hooks.onDevice?.(fitter.ranOn)
+    for (let start = 0; start < keys.length; start += GPU_FIT_BATCH) {
+      if (hooks.shouldStop?.()) break
+      const batch = keys.slice(start, start + GPU_FIT_BATCH)
+      const release = await options.slots?.acquire()
+      try {
+        const fits = await fitter.fit(batch.map(load))
+        fits.forEach((fit, i) => hooks.onFit(batch[i]!, { ...fit, faces: model.template.faces }))
+      } finally {
+        release?.()
+      }
+    }
+  } finally {
+    await fitter.close()
+  }
+  return true
 }

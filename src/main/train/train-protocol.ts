@@ -72,7 +72,21 @@ export interface FitTask {
 /** A fit as it crosses threads: the faces are the model's own, re-attached on arrival. */
 export type PortableFit = Omit<MeshFit, 'faces'>
 
-/** Main thread -> fitting helper. */
-export type FitRequest = { type: 'init'; model: SerializedModel } | { type: 'fit'; task: FitTask }
-/** Fitting helper -> main thread. */
-export type FitReply = { type: 'ready' } | { type: 'fitted'; key: string; fit: PortableFit } | { type: 'error'; message: string; stack?: string }
+/**
+ * Main thread -> fitting helper: `fit` one image on the CPU; or `open` a device (the helper keeps
+ * it), `fitBatch` images together on it, and `close` it.
+ */
+export type FitRequest =
+  | { type: 'init'; model: SerializedModel }
+  | { type: 'fit'; task: FitTask }
+  | { type: 'open'; device: DeviceChoice }
+  | { type: 'fitBatch'; tasks: FitTask[] }
+  | { type: 'close' }
+/** Fitting helper -> main thread (`opened`: where `fitBatch` would run; the CPU means no GPU was found). */
+export type FitReply =
+  | { type: 'ready' }
+  | { type: 'fitted'; key: string; fit: PortableFit }
+  | { type: 'opened'; ranOn: RanOn }
+  | { type: 'fittedBatch'; fits: PortableFit[] }
+  | { type: 'closed' }
+  | { type: 'error'; message: string; stack?: string }

@@ -6,6 +6,8 @@ import type { CategoryModel } from '../engine/model/category-model'
 import { deserializeModel, perImageParams } from '../engine/train/checkpoint'
 import { applyShardInputs, runShard } from '../engine/train/shards'
 import { fitImage } from '../engine/infer/fit-image'
+import { openGpuFitter } from '../train/gpu-fits'
+import type { GpuFitter } from '../train/gpu-fits'
 import { runTrainJob } from '../train/train-job'
 import type { FitReply, FitRequest, ShardReply, ShardRequest, TrainReply, TrainRequest } from '../train/train-protocol'
 
@@ -52,21 +54,43 @@ if (role === 'shard') {
   })
 } else if (role === 'fit') {
   let model: CategoryModel | null = null
-  port.on('message', (message: FitRequest) => {
-    let reply: FitReply
-    try {
-      if (message.type === 'init') {
-        model = deserializeModel(message.model)
-        reply = { type: 'ready' }
-      } else {
-        if (!model) throw new Error('mesh fitting helper: fit before init')
-        const { faces: _faces, ...fit } = fitImage(model, message.task)
-        reply = { type: 'fitted', key: message.task.key, fit }
-      }
-    } catch (error) {
-      reply = errorReply(error)
+  let gpu: GpuFitter | null = null
+  const answer = async (message: FitRequest): Promise<FitReply> => {
+    if (message.type === 'init') {
+      model = deserializeModel(message.model)
+      return { type: 'ready' }
     }
-    port.postMessage(reply)
+    if (!model) throw new Error('mesh fitting helper: fit before init')
+    switch (message.type) {
+      case 'fit': {
+        const { faces: _faces, ...fit } = fitImage(model, message.task)
+        return { type: 'fitted', key: message.task.key, fit }
+      }
+      case 'open':
+        await gpu?.close()
+        gpu = await openGpuFitter(model, message.device)
+        return { type: 'opened', ranOn: gpu?.ranOn ?? { device: 'cpu', adapter: null } }
+      case 'fitBatch':
+        if (!gpu) throw new Error('mesh fitting helper: fitBatch before a GPU was opened')
+        return { type: 'fittedBatch', fits: await gpu.fit(message.tasks) }
+      case 'close':
+        await gpu?.close()
+        gpu = null
+        return { type: 'closed' }
+    }
+  }
+  // One message at a time, in order: a batch on the device awaits its submissions.
+  let queue = Promise.resolve()
+  port.on('message', (message: FitRequest) => {
+    queue = queue.then(async () => {
+      let reply: FitReply
+      try {
+        reply = await answer(message)
+      } catch (error) {
+        reply = errorReply(error)
+      }
+      port.postMessage(reply)
+    })
   })
 } else {
   let stop = false

@@ -48,6 +48,16 @@ describe('the scripts of a bench on Slurm', () => {
     }
   })
 
+  it('passes --device on to every command that runs the engine or a backbone, and nothing without one', () => {
+    const onGpu = benchScripts(plan, { dataDir: '/w', benchDir: '/w/b', semagic: ['semagic'], trainDataset: 'demo', backbone: 'handmade', settings, device: 'gpu' })
+    expect(onGpu.features).toContain("features --dataset 'demo' --backbone 'handmade' --device gpu --data-dir '/w'")
+    const commands = onGpu.train.split('\n').filter((l) => /"\$\{SEMAGIC\[@\]\}" (train|eval)/.test(l))
+    expect(commands).toHaveLength(2)
+    for (const c of commands) expect(c).toContain(' --device gpu ')
+    expect(onGpu.collect).toContain("--json '/w/b/table.json' --device gpu --data-dir '/w'")
+    for (const s of Object.values(scripts)) expect(s).not.toContain('--device')
+  })
+
   it('quotes for bash', () => {
     expect(shq("a b'c")).toBe(`'a b'\\''c'`)
   })

@@ -2,7 +2,9 @@ import { unitFeatureMap } from '../../../src/main/features/backbones/feature-map
 import type { FeatureMap } from '../../../src/main/features/backbones/types'
 import type { Mask } from '../../../src/main/images/rgb-image'
 import { toWeakPerspective } from '../../../src/main/engine/camera/view-camera'
+import { SeededRandom } from '../../../src/main/engine/math/seeded-random'
 import { rasterise } from '../../../src/main/engine/render/rasterise'
+import type { TrainingData } from '../../../src/main/engine/train/training-data'
 import { createTemplate } from '../../../src/main/engine/template/template'
 import type { Template } from '../../../src/main/engine/template/template'
 
@@ -72,4 +74,14 @@ export function renderView(object: SyntheticObject, camera: ArrayLike<number>, g
     }
   }
   return { mask, features: unitFeatureMap(values, 'hwc', CHANNELS, grid, grid, cropSize / grid) }
+}
+
+/** `count` views of `object` from seeded random azimuths, elevations 0.2-0.3, small roll and translation: the GPU engine's test images. */
+export function randomViews(object: SyntheticObject, count: number, seed: number): TrainingData {
+  const rng = new SeededRandom(seed)
+  const images = Array.from({ length: count }, (_, k) => {
+    const view = renderView(object, [(2 * rng.next() - 1) * Math.PI, 0.2 + 0.1 * rng.next(), 0.05 * rng.normal(), Math.log(0.55 + 0.1 * rng.next()), 0.1 * rng.normal(), 0.1 * rng.normal()])
+    return { key: `view-${k}`, ...view }
+  })
+  return { images }
 }

@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import type { AdapterSummary } from '../../../src/shared/device'
 import type { TrainState } from '../../../src/main/engine/train/checkpoint'
-import { engineExecutor, fitsRunOn } from '../../../src/main/train/engine-executor'
+import { engineExecutor } from '../../../src/main/train/engine-executor'
 import { openEngineDevice } from '../../../src/main/engine/gpu/adapter'
 import { startTraining, trainStepWith } from '../../../src/main/engine/train/train-category'
 import { useSoftwareGpu } from '../../helpers/software-gpu'
 import { renderView, syntheticObject } from '../engine/synthetic-views'
-
-const ADAPTER: AdapterSummary = {
-  vendor: 'nvidia',
-  architecture: 'hopper',
-  device: '',
-  description: 'NVIDIA H100',
-  software: false,
-  limits: { maxStorageBufferBindingSize: 2 ** 31, maxBufferSize: 2 ** 31, maxComputeWorkgroupSizeX: 1024, maxComputeInvocationsPerWorkgroup: 1024, maxStorageBuffersPerShaderStage: 10 },
-}
 
 useSoftwareGpu()
 
@@ -43,10 +33,5 @@ describe('the choice of executor', () => {
     const mixed = [targets[0]!, { ...targets[1]!, channels: 4 }]
     await expect(engineExecutor(again, started, mixed, async () => cpuPool)).rejects.toThrow(/target 1 has .* 4 channels/)
     expect((await again.device.lost).reason).toBe('destroyed')
-  })
-
-  it('fits run on the CPU, said where a GPU would have been used', () => {
-    expect(fitsRunOn({ device: 'cpu', adapter: null })).toEqual({ ranOn: { device: 'cpu', adapter: null }, note: null })
-    expect(fitsRunOn({ device: 'gpu', adapter: ADAPTER })).toEqual({ ranOn: { device: 'cpu', adapter: null }, note: 'fits of trained models run on the CPU: the GPU engine does not fit images yet' })
   })
 })

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { copyFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import type { DeviceChoice } from '../../../shared/device'
 import { modelLabel } from '../../../shared/ipc/channels/train'
 import type { Variant } from '../../../shared/ipc/channels/train'
 import { builtMainDir } from '../../build-paths'
@@ -99,7 +100,7 @@ function progressLine(p: BenchProgress): string {
 export async function runOnSlurm(
   core: Core,
   io: CliIo,
-  job: { spec: BenchSpec; dataset: string; groups: { variant: Variant; articulation: number; runs: BenchRun[] }[]; slurm: SlurmSettings & { dryRun: boolean; wait: boolean }; json: string | null },
+  job: { spec: BenchSpec; dataset: string; groups: { variant: Variant; articulation: number; runs: BenchRun[] }[]; slurm: SlurmSettings & { dryRun: boolean; wait: boolean }; json: string | null; device: DeviceChoice | null },
 ): Promise<number | null> {
   const { spec, dataset, groups, slurm } = job
   const all = groups.flatMap((g) => g.runs)
@@ -126,7 +127,7 @@ export async function runOnSlurm(
   const categories = [...new Set(runs.map((r) => r.category))]
   const plan: BenchPlan = { id, scheduler: 'slurm', createdAt: new Date().toISOString(), dataset, benchArgs: fromRunsArgs(spec, dataset, categories), tasks, jobs: null }
   const dir = benchDir(core.dataDir, id)
-  const scripts = benchScripts(plan, { dataDir: core.dataDir, benchDir: dir, semagic: semagicCommand(), trainDataset: spec.trainDataset ?? dataset, backbone: spec.backbone, settings: slurm })
+  const scripts = benchScripts(plan, { dataDir: core.dataDir, benchDir: dir, semagic: semagicCommand(), trainDataset: spec.trainDataset ?? dataset, backbone: spec.backbone, settings: slurm, device: job.device })
   writePlan(dir, plan)
   const files = { features: join(dir, 'features.sh'), train: join(dir, 'train.sh'), collect: join(dir, 'collect.sh') }
   for (const k of ['features', 'train', 'collect'] as const) writeFileSync(files[k], scripts[k], { mode: 0o755 })

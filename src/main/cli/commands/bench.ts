@@ -13,7 +13,7 @@ import type { MethodSummary } from '../../services/bench/bench-summary'
 import { defaultDataDir } from '../../paths'
 import { CliUsageError } from '../cli-error'
 import type { CliIo, Command, Values } from '../command'
-import { DEVICE_OPTIONS, DEVICE_USAGE, checkFitsDevice, parseDevice } from '../device-option'
+import { DEVICE_OPTIONS, DEVICE_USAGE, checkFitsDevice, parseDevice, sayWhereFitsRan } from '../device-option'
 import { followJob } from '../follow-job'
 import { absoluteMethod } from '../method-name'
 import { prepareDataset } from '../prepare-dataset'
@@ -168,7 +168,7 @@ export const benchCommand: Command = {
       const groups = benchRuns(spec, dataset, Object.keys(core.services.datasets.get(dataset).categories))
       if (slurm) {
         const json = typeof values.json === 'string' ? resolve(values.json) : null
-        const code = await runOnSlurm(core, io, { spec, dataset, groups, slurm, json })
+        const code = await runOnSlurm(core, io, { spec, dataset, groups, slurm, json, device: device ?? null })
         if (code !== null) return code
       }
       const summaries: Record<string, MethodSummary> = {}
@@ -181,7 +181,11 @@ export const benchCommand: Command = {
       }
       const evalTest = async (label: string, method: string): Promise<EvalResult> => {
         const req = { dataset, split: 'test' as const, method, ...EVAL_OPTIONS, alphas: [...EVAL_OPTIONS.alphas] }
-        return core.services.eval.cachedRunReport(req) ?? (await followJob<EvalResult>(core, io, label, () => core.services.eval.startEval(req).jobId))
+        const cached = core.services.eval.cachedRunReport(req)
+        if (cached) return cached
+        const report = await followJob<EvalResult>(core, io, label, () => core.services.eval.startEval(req).jobId)
+        sayWhereFitsRan(label, report.fitsRanOn, io)
+        return report
       }
       const hybrids: string[] = []
       for (const group of groups) {

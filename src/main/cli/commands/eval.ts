@@ -10,7 +10,7 @@ import type { EvalResult } from '../../services/eval/eval-service'
 import { defaultDataDir } from '../../paths'
 import { CliUsageError } from '../cli-error'
 import type { Command } from '../command'
-import { DEVICE_OPTIONS, DEVICE_USAGE, checkFitsDevice, parseDevice } from '../device-option'
+import { DEVICE_OPTIONS, DEVICE_USAGE, checkFitsDevice, parseDevice, sayWhereFitsRan } from '../device-option'
 import { followJob } from '../follow-job'
 import { absoluteMethod } from '../method-name'
 import { prepareDataset } from '../prepare-dataset'
@@ -75,6 +75,7 @@ export const evalCommand: Command = {
       const report = await followJob<EvalResult>(core, io, 'eval', () =>
         core.services.eval.startEval({ dataset, split, method, ...parsed.data }).jobId,
       )
+      sayWhereFitsRan(method, report.fitsRanOn, io)
       for (const w of report.warnings.slice(0, 20)) io.stderr.write(`warning: ${w}\n`)
       if (report.warnings.length > 20) io.stderr.write(`... and ${report.warnings.length - 20} more warnings\n`)
       const { warnings: _warnings, ...json } = report

@@ -8,6 +8,7 @@ import { viewTarget } from '../losses/view-target'
 import type { ViewTarget } from '../losses/view-target'
 import { viewLoss, visibility } from '../losses/view-loss'
 import type { ViewLoss, ViewShape, VisibilityOptions } from '../losses/view-loss'
+import type { Param } from '../math/adam'
 import { SeededRandom } from '../math/seeded-random'
 import { categoryForward, instanceForward, mirrorInstance } from '../model/category-model'
 import type { CategoryModel, CategoryShape } from '../model/category-model'
@@ -64,22 +65,52 @@ export function fitImage(model: CategoryModel, image: FitImageInput, options: Fi
  * scores them): to study how often the kept camera is the right one, and what the transfer
  * would score with a better choice.
  */
-export function fitImageCandidates(model: CategoryModel, image: FitImageInput, options: FitOptions = {}): { best: MeshFit; candidates: MeshFit[] } {
-  const { config } = model
-  const target = viewTarget(modelFeatures(image.features, model.pca), image.mask)
-  if (target.channels !== model.channels) throw new RangeError(`fitImage: the model has ${model.channels} feature channels, the image ${target.channels}`)
+export function fitImageCandidates(model: CategoryModel, image: FitImageInput, options: FitOptions = {}): FitCandidates {
   const shape = categoryForward(model)
-  const { cameras, codes } = perImageParams(config, 1)
-  initialCameras(shape.V0, target.box, config.hypotheses, config.initialElevation, cameras.value, 0)
-  const rng = new SeededRandom(options.seed ?? 0)
-  const weights = viewLossWeights(config)
-  for (let s = 0; s < (options.steps ?? 150); s++) {
-    const samples = chamferSamples(target, config.chamferSamples, rng)
-    imageStep({ model, shape, target, cameras, codes, row: 0, samples, weights, gradScale: 1, category: null })
+  const { cameras, codes } = perImageParams(model.config, 1)
+  const start = startFit(model, shape, image, options, cameras, 0)
+  const weights = viewLossWeights(model.config)
+  for (let s = 0; s < fitSteps(options); s++) {
+    const samples = chamferSamples(start.target, model.config.chamferSamples, start.rng)
+    imageStep({ model, shape, target: start.target, cameras, codes, row: 0, samples, weights, gradScale: 1, category: null })
     cameras.step([0])
     codes.step([0])
   }
-  const scored = scoreHypotheses(model, shape, target, cameras.value, 0, codes.value.slice(0, instanceSize(config)))
+  return finishFit(model, shape, start.target, cameras, codes, 0)
+}
+
+/** A fit's kept mesh and every hypothesis and mirror it chose among. */
+export interface FitCandidates {
+  best: MeshFit
+  candidates: MeshFit[]
+}
+
+/** An image's fit before its steps: its target and the stream its chamfer samples come from. */
+export interface FitStart {
+  target: ViewTarget
+  rng: SeededRandom
+}
+
+export function fitSteps(options: FitOptions): number {
+  return options.steps ?? 150
+}
+
+/**
+ * Sets up row `row` of `cameras` (zero codes) for fitting `image`: its first camera hypotheses
+ * from its mask's box, as training starts them. Every engine's fit starts here.
+ */
+export function startFit(model: CategoryModel, shape: CategoryShape, image: FitImageInput, options: FitOptions, cameras: Param, row: number): FitStart {
+  const { config } = model
+  const target = viewTarget(modelFeatures(image.features, model.pca), image.mask)
+  if (target.channels !== model.channels) throw new RangeError(`fitImage: the model has ${model.channels} feature channels, the image ${target.channels}`)
+  initialCameras(shape.V0, target.box, config.hypotheses, config.initialElevation, cameras.value, row * config.hypotheses * CAMERA_SIZE)
+  return { target, rng: new SeededRandom(options.seed ?? 0) }
+}
+
+/** A fit once its steps are taken: every hypothesis of row `row` scored (against its mirror) and the best kept. */
+export function finishFit(model: CategoryModel, shape: CategoryShape, target: ViewTarget, cameras: Param, codes: Param, row: number): FitCandidates {
+  const K = instanceSize(model.config)
+  const scored = scoreHypotheses(model, shape, target, cameras.value, row * model.config.hypotheses * CAMERA_SIZE, codes.value.slice(row * K, (row + 1) * K))
   return { best: scored.best, candidates: scored.candidates.map((c) => scored.describe(c)) }
 }
 

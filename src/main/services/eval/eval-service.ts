@@ -6,6 +6,7 @@ import type { PckConvention } from '../../../shared/eval/pck-conventions'
 import { evaluatePck } from '../../../shared/eval/pck-report'
 import type { PckReport } from '../../../shared/eval/pck-types'
 import { scoredPairOf } from '../../../shared/eval/scored-pair'
+import type { RanOn } from '../../../shared/device'
 import type { Point } from '../../../shared/ipc/channels/datasets'
 import { AppError } from '../../core/app-error'
 import type { Db } from '../../store/migration'
@@ -25,7 +26,8 @@ export interface EvalRequest extends EvalOverrides {
   categories?: string[] | undefined
 }
 
-export type EvalResult = PckReport & { warnings: string[] }
+/** A report, what the method warned of, and where a model's fits ran when it fitted any. */
+export type EvalResult = PckReport & { warnings: string[]; fitsRanOn?: RanOn }
 export type { PairsPage, PairsRequest }
 
 const sha1 = (text: string): string => createHash('sha1').update(text).digest('hex')
@@ -77,7 +79,7 @@ export class EvalService {
     const version = datasetVersion(this.db, ds)
     let only = req.categories ? new Set(req.categories) : null
     let pairs = evalPairs(this.db, ds, req.split).filter((p) => !only || only.has(p.pair.category))
-    const { method, warnings, category } = await resolveMethod(req.method, req.dataset, pairs, { db: this.db, features: this.features, train: this.train }, ctx)
+    const { method, warnings, category, fitsRanOn } = await resolveMethod(req.method, req.dataset, pairs, { db: this.db, features: this.features, train: this.train }, ctx)
     if (category !== undefined) {
       only = new Set([...(only ?? [category])].filter((c) => c === category))
       pairs = pairs.filter((p) => only!.has(p.pair.category))
@@ -86,7 +88,7 @@ export class EvalService {
     try {
       const options = reportOptions(req, PCK_CONVENTIONS[ds.reader], req.categories ? [...only!].sort() : null)
       const cached = this.storedReport(method.key, version, req.split, options)
-      if (cached) return { ...cached, cache: 'hit', method: req.method, dataset: req.dataset, warnings }
+      if (cached) return { ...cached, cache: 'hit', method: req.method, dataset: req.dataset, warnings, ...(fitsRanOn ? { fitsRanOn } : {}) }
 
       const find = this.db.prepare('SELECT kps FROM predictions WHERE method_key = ? AND dataset_version = ? AND split = ? AND pair = ?')
       const store = this.db.prepare('INSERT OR REPLACE INTO predictions (method_key, dataset_version, split, pair, kps) VALUES (?, ?, ?, ?, ?)')
@@ -116,7 +118,7 @@ export class EvalService {
       ctx?.progress(pairs.length, pairs.length, 'pairs')
       const { report } = evaluatePck(scored, { method: req.method, dataset: req.dataset, split: req.split, cache: 'miss' }, options)
       this.storeReport(method.key, version, options, report)
-      return { ...report, warnings }
+      return { ...report, warnings, ...(fitsRanOn ? { fitsRanOn } : {}) }
     } finally {
       await method.dispose()
     }

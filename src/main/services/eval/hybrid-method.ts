@@ -91,6 +91,7 @@ export async function hybridMethod(name: string, runId: string, dataset: string,
   const pct = (v: number): string => (100 * v).toFixed(1)
   return {
     category: mesh.category,
+    ...(mesh.fitsRanOn ? { fitsRanOn: mesh.fitsRanOn } : {}),
     warnings: [
       ...mesh.warnings,
       `hybrid weight lambda = ${best.lambda}${gateName ? `, gate ${gateName}` : ''} chosen on ${val.length} val pairs of ${config.category} ` +

@@ -1,3 +1,4 @@
+import type { RanOn } from '../../../shared/device'
 import { wrapAngle } from '../../engine/camera/view-camera'
 import type { PairFit } from '../../engine/correspondence/hybrid-gate'
 import { meshTransferWithSupport } from '../../engine/correspondence/mesh-transfer'
@@ -16,6 +17,8 @@ export interface MeshPredictor {
   checkpoint: string
   inputs: Map<string, ImageInput>
   warnings: string[]
+  /** Where the fits this call made ran (null: every fit came from the cache). */
+  fitsRanOn: RanOn | null
   /** Mesh transfer of a pair's source keypoints with its support, points in the target's feature-crop pixels (null where it has no answer). */
   transferCrop(pair: TransferPair): SupportedTransfer[]
   /** What the pair's two fits say of it: how well the model explains both images, and how far apart their cameras look. */
@@ -33,7 +36,9 @@ export async function meshPredictor(runId: string, dataset: string, pairs: reado
   const byKey = new Map(inputs.map((i) => [i.key, i]))
   const fits = new MeshFits(services.db, services.features, model, checkpoint, services.train.fitPool())
   // A first fit takes seconds: progress per image, and a cancel stops handing images out.
+  let fitsRanOn: RanOn | null = null
   const fitted = await fits.fitAll([...byKey.values()], {
+    onDevice: (ranOn) => (fitsRanOn = ranOn),
     progress: (done, total) => ctx?.progress(done, total, 'images', 'fitting meshes'),
     shouldStop: () => ctx?.signal.aborted ?? false,
   })
@@ -44,6 +49,7 @@ export async function meshPredictor(runId: string, dataset: string, pairs: reado
     checkpoint,
     inputs: byKey,
     warnings: skipped.map((s) => `no mesh fit for ${s}`),
+    fitsRanOn,
     transferCrop(pair) {
       const src = fitOf(pair.srcKey)
       const trg = fitOf(pair.trgKey)

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { isAbsolute } from 'node:path'
+import type { RanOn } from '../../../shared/device'
 import type { Point } from '../../../shared/ipc/channels/datasets'
 import { AppError } from '../../core/app-error'
 import { readPredictionsJsonl } from '../../eval/predictions-jsonl'
@@ -20,6 +21,8 @@ export interface ResolvedMethod {
   warnings: string[]
   /** A category model answers for its own category only: the evaluation is restricted to it. */
   category?: string
+  /** Where a model's fits ran, when the method fitted images (mesh:, hybrid:) and not all came from the cache. */
+  fitsRanOn?: RanOn
 }
 
 export interface MethodServices {
@@ -90,6 +93,7 @@ async function meshMethod(name: string, runId: string, dataset: string, pairs: r
   return {
     category: mesh.category,
     warnings: mesh.warnings,
+    ...(mesh.fitsRanOn ? { fitsRanOn: mesh.fitsRanOn } : {}),
     method: {
       id: name,
       key: meshMethodKey(mesh.checkpoint),

@@ -1,4 +1,5 @@
 import { basename } from 'node:path'
+import type { RanOn } from '../../../shared/device'
 import type { MeshFit } from '../../engine/infer/fit-image'
 import type { CategoryModel } from '../../engine/model/category-model'
 import type { Db } from '../../store/migration'
@@ -14,7 +15,7 @@ const floats = (b: Buffer): Float32Array => new Float32Array(b.buffer.slice(b.by
 /**
  * Instance meshes fitted to images with a category frozen (150 steps each), cached per
  * (checkpoint content, image features file = image content + crop): asking again is a lookup.
- * Fits that are not cached run on the fitting pool's helper threads.
+ * Fits that are not cached run on the fitting pool's device (a GPU, or the CPU's helper threads).
  */
 export class MeshFits {
   private readonly find
@@ -46,7 +47,7 @@ export class MeshFits {
    * stored as each arrives, so that a cancelled job keeps what it finished. Without a cancel,
    * every input has its fit.
    */
-  async fitAll(inputs: readonly ImageInput[], hooks: { progress?(done: number, total: number): void; shouldStop?(): boolean } = {}): Promise<Map<string, MeshFit>> {
+  async fitAll(inputs: readonly ImageInput[], hooks: { progress?(done: number, total: number): void; shouldStop?(): boolean; onDevice?(ranOn: RanOn): void } = {}): Promise<Map<string, MeshFit>> {
     const out = new Map<string, MeshFit>()
     const missing: ImageInput[] = []
     for (const input of inputs) {
@@ -71,6 +72,7 @@ export class MeshFits {
           hooks.progress?.(out.size, inputs.length)
         },
         ...(hooks.shouldStop ? { shouldStop: hooks.shouldStop } : {}),
+        ...(hooks.onDevice ? { onDevice: hooks.onDevice } : {}),
       },
     )
     return out

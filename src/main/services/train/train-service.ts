@@ -316,12 +316,14 @@ export class TrainService {
   }
 
   /**
-   * Where fits of trained models run: the training worker's `fit` role on as many threads as
-   * training uses. Each call starts its own helpers, but their fits take turns on one set of
-   * slots that every call (an evaluation, the Meshes view, Transfer clicks) shares.
+   * Where fits of trained models run: on the device runs train on (the command's --device, else
+   * the workspace's engine.device, asked at each call), a GPU in one helper; on the CPU, the
+   * training worker's `fit` role on as many threads as training uses. Each call starts its own
+   * helpers, but their fits take turns on one set of slots that every call (an evaluation, the
+   * Meshes view, Transfer clicks) shares.
    */
   fitPool(): FitPoolOptions {
-    return { workerFile: this.builtWorker(), threads: this.fitSlots.size, slots: this.fitSlots }
+    return { workerFile: this.builtWorker(), threads: this.fitSlots.size, slots: this.fitSlots, device: () => this.chosenDevice() }
   }
 
   config(runId: string): TrainConfig {

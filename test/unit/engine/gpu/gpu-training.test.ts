@@ -1,25 +1,17 @@
 import { describe, expect, it } from 'vitest'
 import { createGpuShardExecutor } from '../../../../src/main/engine/gpu/gpu-executor'
-import { SeededRandom } from '../../../../src/main/engine/math/seeded-random'
 import type { EngineConfigInput } from '../../../../src/main/engine/model/config'
 import { serializeTrainState } from '../../../../src/main/engine/train/checkpoint'
 import type { SerializedTrainState } from '../../../../src/main/engine/train/checkpoint'
 import { resumeTraining, runTraining, startTraining, trainStep, trainStepWith } from '../../../../src/main/engine/train/train-category'
 import type { TrainingData } from '../../../../src/main/engine/train/training-data'
 import { useSoftwareGpuDevice } from '../../../helpers/software-gpu-device'
-import { renderView, syntheticObject } from '../synthetic-views'
+import { randomViews, syntheticObject } from '../synthetic-views'
 
 
 const object = syntheticObject(2, true)
 
-function dataset(count: number, seed: number): TrainingData {
-  const rng = new SeededRandom(seed)
-  const images = Array.from({ length: count }, (_, k) => {
-    const view = renderView(object, [(2 * rng.next() - 1) * Math.PI, 0.2 + 0.1 * rng.next(), 0.05 * rng.normal(), Math.log(0.55 + 0.1 * rng.next()), 0.1 * rng.normal(), 0.1 * rng.normal()])
-    return { key: `view-${k}`, ...view }
-  })
-  return { images }
-}
+const dataset = (count: number, seed: number): TrainingData => randomViews(object, count, seed)
 
 /**
  * Small enough for SwiftShader on 2 cores: a level-2 template (162 vertices), batch 4, 3
