@@ -121,6 +121,13 @@ describe('keypoint transfer through a trained model', () => {
     const hybrid = (await core.services.jobs.wait(h)) as { categories: Record<string, unknown>; warnings: string[] }
     expect(Object.keys(hybrid.categories)).toEqual(['car'])
     expect(hybrid.warnings.some((w) => /^hybrid weight lambda = [\d.]+(, gate \S+)? chosen on \d+ val pairs of car \(PCK@0.1 per image [\d.]+ %, plain NN [\d.]+ %\)/.test(w))).toBe(true)
+    // The gate's ablation: the weight alone is chosen on the same val pairs, so it scores there no higher than the gated hybrid.
+    const { jobId: o } = await call(core, 'eval.run', { dataset: 'demo', method: `hybrid-open:${runId}`, alphas: [0.1] })
+    const open = (await core.services.jobs.wait(o)) as { method: string; warnings: string[] }
+    expect(open.method).toBe(`hybrid-open:${runId}`)
+    const valPck = (warnings: string[]): number => Number(/^hybrid weight .* \(PCK@0.1 per image ([\d.]+) %/.exec(warnings.find((w) => w.startsWith('hybrid weight'))!)![1])
+    expect(open.warnings.find((w) => w.startsWith('hybrid weight'))).toMatch(/^hybrid weight lambda = [\d.]+ chosen on/)
+    expect(valPck(open.warnings)).toBeLessThanOrEqual(valPck(hybrid.warnings))
 
     const unfinished = await call(core, 'train.start', { dataset: 'demo', category: 'car', steps: 50, backbone: 'handmade' })
     core.services.jobs.cancel(unfinished.jobId)

@@ -14,6 +14,8 @@ import { requireDataset } from '../datasets/dataset-queries'
 import type { JobContext } from '../jobs/job-manager'
 import { evalPairs, transferPairOf } from './eval-pairs'
 import type { EvalPair } from './eval-pairs'
+import { HYBRID_KINDS } from './hybrid-kinds'
+import type { HybridChoices } from './hybrid-kinds'
 import { meshPredictor } from './mesh-predictor'
 import type { MethodServices, ResolvedMethod } from './resolve-method'
 
@@ -26,9 +28,18 @@ type Crop = readonly [number, number]
  * distance to the mesh prediction, applied only to keypoints whose 3-D support passes a gate
  * (hybrid-gate). Its weight and gate are chosen per category on the data set's val pairs
  * (PCK@0.1 per image; plain NN, lambda 0, is a candidate and wins ties), never on the pairs it
- * is scored on, so where the 3-D fit does not help it falls back to NN.
+ * is scored on, so where the 3-D fit does not help it falls back to NN. `choices` are the
+ * ablations' switches (hybrid-kinds): `hybrid-open:<run>` keeps the gate open.
  */
-export async function hybridMethod(name: string, runId: string, dataset: string, pairs: readonly EvalPair[], services: MethodServices, ctx?: JobContext): Promise<ResolvedMethod> {
+export async function hybridMethod(
+  name: string,
+  runId: string,
+  dataset: string,
+  pairs: readonly EvalPair[],
+  services: MethodServices,
+  ctx?: JobContext,
+  choices: HybridChoices = HYBRID_KINDS.hybrid!,
+): Promise<ResolvedMethod> {
   const config = services.train.config(runId)
   const ds = requireDataset(services.db, dataset)
   // The weight is chosen by the data set's own PCK convention, as its test pairs are scored by default.
@@ -76,7 +87,7 @@ export async function hybridMethod(name: string, runId: string, dataset: string,
     ).report.overall['0.1']!.perImage
   const nnPck = pckOf(nnAnswers)
   let best = { lambda: 0, gate: OPEN_GATE, pck: nnPck }
-  const gates = candidateGates(valFit.map((f) => f.loss))
+  const gates = choices.gate === 'open' ? [OPEN_GATE] : candidateGates(valFit.map((f) => f.loss))
   for (const lambda of HYBRID_LAMBDAS) {
     const answers = valPairs.map((p, i) => predict(p, lambda, valSupport[i]!.map((t) => t.point)))
     for (const gate of gates) {

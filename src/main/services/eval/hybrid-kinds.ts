@@ -1,0 +1,23 @@
+/** What a hybrid chooses on val besides its weight: the gate, or none (forced open). */
+export interface HybridChoices {
+  /** 'chosen': the gate is chosen on val with the weight (hybrid-gate); 'open': the 3-D term applies to every keypoint. */
+  gate: 'chosen' | 'open'
+}
+
+/**
+ * The hybrids a method name can ask for, `<kind>:<run>`: the studio's hybrid and its ablations,
+ * each a row of its own in `semagic bench --hybrids` (`<kind>-<variant>`).
+ */
+export const HYBRID_KINDS: Readonly<Record<string, HybridChoices>> = {
+  hybrid: { gate: 'chosen' },
+  'hybrid-open': { gate: 'open' },
+}
+
+/** The kind, run and choices of a hybrid method name; null for a name that is not a hybrid. */
+export function parseHybridMethod(name: string): { kind: string; runId: string; choices: HybridChoices } | null {
+  const colon = name.indexOf(':')
+  if (colon < 0) return null
+  const kind = name.slice(0, colon)
+  const choices = Object.hasOwn(HYBRID_KINDS, kind) ? HYBRID_KINDS[kind] : undefined
+  return choices ? { kind, runId: name.slice(colon + 1), choices } : null
+}
