@@ -36,6 +36,23 @@ export interface MeshFit {
   hypothesis: number
   /** The image's code row: z, then the part angles with articulation on. */
   code: Float32Array
+  /**
+   * Every camera hypothesis at the end of the fit, each on its better side (itself or its
+   * mirror, as the choice rules), lowest loss first, and the code row they share: the first is
+   * this fit. Lets a method weigh the runners-up where a near-symmetric object leaves the choice
+   * open (rankedFits). Absent from fits of training images and from fits stored before it existed.
+   */
+  hypotheses?: { code: number[]; ranked: FittedHypothesis[] }
+}
+
+/** One camera hypothesis as a fit ended it: enough to draw its mesh again with the fit's code. */
+export interface FittedHypothesis {
+  hypothesis: number
+  /** The hypothesis' mirror camera, which sees the mirrored instance, was kept. */
+  mirrored: boolean
+  /** Camera parameters (camera/view-camera's layout). */
+  params: number[]
+  loss: ViewLoss
 }
 
 export interface FitOptions {
@@ -79,8 +96,34 @@ export function fitImageCandidates(model: CategoryModel, image: FitImageInput, o
     cameras.step([0])
     codes.step([0])
   }
-  const scored = scoreHypotheses(model, shape, target, cameras.value, 0, codes.value.slice(0, instanceSize(config)))
-  return { best: scored.best, candidates: scored.candidates.map((c) => scored.describe(c)) }
+  const code = codes.value.slice(0, instanceSize(config))
+  const scored = scoreHypotheses(model, shape, target, cameras.value, 0, code)
+  const ranked = scored.kept
+    .map(({ params, loss, hypothesis, mirrored }): FittedHypothesis => ({ hypothesis, mirrored, params: [...params], loss }))
+    // Stable: equal losses keep hypothesis order, so the first is the fit scoreHypotheses kept.
+    .sort((a, b) => a.loss.total - b.loss.total)
+  return { best: { ...scored.best, hypotheses: { code: [...code], ranked } }, candidates: scored.candidates.map((c) => scored.describe(c)) }
+}
+
+/**
+ * A fit's k best camera hypotheses as fits of their own, best first (the first is the fit
+ * itself), each with the instance it sees: the same code, its own camera and side.
+ */
+export function rankedFits(model: CategoryModel, shape: CategoryShape, fit: MeshFit, k: number): MeshFit[] {
+  if (!fit.hypotheses) throw new RangeError('rankedFits: the fit kept no hypotheses (it was stored before fits kept them)')
+  const { code, ranked } = fit.hypotheses
+  const inst = instanceForward(model, shape, code)
+  const mirror = mirrorInstance(model, shape, inst, code)
+  return ranked.slice(0, Math.max(1, k)).map((h, i) =>
+    i === 0
+      ? fit
+      : {
+          ...meshGeometry(h.mirrored ? mirror.inst.view : inst.view, h.params, fit.cropSize, model.config.visibility),
+          loss: h.loss,
+          hypothesis: h.hypothesis,
+          code: Float32Array.from(h.mirrored ? mirror.row : code),
+        },
+  )
 }
 
 /**
@@ -109,6 +152,7 @@ interface Candidate {
   /** The instance the camera sees (a mirror candidate sees the mirror pose, with articulation on) and its code row. */
   view: ViewShape
   code: Float32Array
+  mirrored: boolean
 }
 
 function scoreHypotheses(model: CategoryModel, shape: CategoryShape, target: ViewTarget, cameras: Float32Array, offset: number, z: Float32Array) {
@@ -119,22 +163,24 @@ function scoreHypotheses(model: CategoryModel, shape: CategoryShape, target: Vie
   const weights = viewLossWeights(config)
   const score = (view: ViewShape, params: Float64Array): ViewLoss => viewLoss(target, view, params, 0, target.foreground, visibility(view, params, config.visibility), weights, null)
   const candidates: Candidate[] = []
+  const keptOf: Candidate[] = []
   let best: Candidate | null = null
   for (let h = 0; h < config.hypotheses; h++) {
     const params = Float64Array.from(cameras.subarray(offset + h * CAMERA_SIZE, offset + (h + 1) * CAMERA_SIZE))
-    const own: Candidate = { params, loss: score(inst.view, params), hypothesis: h, view: inst.view, code: z }
+    const own: Candidate = { params, loss: score(inst.view, params), hypothesis: h, view: inst.view, code: z, mirrored: false }
     candidates.push(own)
     let kept = own
     if (config.mirrorScoring) {
       const mirrored = mirrorCamera(own.params)
-      const candidate: Candidate = { params: mirrored, loss: score(mirror.inst.view, mirrored), hypothesis: h, view: mirror.inst.view, code: mirrorCode }
+      const candidate: Candidate = { params: mirrored, loss: score(mirror.inst.view, mirrored), hypothesis: h, view: mirror.inst.view, code: mirrorCode, mirrored: true }
       candidates.push(candidate)
       if (mirrorIsBetter(own.loss, candidate.loss, own.params[ELEVATION]!, config.preferAbove)) kept = candidate
     }
     if (!best || kept.loss.total < best.loss.total) best = kept
+    keptOf.push(kept)
   }
   const describe = ({ params, loss, hypothesis, view, code }: Candidate): MeshFit => ({ ...meshGeometry(view, params, target.cropSize, config.visibility), loss, hypothesis, code })
-  return { best: describe(best!), candidates, describe }
+  return { best: describe(best!), candidates, kept: keptOf, describe }
 }
 
 /** Camera, pose, crop-pixel projections and visibility of a mesh seen with camera parameters `params`. */

@@ -1,7 +1,12 @@
-/** What a hybrid chooses on val besides its weight: the gate, or none (forced open). */
+/** What a hybrid chooses on val besides its weight: the gate (or none, forced open) and how many camera hypotheses its prior mixes. */
 export interface HybridChoices {
   /** 'chosen': the gate is chosen on val with the weight (hybrid-gate); 'open': the 3-D term applies to every keypoint. */
   gate: 'chosen' | 'open'
+  /**
+   * How many of each image's best camera hypotheses make the mesh prior (a mixture over the
+   * pairings of the two images' hypotheses), chosen on val among these; 1 is the kept fits alone.
+   */
+  hypotheses: readonly number[]
 }
 
 /**
@@ -9,8 +14,10 @@ export interface HybridChoices {
  * each a row of its own in `semagic bench --hybrids` (`<kind>-<variant>`).
  */
 export const HYBRID_KINDS: Readonly<Record<string, HybridChoices>> = {
-  hybrid: { gate: 'chosen' },
-  'hybrid-open': { gate: 'open' },
+  hybrid: { gate: 'chosen', hypotheses: [1] },
+  'hybrid-open': { gate: 'open', hypotheses: [1] },
+  // The first of equal val scores is kept: one hypothesis, today's hybrid, wins ties.
+  'hybrid-topk': { gate: 'chosen', hypotheses: [1, 2, 4] },
 }
 
 /** The kind, run and choices of a hybrid method name; null for a name that is not a hybrid. */
