@@ -9,14 +9,17 @@
  * A model learns its azimuths in one of four frames against the generator's (same, turned,
  * mirrored, both: synthetic-category's AZIMUTH_FRAMES); the frame is the one in which the val
  * images' kept cameras are most often right, and the shares are the test images' in that frame,
- * with the mean number of different bins the best 4 hypotheses cover.
+ * with the mean number of different bins the best 4 hypotheses cover; "apart": the best ones at
+ * least half a bin apart in azimuth, as `hybrid-topk-apart:` mixes them.
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createCore } from '../../src/main/core/create-core'
 import { AppError } from '../../src/main/core/app-error'
 import { AZIMUTH, wrapAngle } from '../../src/main/engine/camera/view-camera'
+import { hypothesesApart } from '../../src/main/engine/infer/fit-image'
 import type { MeshFit } from '../../src/main/engine/infer/fit-image'
+import { HYBRID_KINDS } from '../../src/main/services/eval/hybrid-kinds'
 import { requireDataset } from '../../src/main/services/datasets/dataset-queries'
 import { MeshFits } from '../../src/main/services/train/mesh-fits'
 import { imageInputs } from '../../src/main/services/train/training-inputs'
@@ -27,6 +30,8 @@ const only = categories ? new Set(categories.split(',')) : null
 if (!dataDir) throw new AppError('BAD_INPUT', 'usage: hybrid-right-bin.bench.ts DATA_DIR [VARIANT] [DATASET] [CATEGORIES]')
 /** 8: every hypothesis the engine fits, the most any choice among them could reach. */
 const KS = [1, 2, 4, 8]
+/** hybrid-topk-apart's gap: hypotheses that converged onto a better one's camera count once. */
+const GAP = HYBRID_KINDS['hybrid-topk-apart']!.hypothesisGap
 
 const core = createCore({ dataDir, log: () => {} })
 try {
@@ -47,7 +52,9 @@ try {
       const fitted = await fits.fitAll(inputs, { requireHypotheses: true })
       return inputs.map((input) => {
         const fit: MeshFit = fitted.get(input.key)!
-        return { bin: binOf(input.key), azimuths: fit.hypotheses!.ranked.map((h) => h.params[AZIMUTH]!) }
+        const { ranked } = fit.hypotheses!
+        const azimuths = (hs: typeof ranked): number[] => hs.map((h) => h.params[AZIMUTH]!)
+        return { bin: binOf(input.key), azimuths: azimuths(ranked), apart: azimuths(hypothesesApart(ranked, 8, GAP)) }
       })
     }
     const val = await split('val')
@@ -56,12 +63,13 @@ try {
       im.azimuths.slice(0, k).some((a) => azimuthBin(wrapAngle(frame(a))) === im.bin) ? 1 : 0
     const [frameName, frame] = Object.entries(AZIMUTH_FRAMES).reduce((best, f) => (mean(val.map((im) => within(im, f[1], 1))) > mean(val.map((im) => within(im, best[1], 1))) ? f : best))
     const shares = KS.map((k) => (100 * mean(test.map((im) => within(im, frame, k)))).toFixed(0))
+    const apartShares = [2, 4].map((k) => (100 * mean(test.map((im) => within({ bin: im.bin, azimuths: im.apart }, frame, k)))).toFixed(0))
     // Hypotheses that converged to one another add no bin: how many different bins the best 4 cover.
     const bins4 = mean(test.map((im) => new Set(im.azimuths.slice(0, 4).map((a) => azimuthBin(wrapAngle(a)))).size)).toFixed(1)
-    rows.push(`| ${config.category} seed ${config.seed} | ${frameName} | ${shares.join(' | ')} | ${bins4} | ${test.length} |`)
+    rows.push(`| ${config.category} seed ${config.seed} | ${frameName} | ${shares.join(' | ')} | ${apartShares.join(' | ')} | ${bins4} | ${test.length} |`)
     process.stderr.write(`${rows.at(-1)}\n`)
   }
-  process.stdout.write(`| run (${variant}) | frame (chosen on val) | ${KS.map((k) => `best ${k}`).join(' | ')} | bins in best 4 | test images |\n| --- | --- | ${KS.map(() => '---').join(' | ')} | --- | --- |\n${rows.join('\n')}\n`)
+  process.stdout.write(`| run (${variant}) | frame (chosen on val) | ${KS.map((k) => `best ${k}`).join(' | ')} | best 2 apart | best 4 apart | bins in best 4 | test images |\n| --- | --- | ${KS.map(() => '---').join(' | ')} | --- | --- | --- | --- |\n${rows.join('\n')}\n`)
 } finally {
   core.close()
 }

@@ -316,6 +316,14 @@ describe('rankedFits', () => {
       expect(fit.projected).toEqual(candidate.projected)
       expect(fit.visible).toEqual(candidate.visible)
     }
+    // With a gap, a hypothesis within it of a better one already taken is passed over.
+    const gap = Math.PI / 8
+    const apart = rankedFits(model, categoryForward(model), best, 8, gap)
+    expect(apart[0]).toBe(best)
+    const expected: number[] = []
+    for (const h of ranked) if (expected.every((e) => Math.abs(wrapAngle(ranked[e]!.params[0]! - h.params[0]!)) >= gap)) expected.push(ranked.indexOf(h))
+    expect(apart.map((f) => f.pose.azimuth)).toEqual(expected.map((e) => ranked[e]!.params[0]))
+    for (const [i, a] of apart.entries()) for (const b of apart.slice(i + 1)) expect(Math.abs(wrapAngle(a.pose.azimuth - b.pose.azimuth))).toBeGreaterThanOrEqual(gap)
     expect(() => rankedFits(model, categoryForward(model), { ...best, hypotheses: undefined }, 2)).toThrow(/kept no hypotheses/)
   })
 })

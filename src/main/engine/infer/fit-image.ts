@@ -3,7 +3,7 @@ import type { FeatureMap } from '../../features/backbones/types'
 import type { Mask } from '../../images/rgb-image'
 import { projectPoints } from '../render/camera'
 import type { WeakPerspectiveCamera } from '../render/camera'
-import { AZIMUTH, CAMERA_SIZE, ELEVATION, ROLL, mirrorCamera, toWeakPerspective } from '../camera/view-camera'
+import { AZIMUTH, CAMERA_SIZE, ELEVATION, ROLL, mirrorCamera, toWeakPerspective, wrapAngle } from '../camera/view-camera'
 import { viewTarget } from '../losses/view-target'
 import type { ViewTarget } from '../losses/view-target'
 import { viewLoss, visibility } from '../losses/view-loss'
@@ -105,16 +105,29 @@ export function fitImageCandidates(model: CategoryModel, image: FitImageInput, o
   return { best: { ...scored.best, hypotheses: { code: [...code], ranked } }, candidates: scored.candidates.map((c) => scored.describe(c)) }
 }
 
+/** The first k of ranked hypotheses (at least one) whose azimuths differ from every earlier one taken by at least `minAzimuthGap` radians. */
+export function hypothesesApart(ranked: readonly FittedHypothesis[], k: number, minAzimuthGap: number): FittedHypothesis[] {
+  const taken: FittedHypothesis[] = []
+  for (const h of ranked) {
+    if (taken.length >= Math.max(1, k)) break
+    if (taken.every((t) => Math.abs(wrapAngle(t.params[AZIMUTH]! - h.params[AZIMUTH]!)) >= minAzimuthGap)) taken.push(h)
+  }
+  return taken
+}
+
 /**
  * A fit's k best camera hypotheses as fits of their own, best first (the first is the fit
- * itself), each with the instance it sees: the same code, its own camera and side.
+ * itself), each with the instance it sees: the same code, its own camera and side. With
+ * `minAzimuthGap` (radians), a hypothesis within that azimuth of a better one already taken is
+ * passed over: hypotheses that converged onto one camera count once.
  */
-export function rankedFits(model: CategoryModel, shape: CategoryShape, fit: MeshFit, k: number): MeshFit[] {
+export function rankedFits(model: CategoryModel, shape: CategoryShape, fit: MeshFit, k: number, minAzimuthGap = 0): MeshFit[] {
   if (!fit.hypotheses) throw new RangeError('rankedFits: the fit kept no hypotheses (it was stored before fits kept them)')
-  const { code, ranked } = fit.hypotheses
+  const { code } = fit.hypotheses
+  const ranked = hypothesesApart(fit.hypotheses.ranked, k, minAzimuthGap)
   const inst = instanceForward(model, shape, code)
   const mirror = mirrorInstance(model, shape, inst, code)
-  return ranked.slice(0, Math.max(1, k)).map((h, i) =>
+  return ranked.map((h, i) =>
     i === 0
       ? fit
       : {

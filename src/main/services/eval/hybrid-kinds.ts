@@ -7,6 +7,11 @@ export interface HybridChoices {
    * pairings of the two images' hypotheses), chosen on val among these; 1 is the kept fits alone.
    */
   hypotheses: readonly number[]
+  /**
+   * The azimuth (radians) by which the mixed hypotheses must differ: 0 takes the k best as they
+   * rank; half a hypothesis bin passes over hypotheses that converged onto a better one's camera.
+   */
+  hypothesisGap: number
 }
 
 /**
@@ -14,10 +19,13 @@ export interface HybridChoices {
  * each a row of its own in `semagic bench --hybrids` (`<kind>-<variant>`).
  */
 export const HYBRID_KINDS: Readonly<Record<string, HybridChoices>> = {
-  hybrid: { gate: 'chosen', hypotheses: [1] },
-  'hybrid-open': { gate: 'open', hypotheses: [1] },
+  hybrid: { gate: 'chosen', hypotheses: [1], hypothesisGap: 0 },
+  'hybrid-open': { gate: 'open', hypotheses: [1], hypothesisGap: 0 },
   // The first of equal val scores is kept: one hypothesis, today's hybrid, wins ties.
-  'hybrid-topk': { gate: 'chosen', hypotheses: [1, 2, 4] },
+  'hybrid-topk': { gate: 'chosen', hypotheses: [1, 2, 4], hypothesisGap: 0 },
+  // The engine's hypotheses share one code and converge (the best 4 cover about 2 azimuth bins):
+  // the best ones at least half a bin (22.5 degrees) apart.
+  'hybrid-topk-apart': { gate: 'chosen', hypotheses: [1, 2, 4], hypothesisGap: Math.PI / 8 },
 }
 
 /** The kind, run and choices of a hybrid method name; null for a name that is not a hybrid. */

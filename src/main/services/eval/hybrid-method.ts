@@ -30,7 +30,8 @@ const HYBRID_LAMBDAS = [0.03, 0.1, 0.3, 1]
  * is scored on, so where the 3-D fit does not help it falls back to NN. `choices` are the
  * ablations' switches (hybrid-kinds): `hybrid-open:<run>` keeps the gate open; `hybrid-topk:<run>`
  * also chooses how many of each fit's best camera hypotheses make its prior (a mixture over
- * their pairings), so that a wrong kept camera need not force a wrong prior.
+ * their pairings), so that a wrong kept camera need not force a wrong prior; `hybrid-topk-apart:`
+ * mixes only hypotheses at least half a bin apart in azimuth.
  */
 export async function hybridMethod(
   name: string,
@@ -47,7 +48,10 @@ export async function hybridMethod(
   const own = PCK_CONVENTIONS[ds.reader]
   const val = evalPairs(services.db, ds, 'val').filter((p) => p.pair.category === config.category)
   if (val.length === 0) throw new AppError('BAD_INPUT', `hybrid:${runId} needs val pairs of ${config.category} in "${dataset}" to choose its weight`)
-  const mesh = await meshPredictor(runId, dataset, [...pairs, ...val], services, ctx, { hypotheses: choices.hypotheses.some((k) => k > 1) })
+  const mesh = await meshPredictor(runId, dataset, [...pairs, ...val], services, ctx, {
+    hypotheses: choices.hypotheses.some((k) => k > 1),
+    hypothesisGap: choices.hypothesisGap,
+  })
   const maps = new Map<string, FeatureMap>()
   const mapOf = (key: string): FeatureMap | null => {
     const input = mesh.inputs.get(key)
@@ -113,17 +117,19 @@ export async function hybridMethod(
   const gateName = gateLabel(best.gate)
   const meshOf = (pair: TransferPair): MeshPrior[] => gated(best.gate, priorOf(pair, best.hypotheses), mesh.pairFit(pair))
   const pct = (v: number): string => (100 * v).toFixed(1)
+  const gapDegrees = ((choices.hypothesisGap * 180) / Math.PI).toFixed(1)
+  const apart = choices.hypothesisGap > 0 ? ` (at least ${gapDegrees} deg apart)` : ''
   return {
     category: mesh.category,
     warnings: [
       ...mesh.warnings,
-      `hybrid weight lambda = ${best.lambda}${gateName ? `, gate ${gateName}` : ''}${choices.hypotheses.length > 1 ? `, camera hypotheses per image ${best.hypotheses}` : ''} chosen on ${val.length} val pairs of ${config.category} ` +
+      `hybrid weight lambda = ${best.lambda}${gateName ? `, gate ${gateName}` : ''}${choices.hypotheses.length > 1 ? `, camera hypotheses per image ${best.hypotheses}${apart}` : ''} chosen on ${val.length} val pairs of ${config.category} ` +
         `(PCK@0.1 per image ${pct(best.pck)} %, plain NN ${pct(nnPck)} %)`,
     ],
     method: {
       id: name,
       // An open gate and one hypothesis predict what the first hybrid did, so its cached predictions stay valid.
-      key: `hybrid:${mesh.checkpoint}:lambda=${best.lambda}:${config.backbone}${gateName ? `:gate=${gateName}` : ''}${best.hypotheses > 1 ? `:hypotheses=${best.hypotheses}` : ''}`,
+      key: `hybrid:${mesh.checkpoint}:lambda=${best.lambda}:${config.backbone}${gateName ? `:gate=${gateName}` : ''}${best.hypotheses > 1 ? `:hypotheses=${best.hypotheses}${choices.hypothesisGap > 0 ? `:apart=${gapDegrees}deg` : ''}` : ''}`,
       async transfer(pair) {
         return predict(pair, best.lambda, meshOf(pair))
       },

@@ -24,7 +24,7 @@ export interface MeshPredictor {
   /**
    * Each source keypoint's mesh transfers under every pairing of the two images' k best camera
    * hypotheses (k = 1: the kept fits' one point), target feature-crop pixels. Needs a predictor
-   * made with `hypotheses`.
+   * made with `hypotheses`; its `hypothesisGap` passes over hypotheses that converged onto a better one.
    */
   transferCropHypotheses(pair: TransferPair, k: number): [number, number][][]
   /** What the pair's two fits say of it: how well the model explains both images, and how far apart their cameras look. */
@@ -34,7 +34,8 @@ export interface MeshPredictor {
 
 /**
  * The run's model, the images the given pairs use, and their fits (cached per checkpoint and
- * image). `hypotheses`: the fits keep their ranked camera hypotheses (older cached fits are fitted again).
+ * image). `hypotheses`: the fits keep their ranked camera hypotheses (older cached fits are fitted
+ * again); `hypothesisGap` (radians): the azimuth by which the hypotheses a prior mixes must differ.
  */
 export async function meshPredictor(
   runId: string,
@@ -42,7 +43,7 @@ export async function meshPredictor(
   pairs: readonly EvalPair[],
   services: MethodServices,
   ctx?: JobContext,
-  options: { hypotheses?: boolean } = {},
+  options: { hypotheses?: boolean; hypothesisGap?: number } = {},
 ): Promise<MeshPredictor> {
   const { model, checkpoint, config } = services.train.loadModel(runId)
   const keys = new Set(
@@ -68,7 +69,7 @@ export async function meshPredictor(
     let fits = ranked.get(key)
     if (!fits || fits.length < Math.min(k, fit.hypotheses?.ranked.length ?? 1)) {
       shape ??= categoryForward(model)
-      ranked.set(key, (fits = rankedFits(model, shape, fit, k)))
+      ranked.set(key, (fits = rankedFits(model, shape, fit, k, options.hypothesisGap ?? 0)))
     }
     return fits.slice(0, k)
   }
