@@ -118,7 +118,7 @@ export async function hybridMethod(
   const meshOf = (pair: TransferPair): MeshPrior[] => gated(best.gate, priorOf(pair, best.hypotheses), mesh.pairFit(pair))
   const pct = (v: number): string => (100 * v).toFixed(1)
   const gapDegrees = ((choices.hypothesisGap * 180) / Math.PI).toFixed(1)
-  const apart = choices.hypothesisGap > 0 ? ` (at least ${gapDegrees} deg apart)` : ''
+  const apart = choices.hypothesisGap > 0 && best.hypotheses > 1 ? ` (at least ${gapDegrees} deg apart)` : ''
   return {
     category: mesh.category,
     warnings: [
