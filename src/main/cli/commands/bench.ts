@@ -20,7 +20,7 @@ import { SLURM_OPTIONS, parseSlurmOptions, runOnSlurm } from './bench-slurm'
 
 const USAGE =
   'semagic bench (--dataset NAME | --spair ROOT) [--train-dataset NAME] [--categories a,b] [--methods nn-pretrained,...] ' +
-  '[--variants semagic,baseline,semagic-i,semagic-ii] [--articulation PARTS[,PARTS...]] [--seeds 3] [--steps N] [--backbone pretrained] [--hybrids hybrid,hybrid-open] [--quick] [--json FILE] [--data-dir DIR]\n' +
+  '[--variants semagic,baseline,semagic-i,semagic-ii] [--articulation PARTS[,PARTS...]] [--seeds 3] [--steps N] [--backbone pretrained] [--hybrids hybrid[,hybrid-open,hybrid-topk,hybrid-topk-apart]] [--quick] [--json FILE] [--data-dir DIR]\n' +
   '       ... [--from-runs]: the table from imported finished runs only (semagic runs import), training nothing\n' +
   '       ... --on slurm [--partition P] [--time T] [--cpus-per-task N] [--gpus-per-task N] [--requeue-max 3] [--checkpoint-every 50] [--dry-run] [--wait]'
 const ALPHA = '0.1'
@@ -130,7 +130,8 @@ function benchRuns(spec: BenchSpec, dataset: string, allCategories: string[]): {
  * finished run with the same configuration; test images are never trained on. Each variant is
  * trained once per articulation setting (parts, 0 = off), a row each (`semagic+art6`). Each
  * trained row has its hybrid beside it (`hybrid-semagic`: weight and gate chosen on val pairs),
- * and `--hybrids` adds the ablations' rows (`hybrid-open-semagic`: the gate kept open), and under the table, where the matcher on the runs' backbone is among the methods, the
+ * and `--hybrids` adds the ablations' rows (`hybrid-open-semagic`: the gate kept open; `hybrid-topk-semagic`:
+ * a prior over several camera hypotheses; see hybrid-kinds), and under the table, where the matcher on the runs' backbone is among the methods, the
  * hybrid's gain over it per category, on the mean and per viewpoint level.
  * `--on slurm` hands the same table to a cluster (bench-slurm.ts); `--from-runs` only reads
  * finished runs that are already indexed (what the cluster's collecting job prints).
