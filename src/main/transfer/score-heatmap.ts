@@ -1,5 +1,6 @@
 import type { Heatmap } from '../../shared/ipc/channels/transfer'
 import { hybridScores } from '../engine/correspondence/hybrid-refine'
+import type { MeshPrior } from '../engine/correspondence/hybrid-refine'
 import type { FeatureMap } from '../features/backbones/types'
 import type { CropTransform } from '../images/crop-square'
 import { sampleFeature, similarityMap } from './nn-match'
@@ -37,7 +38,7 @@ export function hybridHeatmap(
   srcCrop: readonly [number, number],
   trg: FeatureMap,
   trgT: CropTransform,
-  meshCrop: readonly [number, number] | null,
+  meshCrop: MeshPrior,
   lambda: number,
   region: readonly [number, number, number, number],
 ): Heatmap {

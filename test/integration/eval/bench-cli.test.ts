@@ -50,6 +50,9 @@ describe('semagic bench', () => {
     const refused = sink()
     expect(await main(['bench', '--dataset', 'x', '--variants', 'semagic,magic', '--data-dir', join(dir, 'ws')], { stdout: sink(), stderr: refused })).toBe(2)
     expect(refused.text).toMatch(/unknown variant "magic"/)
+    const noHybrid = sink()
+    expect(await main(['bench', '--dataset', 'x', '--hybrids', 'hybrid,hybrid-magic', '--data-dir', join(dir, 'ws')], { stdout: sink(), stderr: noHybrid })).toBe(2)
+    expect(noHybrid.text).toMatch(/unknown hybrid "hybrid-magic" in --hybrids: use hybrid, hybrid-open/)
   })
 
   it('trains what is missing for each variant and seed, reuses finished runs, and reports mean ± spread', { timeout: 480_000 }, async () => {
@@ -114,11 +117,13 @@ describe('semagic bench', () => {
 
     // Articulation is a flag of its own: a row per setting, the unarticulated runs reused.
     const articulated = { out: sink(), err: sink() }
-    const armed = ['bench', '--dataset', 'demo', '--categories', 'quadruped', '--methods', 'nn-handmade', '--variants', 'semagic', '--articulation', '0,2', '--seeds', '1', '--steps', '4', '--backbone', 'handmade']
+    const armed = ['bench', '--dataset', 'demo', '--categories', 'quadruped', '--methods', 'nn-handmade', '--variants', 'semagic', '--articulation', '0,2', '--seeds', '1', '--steps', '4', '--backbone', 'handmade', '--hybrids', 'hybrid,hybrid-open']
     expect(await main([...armed, '--json', json, '--data-dir', join(dir, 'ws')], { stdout: articulated.out, stderr: articulated.err }), articulated.err.text).toBe(0)
     expect(articulated.err.text.match(/training semagic\S* on quadruped, seed 0 \(run [^)]+\)/g)).toEqual([expect.stringMatching(/^training semagic\+art2 .*run quadruped-semagic-art2-seed0-/)])
     const armedDoc = JSON.parse(readFileSync(json, 'utf8')) as { methods: Record<string, unknown> }
-    expect(Object.keys(armedDoc.methods)).toEqual(['nn-handmade', 'semagic', 'hybrid-semagic', 'semagic+art2', 'hybrid-semagic+art2'])
+    // Each hybrid kind of --hybrids is a row beside each trained row, with its own val choice in the log.
+    expect(Object.keys(armedDoc.methods)).toEqual(['nn-handmade', 'semagic', 'hybrid-semagic', 'hybrid-open-semagic', 'semagic+art2', 'hybrid-semagic+art2', 'hybrid-open-semagic+art2'])
+    expect(articulated.err.text.match(/^quadruped, seed 0: hybrid-open: hybrid weight lambda = [\d.]+ chosen on/gm)).toHaveLength(2)
     const refused = sink()
     expect(await main(['bench', '--dataset', 'demo', '--variants', 'semagic', '--articulation', '0,x', '--data-dir', join(dir, 'ws')], { stdout: sink(), stderr: refused })).toBe(2)
     expect(refused.text).toMatch(/--articulation takes part counts 0..32/)

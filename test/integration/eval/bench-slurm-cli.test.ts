@@ -13,6 +13,8 @@ describe('semagic bench --on slurm --dry-run and --from-runs', () => {
     expect(dry.stdout).toContain('#SBATCH --array=0-3')
     expect(dry.stdout).toMatch(/3\) RUN='bicycle-semagic-seed1-\d{8}T\d{6}-[0-9a-f]{6}'; ARGS=\(--dataset 'SPair-71k' --category 'bicycle' --variant semagic --articulation 0 --seed 1 --steps 5 --backbone 'handmade'\)/)
     expect(dry.stdout).toContain("bench --from-runs '--dataset' 'SPair-71k' '--categories' 'cat,bicycle' '--methods' 'nn-handmade' '--variants' 'semagic'")
+    // The collecting job prints the same rows, the hybrid kinds included.
+    expect(dry.stdout).toContain("'--backbone' 'handmade' '--hybrids' 'hybrid'")
     expect(dry.stdout).toMatch(/T=\$\(sbatch --parsable --dependency=afterok:\$F --kill-on-invalid-dep=yes .*train\.sh\)/)
     const [bench] = readdirSync(join(ws, 'benches'))
     const dir = join(ws, 'benches', bench!)

@@ -121,6 +121,28 @@ describe('keypoint transfer through a trained model', () => {
     const hybrid = (await core.services.jobs.wait(h)) as { categories: Record<string, unknown>; warnings: string[] }
     expect(Object.keys(hybrid.categories)).toEqual(['car'])
     expect(hybrid.warnings.some((w) => /^hybrid weight lambda = [\d.]+(, gate \S+)? chosen on \d+ val pairs of car \(PCK@0.1 per image [\d.]+ %, plain NN [\d.]+ %\)/.test(w))).toBe(true)
+    // The gate's ablation: the weight alone is chosen on the same val pairs, so it scores there no higher than the gated hybrid.
+    const { jobId: o } = await call(core, 'eval.run', { dataset: 'demo', method: `hybrid-open:${runId}`, alphas: [0.1] })
+    const open = (await core.services.jobs.wait(o)) as { method: string; warnings: string[] }
+    expect(open.method).toBe(`hybrid-open:${runId}`)
+    const valPck = (warnings: string[]): number => Number(/^hybrid weight .* \(PCK@0.1 per image ([\d.]+) %/.exec(warnings.find((w) => w.startsWith('hybrid weight'))!)![1])
+    expect(open.warnings.find((w) => w.startsWith('hybrid weight'))).toMatch(/^hybrid weight lambda = [\d.]+ chosen on/)
+    expect(valPck(open.warnings)).toBeLessThanOrEqual(valPck(hybrid.warnings))
+
+    // The mixture over camera hypotheses: fits stored before they kept their hypotheses are fitted again
+    // (the same seeded fit: the same kept camera), and the choice among 1, 2 and 4 hypotheses is reported.
+    const db = core.store.db
+    const poses = () => (db.prepare('SELECT image, fit FROM mesh_fits ORDER BY image').all() as { image: string; fit: string }[]).map((r) => ({ image: r.image, fit: JSON.parse(r.fit) as { pose: unknown; hypotheses?: unknown } }))
+    const before = poses()
+    expect(before.every((r) => r.fit.hypotheses !== undefined)).toBe(true)
+    db.prepare(`UPDATE mesh_fits SET fit = json_remove(fit, '$.hypotheses')`).run()
+    const { jobId: k } = await call(core, 'eval.run', { dataset: 'demo', method: `hybrid-topk:${runId}`, alphas: [0.1] })
+    const topk = (await core.services.jobs.wait(k)) as { warnings: string[]; overall: Record<string, { perImage: number }> }
+    expect(topk.warnings.find((w) => w.startsWith('hybrid weight'))).toMatch(/^hybrid weight lambda = [\d.]+(, gate \S+)?, camera hypotheses per image [124] chosen on \d+ val pairs of car/)
+    expect(valPck(topk.warnings)).toBeGreaterThanOrEqual(valPck(hybrid.warnings))
+    const after = poses()
+    expect(after.map((r) => [r.image, r.fit.pose])).toEqual(before.map((r) => [r.image, r.fit.pose]))
+    expect(after.every((r) => r.fit.hypotheses !== undefined)).toBe(true)
 
     const unfinished = await call(core, 'train.start', { dataset: 'demo', category: 'car', steps: 50, backbone: 'handmade' })
     core.services.jobs.cancel(unfinished.jobId)

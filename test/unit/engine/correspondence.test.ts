@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { nnMatch } from '../../../src/main/transfer/nn-match'
-import { hybridRefine } from '../../../src/main/engine/correspondence/hybrid-refine'
-import { meshTransfer, meshTransferWithSupport } from '../../../src/main/engine/correspondence/mesh-transfer'
+import { hybridRefine, hybridScores, priorDistance2 } from '../../../src/main/engine/correspondence/hybrid-refine'
+import { meshTransfer, meshTransferPairings, meshTransferWithSupport } from '../../../src/main/engine/correspondence/mesh-transfer'
 import { meshGeometry } from '../../../src/main/engine/infer/fit-image'
 import type { MeshFit } from '../../../src/main/engine/infer/fit-image'
 import { meshView } from '../../../src/main/engine/losses/view-loss'
@@ -122,5 +122,53 @@ describe('hybridRefine', () => {
     expect(Math.abs(out[0]![1] - 77.7)).toBeLessThanOrEqual(1)
     expect(Math.abs(out[2]![0] - 100.1)).toBeLessThanOrEqual(1)
     expect(out[1]).toEqual(nnMatch(src, [points[1]!], trg)[0])
+  })
+})
+
+describe('the mixture prior over camera hypotheses', () => {
+  // sigma 0.1, so 2 sigma^2 = 0.02; a 100-pixel crop, so 10 pixels are 0.1 crop units (d^2 = 0.01).
+  it('is the squared distance for one point, and -2 sigma^2 log of the mean Gaussian for several (a hand-computed case)', () => {
+    expect(priorDistance2(53, 54, [[50, 50]], 100, 0.1)).toBeCloseTo(0.0025, 15)
+    // At one point of two, 10 pixels apart: -0.02 ln((1 + e^-0.5) / 2) = 0.00438140...
+    expect(priorDistance2(50, 50, [[50, 50], [60, 50]], 100, 0.1)).toBeCloseTo(0.004381403927596773, 12)
+    // Points that agree cost what one does; the order of the points does not matter.
+    expect(priorDistance2(70, 20, [[50, 50], [50, 50], [50, 50]], 100, 0.1)).toBeCloseTo(priorDistance2(70, 20, [[50, 50]], 100, 0.1), 15)
+    expect(priorDistance2(57, 41, [[60, 50], [50, 50], [20, 90]], 100, 0.1)).toBeCloseTo(priorDistance2(57, 41, [[20, 90], [50, 50], [60, 50]], 100, 0.1), 15)
+    // Far from both (d^2 = 2500 and 1600), no underflow: the nearest one's d^2 plus 0.02 ln 2.
+    expect(priorDistance2(5000, 0, [[0, 0], [1000, 0]], 100, 0.1)).toBeCloseTo(1600 + 0.02 * Math.LN2, 9)
+  })
+
+  const object = syntheticObject(3)
+  const src = renderView(object, SRC_CAMERA, 16, CROP).features
+  const trg = renderView(object, TRG_CAMERA, 16, CROP).features
+
+  it('scores the hybrid as one point does, and with a large weight answers at whichever of two points the features prefer', () => {
+    const one = hybridScores(src, [40, 60], trg, [33.3, 77.7], 0.3)
+    expect(hybridScores(src, [40, 60], trg, [[33.3, 77.7]], 0.3).values).toEqual(one.values)
+    expect(hybridScores(src, [40, 60], trg, [], 0.3).values).toEqual(hybridScores(src, [40, 60], trg, null, 0.3).values)
+    // Each point alone pulls the answer onto itself; both together, onto the one with the higher similarity there.
+    const near = (p: readonly number[], q: readonly number[]): boolean => Math.hypot(p[0]! - q[0]!, p[1]! - q[1]!) < 1e-9
+    // On fine-grid positions (2 crop pixels apart, centred at odd pixels), so each lies exactly under one.
+    const a: [number, number] = [31, 41]
+    const b: [number, number] = [101, 91]
+    const [atA] = hybridRefine(src, [[40, 60]], trg, [a], 1e6)
+    const [atB] = hybridRefine(src, [[40, 60]], trg, [b], 1e6)
+    const [both] = hybridRefine(src, [[40, 60]], trg, [[a, b]], 1e6)
+    expect(near(atA!, a) && near(atB!, b)).toBe(true)
+    const scores = hybridScores(src, [40, 60], trg, null, 0)
+    const at = ([x, y]: readonly number[]): number => scores.values[Math.floor(y! / scores.fine) * scores.width + Math.floor(x! / scores.fine)]!
+    expect(both).toEqual(at(atA!) >= at(atB!) ? atA : atB)
+  })
+
+  it('pairs every source fit with every target fit, the kept pair first, as meshTransferWithSupport transfers each', () => {
+    const fits = [fitOf(SRC_CAMERA), fitOf(TRG_CAMERA), fitOf([0.1, 0.2, 0, Math.log(0.7), 0, 0])]
+    const points: [number, number][] = [
+      [60, 64],
+      [70, 58],
+    ]
+    const pairings = meshTransferPairings([fits[0]!, fits[2]!], [fits[1]!, fits[2]!], points)
+    const each = [fits[0]!, fits[2]!].flatMap((s) => [fits[1]!, fits[2]!].map((t) => meshTransferWithSupport(s, t, points).map((x) => x.point)))
+    expect(pairings).toEqual(points.map((_, n) => each.map((answers) => answers[n])))
+    expect(pairings[0]).toHaveLength(4)
   })
 })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { wrapAngle } from '../../../src/main/engine/camera/view-camera'
-import { fitImage, trainingFits } from '../../../src/main/engine/infer/fit-image'
+import { fitImage, fitImageCandidates, rankedFits, trainingFits } from '../../../src/main/engine/infer/fit-image'
 import type { MeshFit } from '../../../src/main/engine/infer/fit-image'
 import { SeededRandom } from '../../../src/main/engine/math/seeded-random'
 import { CAMERA_SIZE, ELEVATION } from '../../../src/main/engine/camera/view-camera'
@@ -292,5 +292,38 @@ describe('fitImage', () => {
       expect(fit.projected.length).toBe(2 * model.template.vertexCount)
       expect(fit.visible.reduce((s, v) => s + v, 0)).toBeGreaterThan(model.template.vertexCount / 4)
     }
+  })
+})
+
+describe('rankedFits', () => {
+  it('keeps every camera hypothesis on its better side, lowest loss first, and draws each as the fit drew its candidate', () => {
+    const model = createCategoryModel(resolveConfig({ variant: 'semagic', templateLevel: 2 }), CHANNELS, [0.3, 0.45, 0.9], new SeededRandom(4), null)
+    model.shape.value.set(syntheticObject(2, true).positions)
+    const view = renderView(syntheticObject(2, true), [1.1, 0.25, 0, Math.log(0.6), 0.05, -0.05])
+    const { best, candidates } = fitImageCandidates(model, view, { steps: 5 })
+    const ranked = best.hypotheses!.ranked
+    expect(ranked).toHaveLength(model.config.hypotheses)
+    expect(ranked.map((h) => h.loss.total)).toEqual(ranked.map((h) => h.loss.total).sort((a, b) => a - b))
+    expect(new Set(ranked.map((h) => h.hypothesis)).size).toBe(model.config.hypotheses)
+    expect([ranked[0]!.hypothesis, ranked[0]!.loss]).toEqual([best.hypothesis, best.loss])
+    const fits = rankedFits(model, categoryForward(model), best, 3)
+    expect(fits).toHaveLength(3)
+    expect(fits[0]).toBe(best)
+    for (const [i, fit] of fits.entries()) {
+      // fitImageCandidates lists each hypothesis, then its mirror.
+      const candidate = candidates[2 * ranked[i]!.hypothesis + (ranked[i]!.mirrored ? 1 : 0)]!
+      expect([fit.pose, fit.loss.total, fit.hypothesis]).toEqual([candidate.pose, candidate.loss.total, candidate.hypothesis])
+      expect(fit.projected).toEqual(candidate.projected)
+      expect(fit.visible).toEqual(candidate.visible)
+    }
+    // With a gap, a hypothesis within it of a better one already taken is passed over.
+    const gap = Math.PI / 8
+    const apart = rankedFits(model, categoryForward(model), best, 8, gap)
+    expect(apart[0]).toBe(best)
+    const expected: number[] = []
+    for (const h of ranked) if (expected.every((e) => Math.abs(wrapAngle(ranked[e]!.params[0]! - h.params[0]!)) >= gap)) expected.push(ranked.indexOf(h))
+    expect(apart.map((f) => f.pose.azimuth)).toEqual(expected.map((e) => ranked[e]!.params[0]))
+    for (const [i, a] of apart.entries()) for (const b of apart.slice(i + 1)) expect(Math.abs(wrapAngle(a.pose.azimuth - b.pose.azimuth))).toBeGreaterThanOrEqual(gap)
+    expect(() => rankedFits(model, categoryForward(model), { ...best, hypotheses: undefined }, 2)).toThrow(/kept no hypotheses/)
   })
 })

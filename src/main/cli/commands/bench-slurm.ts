@@ -76,6 +76,7 @@ function fromRunsArgs(spec: BenchSpec, dataset: string, categories: string[]): s
     '--seeds', String(spec.seeds),
     '--steps', String(spec.steps),
     '--backbone', spec.backbone,
+    '--hybrids', spec.hybrids.join(','),
   ]
 }
 

@@ -15,13 +15,14 @@ import { CliUsageError } from '../cli-error'
 import type { CliIo, Command, Values } from '../command'
 import { DEVICE_OPTIONS, DEVICE_USAGE, checkFitsDevice, parseDevice, sayWhereFitsRan } from '../device-option'
 import { followJob } from '../follow-job'
+import { HYBRID_KINDS } from '../../services/eval/hybrid-kinds'
 import { absoluteMethod } from '../method-name'
 import { prepareDataset } from '../prepare-dataset'
 import { SLURM_OPTIONS, parseSlurmOptions, runOnSlurm } from './bench-slurm'
 
 const USAGE =
   'semagic bench (--dataset NAME | --spair ROOT) [--train-dataset NAME] [--categories a,b] [--methods nn-pretrained,...] ' +
-  '[--variants semagic,baseline,semagic-i,semagic-ii] [--articulation PARTS[,PARTS...]] [--seeds 3] [--steps N] [--backbone pretrained] [--quick] ' +
+  '[--variants semagic,baseline,semagic-i,semagic-ii] [--articulation PARTS[,PARTS...]] [--seeds 3] [--steps N] [--backbone pretrained] [--hybrids hybrid[,hybrid-open,hybrid-topk,hybrid-topk-apart]] [--quick] ' +
   `${DEVICE_USAGE} [--json FILE] [--data-dir DIR]\n` +
   '       ... [--from-runs]: the table from imported finished runs only (semagic runs import), training nothing\n' +
   '       ... --on slurm [--partition P] [--time T] [--cpus-per-task N] [--gpus-per-task N] [--requeue-max 3] [--checkpoint-every 50] [--dry-run] [--wait]'
@@ -40,6 +41,8 @@ export interface BenchSpec {
   seeds: number
   steps: number
   backbone: string
+  /** The hybrid kinds beside each trained row (hybrid-kinds): the studio's hybrid, then any ablations. */
+  hybrids: string[]
 }
 
 /** One model a bench trains: a category, variant, articulation and seed. */
@@ -71,6 +74,11 @@ function parseSpec(values: Values): BenchSpec {
     .map((m) => m.trim())
     .filter(Boolean)
     .map(absoluteMethod)
+  const hybrids = String(values.hybrids)
+    .split(',')
+    .map((h) => h.trim())
+    .filter(Boolean)
+  for (const h of hybrids) if (!Object.hasOwn(HYBRID_KINDS, h)) throw new CliUsageError(`unknown hybrid "${h}" in --hybrids: use ${Object.keys(HYBRID_KINDS).join(', ')}`)
   const categories = typeof values.categories === 'string' ? values.categories.split(',').map((c) => c.trim()).filter(Boolean) : undefined
   return {
     dataset: typeof values.dataset === 'string' ? values.dataset : '',
@@ -83,6 +91,7 @@ function parseSpec(values: Values): BenchSpec {
     seeds,
     steps,
     backbone: String(values.backbone),
+    hybrids,
   }
 }
 
@@ -124,7 +133,8 @@ function benchRuns(spec: BenchSpec, dataset: string, allCategories: string[]): {
  * finished run with the same configuration; test images are never trained on. Each variant is
  * trained once per articulation setting (parts, 0 = off), a row each (`semagic+art6`). Each
  * trained row has its hybrid beside it (`hybrid-semagic`: weight and gate chosen on val pairs),
- * and under the table, where the matcher on the runs' backbone is among the methods, the
+ * and `--hybrids` adds the ablations' rows (`hybrid-open-semagic`: the gate kept open; `hybrid-topk-semagic`:
+ * a prior over several camera hypotheses; see hybrid-kinds), and under the table, where the matcher on the runs' backbone is among the methods, the
  * hybrid's gain over it per category, on the mean and per viewpoint level.
  * `--on slurm` hands the same table to a cluster (bench-slurm.ts); `--from-runs` only reads
  * finished runs that are already indexed (what the cluster's collecting job prints).
@@ -144,6 +154,7 @@ export const benchCommand: Command = {
     seeds: { type: 'string', default: '3' },
     steps: { type: 'string' },
     backbone: { type: 'string', default: 'pretrained' },
+    hybrids: { type: 'string', default: 'hybrid' },
     quick: { type: 'boolean', default: false },
     json: { type: 'string' },
     'from-runs': { type: 'boolean', default: false },
@@ -190,24 +201,29 @@ export const benchCommand: Command = {
       const hybrids: string[] = []
       for (const group of groups) {
         const perSeed: PckReport[] = []
-        const hybridPerSeed: PckReport[] = []
+        const hybridPerSeed = new Map(spec.hybrids.map((kind) => [kind, [] as PckReport[]]))
         for (let seed = 0; seed < spec.seeds; seed++) {
           const reports: PckReport[] = []
-          const hybridReports: PckReport[] = []
+          const hybridReports = new Map(spec.hybrids.map((kind) => [kind, [] as PckReport[]]))
           for (const { category, config } of group.runs.filter((r) => r.seed === seed)) {
             const runId = core.services.train.findFinished(config)?.id ?? (await train(core, io, config, values['from-runs'] === true))
             reports.push(await evalTest(`${group.label} ${category}`, `mesh:${runId}`))
-            const hybrid = await evalTest(`hybrid-${group.label} ${category}`, `hybrid:${runId}`)
-            for (const w of hybrid.warnings.filter((w) => w.startsWith('hybrid weight'))) io.stderr.write(`${category}, seed ${seed}: ${w}\n`)
-            hybridReports.push(hybrid)
+            for (const kind of spec.hybrids) {
+              const hybrid = await evalTest(`${kind}-${group.label} ${category}`, `${kind}:${runId}`)
+              const said = kind === 'hybrid' ? '' : `${kind}: `
+              for (const w of hybrid.warnings.filter((w) => w.startsWith('hybrid weight'))) io.stderr.write(`${category}, seed ${seed}: ${said}${w}\n`)
+              hybridReports.get(kind)!.push(hybrid)
+            }
           }
           perSeed.push(combineCategoryReports(reports, ALPHA))
-          hybridPerSeed.push(combineCategoryReports(hybridReports, ALPHA))
+          for (const kind of spec.hybrids) hybridPerSeed.get(kind)!.push(combineCategoryReports(hybridReports.get(kind)!, ALPHA))
         }
         const seedList = Array.from({ length: spec.seeds }, (_, s) => s)
         summaries[group.label] = summarizeMethod(seedList, perSeed, ALPHA)
-        summaries[`hybrid-${group.label}`] = summarizeMethod(seedList, hybridPerSeed, ALPHA)
-        hybrids.push(`hybrid-${group.label}`)
+        for (const kind of spec.hybrids) {
+          summaries[`${kind}-${group.label}`] = summarizeMethod(seedList, hybridPerSeed.get(kind)!, ALPHA)
+          hybrids.push(`${kind}-${group.label}`)
+        }
       }
       io.stdout.write(`${dataset}, test split, PCK@${ALPHA} per image (%), target box\n${benchTable(summaries)}`)
       // The hybrid refines the 2-D matcher on the runs' own features: whether the 3-D model helps is its gain over that matcher.

@@ -11,6 +11,44 @@ export interface HybridOptions {
   sigma?: number
 }
 
+type Xy = readonly [number, number]
+
+/**
+ * Where the mesh puts a keypoint in the target crop: one point, or several (an equal mixture,
+ * e.g. the points of several camera hypotheses); null or no point: no prior, the 2-D matcher.
+ */
+export type MeshPrior = Xy | readonly Xy[] | null
+
+/** A prior's points (none for null). */
+export function priorPoints(prior: MeshPrior): readonly Xy[] {
+  if (prior === null || prior.length === 0) return []
+  return Array.isArray(prior[0]) ? (prior as readonly Xy[]) : [prior as Xy]
+}
+
+/**
+ * The squared distance (crop units, crop side = `side` pixels) from crop point (x, y) that the
+ * prior amounts to there: -2 sigma^2 log of the mean over its points of exp(-d^2 / (2 sigma^2)),
+ * an equal mixture of Gaussians of width sigma. One point gives its d^2, as METHOD §9's penalty
+ * lambda d^2 / (2 sigma^2) has it; points that agree give what one does; a position near any
+ * one of them is near. `scratch` holds at least points.length numbers (reused across positions).
+ */
+export function priorDistance2(x: number, y: number, points: readonly Xy[], side: number, sigma: number, scratch: Float64Array = new Float64Array(points.length)): number {
+  let least = Number.POSITIVE_INFINITY
+  for (let k = 0; k < points.length; k++) {
+    const dx = (x - points[k]![0]) / side
+    const dy = (y - points[k]![1]) / side
+    const d2 = dx * dx + dy * dy
+    scratch[k] = d2
+    if (d2 < least) least = d2
+  }
+  if (points.length === 1) return least
+  // Shifted by the least, so that far positions do not underflow to log(0).
+  const w = 2 * sigma * sigma
+  let sum = 0
+  for (let k = 0; k < points.length; k++) sum += Math.exp((least - scratch[k]!) / w)
+  return least - w * Math.log(sum / points.length)
+}
+
 /** The hybrid's scores over the fine grid it searches: (w k) x (h k) positions, `fine` crop pixels apart. */
 export interface HybridScores {
   width: number
@@ -29,7 +67,7 @@ export function hybridScores(
   src: FeatureMap,
   srcPoint: readonly [number, number],
   trg: FeatureMap,
-  meshPrediction: readonly [number, number] | null,
+  meshPrediction: MeshPrior,
   lambda: number,
   options: HybridOptions = {},
 ): HybridScores {
@@ -46,18 +84,16 @@ export function hybridScores(
   const b1 = Math.min(h * k - 1, Math.ceil(ry2 / fine) - 1)
   const point = createGridPoint()
   const sim = similarityMap(trg, sampleFeature(src, srcPoint[0], srcPoint[1]))
-  const weight = meshPrediction ? lambda / (2 * sigma * sigma) : 0
+  const prior = priorPoints(meshPrediction)
+  const scratch = new Float64Array(prior.length)
+  const weight = prior.length > 0 ? lambda / (2 * sigma * sigma) : 0
   const values = new Float64Array(w * k * h * k).fill(Number.NEGATIVE_INFINITY)
   for (let b = b0; b <= b1; b++) {
     const cy = (b + 0.5) * fine
     for (let a = a0; a <= a1; a++) {
       const cx = (a + 0.5) * fine
       let score = sampleScalar(sim, locate((cx / side) * 2 - 1, (cy / (h * stride)) * 2 - 1, w, h, point))
-      if (weight > 0) {
-        const dx = (cx - meshPrediction![0]) / side
-        const dy = (cy - meshPrediction![1]) / side
-        score -= weight * (dx * dx + dy * dy)
-      }
+      if (weight > 0) score -= weight * priorDistance2(cx, cy, prior, side, sigma, scratch)
       values[b * w * k + a] = score
     }
   }
@@ -67,7 +103,7 @@ export function hybridScores(
 /**
  * METHOD §9's hybrid: for each source keypoint, the argmax over the target's upsampled
  * nearest-neighbour similarity minus lambda d^2 / (2 sigma^2), d the distance to the mesh
- * prediction in crop units. Lambda 0 (or no mesh prediction) is exactly the 2-D matcher
+ * prediction in crop units (with several predictions, priorDistance2 of their mixture for d^2). Lambda 0 (or no mesh prediction) is exactly the 2-D matcher
  * (transfer/nn-match), same grid, same interpolation; the caller chooses lambda per category
  * on validation pairs so that the hybrid falls back to plain NN where the 3-D fit does not help.
  * Crop pixels in and out.
@@ -76,7 +112,7 @@ export function hybridRefine(
   src: FeatureMap,
   srcPoints: readonly (readonly [number, number])[],
   trg: FeatureMap,
-  meshPredictions: readonly (readonly [number, number] | null)[],
+  meshPredictions: readonly MeshPrior[],
   lambda: number,
   options: HybridOptions = {},
 ): [number, number][] {

@@ -38,16 +38,48 @@ export interface SupportedTransfer {
 
 /** meshTransfer with each answer's support (see SupportedTransfer). */
 export function meshTransferWithSupport(src: MeshFit, trg: MeshFit, srcPoints: readonly Xy[], options: MeshTransferOptions = {}): SupportedTransfer[] {
-  if (src.vertices.length !== trg.vertices.length) throw new RangeError('meshTransfer: the fits come from different templates')
-  const fallback = (p: Xy, k: number): SupportedTransfer => {
-    const nearest = nearestVisible(src, p, k)
-    return { point: inverseDistance(trg, nearest), onSurface: false, targetVisible: visibleShare(trg, nearest.map(({ i, d }) => [i, 1 / Math.max(d, 1e-9)])) }
+  if ((options.method ?? 'face') === 'idw') {
+    sameTemplate(src, trg)
+    return srcPoints.map((p) => offSurface(src, trg, p, 3))
   }
-  if ((options.method ?? 'face') === 'idw') return srcPoints.map((p) => fallback(p, 3))
-  const hits = surfaceUnder(src, srcPoints, options.rasterSize)
+  return transferHits(src, trg, srcPoints, surfaceUnder(src, srcPoints, options.rasterSize))
+}
+
+/**
+ * Face transfer under every pairing of several fits of the source with several of the target
+ * (e.g. each image's best camera hypotheses): per source point, the target points of all
+ * pairings, source fit by source fit (none where a pairing has no answer). Each source fit's
+ * surface is rasterised once.
+ */
+export function meshTransferPairings(srcFits: readonly MeshFit[], trgFits: readonly MeshFit[], srcPoints: readonly Xy[]): [number, number][][] {
+  const out = srcPoints.map((): [number, number][] => [])
+  for (const src of srcFits) {
+    const hits = surfaceUnder(src, srcPoints)
+    for (const trg of trgFits) {
+      transferHits(src, trg, srcPoints, hits).forEach((t, n) => {
+        if (t.point) out[n]!.push(t.point)
+      })
+    }
+  }
+  return out
+}
+
+function sameTemplate(src: MeshFit, trg: MeshFit): void {
+  if (src.vertices.length !== trg.vertices.length) throw new RangeError('meshTransfer: the fits come from different templates')
+}
+
+/** Off the source's surface: its k visible vertices nearest the point, inverse-distance weighted, read in the target. */
+function offSurface(src: MeshFit, trg: MeshFit, p: Xy, k: number): SupportedTransfer {
+  const nearest = nearestVisible(src, p, k)
+  return { point: inverseDistance(trg, nearest), onSurface: false, targetVisible: visibleShare(trg, nearest.map(({ i, d }) => [i, 1 / Math.max(d, 1e-9)])) }
+}
+
+/** Face transfer given the source surface under each point (surfaceUnder). */
+function transferHits(src: MeshFit, trg: MeshFit, srcPoints: readonly Xy[], hits: readonly (SurfaceHit | null)[]): SupportedTransfer[] {
+  sameTemplate(src, trg)
   return srcPoints.map((p, n) => {
     const hit = hits[n]
-    if (!hit) return fallback(p, 1)
+    if (!hit) return offSurface(src, trg, p, 1)
     let tx = 0
     let ty = 0
     const corners: [number, number][] = []

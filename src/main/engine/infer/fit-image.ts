@@ -3,7 +3,7 @@ import type { FeatureMap } from '../../features/backbones/types'
 import type { Mask } from '../../images/rgb-image'
 import { projectPoints } from '../render/camera'
 import type { WeakPerspectiveCamera } from '../render/camera'
-import { AZIMUTH, CAMERA_SIZE, ELEVATION, ROLL, mirrorCamera, toWeakPerspective } from '../camera/view-camera'
+import { AZIMUTH, CAMERA_SIZE, ELEVATION, ROLL, mirrorCamera, toWeakPerspective, wrapAngle } from '../camera/view-camera'
 import { viewTarget } from '../losses/view-target'
 import type { ViewTarget } from '../losses/view-target'
 import { viewLoss, visibility } from '../losses/view-loss'
@@ -37,6 +37,23 @@ export interface MeshFit {
   hypothesis: number
   /** The image's code row: z, then the part angles with articulation on. */
   code: Float32Array
+  /**
+   * Every camera hypothesis at the end of the fit, each on its better side (itself or its
+   * mirror, as the choice rules), lowest loss first, and the code row they share: the first is
+   * this fit. Lets a method weigh the runners-up where a near-symmetric object leaves the choice
+   * open (rankedFits). Absent from fits of training images and from fits stored before it existed.
+   */
+  hypotheses?: { code: number[]; ranked: FittedHypothesis[] }
+}
+
+/** One camera hypothesis as a fit ended it: enough to draw its mesh again with the fit's code. */
+export interface FittedHypothesis {
+  hypothesis: number
+  /** The hypothesis' mirror camera, which sees the mirrored instance, was kept. */
+  mirrored: boolean
+  /** Camera parameters (camera/view-camera's layout). */
+  params: number[]
+  loss: ViewLoss
 }
 
 export interface FitOptions {
@@ -110,8 +127,47 @@ export function startFit(model: CategoryModel, shape: CategoryShape, image: FitI
 /** A fit once its steps are taken: every hypothesis of row `row` scored (against its mirror) and the best kept. */
 export function finishFit(model: CategoryModel, shape: CategoryShape, target: ViewTarget, cameras: Param, codes: Param, row: number): FitCandidates {
   const K = instanceSize(model.config)
-  const scored = scoreHypotheses(model, shape, target, cameras.value, row * model.config.hypotheses * CAMERA_SIZE, codes.value.slice(row * K, (row + 1) * K))
-  return { best: scored.best, candidates: scored.candidates.map((c) => scored.describe(c)) }
+  const code = codes.value.slice(row * K, (row + 1) * K)
+  const scored = scoreHypotheses(model, shape, target, cameras.value, row * model.config.hypotheses * CAMERA_SIZE, code)
+  const ranked = scored.kept
+    .map(({ params, loss, hypothesis, mirrored }): FittedHypothesis => ({ hypothesis, mirrored, params: [...params], loss }))
+    // Stable: equal losses keep hypothesis order, so the first is the fit scoreHypotheses kept.
+    .sort((a, b) => a.loss.total - b.loss.total)
+  return { best: { ...scored.best, hypotheses: { code: [...code], ranked } }, candidates: scored.candidates.map((c) => scored.describe(c)) }
+}
+
+/** The first k of ranked hypotheses (at least one) whose azimuths differ from every earlier one taken by at least `minAzimuthGap` radians. */
+export function hypothesesApart(ranked: readonly FittedHypothesis[], k: number, minAzimuthGap: number): FittedHypothesis[] {
+  const taken: FittedHypothesis[] = []
+  for (const h of ranked) {
+    if (taken.length >= Math.max(1, k)) break
+    if (taken.every((t) => Math.abs(wrapAngle(t.params[AZIMUTH]! - h.params[AZIMUTH]!)) >= minAzimuthGap)) taken.push(h)
+  }
+  return taken
+}
+
+/**
+ * A fit's k best camera hypotheses as fits of their own, best first (the first is the fit
+ * itself), each with the instance it sees: the same code, its own camera and side. With
+ * `minAzimuthGap` (radians), a hypothesis within that azimuth of a better one already taken is
+ * passed over: hypotheses that converged onto one camera count once.
+ */
+export function rankedFits(model: CategoryModel, shape: CategoryShape, fit: MeshFit, k: number, minAzimuthGap = 0): MeshFit[] {
+  if (!fit.hypotheses) throw new RangeError('rankedFits: the fit kept no hypotheses (it was stored before fits kept them)')
+  const { code } = fit.hypotheses
+  const ranked = hypothesesApart(fit.hypotheses.ranked, k, minAzimuthGap)
+  const inst = instanceForward(model, shape, code)
+  const mirror = mirrorInstance(model, shape, inst, code)
+  return ranked.map((h, i) =>
+    i === 0
+      ? fit
+      : {
+          ...meshGeometry(h.mirrored ? mirror.inst.view : inst.view, h.params, fit.cropSize, model.config.visibility),
+          loss: h.loss,
+          hypothesis: h.hypothesis,
+          code: Float32Array.from(h.mirrored ? mirror.row : code),
+        },
+  )
 }
 
 /**
@@ -140,6 +196,7 @@ interface Candidate {
   /** The instance the camera sees (a mirror candidate sees the mirror pose, with articulation on) and its code row. */
   view: ViewShape
   code: Float32Array
+  mirrored: boolean
 }
 
 function scoreHypotheses(model: CategoryModel, shape: CategoryShape, target: ViewTarget, cameras: Float32Array, offset: number, z: Float32Array) {
@@ -150,22 +207,24 @@ function scoreHypotheses(model: CategoryModel, shape: CategoryShape, target: Vie
   const weights = viewLossWeights(config)
   const score = (view: ViewShape, params: Float64Array): ViewLoss => viewLoss(target, view, params, 0, target.foreground, visibility(view, params, config.visibility), weights, null)
   const candidates: Candidate[] = []
+  const keptOf: Candidate[] = []
   let best: Candidate | null = null
   for (let h = 0; h < config.hypotheses; h++) {
     const params = Float64Array.from(cameras.subarray(offset + h * CAMERA_SIZE, offset + (h + 1) * CAMERA_SIZE))
-    const own: Candidate = { params, loss: score(inst.view, params), hypothesis: h, view: inst.view, code: z }
+    const own: Candidate = { params, loss: score(inst.view, params), hypothesis: h, view: inst.view, code: z, mirrored: false }
     candidates.push(own)
     let kept = own
     if (config.mirrorScoring) {
       const mirrored = mirrorCamera(own.params)
-      const candidate: Candidate = { params: mirrored, loss: score(mirror.inst.view, mirrored), hypothesis: h, view: mirror.inst.view, code: mirrorCode }
+      const candidate: Candidate = { params: mirrored, loss: score(mirror.inst.view, mirrored), hypothesis: h, view: mirror.inst.view, code: mirrorCode, mirrored: true }
       candidates.push(candidate)
       if (mirrorIsBetter(own.loss, candidate.loss, own.params[ELEVATION]!, config.preferAbove)) kept = candidate
     }
     if (!best || kept.loss.total < best.loss.total) best = kept
+    keptOf.push(kept)
   }
   const describe = ({ params, loss, hypothesis, view, code }: Candidate): MeshFit => ({ ...meshGeometry(view, params, target.cropSize, config.visibility), loss, hypothesis, code })
-  return { best: describe(best!), candidates, describe }
+  return { best: describe(best!), candidates, kept: keptOf, describe }
 }
 
 /** Camera, pose, crop-pixel projections and visibility of a mesh seen with camera parameters `params`. */

@@ -6,6 +6,7 @@ import { AppError } from '../../core/app-error'
 import { candidateGates, gateLabel, gateOpen, OPEN_GATE } from '../../engine/correspondence/hybrid-gate'
 import type { HybridGate, PairFit } from '../../engine/correspondence/hybrid-gate'
 import { hybridRefine } from '../../engine/correspondence/hybrid-refine'
+import type { MeshPrior } from '../../engine/correspondence/hybrid-refine'
 import type { SupportedTransfer } from '../../engine/correspondence/mesh-transfer'
 import type { FeatureMap } from '../../features/backbones/types'
 import { cropRegion, hybridHeatmap } from '../../transfer/score-heatmap'
@@ -14,28 +15,43 @@ import { requireDataset } from '../datasets/dataset-queries'
 import type { JobContext } from '../jobs/job-manager'
 import { evalPairs, transferPairOf } from './eval-pairs'
 import type { EvalPair } from './eval-pairs'
+import { HYBRID_KINDS } from './hybrid-kinds'
+import type { HybridChoices } from './hybrid-kinds'
 import { meshPredictor } from './mesh-predictor'
 import type { MethodServices, ResolvedMethod } from './resolve-method'
 
 const HYBRID_LAMBDAS = [0.03, 0.1, 0.3, 1]
-
-type Crop = readonly [number, number]
 
 /**
  * `hybrid:<run>`: METHOD §6/§9's hybrid, nearest-neighbour similarity minus a penalty for the
  * distance to the mesh prediction, applied only to keypoints whose 3-D support passes a gate
  * (hybrid-gate). Its weight and gate are chosen per category on the data set's val pairs
  * (PCK@0.1 per image; plain NN, lambda 0, is a candidate and wins ties), never on the pairs it
- * is scored on, so where the 3-D fit does not help it falls back to NN.
+ * is scored on, so where the 3-D fit does not help it falls back to NN. `choices` are the
+ * ablations' switches (hybrid-kinds): `hybrid-open:<run>` keeps the gate open; `hybrid-topk:<run>`
+ * also chooses how many of each fit's best camera hypotheses make its prior (a mixture over
+ * their pairings), so that a wrong kept camera need not force a wrong prior; `hybrid-topk-apart:`
+ * mixes only hypotheses at least half a bin apart in azimuth.
  */
-export async function hybridMethod(name: string, runId: string, dataset: string, pairs: readonly EvalPair[], services: MethodServices, ctx?: JobContext): Promise<ResolvedMethod> {
+export async function hybridMethod(
+  name: string,
+  runId: string,
+  dataset: string,
+  pairs: readonly EvalPair[],
+  services: MethodServices,
+  ctx?: JobContext,
+  choices: HybridChoices = HYBRID_KINDS.hybrid!,
+): Promise<ResolvedMethod> {
   const config = services.train.config(runId)
   const ds = requireDataset(services.db, dataset)
   // The weight is chosen by the data set's own PCK convention, as its test pairs are scored by default.
   const own = PCK_CONVENTIONS[ds.reader]
   const val = evalPairs(services.db, ds, 'val').filter((p) => p.pair.category === config.category)
   if (val.length === 0) throw new AppError('BAD_INPUT', `hybrid:${runId} needs val pairs of ${config.category} in "${dataset}" to choose its weight`)
-  const mesh = await meshPredictor(runId, dataset, [...pairs, ...val], services, ctx)
+  const mesh = await meshPredictor(runId, dataset, [...pairs, ...val], services, ctx, {
+    hypotheses: choices.hypotheses.some((k) => k > 1),
+    hypothesisGap: choices.hypothesisGap,
+  })
   const maps = new Map<string, FeatureMap>()
   const mapOf = (key: string): FeatureMap | null => {
     const input = mesh.inputs.get(key)
@@ -53,19 +69,28 @@ export async function hybridMethod(name: string, runId: string, dataset: string,
     if (!src || !trg || !srcT || !trgT) return null
     return { src, trg, srcT, trgT, region: cropRegion(trgT, pair.trgBbox ?? [0, 0, pair.trgSize[0], pair.trgSize[1]]) }
   }
-  /** The mesh predictions the gate lets through (null: that keypoint keeps the NN's answer). */
-  const gated = (gate: HybridGate, support: readonly SupportedTransfer[], pair: PairFit): (Crop | null)[] => support.map((t) => (gateOpen(gate, t, pair) ? t.point : null))
-  const predict = (pair: TransferPair, lambda: number, meshCrop: readonly (Crop | null)[]): (Point | null)[] => {
+  /**
+   * A pair's mesh prior per keypoint: the kept fits' point (k = 1), or the points of every
+   * pairing of the two images' k best hypotheses; its support (for the gate) is the kept fits'.
+   */
+  const priorOf = (pair: TransferPair, k: number): { support: SupportedTransfer[]; prior: MeshPrior[] } => {
+    const support = mesh.transferCrop(pair)
+    return { support, prior: k === 1 ? support.map((t) => t.point) : mesh.transferCropHypotheses(pair, k) }
+  }
+  /** The mesh priors the gate lets through (null: that keypoint keeps the NN's answer). */
+  const gated = (gate: HybridGate, { support, prior }: { support: readonly SupportedTransfer[]; prior: readonly MeshPrior[] }, pair: PairFit): MeshPrior[] =>
+    support.map((t, q) => (gateOpen(gate, t, pair) ? prior[q]! : null))
+  const predict = (pair: TransferPair, lambda: number, meshCrop: readonly MeshPrior[]): (Point | null)[] => {
     const s = sides(pair)
     if (!s) return pair.srcKps.map(() => null)
     const crop = pair.srcKps.map((p) => s.srcT.toCrop(p))
     return hybridRefine(s.src, crop, s.trg, meshCrop, lambda, { region: s.region }).map((p) => s.trgT.toImage(p))
   }
 
-  // Each keypoint's answer depends only on its own weight, so every (weight, gate) is a per-keypoint
-  // choice between the weight's ungated answer and the NN's: one refinement per weight, not per gate.
+  // Each keypoint's answer depends only on its own weight and prior, so every (hypotheses, weight,
+  // gate) is a per-keypoint choice between that prior's ungated answer and the NN's: one
+  // refinement per (hypotheses, weight), not per gate.
   const valPairs = val.map(transferPairOf)
-  const valSupport = valPairs.map((p) => mesh.transferCrop(p))
   const valFit = valPairs.map((p) => mesh.pairFit(p))
   const nnAnswers = valPairs.map((p) => predict(p, 0, p.srcKps.map(() => null)))
   const pckOf = (answers: (Point | null)[][]): number =>
@@ -75,32 +100,37 @@ export async function hybridMethod(name: string, runId: string, dataset: string,
       { alphas: [0.1], threshold: own.threshold, compare: own.compare },
     ).report.overall['0.1']!.perImage
   const nnPck = pckOf(nnAnswers)
-  let best = { lambda: 0, gate: OPEN_GATE, pck: nnPck }
-  const gates = candidateGates(valFit.map((f) => f.loss))
-  for (const lambda of HYBRID_LAMBDAS) {
-    const answers = valPairs.map((p, i) => predict(p, lambda, valSupport[i]!.map((t) => t.point)))
-    for (const gate of gates) {
-      const pck = pckOf(valPairs.map((_, i) => gated(gate, valSupport[i]!, valFit[i]!).map((m, q) => (m ? answers[i]![q]! : nnAnswers[i]![q]!))))
-      if (pck > best.pck + 1e-12) best = { lambda, gate, pck }
+  let best = { hypotheses: 1, lambda: 0, gate: OPEN_GATE, pck: nnPck }
+  const gates = choices.gate === 'open' ? [OPEN_GATE] : candidateGates(valFit.map((f) => f.loss))
+  for (const hypotheses of choices.hypotheses) {
+    const valPrior = valPairs.map((p) => priorOf(p, hypotheses))
+    for (const lambda of HYBRID_LAMBDAS) {
+      const answers = valPairs.map((p, i) => predict(p, lambda, valPrior[i]!.prior))
+      for (const gate of gates) {
+        const pck = pckOf(valPairs.map((_, i) => gated(gate, valPrior[i]!, valFit[i]!).map((m, q) => (m ? answers[i]![q]! : nnAnswers[i]![q]!))))
+        if (pck > best.pck + 1e-12) best = { hypotheses, lambda, gate, pck }
+      }
+      await new Promise((resolve) => setImmediate(resolve))
+      ctx?.throwIfCancelled()
     }
-    await new Promise((resolve) => setImmediate(resolve))
-    ctx?.throwIfCancelled()
   }
   const gateName = gateLabel(best.gate)
-  const meshOf = (pair: TransferPair): (Crop | null)[] => gated(best.gate, mesh.transferCrop(pair), mesh.pairFit(pair))
+  const meshOf = (pair: TransferPair): MeshPrior[] => gated(best.gate, priorOf(pair, best.hypotheses), mesh.pairFit(pair))
   const pct = (v: number): string => (100 * v).toFixed(1)
+  const gapDegrees = ((choices.hypothesisGap * 180) / Math.PI).toFixed(1)
+  const apart = choices.hypothesisGap > 0 && best.hypotheses > 1 ? ` (at least ${gapDegrees} deg apart)` : ''
   return {
     category: mesh.category,
     ...(mesh.fitsRanOn ? { fitsRanOn: mesh.fitsRanOn } : {}),
     warnings: [
       ...mesh.warnings,
-      `hybrid weight lambda = ${best.lambda}${gateName ? `, gate ${gateName}` : ''} chosen on ${val.length} val pairs of ${config.category} ` +
+      `hybrid weight lambda = ${best.lambda}${gateName ? `, gate ${gateName}` : ''}${choices.hypotheses.length > 1 ? `, camera hypotheses per image ${best.hypotheses}${apart}` : ''} chosen on ${val.length} val pairs of ${config.category} ` +
         `(PCK@0.1 per image ${pct(best.pck)} %, plain NN ${pct(nnPck)} %)`,
     ],
     method: {
       id: name,
-      // An open gate predicts what the ungated hybrid did, so its cached predictions stay valid.
-      key: `hybrid:${mesh.checkpoint}:lambda=${best.lambda}:${config.backbone}${gateName ? `:gate=${gateName}` : ''}`,
+      // An open gate and one hypothesis predict what the first hybrid did, so its cached predictions stay valid.
+      key: `hybrid:${mesh.checkpoint}:lambda=${best.lambda}:${config.backbone}${gateName ? `:gate=${gateName}` : ''}${best.hypotheses > 1 ? `:hypotheses=${best.hypotheses}${choices.hypothesisGap > 0 ? `:apart=${gapDegrees}deg` : ''}` : ''}`,
       async transfer(pair) {
         return predict(pair, best.lambda, meshOf(pair))
       },

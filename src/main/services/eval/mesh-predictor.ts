@@ -1,9 +1,12 @@
 import type { RanOn } from '../../../shared/device'
 import { wrapAngle } from '../../engine/camera/view-camera'
 import type { PairFit } from '../../engine/correspondence/hybrid-gate'
-import { meshTransferWithSupport } from '../../engine/correspondence/mesh-transfer'
+import { meshTransferPairings, meshTransferWithSupport } from '../../engine/correspondence/mesh-transfer'
 import type { SupportedTransfer } from '../../engine/correspondence/mesh-transfer'
+import { rankedFits } from '../../engine/infer/fit-image'
 import type { MeshFit } from '../../engine/infer/fit-image'
+import { categoryForward } from '../../engine/model/category-model'
+import type { CategoryShape } from '../../engine/model/category-model'
 import type { TransferPair } from '../../transfer/transfer-method'
 import type { JobContext } from '../jobs/job-manager'
 import { MeshFits } from '../train/mesh-fits'
@@ -21,13 +24,30 @@ export interface MeshPredictor {
   fitsRanOn: RanOn | null
   /** Mesh transfer of a pair's source keypoints with its support, points in the target's feature-crop pixels (null where it has no answer). */
   transferCrop(pair: TransferPair): SupportedTransfer[]
+  /**
+   * Each source keypoint's mesh transfers under every pairing of the two images' k best camera
+   * hypotheses (k = 1: the kept fits' one point), target feature-crop pixels. Needs a predictor
+   * made with `hypotheses`; its `hypothesisGap` passes over hypotheses that converged onto a better one.
+   */
+  transferCropHypotheses(pair: TransferPair, k: number): [number, number][][]
   /** What the pair's two fits say of it: how well the model explains both images, and how far apart their cameras look. */
   pairFit(pair: TransferPair): PairFit
   dispose(): void
 }
 
-/** The run's model, the images the given pairs use, and their fits (cached per checkpoint and image). */
-export async function meshPredictor(runId: string, dataset: string, pairs: readonly EvalPair[], services: MethodServices, ctx?: JobContext): Promise<MeshPredictor> {
+/**
+ * The run's model, the images the given pairs use, and their fits (cached per checkpoint and
+ * image). `hypotheses`: the fits keep their ranked camera hypotheses (older cached fits are fitted
+ * again); `hypothesisGap` (radians): the azimuth by which the hypotheses a prior mixes must differ.
+ */
+export async function meshPredictor(
+  runId: string,
+  dataset: string,
+  pairs: readonly EvalPair[],
+  services: MethodServices,
+  ctx?: JobContext,
+  options: { hypotheses?: boolean; hypothesisGap?: number } = {},
+): Promise<MeshPredictor> {
   const { model, checkpoint, config } = services.train.loadModel(runId)
   const keys = new Set(
     pairs.filter((p) => p.pair.category === config.category).flatMap(({ pair }) => [`${pair.category}/${pair.srcStem}`, `${pair.category}/${pair.trgStem}`]),
@@ -41,9 +61,36 @@ export async function meshPredictor(runId: string, dataset: string, pairs: reado
     onDevice: (ranOn) => (fitsRanOn = ranOn),
     progress: (done, total) => ctx?.progress(done, total, 'images', 'fitting meshes'),
     shouldStop: () => ctx?.signal.aborted ?? false,
+    requireHypotheses: options.hypotheses === true,
   })
   ctx?.throwIfCancelled()
   const fitOf = (key: string): MeshFit | null => fitted.get(key) ?? null
+  let shape: CategoryShape | null = null
+  const ranked = new Map<string, MeshFit[]>()
+  /** An image's k best hypotheses as fits, drawn once per image at the largest k asked. */
+  const rankedOf = (key: string, k: number): MeshFit[] | null => {
+    const fit = fitOf(key)
+    if (!fit) return null
+    let fits = ranked.get(key)
+    if (!fits || fits.length < Math.min(k, fit.hypotheses?.ranked.length ?? 1)) {
+      shape ??= categoryForward(model)
+      ranked.set(key, (fits = rankedFits(model, shape, fit, k, options.hypothesisGap ?? 0)))
+    }
+    return fits.slice(0, k)
+  }
+  /** A pair's source keypoints in the source fit's crop frame, and the factor from the target fit's frame to the target's feature crop. */
+  const frames = (pair: TransferPair, src: MeshFit, trg: MeshFit) => {
+    const srcT = byKey.get(pair.srcKey)?.entry.transform
+    const trgT = byKey.get(pair.trgKey)?.entry.transform
+    if (!srcT || !trgT) return null
+    // Fits work in their own crop frame (the mask's resolution); the features' crops are larger.
+    const toFit = src.cropSize / srcT.size
+    const points = pair.srcKps.map((p) => {
+      const [x, y] = srcT.toCrop(p)
+      return [x * toFit, y * toFit] as const
+    })
+    return { points, fromFit: trgT.size / trg.cropSize }
+  }
   return {
     category: config.category,
     checkpoint,
@@ -53,17 +100,16 @@ export async function meshPredictor(runId: string, dataset: string, pairs: reado
     transferCrop(pair) {
       const src = fitOf(pair.srcKey)
       const trg = fitOf(pair.trgKey)
-      const srcT = byKey.get(pair.srcKey)?.entry.transform
-      const trgT = byKey.get(pair.trgKey)?.entry.transform
-      if (!src || !trg || !srcT || !trgT) return pair.srcKps.map(() => ({ point: null, onSurface: false, targetVisible: 0 }))
-      // Fits work in their own crop frame (the mask's resolution); the features' crops are larger.
-      const toFit = src.cropSize / srcT.size
-      const fromFit = trgT.size / trg.cropSize
-      const points = pair.srcKps.map((p) => {
-        const [x, y] = srcT.toCrop(p)
-        return [x * toFit, y * toFit] as const
-      })
-      return meshTransferWithSupport(src, trg, points).map((t) => ({ ...t, point: t.point ? [t.point[0] * fromFit, t.point[1] * fromFit] : null }))
+      const f = src && trg ? frames(pair, src, trg) : null
+      if (!src || !trg || !f) return pair.srcKps.map(() => ({ point: null, onSurface: false, targetVisible: 0 }))
+      return meshTransferWithSupport(src, trg, f.points).map((t) => ({ ...t, point: t.point ? [t.point[0] * f.fromFit, t.point[1] * f.fromFit] : null }))
+    },
+    transferCropHypotheses(pair, k) {
+      const src = rankedOf(pair.srcKey, k)
+      const trg = rankedOf(pair.trgKey, k)
+      const f = src && trg ? frames(pair, src[0]!, trg[0]!) : null
+      if (!src || !trg || !f) return pair.srcKps.map(() => [])
+      return meshTransferPairings(src, trg, f.points).map((points) => points.map(([x, y]): [number, number] => [x * f.fromFit, y * f.fromFit]))
     },
     pairFit(pair) {
       const src = fitOf(pair.srcKey)
@@ -71,6 +117,9 @@ export async function meshPredictor(runId: string, dataset: string, pairs: reado
       if (!src || !trg) return { loss: Number.POSITIVE_INFINITY, azimuthGap: 0 }
       return { loss: Math.max(src.loss.total, trg.loss.total), azimuthGap: Math.abs(wrapAngle(src.pose.azimuth - trg.pose.azimuth)) }
     },
-    dispose: () => fitted.clear(),
+    dispose: () => {
+      fitted.clear()
+      ranked.clear()
+    },
   }
 }

@@ -8,6 +8,7 @@ import { readPredictionsJsonl } from '../../eval/predictions-jsonl'
 import { createNnTransfer, DEFAULT_NN_OPTIONS } from '../../transfer/nn-transfer'
 import type { TransferMethod } from '../../transfer/transfer-method'
 import type { JobContext } from '../jobs/job-manager'
+import { HYBRID_KINDS, parseHybridMethod } from './hybrid-kinds'
 import { hybridMethod } from './hybrid-method'
 import { meshPredictor } from './mesh-predictor'
 import type { Db } from '../../store/migration'
@@ -76,8 +77,12 @@ export async function resolveMethod(
     }
   }
   if (name.startsWith('mesh:')) return meshMethod(name, name.slice('mesh:'.length), dataset, pairs, services, ctx)
-  if (name.startsWith('hybrid:')) return hybridMethod(name, name.slice('hybrid:'.length), dataset, pairs, services, ctx)
-  throw new AppError('BAD_INPUT', `unknown method "${name}": use nn-<backbone> (e.g. nn-pretrained, nn-handmade), mesh:<training run id>, hybrid:<training run id> or predictions:<absolute path to .jsonl>`)
+  const hybrid = parseHybridMethod(name)
+  if (hybrid) return hybridMethod(name, hybrid.runId, dataset, pairs, services, ctx, hybrid.choices)
+  throw new AppError(
+    'BAD_INPUT',
+    `unknown method "${name}": use nn-<backbone> (e.g. nn-pretrained, nn-handmade), mesh:<training run id>, hybrid:<training run id> (or an ablation: ${Object.keys(HYBRID_KINDS).filter((k) => k !== 'hybrid').map((k) => `${k}:<run>`).join(', ')}) or predictions:<absolute path to .jsonl>`,
+  )
 }
 
 /** The cache key of `mesh:<run>`'s predictions: the model's checkpoint content, not the run's name. */

@@ -45,14 +45,18 @@ export class MeshFits {
   /**
    * The fits of these images by key: cached ones read, the others fitted (in parallel) and
    * stored as each arrives, so that a cancelled job keeps what it finished. Without a cancel,
-   * every input has its fit.
+   * every input has its fit. `requireHypotheses`: a cached fit stored before fits kept their
+   * ranked hypotheses is fitted again (the same seeded fit, so the same kept camera) to have them.
    */
-  async fitAll(inputs: readonly ImageInput[], hooks: { progress?(done: number, total: number): void; shouldStop?(): boolean; onDevice?(ranOn: RanOn): void } = {}): Promise<Map<string, MeshFit>> {
+  async fitAll(
+    inputs: readonly ImageInput[],
+    hooks: { progress?(done: number, total: number): void; shouldStop?(): boolean; onDevice?(ranOn: RanOn): void; requireHypotheses?: boolean } = {},
+  ): Promise<Map<string, MeshFit>> {
     const out = new Map<string, MeshFit>()
     const missing: ImageInput[] = []
     for (const input of inputs) {
       const hit = this.cached(input)
-      if (hit) out.set(input.key, hit)
+      if (hit && (hit.hypotheses || !hooks.requireHypotheses)) out.set(input.key, hit)
       else missing.push(input)
     }
     const byKey = new Map(missing.map((i) => [i.key, i]))

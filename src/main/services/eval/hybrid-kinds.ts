@@ -1,0 +1,38 @@
+/** What a hybrid chooses on val besides its weight: the gate (or none, forced open) and how many camera hypotheses its prior mixes. */
+export interface HybridChoices {
+  /** 'chosen': the gate is chosen on val with the weight (hybrid-gate); 'open': the 3-D term applies to every keypoint. */
+  gate: 'chosen' | 'open'
+  /**
+   * How many of each image's best camera hypotheses make the mesh prior (a mixture over the
+   * pairings of the two images' hypotheses), chosen on val among these; 1 is the kept fits alone.
+   */
+  hypotheses: readonly number[]
+  /**
+   * The azimuth (radians) by which the mixed hypotheses must differ: 0 takes the k best as they
+   * rank; half a hypothesis bin passes over hypotheses that converged onto a better one's camera.
+   */
+  hypothesisGap: number
+}
+
+/**
+ * The hybrids a method name can ask for, `<kind>:<run>`: the studio's hybrid and its ablations,
+ * each a row of its own in `semagic bench --hybrids` (`<kind>-<variant>`).
+ */
+export const HYBRID_KINDS: Readonly<Record<string, HybridChoices>> = {
+  hybrid: { gate: 'chosen', hypotheses: [1], hypothesisGap: 0 },
+  'hybrid-open': { gate: 'open', hypotheses: [1], hypothesisGap: 0 },
+  // The first of equal val scores is kept: one hypothesis, today's hybrid, wins ties.
+  'hybrid-topk': { gate: 'chosen', hypotheses: [1, 2, 4], hypothesisGap: 0 },
+  // The engine's hypotheses share one code and converge (the best 4 cover about 2 azimuth bins):
+  // the best ones at least half a bin (22.5 degrees) apart.
+  'hybrid-topk-apart': { gate: 'chosen', hypotheses: [1, 2, 4], hypothesisGap: Math.PI / 8 },
+}
+
+/** The kind, run and choices of a hybrid method name; null for a name that is not a hybrid. */
+export function parseHybridMethod(name: string): { kind: string; runId: string; choices: HybridChoices } | null {
+  const colon = name.indexOf(':')
+  if (colon < 0) return null
+  const kind = name.slice(0, colon)
+  const choices = Object.hasOwn(HYBRID_KINDS, kind) ? HYBRID_KINDS[kind] : undefined
+  return choices ? { kind, runId: name.slice(colon + 1), choices } : null
+}
