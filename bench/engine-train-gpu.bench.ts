@@ -41,7 +41,8 @@ const PHASES: [string, string[]][] = [
   ['scoring every hypothesis + mirror (GPU round trip)', ['gpu scoring']],
   ['mirror and best choices (CPU)', ['decisions']],
   ['best views\' gradients (GPU round trip)', ['gpu best hypothesis']],
-  ['backward (CPU)', ['shape backward', 'category backward']],
+  ['backward into codes and category (GPU round trip, semagic)', ['gpu backward']],
+  ['backward (CPU: regularisers; all of it for baseline)', ['shape backward', 'category backward']],
   ['Adam (CPU)', ['optimiser']],
 ]
 
