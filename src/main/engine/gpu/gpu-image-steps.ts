@@ -88,7 +88,9 @@ export type DeviceBackward = (kept: readonly Instance[]) => Float64Array
  * picks each image's best hypothesis from the read-back losses exactly as image-step does, and a
  * second submission returns the best views' vertex and feature gradients (through the feature
  * field's backward pass on the device when the model has one; its weight gradients per group of
- * images ending at `groupEnds`, in images).
+ * images ending at `groupEnds`, in images). Given `deviceBackward` and an engine with the
+ * instance backward kernels, those gradients stay on the device and the backward pass into the
+ * codes and the category follows there: `category` holds each group's sums, each image its gz.
  */
 export async function gpuImageSteps(
   engine: GpuImageEngine,
