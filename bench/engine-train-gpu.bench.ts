@@ -41,7 +41,8 @@ const PHASES: [string, string[]][] = [
   ['scoring every hypothesis + mirror (GPU round trip)', ['gpu scoring']],
   ['mirror and best choices (CPU)', ['decisions']],
   ['best views\' gradients (GPU round trip)', ['gpu best hypothesis']],
-  ['backward (CPU)', ['shape backward', 'category backward']],
+  ['backward into codes and category (GPU round trip, semagic)', ['gpu backward']],
+  ['backward (CPU: regularisers; all of it for baseline)', ['shape backward', 'category backward']],
   ['Adam (CPU)', ['optimiser']],
 ]
 
@@ -118,7 +119,7 @@ async function main(): Promise<number> {
     `\`${COMMAND}\` on ${cpuModel()} (${availableParallelism()} cores), Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; load average ${load0.toFixed(1)} at the start, ${load1.toFixed(1)} at the end: the machine was shared, and a row's speed depends on the cores it got (CPU cores busy: process CPU time / wall time; the 2-thread row cannot beat 1 thread without a second core).`,
     `Default settings: 642 vertices, batch 24, 8 hypotheses + mirrors (384 views scored per step), ${C} channels on ${GRID} x ${GRID}, 64 x 64 masks; mean of ${STEPS} steps after ${WARMUP} warm-up steps, every engine in this thread from the sources (vite-node).`,
     '**SwiftShader is a CPU implementation of Vulkan**: its rows check that the GPU engine runs and agrees with the CPU engine here and in CI; their speed says nothing about a GPU\'s. No task so far has been lent a GPU machine to time one.',
-    'On the device: the per-view work (projection, z-buffer visibility, the loss terms, the camera gradients of every hypothesis and mirror, then the best views\' vertex and feature gradients) and the feature field of `baseline` (forward, and backward to its weights and input); on the CPU: the instance forward and backward passes (basis, pose, harmonic encoding), the regularisers and Adam (gpu/gpu-executor.ts). Phases are of the GPU rows; a round trip includes the upload and the read-back.',
+    'On the device: the per-view work (projection, z-buffer visibility, the loss terms, the camera gradients of every hypothesis and mirror, then the best views\' vertex and feature gradients), the feature field of `baseline` (forward, and backward to its weights and input), and for `semagic` the backward pass into the codes and the category (gV0, gB, the features; gpu/instance-backward.ts); on the CPU: the instance forward pass (basis, pose, harmonic encoding), the regularisers, `baseline`\'s instance backward pass and Adam (gpu/gpu-executor.ts). Phases are of the GPU rows; a round trip includes the upload and the read-back.',
     '',
     `| variant | engine | ms/step | steps/s | 600 steps | CPU cores busy | ${PHASES.map(([n]) => n).join(' | ')} |`,
     `|${' --- |'.repeat(6 + PHASES.length)}`,

@@ -2,10 +2,13 @@
 import type { ViewTarget } from '../losses/view-target'
 import { mlpParams } from '../math/mlp'
 import type { TrainState } from '../train/checkpoint'
-import { imageBackward } from '../train/image-step'
-import { IMAGE_TERMS, imageTerms, shardAccumulators, shardResult } from '../train/shards'
+import { imageBackward, instanceRegularisers, timed } from '../train/image-step'
+import type { ImageStepInput, ImageStepResult } from '../train/image-step'
+import { instanceSize } from '../model/config'
+import { IMAGE_TERMS, addInto, imageTerms, shardAccumulators, shardResult } from '../train/shards'
 import type { ShardResult } from '../train/shards'
 import type { ShardExecutor } from '../train/train-category'
+import type { Instance } from '../model/category-model'
 import { createGpuImageEngine, gpuImageSteps } from './gpu-image-steps'
 
 export interface GpuShardExecutor {
@@ -20,9 +23,12 @@ export interface GpuShardExecutor {
  * submission (visibility, the three loss terms, camera gradients), the CPU settles the mirror
  * switches and picks each image's best hypothesis from the read-back losses exactly as
  * image-step does, and a second submission returns the best views' vertex and feature
- * gradients. The instance forward pass (basis, feature field, pose), the regularisers, the
- * backward pass into the code and the category, and Adam stay on the CPU; the shard results
- * are the CPU engine's, so checkpoints and resumes do not depend on the device.
+ * gradients. For `semagic` without articulation the backward pass into the codes and the
+ * category (gV0, gB, the features: per shard) follows on the device from those gradients, with
+ * the regularisers' dL/dD from the CPU, so they are never read back. The instance forward pass
+ * (basis, feature field, pose), the regularisers, the other variants' backward pass and Adam
+ * stay on the CPU; the shard results are the CPU engine's, so checkpoints and resumes do not
+ * depend on the device.
  *
  * The targets are uploaded once and stay on the device; a step uploads its instances' vertices,
  * normals and features, its cameras and chamfer samples, and reads back losses and gradients.
@@ -37,20 +43,44 @@ export async function createGpuShardExecutor(device: GPUDevice, state: TrainStat
     const images = plan.shards.flatMap((s) => s.rows.map((row, i) => ({ row, samples: s.samples[i]! })))
     let shardEnd = 0
     const ends = plan.shards.map((s) => (shardEnd += s.rows.length))
-    const done = await gpuImageSteps(engine, st, shape, images, plan.weights, plan.gradScale, ends, profile)
+    const inputs = images.map(({ row, samples }): ImageStepInput => ({ model: st.model, shape, target: tg[row]!, cameras, codes, row, samples, weights: plan.weights, gradScale: plan.gradScale, category: null, profile }))
+    const regularisers: ImageStepResult['regularisers'][] = []
+    const deviceBackward = (kept: readonly Instance[]): Float64Array => {
+      const gD = new Float64Array(kept.length * 3 * n)
+      kept.forEach((inst, b) => {
+        const r = timed(profile, 'shape backward', () => instanceRegularisers(inputs[b]!, inst))
+        regularisers.push(r.regularisers)
+        gD.set(r.gD, b * 3 * n)
+      })
+      return gD
+    }
+    const done = await gpuImageSteps(engine, st, shape, images, plan.weights, plan.gradScale, ends, profile, deviceBackward)
     const fieldParams = st.model.featureField ? mlpParams(st.model.featureField) : []
+    const K = st.model.config.codeDims
 
     let b = 0
     return plan.shards.map((s, si): ShardResult => {
       const category = shardAccumulators(st.model)
       const terms = new Float64Array(s.rows.length * IMAGE_TERMS.length)
       s.rows.forEach((row, i) => {
-        const { kept, loss, switches, gV, gQ, fieldInput } = done.images[b]!
-        const input = { model: st.model, shape, target: tg[row]!, cameras, codes, row, samples: s.samples[i]!, weights: plan.weights, gradScale: plan.gradScale, category, profile }
-        const r = imageBackward(input, kept, gV, gQ, loss, switches, fieldInput)
+        const { kept, loss, switches, gV, gQ, fieldInput, gz } = done.images[b]!
+        let r: ImageStepResult
+        if (gz) {
+          const row0 = row * instanceSize(st.model.config)
+          for (let k = 0; k < K; k++) codes.grad[row0 + k]! += gz[k]!
+          r = { bestLoss: loss, regularisers: regularisers[b]!, mirrorSwitches: switches }
+        } else {
+          r = imageBackward({ ...inputs[b]!, category }, kept, gV, gQ, loss, switches, fieldInput)
+        }
         terms.set(imageTerms(r, n), i * IMAGE_TERMS.length)
         b++
       })
+      const group = done.category?.[si]
+      if (group) {
+        category.gV0.set(group.gV0)
+        category.gB.set(group.gB)
+        addInto(st.model.features!.grad, group.features)
+      }
       if (done.fieldWeights) {
         let o = 0
         for (const p of fieldParams) {

@@ -9,13 +9,20 @@ import { instanceSize } from '../model/config'
 import { bestHypothesis, imageInstances, keptInstance, settleHypothesis, timed, timedAsync } from '../train/image-step'
 import type { StepProfile } from '../train/image-step'
 import { GpuFeatureField } from './field-batch'
+import { GpuInstanceBackward } from './instance-backward'
+import type { InstanceGroupGrads } from './instance-backward'
 import { GpuViewBatch } from './view-batch'
 import type { GpuEvaluation, GpuFeatureBlock, GpuView } from './view-batch'
 
-/** The device side of the engine for one model and one set of targets: the view kernels, and the feature field's when the model has one. */
+/**
+ * The device side of the engine for one model and one set of targets: the view kernels, the
+ * feature field's when the model has one, and the instance backward pass's for a model with a
+ * per-vertex basis and features and no articulation (`semagic`).
+ */
 export interface GpuImageEngine {
   kernels: GpuViewBatch
   field: GpuFeatureField | null
+  backward: GpuInstanceBackward | null
   destroy(): void
 }
 
@@ -23,18 +30,23 @@ export interface GpuImageEngine {
 export async function createGpuImageEngine(device: GPUDevice, model: CategoryModel, targets: readonly ViewTarget[]): Promise<GpuImageEngine> {
   const kernels = await GpuViewBatch.create(device, targets, model.template.faces, model.template.vertexCount, model.config.visibility)
   let field: GpuFeatureField | null = null
+  let backward: GpuInstanceBackward | null = null
   try {
     field = model.featureField ? await GpuFeatureField.create(device, model.featureField) : null
+    if (model.basis && model.features && !model.rig) backward = await GpuInstanceBackward.create(device, model.template.vertexCount, model.config.codeDims, model.channels)
   } catch (error) {
     kernels.destroy()
+    field?.destroy()
     throw error
   }
   return {
     kernels,
     field,
+    backward,
     destroy: () => {
       kernels.destroy()
       field?.destroy()
+      backward?.destroy()
     },
   }
 }
@@ -45,7 +57,11 @@ export interface GpuStepImage {
   samples: Float64Array
 }
 
-/** What image-step's imageBackward needs of an image once its views are scored and its best view's gradients are known. */
+/**
+ * What image-step's imageBackward needs of an image once its views are scored and its best view's
+ * gradients are known; with the instance backward pass on the device, gV and gQ are empty and
+ * `gz` holds dL/d(code row) of the views, scaled.
+ */
 export interface GpuImageGradients {
   kept: Instance
   loss: ViewLoss
@@ -55,7 +71,15 @@ export interface GpuImageGradients {
   gQ: Float64Array
   /** With the field on the device: dL/d(its encoded input), scaled. */
   fieldInput?: Float64Array
+  gz?: Float32Array
 }
+
+/**
+ * Runs the instance backward pass on the device when the engine has it: called with each image's
+ * kept instance in batch order once the choices are made, it returns their dL/dD (images x 3n,
+ * unscaled; the CPU's regularisers).
+ */
+export type DeviceBackward = (kept: readonly Instance[]) => Float64Array
 
 /**
  * The per-view work of a step for a batch of images on the device (METHOD §9, image-step's
@@ -64,7 +88,9 @@ export interface GpuImageGradients {
  * picks each image's best hypothesis from the read-back losses exactly as image-step does, and a
  * second submission returns the best views' vertex and feature gradients (through the feature
  * field's backward pass on the device when the model has one; its weight gradients per group of
- * images ending at `groupEnds`, in images).
+ * images ending at `groupEnds`, in images). Given `deviceBackward` and an engine with the
+ * instance backward kernels, those gradients stay on the device and the backward pass into the
+ * codes and the category follows there: `category` holds each group's sums, each image its gz.
  */
 export async function gpuImageSteps(
   engine: GpuImageEngine,
@@ -75,7 +101,8 @@ export async function gpuImageSteps(
   gradScale: number,
   groupEnds: readonly number[],
   profile?: StepProfile,
-): Promise<{ images: GpuImageGradients[]; fieldWeights: Float32Array[] | null }> {
+  deviceBackward?: DeviceBackward,
+): Promise<{ images: GpuImageGradients[]; fieldWeights: Float32Array[] | null; category: InstanceGroupGrads[] | null }> {
   const { kernels, field } = engine
   const { model, cameras, codes } = st
   const { config } = model
@@ -135,12 +162,27 @@ export async function gpuImageSteps(
       return { evaluation: picked[best]!, kept, switches }
     }),
   )
+  if (engine.backward && deviceBackward) {
+    const backward = engine.backward
+    const gD = deviceBackward(chosen.map((c) => c.kept))
+    const K = config.codeDims
+    const z = new Float64Array(images.length * K)
+    images.forEach((im, b) => z.set(codes.value.subarray(im.row * instanceSize(config), im.row * instanceSize(config) + K), b * K))
+    await timedAsync(profile, 'gpu best hypothesis', () => kernels.bestGradientsOnDevice(chosen.map((c) => c.evaluation)))
+    const back = await timedAsync(profile, 'gpu backward', () => backward.run(kernels.deviceGradients(), gD, z, shape.B, gradScale, groupEnds))
+    const empty = new Float64Array(0)
+    return {
+      images: chosen.map(({ evaluation, kept, switches }, b) => ({ kept, loss: scores[evaluation]!.loss, switches, gV: empty, gQ: empty, gz: back.gz.subarray(b * K, (b + 1) * K) })),
+      fieldWeights: null,
+      category: back.groups,
+    }
+  }
   const grads = await timedAsync(profile, 'gpu best hypothesis', () => kernels.bestGradients(chosen.map((c) => c.evaluation)))
   // The field's backward pass from the best views' feature gradients (one block per image, in batch order).
   const fieldGrads = field
     ? await timedAsync(profile, 'gpu feature field', () => {
-        const { buffer, offset } = kernels.featureGradients()
-        return field.backward(buffer, offset, gradScale, groupEnds.map((end) => end * n))
+        const { buffer, features } = kernels.deviceGradients()
+        return field.backward(buffer, features, gradScale, groupEnds.map((end) => end * n))
       })
     : null
   const size = field ? n * field.inputs : 0
@@ -154,5 +196,6 @@ export async function gpuImageSteps(
       ...(fieldGrads ? { fieldInput: Float64Array.from(fieldGrads.inputs.subarray(b * size, (b + 1) * size)) } : {}),
     })),
     fieldWeights: fieldGrads?.weights ?? null,
+    category: null,
   }
 }

@@ -172,6 +172,14 @@ export class GpuViewBatch {
     return this.checked('best gradients', () => this.bestGradientsUnchecked(evaluations))
   }
 
+  /** bestGradients leaving the gradients on the device only (`deviceGradients`), for device work that follows. */
+  bestGradientsOnDevice(evaluations: readonly number[]): Promise<void> {
+    return this.checked('best gradients', async () => {
+      const { encoder } = this.dispatchBest(evaluations)
+      this.device.queue.submit([encoder.finish()])
+    })
+  }
+
   private checked<T>(what: string, run: () => Promise<T>): Promise<T> {
     return withErrorScopes(this.device, what, run)
   }
@@ -229,13 +237,20 @@ export class GpuViewBatch {
   }
 
   private async bestGradientsUnchecked(evaluations: readonly number[]): Promise<{ vertices: Float32Array; features: Float32Array }[]> {
+    const { encoder, layout } = this.dispatchBest(evaluations)
+    const n = this.n
+    const C = this.channels
+    const out = await this.buffers.read(encoder, 'G', 0, layout.grads)
+    return evaluations.map((_, k) => ({ vertices: out.slice(k * 3 * n, (k + 1) * 3 * n), features: out.slice(layout.offGQ + k * n * C, layout.offGQ + (k + 1) * n * C) }))
+  }
+
+  /** Encodes the best views' gradient kernel for the given evaluations of the last scored batch (the caller submits). */
+  private dispatchBest(evaluations: readonly number[]): { encoder: GPUCommandEncoder; layout: Layout } {
     if (!this.last) throw new Error('GPU view batch: bestGradients before score')
     const { batch } = this.last
     this.last.best = null
     for (const e of evaluations) if (!(Number.isInteger(e) && e >= 0 && e < batch.evaluations.length)) throw new RangeError(`GPU view batch: no evaluation ${e} in the last batch of ${batch.evaluations.length}`)
     const layout = this.layoutOf(batch, evaluations.length)
-    const n = this.n
-    const C = this.channels
     this.buffers.ensure('U', layout.words, STORAGE | COPY_DST | COPY_SRC, { keep: true })
     this.buffers.ensure('G', layout.grads, STORAGE | COPY_SRC)
     this.writeParams(batch, layout)
@@ -244,17 +259,19 @@ export class GpuViewBatch {
     const pass = encoder.beginComputePass()
     pass.setBindGroup(0, this.bindGroup())
     pass.setPipeline(this.pipelines.bestGrad)
-    pass.dispatchWorkgroups(Math.ceil(n / WORKGROUP), evaluations.length)
+    pass.dispatchWorkgroups(Math.ceil(this.n / WORKGROUP), evaluations.length)
     pass.end()
-    const out = await this.buffers.read(encoder, 'G', 0, layout.grads)
     this.last.best = layout
-    return evaluations.map((_, k) => ({ vertices: out.slice(k * 3 * n, (k + 1) * 3 * n), features: out.slice(layout.offGQ + k * n * C, layout.offGQ + (k + 1) * n * C) }))
+    return { encoder, layout }
   }
 
-  /** Where the last bestGradients left dL/d(vertex features) on the device: one block of vertices x channels per chosen evaluation. */
-  featureGradients(): { buffer: GPUBuffer; offset: number } {
-    if (!this.last?.best) throw new Error('GPU view batch: featureGradients before bestGradients')
-    return { buffer: this.buffers.get('G'), offset: 4 * this.last.best.offGQ }
+  /**
+   * Where the last bestGradients left its gradients on the device, byte offsets into `buffer`:
+   * dL/d(vertices), 3 per vertex, then dL/d(vertex features), vertices x channels, one block each per chosen evaluation.
+   */
+  deviceGradients(): { buffer: GPUBuffer; vertices: number; features: number } {
+    if (!this.last?.best) throw new Error('GPU view batch: deviceGradients before bestGradients')
+    return { buffer: this.buffers.get('G'), vertices: 0, features: 4 * this.last.best.offGQ }
   }
 
   /** Visibility flags of every evaluation of the last scored batch (evaluation-major), for tests against the CPU. */

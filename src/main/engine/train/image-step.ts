@@ -161,35 +161,46 @@ export function keptInstance(model: CategoryModel, codes: Param, row0: number, s
  */
 export function imageBackward(input: ImageStepInput, kept: Instance, gV: Float64Array, gQ: Float64Array, bestLoss: ViewLoss, mirrorSwitches: number, fieldInput?: Float64Array): ImageStepResult {
   const { model, shape, codes, row, gradScale, category, profile } = input
+  const row0 = row * instanceSize(model.config)
+  return timed(profile, 'shape backward', () => {
+    const { gD, regularisers } = instanceRegularisers(input, kept)
+    for (const g of [gV, gD, gQ]) for (let q = 0; q < g.length; q++) g[q]! *= gradScale
+    instanceBackward(model, shape, kept, codes.value, row0, { gV, gD, gQ, category, gz: codes.grad, gzOffset: row0, ...(fieldInput ? { fieldInput } : {}) })
+    return { bestLoss, regularisers, mirrorSwitches }
+  })
+}
+
+/**
+ * The kept instance's regularisers (METHOD §4): their values, dL/dD of the deformation's
+ * (unscaled, returned), and the code row's own (scaled, into codes.grad).
+ */
+export function instanceRegularisers(input: ImageStepInput, kept: Instance): { gD: Float64Array; regularisers: ImageStepResult['regularisers'] } {
+  const { model, shape, codes, row, gradScale } = input
   const { config, template } = model
   const n = template.vertexCount
   const K = config.codeDims
   const row0 = row * instanceSize(config)
-  return timed(profile, 'shape backward', () => {
-    const gD = new Float64Array(3 * n)
-    const w = config.weights
-    const laplacianDeformation = laplacianEnergy(template, kept.D, w.laplacianDeformation, gD)
-    const edgeDeformation = w.edgeDeformation > 0 ? edgePreservationEnergy(template, shape.V0, shape.rest, kept.D, w.edgeDeformation, gD) : 0
-    let magnitude = 0
-    for (let q = 0; q < 3 * n; q++) {
-      magnitude += kept.D[q]! * kept.D[q]!
-      gD[q]! += (2 * w.deformation * kept.D[q]!) / n
-    }
-    magnitude = (w.deformation * magnitude) / n
-    let code = 0
-    let articulation = 0
-    const gz = codes.grad
-    for (let k = 0; k < instanceSize(config); k++) {
-      const zk = codes.value[row0 + k]!
-      const weight = k < K ? w.code : w.articulation
-      if (k < K) code += weight * zk * zk
-      else articulation += weight * zk * zk
-      gz[row0 + k]! += gradScale * 2 * weight * zk
-    }
-    for (const g of [gV, gD, gQ]) for (let q = 0; q < g.length; q++) g[q]! *= gradScale
-    instanceBackward(model, shape, kept, codes.value, row0, { gV, gD, gQ, category, gz, gzOffset: row0, ...(fieldInput ? { fieldInput } : {}) })
-    return { bestLoss, regularisers: { laplacianDeformation, edgeDeformation, deformation: magnitude, code, articulation }, mirrorSwitches }
-  })
+  const gD = new Float64Array(3 * n)
+  const w = config.weights
+  const laplacianDeformation = laplacianEnergy(template, kept.D, w.laplacianDeformation, gD)
+  const edgeDeformation = w.edgeDeformation > 0 ? edgePreservationEnergy(template, shape.V0, shape.rest, kept.D, w.edgeDeformation, gD) : 0
+  let magnitude = 0
+  for (let q = 0; q < 3 * n; q++) {
+    magnitude += kept.D[q]! * kept.D[q]!
+    gD[q]! += (2 * w.deformation * kept.D[q]!) / n
+  }
+  magnitude = (w.deformation * magnitude) / n
+  let code = 0
+  let articulation = 0
+  const gz = codes.grad
+  for (let k = 0; k < instanceSize(config); k++) {
+    const zk = codes.value[row0 + k]!
+    const weight = k < K ? w.code : w.articulation
+    if (k < K) code += weight * zk * zk
+    else articulation += weight * zk * zk
+    gz[row0 + k]! += gradScale * 2 * weight * zk
+  }
+  return { gD, regularisers: { laplacianDeformation, edgeDeformation, deformation: magnitude, code, articulation } }
 }
 
 /**

@@ -214,6 +214,6 @@ export function applyShardInputs(model: CategoryModel, cameras: Param, codes: Pa
   }
 }
 
-function addInto(dst: Float64Array, src: ArrayLike<number>): void {
+export function addInto(dst: Float64Array, src: ArrayLike<number>): void {
   for (let q = 0; q < src.length; q++) dst[q]! += src[q]!
 }

@@ -1,19 +1,11 @@
-import { describe, expect, it } from 'vitest'
+import { describe, it } from 'vitest'
 import { GpuFeatureField } from '../../../../src/main/engine/gpu/field-batch'
 import { createMlp, mlpBackward, mlpForward, mlpParams } from '../../../../src/main/engine/math/mlp'
 import { SeededRandom } from '../../../../src/main/engine/math/seeded-random'
 import { useSoftwareGpuDevice } from '../../../helpers/software-gpu-device'
+import { expectClose } from './expect-close'
 
 const gpuDevice = useSoftwareGpuDevice()
-
-/** |a - b| within `rel` of the largest |b|, element by element. */
-function expectClose(a: ArrayLike<number>, b: ArrayLike<number>, rel: number, what: string): void {
-  expect(a.length, what).toBe(b.length)
-  let scale = 0
-  for (let q = 0; q < b.length; q++) scale = Math.max(scale, Math.abs(b[q]!))
-  expect(scale, what).toBeGreaterThan(0)
-  for (let q = 0; q < b.length; q++) expect(Math.abs(a[q]! - b[q]!), `${what} ${q}: ${a[q]} against ${b[q]}`).toBeLessThanOrEqual(rel * scale)
-}
 
 describe('the feature field on the GPU (SwiftShader, f32) against math/mlp', () => {
   it('forward: features and norms; backward: input gradients and each shard\'s weight gradients', async () => {
