@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { HYBRID_KINDS, parseHybridMethod } from '../../../src/main/services/eval/hybrid-kinds'
+import { HYBRID_KINDS, isHybridMethod, parseHybridMethod } from '../../../src/shared/eval/hybrid-kinds'
 
 describe('parseHybridMethod', () => {
   it('reads the hybrid and its ablations with their switches, and nothing else', () => {
@@ -10,5 +10,6 @@ describe('parseHybridMethod', () => {
     expect(parseHybridMethod('hybrid-topk-apart:r1')!.choices).toEqual({ gate: 'chosen', hypotheses: [1, 2, 4], hypothesisGap: Math.PI / 8 })
     for (const name of ['mesh:r1', 'nn-pretrained', 'hybrid', 'hybrid-shut:r1', 'toString:r1', 'predictions:/a/hybrid:b']) expect(parseHybridMethod(name)).toBeNull()
     expect(Object.keys(HYBRID_KINDS)[0]).toBe('hybrid')
+    expect(['hybrid-open:r1', 'mesh:r1'].map(isHybridMethod)).toEqual([true, false])
   })
 })

@@ -30,7 +30,7 @@ describe('Transfer route parameters', () => {
     expect(transferHref({ ds: 'd', alpha: 0.1, sort: 'pck' })).toBe('#/transfer?ds=d')
   })
   it('asks NN and hybrid methods for their score maps, mesh transfer has none', () => {
-    expect(['nn-handmade', 'hybrid:r', 'mesh:r'].map(hasHeatmap)).toEqual([true, true, false])
+    expect(['nn-handmade', 'hybrid:r', 'hybrid-topk:r', 'mesh:r', 'hybrid-shut:r'].map(hasHeatmap)).toEqual([true, true, true, false, false])
   })
   it('parses image keys, a category chosen before its image included', () => {
     expect(imageKeyOf('quadruped/2010_300000')).toEqual({ category: 'quadruped', stem: '2010_300000' })

@@ -14,6 +14,7 @@ import { imageDetail, requireDataset } from '../datasets/dataset-queries'
 import type { EvalPair } from '../eval/eval-pairs'
 import { resolveMethod } from '../eval/resolve-method'
 import { transferPairOf } from '../eval/eval-pairs'
+import { isHybridMethod } from '../../../shared/eval/hybrid-kinds'
 
 export interface TransferRequest {
   dataset: string
@@ -72,9 +73,9 @@ export class TransferService {
   }
 
   private async answer(req: TransferRequest, ctx?: JobContext): Promise<TransferAnswer> {
-    if ((req.method.startsWith('mesh:') || req.method.startsWith('hybrid:')) && this.models) return this.modelPoints(req, this.models, ctx)
+    if ((req.method.startsWith('mesh:') || isHybridMethod(req.method)) && this.models) return this.modelPoints(req, this.models, ctx)
     if (!req.method.startsWith('nn-')) {
-      throw new AppError('BAD_INPUT', `interactive transfer supports nn-<backbone>, mesh:<run> and hybrid:<run> methods; "${req.method}" is not one`)
+      throw new AppError('BAD_INPUT', `interactive transfer supports nn-<backbone>, mesh:<run> and hybrid:<run> (or a hybrid ablation such as hybrid-topk:<run>) methods; "${req.method}" is not one`)
     }
     const srcKey = `${req.source.category}/${req.source.stem}`
     const trgKey = `${req.target.category}/${req.target.stem}`

@@ -2,8 +2,9 @@ import { formatGain, gainOf } from '../../../../shared/eval/gain'
 import type { Measure } from '../../../../shared/eval/report-columns'
 import type { PckReport } from '../../../../shared/eval/pck-types'
 import { alphaKeyIn } from './report-selection'
+import { isHybridMethod } from '../../../../shared/eval/hybrid-kinds'
 
-const threeD = (method: string): boolean => method.startsWith('hybrid:') || method.startsWith('mesh:')
+const threeD = (method: string): boolean => isHybridMethod(method) || method.startsWith('mesh:')
 
 /**
  * Issue 23's question asked of the shown reports: per category, each 3-D method's PCK minus the

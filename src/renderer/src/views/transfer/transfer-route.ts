@@ -2,6 +2,7 @@ import type { Split } from '../../../../shared/ipc/channels/datasets'
 import type { PairSort } from '../../../../shared/ipc/channels/eval'
 import { hrefFor } from '../../shell/route'
 import type { ParamValues } from '../../shell/route'
+import { isHybridMethod } from '../../../../shared/eval/hybrid-kinds'
 
 export interface ImageKey {
   category: string
@@ -92,4 +93,4 @@ export function transferHref(sel: Partial<TransferSelection>): string {
 }
 
 /** Methods the interactive channel answers with a score map: NN similarity, and the hybrid's penalised similarity. */
-export const hasHeatmap = (method: string): boolean => method.startsWith('nn-') || method.startsWith('hybrid:')
+export const hasHeatmap = (method: string): boolean => method.startsWith('nn-') || isHybridMethod(method)

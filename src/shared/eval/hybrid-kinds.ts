@@ -36,3 +36,6 @@ export function parseHybridMethod(name: string): { kind: string; runId: string; 
   const choices = Object.hasOwn(HYBRID_KINDS, kind) ? HYBRID_KINDS[kind] : undefined
   return choices ? { kind, runId: name.slice(colon + 1), choices } : null
 }
+
+/** Whether a method is a hybrid of any kind (`hybrid:`, `hybrid-open:`, ...): a 3-D method with a 2-D score map. */
+export const isHybridMethod = (name: string): boolean => parseHybridMethod(name) !== null
