@@ -1,5 +1,5 @@
-import type { DeviceChoice, RanOn } from '../../shared/device'
-import { checkEngineDevice, ranOn } from '../engine/gpu/adapter'
+import type { RanOn } from '../../shared/device'
+import { ranOn } from '../engine/gpu/adapter'
 import { createGpuShardExecutor } from '../engine/gpu/gpu-executor'
 import type { EngineDevice } from '../engine/gpu/adapter'
 import type { ViewTarget } from '../engine/losses/view-target'
@@ -11,14 +11,6 @@ export interface EngineExecutor {
   executor: ShardExecutor | null
   ranOn: RanOn
   dispose(): Promise<void>
-}
-
-/**
- * What a training job asked to run on `choice` will run on, checked before anything is stored:
- * throws GpuUnavailableError for `gpu` with no usable adapter.
- */
-export async function checkTrainDevice(choice: DeviceChoice): Promise<RanOn> {
-  return checkEngineDevice(choice)
 }
 
 /**

@@ -18,8 +18,7 @@ import { latestCheckpoint } from '../../runs/checkpoint'
 import { RUN_MANIFEST, RUN_SUMMARY, checkRunId, readRunManifest } from '../../runs/run-folder'
 import type { RunManifest } from '../../runs/run-folder'
 import type { FitPoolOptions } from '../../train/fit-pool'
-import { GpuUnavailableError } from '../../engine/gpu/adapter'
-import { checkTrainDevice } from '../../train/engine-executor'
+import { GpuUnavailableError, checkEngineDevice } from '../../engine/gpu/adapter'
 import { ThreadSlots } from '../../train/thread-slots'
 import { launchTrainJob } from '../../train/train-host'
 import type { TrainEvent } from '../../train/train-protocol'
@@ -160,7 +159,7 @@ export class TrainService {
    */
   async checkDevice(device?: DeviceChoice): Promise<RanOn> {
     try {
-      return await checkTrainDevice(this.chosenDevice(device))
+      return await checkEngineDevice(this.chosenDevice(device))
     } catch (error) {
       if (error instanceof GpuUnavailableError) throw new AppError('BAD_INPUT', `device gpu: ${error.message}`)
       throw error
