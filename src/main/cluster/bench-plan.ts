@@ -12,6 +12,8 @@ export interface PlannedTask {
   articulation: number
   seed: number
   steps: number
+  /** Absent in plans from before the option: the default batch. */
+  batchSize?: number
   backbone: string
 }
 

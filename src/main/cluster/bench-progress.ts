@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { modelLabel } from '../../shared/ipc/channels/train'
 import type { BenchPlan } from './bench-plan'
 import { INDEX_SNAPSHOT, TABLE_TEXT } from './bench-plan'
 import { jobStates } from './slurm-control'
@@ -77,7 +78,7 @@ export async function benchProgress(dir: string, plan: BenchPlan): Promise<Bench
     return {
       index: t.index,
       runId: t.runId,
-      label: `${t.category} ${t.variant}${t.articulation > 0 ? `+art${t.articulation}` : ''} seed ${t.seed}`,
+      label: `${t.category} ${modelLabel(t)} seed ${t.seed}`,
       state,
       restarts: record?.restarts ?? 0,
     }

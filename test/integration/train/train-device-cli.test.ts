@@ -17,6 +17,14 @@ describe('semagic --device', () => {
     }
   })
 
+  it('refuses a batch size out of range before anything is stored, naming the field', async () => {
+    const dataDir = scratch()
+    const r = await runCli('train', '--dataset', 'demo', '--category', 'bird', '--batch-size', '0', '--data-dir', dataDir)
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/semagic train: batchSize: Too small: expected number to be >=1/)
+    expect(existsSync(join(dataDir, 'runs'))).toBe(false)
+  })
+
   it('gpu with no Vulkan driver fails naming the reason, and stores no run, no data set, no run folder', { timeout: 120_000 }, async () => {
     const dataDir = scratch()
     const r = await runCliChild({ VK_ICD_FILENAMES: '/nonexistent.json' }, 'train', '--dataset', 'demo', '--category', 'bird', '--steps', '4', '--device', 'gpu', '--data-dir', dataDir)
@@ -31,10 +39,10 @@ describe('semagic --device', () => {
 
   it('train --device gpu --json trains on SwiftShader and says so', { timeout: 180_000 }, async () => {
     const dataDir = scratch()
-    const r = await runCliChild(softwareGpuEnv(), 'train', '--dataset', 'demo', '--category', 'bird', '--steps', '3', '--backbone', 'handmade', '--device', 'gpu', '--json', '--data-dir', dataDir)
+    const r = await runCliChild(softwareGpuEnv(), 'train', '--dataset', 'demo', '--category', 'bird', '--steps', '3', '--batch-size', '5', '--backbone', 'handmade', '--device', 'gpu', '--json', '--data-dir', dataDir)
     expect(r.code, r.stderr).toBe(0)
     const run = JSON.parse(r.stdout) as { status: string; device: string; adapter: { description: string; software: boolean } }
-    expect(run).toMatchObject({ status: 'succeeded', device: 'gpu', adapter: { software: true } })
+    expect(run).toMatchObject({ status: 'succeeded', device: 'gpu', adapter: { software: true }, config: { batchSize: 5 } })
     expect(run.adapter.description).toMatch(/swiftshader/i)
   })
 

@@ -75,6 +75,7 @@ function fromRunsArgs(spec: BenchSpec, dataset: string, categories: string[]): s
     '--articulation', spec.articulations.join(','),
     '--seeds', String(spec.seeds),
     '--steps', String(spec.steps),
+    '--batch-size', String(spec.batchSize),
     '--backbone', spec.backbone,
     '--hybrids', spec.hybrids.join(','),
   ]
@@ -116,13 +117,14 @@ export async function runOnSlurm(
   const id = `${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`
   const tasks: PlannedTask[] = runs.map((r, index) => ({
     index,
-    runId: `${r.category}-${modelLabel(r.config).replace('+', '-')}-seed${r.seed}-${id}`,
+    runId: `${r.category}-${modelLabel(r.config).replaceAll('+', '-')}-seed${r.seed}-${id}`,
     dataset: r.config.dataset,
     category: r.category,
     variant: r.config.variant,
     articulation: r.config.articulation,
     seed: r.seed,
     steps: r.config.steps,
+    batchSize: r.config.batchSize,
     backbone: r.config.backbone,
   }))
   const categories = [...new Set(runs.map((r) => r.category))]

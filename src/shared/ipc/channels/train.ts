@@ -9,6 +9,10 @@ export type Variant = z.infer<typeof Variant>
 /** The most articulated parts a run may ask for; the engine's own check (MAX_ARTICULATION_PARTS in its config) is pinned equal by a test. */
 export const MAX_ARTICULATION_PARTS = 32
 
+/** Images per training step at the engine's defaults, and the most a run may ask for. */
+export const DEFAULT_BATCH_SIZE = 24
+export const MAX_BATCH_SIZE = 1024
+
 export const TrainConfig = z
   .object({
     dataset: DatasetName,
@@ -16,6 +20,8 @@ export const TrainConfig = z
     category: z.string().min(1).max(200),
     variant: Variant.default('semagic'),
     steps: z.number().int().min(1).max(100_000).default(600),
+    /** Images per step; DEFAULT_BATCH_SIZE is the engine's own default (pinned equal by a test). */
+    batchSize: z.number().int().min(1).max(MAX_BATCH_SIZE).default(DEFAULT_BATCH_SIZE),
     seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
     templateLevel: z.union([z.literal(3), z.literal(4)]).default(3),
     /** Articulated parts (METHOD §3); 0 trains without articulation. */
@@ -25,9 +31,14 @@ export const TrainConfig = z
   .strict()
 export type TrainConfig = z.infer<typeof TrainConfig>
 
-/** How tables and legends name what a run trained: the variant, and its articulation when on (`semagic+art6`). */
-export function modelLabel(config: Pick<TrainConfig, 'variant' | 'articulation'>): string {
-  return config.articulation > 0 ? `${config.variant}+art${config.articulation}` : config.variant
+/**
+ * How tables and legends name what a run trained: the variant, its articulation when on
+ * (`semagic+art6`) and its batch when not the default (`semagic+b64`).
+ */
+export function modelLabel(config: { variant: string; articulation: number; batchSize?: number }): string {
+  const art = config.articulation > 0 ? `+art${config.articulation}` : ''
+  const batch = config.batchSize !== undefined && config.batchSize !== DEFAULT_BATCH_SIZE ? `+b${config.batchSize}` : ''
+  return `${config.variant}${art}${batch}`
 }
 
 /** How a run ended: kept in the index and, for a run that ended well, as `summary.json` in its folder. */
