@@ -44,6 +44,9 @@ describe('semagic --device', () => {
     const run = JSON.parse(r.stdout) as { status: string; device: string; adapter: { description: string; software: boolean } }
     expect(run).toMatchObject({ status: 'succeeded', device: 'gpu', adapter: { software: true }, config: { batchSize: 5 } })
     expect(run.adapter.description).toMatch(/swiftshader/i)
+    // The run folder says which engine ran its steps, not the CPU engine it would have used.
+    const manifest = JSON.parse(readFileSync(join(dataDir, 'runs', (run as unknown as { id: string }).id, 'run.json'), 'utf8')) as { backend: string }
+    expect(manifest.backend).toMatch(/^WebGPU engine .* on SwiftShader.*software, in (a worker|the main thread)$/)
   })
 
   it('train --json, runs list and the run folder say where the steps ran; an imported folder keeps it', { timeout: 180_000 }, async () => {
@@ -62,6 +65,7 @@ describe('semagic --device', () => {
     const summaryFile = join(dataDir, 'runs', run.id, 'summary.json')
     const summary = JSON.parse(readFileSync(summaryFile, 'utf8')) as Record<string, unknown>
     expect(summary.ranOn).toEqual({ device: 'cpu', adapter: null })
+    expect((JSON.parse(readFileSync(join(dataDir, 'runs', run.id, 'run.json'), 'utf8')) as { backend: string }).backend).toMatch(/^js \(plain TypeScript\), 2 gradient shards on \d threads?, in (a worker|the main thread)$/)
     const adapter = { vendor: 'nvidia', architecture: 'hopper', device: '', description: 'NVIDIA H100', software: false, limits: { maxStorageBufferBindingSize: 1, maxBufferSize: 1, maxComputeWorkgroupSizeX: 1, maxComputeInvocationsPerWorkgroup: 1, maxStorageBuffersPerShaderStage: 1 } }
     writeFileSync(summaryFile, JSON.stringify({ ...summary, ranOn: { device: 'gpu', adapter } }))
     const elsewhere = scratch()

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
-import { ranOnLabel } from '../../../shared/device'
+import { adapterLabel, ranOnLabel } from '../../../shared/device'
 import type { AdapterSummary, DeviceChoice, RanOn } from '../../../shared/device'
 import { TrainConfig } from '../../../shared/ipc/channels/train'
 import type { RunSummary, TrainSummary } from '../../../shared/ipc/channels/train'
@@ -140,11 +140,16 @@ export class TrainService {
     return this.options.workerFile !== null && existsSync(this.options.workerFile) ? this.options.workerFile : null
   }
 
-  /** Where and how runs train, for their manifests. */
-  backend(): string {
+  /**
+   * Where and how runs train, for their manifests: the CPU engine until the job has opened its
+   * device, then what it opened (a resumed run: where its latest steps ran).
+   */
+  backend(ranOn?: RanOn): string {
     const worker = this.builtWorker() !== null
+    const thread = worker ? 'in a worker' : 'in the main thread'
+    if (ranOn?.device === 'gpu' && ranOn.adapter) return `WebGPU engine (WGSL kernels through Dawn; docs/gpu.md says which parts of a step) on ${adapterLabel(ranOn.adapter)}, ${thread}`
     const threads = worker ? Math.max(1, Math.min(TRAIN_SHARDS, this.options.threads)) : 1
-    return `js (plain TypeScript), ${TRAIN_SHARDS} gradient shards on ${threads} thread${threads > 1 ? 's' : ''}, ${worker ? 'in a worker' : 'in the main thread'}`
+    return `js (plain TypeScript), ${TRAIN_SHARDS} gradient shards on ${threads} thread${threads > 1 ? 's' : ''}, ${thread}`
   }
 
   /** The device a run asked for nothing in particular trains on. */
@@ -377,6 +382,9 @@ export class TrainService {
   /** Where the run's steps run, once its job has opened the device (a resumed run: where its last steps ran). */
   private setDevice(runId: string, ran: RanOn): void {
     this.db.prepare('UPDATE runs SET device = ?, adapter = ? WHERE id = ?').run(ran.device, ran.adapter ? JSON.stringify(ran.adapter) : null, runId)
+    const file = join(this.runDir(runId), RUN_MANIFEST)
+    const manifest = JSON.parse(readFileSync(file, 'utf8')) as RunManifest
+    writeFileAtomic(file, `${JSON.stringify({ ...manifest, backend: this.backend(ran) }, null, 2)}\n`)
   }
 
   private launch(runId: string, config: TrainConfig, resumeFrom: SerializedTrainState | null, asked?: DeviceChoice): string {
