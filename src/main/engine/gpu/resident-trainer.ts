@@ -54,7 +54,6 @@ export class GpuResidentTrainer implements ResidentStepper {
   private readonly buffers: DeviceBuffers<'T' | 'R'>
   private group: { group: GPUBindGroup; version: number } | null = null
   private readonly layout: Layout
-  private readonly words: Uint32Array
   private readonly images: number
   private readonly stateEnd: number
   private readonly adamTotal: number
@@ -139,9 +138,9 @@ export class GpuResidentTrainer implements ResidentStepper {
     const tSize = l.tJobs! + jobs.length * JOB_WORDS
     const layout = l as Layout
     this.layout = layout
-    this.words = new Uint32Array(tSize)
-    const floats = new Float32Array(this.words.buffer)
-    RESIDENT_PARAMS.forEach((name, k) => (this.words[k] = layout[name] ?? 0))
+    const words = new Uint32Array(tSize)
+    const floats = new Float32Array(words.buffer)
+    RESIDENT_PARAMS.forEach((name, k) => (words[k] = layout[name] ?? 0))
     const setFloat = (name: ResidentParam, v: number): void => void (floats[RESIDENT_PARAMS.indexOf(name)] = v)
     setFloat('wLapD', w.laplacianDeformation)
     setFloat('wEdgeD', w.edgeDeformation)
@@ -151,17 +150,17 @@ export class GpuResidentTrainer implements ResidentStepper {
     setFloat('wEdgeS', w.edgeShape)
     setFloat('gradScale', 1 / I)
     setFloat('tolFactor', (config.visibility.tolerancePixels * 2) / config.visibility.grid)
-    for (const [o, a] of tParts) this.words.set(a, o)
+    for (const [o, a] of tParts) words.set(a, o)
     jobs.forEach(([src, count, squares, scale], j) => {
       const o = layout.tJobs + j * JOB_WORDS
-      this.words.set([src, count, squares ? 1 : 0], o)
+      words.set([src, count, squares ? 1 : 0], o)
       floats[o + 3] = scale
     })
 
     this.buffers = new DeviceBuffers(device)
     this.buffers.ensure('T', tSize, STORAGE | COPY_DST)
     this.buffers.ensure('R', rSize, STORAGE | COPY_DST | COPY_SRC)
-    device.queue.writeBuffer(this.buffers.get('T'), 0, this.words)
+    device.queue.writeBuffer(this.buffers.get('T'), 0, words)
     this.upload(state)
     const module = device.createShaderModule({ code: RESIDENT_KERNELS })
     this.bindLayout = device.createBindGroupLayout({

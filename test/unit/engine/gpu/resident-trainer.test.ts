@@ -37,6 +37,13 @@ function tensors(state: TrainState): Param[] {
 // The CPU functions are checked against finite differences in model-gradients.test.ts,
 // edge-lengths.test.ts and the like; these pin the kernels to them.
 describe('the resident trainer\'s kernels (SwiftShader, f32) against the CPU engine', () => {
+  it('refuses what it does not run (the shard executor does), naming it', async () => {
+    for (const extra of [{ variant: 'baseline' }, { articulation: { parts: 2 } }, { weights: { normalShape: 1 } }] as EngineConfigInput[]) {
+      const { state, targets } = startTraining(data, { ...SMALL, ...extra })
+      await expect(GpuResidentTrainer.create(gpuDevice(), state, targets)).rejects.toThrow(/GPU resident trainer: .* is not supported/)
+    }
+  })
+
   it('the category and instance forward passes, the cameras and the regularisers with their gradients', async () => {
     const { state, targets } = started()
     const { model, config, codes } = state
