@@ -1,6 +1,7 @@
 /**
- * Times the training step on the GPU engine (gpu/gpu-executor) next to the CPU engine on 1 and 2
- * threads, and records the figures in BENCHMARKS.md.
+ * Times the training step on the GPU engine (gpu/gpu-executor; for `semagic` also the resident
+ * trainer, gpu/resident-trainer) next to the CPU engine on 1 and 2 threads, and records the
+ * figures in BENCHMARKS.md.
  *
  *   BENCH_SOFTWARE_GPU=1 npx vite-node bench/engine-train-gpu.bench.ts
  *
@@ -17,6 +18,7 @@ import { availableParallelism, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { adapterLabel, openEngineDevice } from '../src/main/engine/gpu/adapter'
 import { createGpuShardExecutor } from '../src/main/engine/gpu/gpu-executor'
+import { GpuResidentTrainer } from '../src/main/engine/gpu/resident-trainer'
 import type { EngineVariant } from '../src/main/engine/model/config'
 import type { StepProfile } from '../src/main/engine/train/image-step'
 import { startTraining, trainStep, trainStepWith } from '../src/main/engine/train/train-category'
@@ -37,6 +39,7 @@ const STEPS = Number(process.env.BENCH_STEPS ?? 10)
 /** The profile's parts of a GPU step, grouped. */
 const PHASES: [string, string[]][] = [
   ['instance forward (CPU)', ['category forward', 'instance forward']],
+  ['forward, regularisers + scoring (GPU round trip, resident)', ['gpu forward + scoring']],
   ['feature field forward + backward (GPU round trips)', ['gpu feature field']],
   ['scoring every hypothesis + mirror (GPU round trip)', ['gpu scoring']],
   ['mirror and best choices (CPU)', ['decisions']],
@@ -90,6 +93,15 @@ async function measureVariant(variant: EngineVariant, data: TrainingData): Promi
   const engine = await createGpuShardExecutor(device.device, gpu.state, gpu.targets)
   try {
     rows.push(await measure(variant, `GPU: ${adapterLabel(device.adapter)}`, async (p) => (await trainStepWith(engine.executor, gpu.state, gpu.targets, p)).total!))
+    if (variant === 'semagic') {
+      const resident = startTraining(data, config)
+      const trainer = await GpuResidentTrainer.create(device.device, resident.state, resident.targets)
+      try {
+        rows.push(await measure(variant, `GPU resident: ${adapterLabel(device.adapter)}`, async (p) => (await trainer.step(resident.state, resident.targets, p)).total!))
+      } finally {
+        trainer.destroy()
+      }
+    }
   } finally {
     engine.dispose()
     device.device.destroy()
@@ -105,11 +117,11 @@ async function main(): Promise<number> {
   for (const variant of ['semagic', 'baseline'] as const) rows.push(...(await measureVariant(variant, data)))
   const load1 = loadavg()[0]!
   const percent = (d: number): string => `${(100 * d).toFixed(2)} %`
-  const parity = (['semagic', 'baseline'] as const).map((variant) => {
-    const [cpu, , gpu] = rows.filter((r) => r.variant === variant)
-    const deviation = gpu!.losses.map((l, s) => Math.abs(l - cpu!.losses[s]!) / cpu!.losses[s]!)
+  const parity = rows.filter((r) => r.engine.startsWith('GPU')).map((gpu) => {
+    const cpu = rows.find((r) => r.variant === gpu.variant)!
+    const deviation = gpu.losses.map((l, s) => Math.abs(l - cpu.losses[s]!) / cpu.losses[s]!)
     const worst = deviation.reduce((w, d, s) => (d > deviation[w]! ? s : w), 0)
-    return `\`${variant}\`: ${percent(deviation[0]!)} apart at step 1, ${percent(deviation[worst]!)} at worst (step ${worst + 1}), ${percent(deviation[deviation.length - 1]!)} at step ${deviation.length}`
+    return `\`${gpu.variant}\`${gpu.engine.startsWith('GPU resident') ? ' resident' : ''}: ${percent(deviation[0]!)} apart at step 1, ${percent(deviation[worst]!)} at worst (step ${worst + 1}), ${percent(deviation[deviation.length - 1]!)} at step ${deviation.length}`
   })
 
   const section = [
@@ -119,7 +131,7 @@ async function main(): Promise<number> {
     `\`${COMMAND}\` on ${cpuModel()} (${availableParallelism()} cores), Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; load average ${load0.toFixed(1)} at the start, ${load1.toFixed(1)} at the end: the machine was shared, and a row's speed depends on the cores it got (CPU cores busy: process CPU time / wall time; the 2-thread row cannot beat 1 thread without a second core).`,
     `Default settings: 642 vertices, batch 24, 8 hypotheses + mirrors (384 views scored per step), ${C} channels on ${GRID} x ${GRID}, 64 x 64 masks; mean of ${STEPS} steps after ${WARMUP} warm-up steps, every engine in this thread from the sources (vite-node).`,
     '**SwiftShader is a CPU implementation of Vulkan**: its rows check that the GPU engine runs and agrees with the CPU engine here and in CI; their speed says nothing about a GPU\'s. No task so far has been lent a GPU machine to time one.',
-    'On the device: the per-view work (projection, z-buffer visibility, the loss terms, the camera gradients of every hypothesis and mirror, then the best views\' vertex and feature gradients), the feature field of `baseline` (forward, and backward to its weights and input), and for `semagic` the backward pass into the codes and the category (gV0, gB, the features; gpu/instance-backward.ts); on the CPU: the instance forward pass (basis, pose, harmonic encoding), the regularisers, `baseline`\'s instance backward pass and Adam (gpu/gpu-executor.ts). Phases are of the GPU rows; a round trip includes the upload and the read-back.',
+    'GPU rows (gpu/gpu-executor.ts), on the device: the per-view work (projection, z-buffer visibility, the loss terms, the camera gradients of every hypothesis and mirror, then the best views\' vertex and feature gradients), the feature field of `baseline` (forward, and backward to its weights and input), and for `semagic` the backward pass into the codes and the category (gV0, gB, the features; gpu/instance-backward.ts); on the CPU: the instance forward pass (basis, pose, harmonic encoding), the regularisers, `baseline`\'s instance backward pass and Adam. The resident row (gpu/resident-trainer.ts, what a `semagic` run on a GPU uses): the whole step on the device with the state resident there; the CPU draws the batch, settles mirrors and best hypotheses from the read-back losses and cameras, and uploads the switches and camera gradients; the backward pass and Adam are submitted without waiting, so their time shows in the next step\'s round trip. Phases are of the GPU rows; a round trip includes the upload and the read-back.',
     '',
     `| variant | engine | ms/step | steps/s | 600 steps | CPU cores busy | ${PHASES.map(([n]) => n).join(' | ')} |`,
     `|${' --- |'.repeat(6 + PHASES.length)}`,

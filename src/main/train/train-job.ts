@@ -36,11 +36,11 @@ export async function runTrainJob(job: TrainJob, emit: (event: TrainEvent) => vo
     engine = await engineExecutor(device, state, targets, async () => (threads > 1 ? createShardPool(job.workerFile!, threads - 1, state, targets) : null))
     if (engine.ranOn.device === 'gpu') threads = 1
     emit({ type: 'device', ranOn: engine.ranOn })
-    const { executor } = engine
+    const { executor, resident } = engine
     const result = await runTraining(state, targets, {
       checkpointEvery: job.checkpointEvery,
       shouldStop,
-      ...(executor ? { executor } : {}),
+      ...(resident ? { resident } : executor ? { executor } : {}),
       onStep: (step, losses) => emit({ type: 'step', step, losses }),
       onCheckpoint: (s: SerializedTrainState) => {
         checkpoint = writeCheckpoint(job.runDir, { step: s.manifest.step, state: s.manifest as unknown as Record<string, unknown>, tensors: s.weights })

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { TrainState } from '../../../src/main/engine/train/checkpoint'
 import { engineExecutor } from '../../../src/main/train/engine-executor'
 import { openEngineDevice } from '../../../src/main/engine/gpu/adapter'
-import { startTraining, trainStepWith } from '../../../src/main/engine/train/train-category'
+import { runTraining, startTraining, trainStepWith } from '../../../src/main/engine/train/train-category'
 import { useSoftwareGpu } from '../../helpers/software-gpu'
 import { renderView, syntheticObject } from '../engine/synthetic-views'
 
@@ -13,17 +13,34 @@ const cpuPool = { executor: async () => [], dispose: async () => {} }
 
 describe('the choice of executor', () => {
   it('runs the CPU engine on the CPU: the shard pool, or every shard in the training thread', async () => {
-    expect(await engineExecutor({ kind: 'cpu' }, state, [], async () => cpuPool)).toMatchObject({ executor: cpuPool.executor, ranOn: { device: 'cpu', adapter: null } })
+    expect(await engineExecutor({ kind: 'cpu' }, state, [], async () => cpuPool)).toMatchObject({ executor: cpuPool.executor, resident: null, ranOn: { device: 'cpu', adapter: null } })
     expect(await engineExecutor({ kind: 'cpu' }, state, [], async () => null)).toMatchObject({ executor: null, ranOn: { device: 'cpu' } })
   })
 
-  it('runs the GPU engine on a GPU, and lets the device go when it is done, or at once when the engine fails to start', async () => {
-    const images = [0, 1].map((k) => ({ key: `view-${k}`, ...renderView(syntheticObject(2), [k, 0.2, 0, Math.log(0.6), 0, 0]) }))
+  const images = [0, 1].map((k) => ({ key: `view-${k}`, ...renderView(syntheticObject(2), [k, 0.2, 0, Math.log(0.6), 0, 0]) }))
+
+  it('runs semagic on a GPU with its state resident there, and lets the device go when it is done', async () => {
     const { state: started, targets } = startTraining({ images }, { steps: 1, batchSize: 2, hypotheses: 2, templateLevel: 2 })
     const opened = await openEngineDevice('gpu')
     if (opened.kind !== 'gpu') throw new Error('no GPU device')
     const chosen = await engineExecutor(opened, started, targets, async () => cpuPool)
     expect(chosen.ranOn).toMatchObject({ device: 'gpu', adapter: { software: true } })
+    expect(chosen.executor).toBeNull()
+    const before = started.model.shape.value.slice()
+    const result = await runTraining(started, targets, { resident: chosen.resident! })
+    expect(result.state.step).toBe(1)
+    // The end of the run read the device's values back.
+    expect(Array.from(started.model.shape.value)).not.toEqual(Array.from(before))
+    await chosen.dispose()
+    expect((await opened.device.lost).reason).toBe('destroyed')
+  })
+
+  it('runs the other variants\' shards on a GPU, and lets the device go when it is done, or at once when the engine fails to start', async () => {
+    const { state: started, targets } = startTraining({ images }, { variant: 'baseline', steps: 1, batchSize: 2, hypotheses: 2, templateLevel: 2 })
+    const opened = await openEngineDevice('gpu')
+    if (opened.kind !== 'gpu') throw new Error('no GPU device')
+    const chosen = await engineExecutor(opened, started, targets, async () => cpuPool)
+    expect(chosen.resident).toBeNull()
     expect((await trainStepWith(chosen.executor!, started, targets)).total).toBeGreaterThan(0)
     await chosen.dispose()
     expect((await opened.device.lost).reason).toBe('destroyed')

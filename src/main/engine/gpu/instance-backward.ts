@@ -83,6 +83,24 @@ fn code(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid
 type Kernel = 'shape' | 'features' | 'code'
 type BufferName = 'X' | 'O'
 
+/** Where the best views' gradients are on the device (GpuViewBatch.deviceGradients). */
+export interface GradientSource {
+  buffer: GPUBuffer
+  vertices: number
+  features: number
+}
+
+interface Layout {
+  images: number
+  offGQ: number
+  offGD: number
+  offZ: number
+  offB: number
+  offGB: number
+  offPhi: number
+  offGz: number
+}
+
 /** A group's category gradients, as the CPU's shard accumulators hold them. */
 export interface InstanceGroupGrads {
   gV0: Float32Array
@@ -128,58 +146,95 @@ export class GpuInstanceBackward {
    * and symmetrised basis: each group's category gradients (group s covers images up to
    * groupEnds[s]) and each image's gz, all times `scale`.
    */
-  run(source: { buffer: GPUBuffer; vertices: number; features: number }, gD: ArrayLike<number>, z: ArrayLike<number>, B: ArrayLike<number>, scale: number, groupEnds: readonly number[]): Promise<{ groups: InstanceGroupGrads[]; gz: Float32Array }> {
+  run(source: GradientSource, gD: ArrayLike<number>, z: ArrayLike<number>, B: ArrayLike<number>, scale: number, groupEnds: readonly number[]): Promise<{ groups: InstanceGroupGrads[]; gz: Float32Array }> {
     return withErrorScopes(this.device, 'instance backward', async () => {
       const n3 = 3 * this.n
-      const nC = this.n * this.C
       const { K } = this
       const images = groupEnds[groupEnds.length - 1] ?? 0
-      if (groupEnds.length > INSTANCE_MAX_GROUPS || images === 0) throw new RangeError(`GPU instance backward: groups ending at ${groupEnds.join(', ')} (at most ${INSTANCE_MAX_GROUPS})`)
       if (gD.length !== images * n3 || z.length !== images * K || B.length !== n3 * K) throw new RangeError(`GPU instance backward: ${gD.length} gD, ${z.length} code and ${B.length} basis values for ${images} images of ${this.n} vertices and ${K} code dimensions`)
-      const G = groupEnds.length
-      const offGQ = images * n3
-      const offGD = offGQ + images * nC
-      const offZ = offGD + images * n3
-      const offB = offZ + images * K
-      const offGB = G * n3
-      const offPhi = offGB + G * n3 * K
-      const offGz = offPhi + G * nC
-      const b = this.buffers
-      const X = b.ensure('X', offB + n3 * K, STORAGE | COPY_DST)
-      b.ensure('O', offGz + images * K, STORAGE | COPY_SRC)
+      const layout = this.layoutOf(groupEnds)
+      const X = this.buffers.ensure('X', layout.offB + n3 * K, STORAGE | COPY_DST)
       const host = new Float32Array(images * n3 + images * K + n3 * K)
       host.set(gD)
       host.set(z, images * n3)
       host.set(B, images * n3 + images * K)
-      this.device.queue.writeBuffer(X, 4 * offGD, host)
-      const words = new ArrayBuffer(PARAMS_WORDS * 4)
-      const u = new Uint32Array(words)
-      u.set([n3, K, nC, images, G, 0, offGQ, offGD, offZ, offB, offGB, offPhi, offGz])
-      new Float32Array(words)[5] = scale
-      u.set([...groupEnds, ...Array.from({ length: INSTANCE_MAX_GROUPS - G }, () => images)], 16)
-      this.device.queue.writeBuffer(this.params, 0, words)
+      this.device.queue.writeBuffer(X, 4 * layout.offGD, host)
       const encoder = this.device.createCommandEncoder()
-      encoder.copyBufferToBuffer(source.buffer, source.vertices, X, 0, 4 * images * n3)
-      encoder.copyBufferToBuffer(source.buffer, source.features, X, 4 * offGQ, 4 * images * nC)
-      const pass = encoder.beginComputePass()
-      pass.setBindGroup(0, this.bindGroup())
-      pass.setPipeline(this.pipelines.shape)
-      pass.dispatchWorkgroups(Math.ceil((n3 * G) / WORKGROUP))
-      pass.setPipeline(this.pipelines.features)
-      pass.dispatchWorkgroups(Math.ceil((nC * G) / WORKGROUP))
-      pass.setPipeline(this.pipelines.code)
-      pass.dispatchWorkgroups(K, images)
-      pass.end()
-      const out = await b.read(encoder, 'O', 0, offGz + images * K)
+      this.encodeKernels(encoder, source, layout, scale, groupEnds)
+      const out = await this.buffers.read(encoder, 'O', 0, layout.offGz + images * K)
+      const { offGB, offPhi, offGz } = layout
       return {
         groups: groupEnds.map((_, s) => ({
           gV0: out.slice(s * n3, (s + 1) * n3),
           gB: out.slice(offGB + s * n3 * K, offGB + (s + 1) * n3 * K),
-          features: out.slice(offPhi + s * nC, offPhi + (s + 1) * nC),
+          features: out.slice(offPhi + s * this.nC, offPhi + (s + 1) * this.nC),
         })),
         gz: out.slice(offGz, offGz + images * K),
       }
     })
+  }
+
+  /**
+   * run with every input on the device (gD, codes and B at byte offsets into `inputs.buffer`) and
+   * one group, encoded into `encoder` (the caller submits): the results stay in `buffer`, one
+   * block from byte 0 holding gV0 (3n), gB (3n K), the features' gradients (n C), then gz
+   * (images x K), the layout run reads back.
+   */
+  encodeOnDevice(encoder: GPUCommandEncoder, source: GradientSource, inputs: { buffer: GPUBuffer; gD: number; z: number; B: number }, images: number, scale: number): { buffer: GPUBuffer; values: number } {
+    const n3 = 3 * this.n
+    const { K } = this
+    const layout = this.layoutOf([images])
+    const X = this.buffers.ensure('X', layout.offB + n3 * K, STORAGE | COPY_DST)
+    this.buffers.ensure('O', layout.offGz + images * K, STORAGE | COPY_SRC)
+    encoder.copyBufferToBuffer(inputs.buffer, inputs.gD, X, 4 * layout.offGD, 4 * images * n3)
+    encoder.copyBufferToBuffer(inputs.buffer, inputs.z, X, 4 * layout.offZ, 4 * images * K)
+    encoder.copyBufferToBuffer(inputs.buffer, inputs.B, X, 4 * layout.offB, 4 * n3 * K)
+    this.encodeKernels(encoder, source, layout, scale, [images])
+    return { buffer: this.buffers.get('O'), values: layout.offGz + images * K }
+  }
+
+  private get nC(): number {
+    return this.n * this.C
+  }
+
+  private layoutOf(groupEnds: readonly number[]): Layout {
+    const n3 = 3 * this.n
+    const images = groupEnds[groupEnds.length - 1] ?? 0
+    if (groupEnds.length > INSTANCE_MAX_GROUPS || images === 0) throw new RangeError(`GPU instance backward: groups ending at ${groupEnds.join(', ')} (at most ${INSTANCE_MAX_GROUPS})`)
+    const G = groupEnds.length
+    const offGQ = images * n3
+    const offGD = offGQ + images * this.nC
+    const offZ = offGD + images * n3
+    const offB = offZ + images * this.K
+    const offGB = G * n3
+    const offPhi = offGB + G * n3 * this.K
+    return { images, offGQ, offGD, offZ, offB, offGB, offPhi, offGz: offPhi + G * this.nC }
+  }
+
+  /** The gradients' copies into X, the parameters and the three kernels. */
+  private encodeKernels(encoder: GPUCommandEncoder, source: GradientSource, l: Layout, scale: number, groupEnds: readonly number[]): void {
+    const n3 = 3 * this.n
+    const { images } = l
+    const G = groupEnds.length
+    this.buffers.ensure('O', l.offGz + images * this.K, STORAGE | COPY_SRC)
+    const words = new ArrayBuffer(PARAMS_WORDS * 4)
+    const u = new Uint32Array(words)
+    u.set([n3, this.K, this.nC, images, G, 0, l.offGQ, l.offGD, l.offZ, l.offB, l.offGB, l.offPhi, l.offGz])
+    new Float32Array(words)[5] = scale
+    u.set([...groupEnds, ...Array.from({ length: INSTANCE_MAX_GROUPS - G }, () => images)], 16)
+    this.device.queue.writeBuffer(this.params, 0, words)
+    const X = this.buffers.get('X')
+    encoder.copyBufferToBuffer(source.buffer, source.vertices, X, 0, 4 * images * n3)
+    encoder.copyBufferToBuffer(source.buffer, source.features, X, 4 * l.offGQ, 4 * images * this.nC)
+    const pass = encoder.beginComputePass()
+    pass.setBindGroup(0, this.bindGroup())
+    pass.setPipeline(this.pipelines.shape)
+    pass.dispatchWorkgroups(Math.ceil((n3 * G) / WORKGROUP))
+    pass.setPipeline(this.pipelines.features)
+    pass.dispatchWorkgroups(Math.ceil((this.nC * G) / WORKGROUP))
+    pass.setPipeline(this.pipelines.code)
+    pass.dispatchWorkgroups(this.K, images)
+    pass.end()
   }
 
   destroy(): void {

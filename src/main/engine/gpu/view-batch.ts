@@ -24,7 +24,7 @@ export interface GpuEvaluation {
   view: number
   target: number
   samples: number
-  /** The six camera parameters (view-camera). */
+  /** The six camera parameters (view-camera); with DeviceInputs, the device's (left empty here). */
   camera: ArrayLike<number>
 }
 
@@ -36,7 +36,22 @@ export interface DeviceBlocks {
   norms: number
 }
 
+/**
+ * Views and cameras already on the device (gpu/resident-trainer's), at byte offsets into
+ * `buffer`: every view's vertices, then every view's normals (3 per vertex); each evaluation's
+ * EVAL_FLOATS values (view-kernels); and `tail` values read back with the scores, which start
+ * with each evaluation's six camera values (the camera gradients are taken at them).
+ */
+export interface DeviceInputs {
+  buffer: GPUBuffer
+  vertices: number
+  normals: number
+  evals: number
+  tail: { offset: number; values: number }
+}
+
 export interface GpuBatch {
+  /** The views (their vertices and normals empty with `device`). */
   views: readonly GpuView[]
   /** The feature blocks, from the host or from the device. */
   blocks: readonly GpuFeatureBlock[] | DeviceBlocks
@@ -44,6 +59,7 @@ export interface GpuBatch {
   samples: readonly Float64Array[]
   evaluations: readonly GpuEvaluation[]
   weights: LossWeights
+  device?: DeviceInputs
 }
 
 /** An evaluation's loss terms (as viewLoss returns them) and dL/d(its six camera parameters). */
@@ -164,6 +180,11 @@ export class GpuViewBatch {
 
   /** Scores every evaluation of the batch: loss terms and camera gradients, in evaluation order. */
   score(batch: GpuBatch): Promise<EvaluationScore[]> {
+    return this.checked('scoring', async () => (await this.scoreUnchecked(batch)).scores)
+  }
+
+  /** score for a batch whose views and cameras are on the device, with its read-back tail (DeviceInputs). */
+  scoreDevice(batch: GpuBatch & { device: DeviceInputs }): Promise<{ scores: EvaluationScore[]; tail: Float32Array }> {
     return this.checked('scoring', () => this.scoreUnchecked(batch))
   }
 
@@ -184,9 +205,11 @@ export class GpuViewBatch {
     return withErrorScopes(this.device, what, run)
   }
 
-  private async scoreUnchecked(batch: GpuBatch): Promise<EvaluationScore[]> {
+  private async scoreUnchecked(batch: GpuBatch): Promise<{ scores: EvaluationScore[]; tail: Float32Array }> {
     const layout = this.layoutOf(batch, 0)
     const E = layout.evals
+    const { device } = batch
+    const tail = device?.tail.values ?? 0
     const G2 = this.visibilityOptions.grid ** 2
     const b = this.buffers
     b.ensure('F', layout.floats, STORAGE | COPY_DST)
@@ -195,7 +218,7 @@ export class GpuViewBatch {
     b.ensure('proj', E * this.n * 4, STORAGE)
     b.ensure('depth', E * G2, STORAGE)
     b.ensure('I', layout.ints, STORAGE | COPY_SRC)
-    b.ensure('O', E * SUM_FLOATS, STORAGE | COPY_SRC)
+    b.ensure('O', E * SUM_FLOATS + tail, STORAGE | COPY_SRC | COPY_DST)
     b.ensure('G', 4, STORAGE | COPY_SRC)
     this.writeInputs(batch, layout)
     this.last = { layout, batch, best: null }
@@ -205,6 +228,14 @@ export class GpuViewBatch {
       const F = this.buffers.get('F')
       encoder.copyBufferToBuffer(d.buffer, d.features, F, 4 * layout.offFeatures, 4 * d.count * this.n * this.channels)
       encoder.copyBufferToBuffer(d.buffer, d.norms, F, 4 * layout.offNorms, 4 * d.count * this.n)
+    }
+    if (device) {
+      const F = this.buffers.get('F')
+      const views = batch.views.length * this.n * 3
+      encoder.copyBufferToBuffer(device.buffer, device.vertices, F, 0, 4 * views)
+      encoder.copyBufferToBuffer(device.buffer, device.normals, F, 4 * layout.offNormals, 4 * views)
+      encoder.copyBufferToBuffer(device.buffer, device.evals, F, 4 * layout.offEvals, 4 * E * EVAL_FLOATS)
+      encoder.copyBufferToBuffer(device.buffer, device.tail.offset, this.buffers.get('O'), 4 * E * SUM_FLOATS, 4 * tail)
     }
     const pass = encoder.beginComputePass()
     pass.setBindGroup(0, this.bindGroup())
@@ -220,9 +251,11 @@ export class GpuViewBatch {
     run('chamfer', groups(batch.samples[0]!.length / 2), E)
     run('loss', E)
     pass.end()
-    const sums = await this.buffers.read(encoder, 'O', 0, E * SUM_FLOATS)
+    const read = await this.buffers.read(encoder, 'O', 0, E * SUM_FLOATS + tail)
+    const sums = read.subarray(0, E * SUM_FLOATS)
     const K = batch.samples[0]!.length / 2
-    return batch.evaluations.map((ev, e) => {
+    const cameras = device ? read.subarray(E * SUM_FLOATS) : null
+    const scores = batch.evaluations.map((ev, e) => {
       const s = sums.subarray(e * SUM_FLOATS, (e + 1) * SUM_FLOATS)
       const visibleCount = s[12]!
       const dt = s[0]! / this.n
@@ -230,10 +263,11 @@ export class GpuViewBatch {
       const feature = visibleCount > 0 && batch.weights.feature !== 0 ? s[2]! / visibleCount : 0
       const w = batch.weights
       const camera = new Float64Array(CAMERA_SIZE)
-      const c = ev.camera
+      const c = cameras ? cameras.subarray(e * CAMERA_SIZE, (e + 1) * CAMERA_SIZE) : ev.camera
       cameraGradient(Array.from(s.subarray(6, 12)), s[5]!, s[3]!, s[4]!, Math.exp(c[LOG_SCALE]!), c[AZIMUTH]!, c[ELEVATION]!, c[ROLL]!, camera)
       return { loss: { total: w.dt * dt + w.chamfer * chamfer + w.feature * feature, dt, chamfer, feature, visibleCount }, camera }
     })
+    return { scores, tail: read.subarray(E * SUM_FLOATS) }
   }
 
   private async bestGradientsUnchecked(evaluations: readonly number[]): Promise<{ vertices: Float32Array; features: Float32Array }[]> {
@@ -367,10 +401,12 @@ export class GpuViewBatch {
     const slotOf = this.targetSlots(batch)
     const { grid, tolerancePixels } = this.visibilityOptions
     batch.evaluations.forEach((ev, e) => {
-      const c = ev.camera
-      const R = cameraRotation(c[AZIMUTH]!, c[ELEVATION]!, c[ROLL]!)
-      const s = Math.exp(c[LOG_SCALE]!)
-      f.set([...R, s, c[TX]!, c[TY]!, (tolerancePixels * 2) / (grid * s)], layout.offEvals + e * EVAL_FLOATS)
+      if (!batch.device) {
+        const c = ev.camera
+        const R = cameraRotation(c[AZIMUTH]!, c[ELEVATION]!, c[ROLL]!)
+        const s = Math.exp(c[LOG_SCALE]!)
+        f.set([...R, s, c[TX]!, c[TY]!, (tolerancePixels * 2) / (grid * s)], layout.offEvals + e * EVAL_FLOATS)
+      }
       const view = batch.views[ev.view]
       if (!view || view.featureBlock >= blockCount(batch) || ev.samples >= batch.samples.length) throw new RangeError(`GPU view batch: evaluation ${e} names view ${ev.view}, samples ${ev.samples}`)
       ints.set([ev.view, slotOf(ev.target), ev.samples, view.featureBlock], e * 4)

@@ -169,13 +169,18 @@ export function combineShards(state: TrainState, plan: StepPlan, results: readon
     scatterRows(cameras.m, rows, cameras.rowSize, r.cameraM)
     scatterRows(cameras.grad, rows, cameras.rowSize, r.cameraGrad)
     scatterRows(codes.grad, rows, codes.rowSize, r.codeGrad)
-    for (let i = 0; i < rows.length; i++) {
-      IMAGE_TERMS.forEach((name, t) => {
-        sums[name] = (sums[name] ?? 0) + r.terms[i * IMAGE_TERMS.length + t]! / plan.batch.length
-      })
-    }
+    addImageTerms(sums, r.terms, rows.length, plan.batch.length)
   }
   return { gV0, gB, sums }
+}
+
+/** Adds `images` images' IMAGE_TERMS (image-major), each over `batch`, into `sums`, in image order. */
+export function addImageTerms(sums: Record<string, number>, terms: ArrayLike<number>, images: number, batch: number): void {
+  for (let i = 0; i < images; i++) {
+    IMAGE_TERMS.forEach((name, t) => {
+      sums[name] = (sums[name] ?? 0) + terms[i * IMAGE_TERMS.length + t]! / batch
+    })
+  }
 }
 
 /** What a helper thread needs of the state for one shard: category values, and its rows of cameras and codes. */

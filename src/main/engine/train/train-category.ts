@@ -57,6 +57,8 @@ export interface TrainHooks {
   profile?: StepProfile
   /** Where the shards of each step run (default: all in this thread); the bits do not depend on it. */
   executor?: ShardExecutor
+  /** Runs whole steps with the parameters kept elsewhere (the GPU's resident trainer); takes the place of `executor`. */
+  resident?: ResidentStepper
 }
 
 export interface TrainResult {
@@ -99,6 +101,17 @@ export function resumeTraining(serialized: SerializedTrainState, data: TrainingD
  */
 export type ShardExecutor = (state: TrainState, targets: readonly ViewTarget[], shape: () => CategoryShape, plan: StepPlan, profile?: StepProfile) => Promise<ShardResult[]>
 
+/**
+ * Whole steps on parameters that live elsewhere between steps (gpu/resident-trainer): `step`
+ * draws the step's plan from the state's generator (planStep) and advances state.step and the
+ * Adam step counts, but leaves the state's values, moments and gradients as they were; `sync`
+ * brings the values and moments back into the state (before a checkpoint and at the end).
+ */
+export interface ResidentStepper {
+  step(state: TrainState, targets: readonly ViewTarget[], profile?: StepProfile): Promise<Record<string, number>>
+  sync(state: TrainState): Promise<void>
+}
+
 /** Every shard in this thread, in order. */
 function localShards(state: TrainState, targets: readonly ViewTarget[], shape: CategoryShape, plan: StepPlan, profile?: StepProfile): ShardResult[] {
   const ctx = { model: state.model, shape, targets, cameras: state.cameras, codes: state.codes }
@@ -123,8 +136,14 @@ function finishStep(state: TrainState, shape: CategoryShape, plan: StepPlan, res
     codes.step(plan.batch)
   })
   state.step++
+  return stepLosses(sums, { laplacianShape, edgeShape, normalShape }, plan.featureWeight)
+}
+
+/** A step's losses as onStep reports them: the batch means of IMAGE_TERMS, the shape's regularisers and their total. */
+export function stepLosses(sums: Record<string, number>, shape: { laplacianShape: number; edgeShape: number; normalShape: number }, featureWeight: number): Record<string, number> {
+  const { laplacianShape, edgeShape, normalShape } = shape
   const total = sums.view! + sums.laplacianDeformation! + sums.edgeDeformation! + sums.deformation! + sums.code! + sums.articulation! + laplacianShape + edgeShape + normalShape
-  return { total, ...sums, laplacianShape, edgeShape, normalShape, featureWeight: plan.featureWeight }
+  return { total, ...sums, laplacianShape, edgeShape, normalShape, featureWeight }
 }
 
 /** One optimisation step over a batch drawn from the state's generator, every shard in this thread. */
@@ -155,12 +174,20 @@ export async function runTraining(state: TrainState, targets: ViewTarget[], hook
       stopped = true
       break
     }
-    const losses = hooks.executor ? await trainStepWith(hooks.executor, state, targets, hooks.profile) : trainStep(state, targets, hooks.profile)
+    const losses = hooks.resident
+      ? await hooks.resident.step(state, targets, hooks.profile)
+      : hooks.executor
+        ? await trainStepWith(hooks.executor, state, targets, hooks.profile)
+        : trainStep(state, targets, hooks.profile)
     hooks.onStep?.(state.step, losses)
-    if (hooks.checkpointEvery && state.step % hooks.checkpointEvery === 0 && state.step < state.config.steps) hooks.onCheckpoint?.(serializeTrainState(state))
+    if (hooks.checkpointEvery && state.step % hooks.checkpointEvery === 0 && state.step < state.config.steps && hooks.onCheckpoint) {
+      await hooks.resident?.sync(state)
+      hooks.onCheckpoint(serializeTrainState(state))
+    }
     // Lets a worker see a cancel message between steps.
     await new Promise<void>((resolve) => setImmediate(resolve))
   }
+  await hooks.resident?.sync(state)
   hooks.onCheckpoint?.(serializeTrainState(state))
   return { model: state.model, state, stopped }
 }

@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import { createGpuShardExecutor } from '../../../../src/main/engine/gpu/gpu-executor'
+import { GpuResidentTrainer } from '../../../../src/main/engine/gpu/resident-trainer'
 import type { EngineConfigInput } from '../../../../src/main/engine/model/config'
 import { serializeTrainState } from '../../../../src/main/engine/train/checkpoint'
-import type { SerializedTrainState } from '../../../../src/main/engine/train/checkpoint'
+import type { SerializedTrainState, TrainState } from '../../../../src/main/engine/train/checkpoint'
+import type { ViewTarget } from '../../../../src/main/engine/losses/view-target'
 import { resumeTraining, runTraining, startTraining, trainStep, trainStepWith } from '../../../../src/main/engine/train/train-category'
+import type { TrainHooks } from '../../../../src/main/engine/train/train-category'
 import type { TrainingData } from '../../../../src/main/engine/train/training-data'
 import { useSoftwareGpuDevice } from '../../../helpers/software-gpu-device'
+import { expectClose } from './expect-close'
 import { randomViews, syntheticObject } from '../synthetic-views'
 
 
@@ -26,13 +30,25 @@ const SMALL: EngineConfigInput = { steps: 20, batchSize: 4, hypotheses: 3, seed:
 
 const gpuDevice = useSoftwareGpuDevice()
 
-/** Total losses per step; `switches` collects the steps' mirror switches. */
-async function gpuLosses(data: TrainingData, config: EngineConfigInput, steps: number, switches: number[] = []): Promise<number[]> {
-  const { state, targets } = startTraining(data, config)
+/** The two GPU paths: the step's shards on the device (gpu-executor), or whole steps with the state resident there (resident-trainer, semagic). */
+type GpuPath = 'shards' | 'resident'
+
+async function gpuEngine(path: GpuPath, state: TrainState, targets: readonly ViewTarget[]): Promise<{ hooks: Pick<TrainHooks, 'executor' | 'resident'>; step(): Promise<Record<string, number>>; dispose(): void }> {
+  if (path === 'resident') {
+    const trainer = await GpuResidentTrainer.create(gpuDevice(), state, targets)
+    return { hooks: { resident: trainer }, step: () => trainer.step(state, targets), dispose: () => trainer.destroy() }
+  }
   const gpu = await createGpuShardExecutor(gpuDevice(), state, targets)
+  return { hooks: { executor: gpu.executor }, step: () => trainStepWith(gpu.executor, state, targets), dispose: () => gpu.dispose() }
+}
+
+/** Total losses per step; `switches` collects the steps' mirror switches. */
+async function gpuLosses(data: TrainingData, config: EngineConfigInput, steps: number, switches: number[] = [], path: GpuPath = 'shards'): Promise<number[]> {
+  const { state, targets } = startTraining(data, config)
+  const gpu = await gpuEngine(path, state, targets)
   const out: number[] = []
   for (let s = 0; s < steps; s++) {
-    const losses = await trainStepWith(gpu.executor, state, targets)
+    const losses = await gpu.step()
     out.push(losses.total!)
     switches.push(losses.mirrorSwitches!)
   }
@@ -53,8 +69,8 @@ function expectFollows(gpu: readonly number[], cpu: readonly number[], within: n
 describe('training steps with the GPU executor (SwiftShader) against the CPU engine', () => {
   const data = dataset(8, 1)
 
-  it('20 steps of semagic follow the CPU run\'s total loss within 2 % at every step, and the loss falls', async () => {
-    const gpu = await gpuLosses(data, SMALL, 20)
+  it.each(['shards', 'resident'] as GpuPath[])('20 steps of semagic (%s) follow the CPU run\'s total loss within 2 %% at every step, and the loss falls', async (path) => {
+    const gpu = await gpuLosses(data, SMALL, 20, [], path)
     const cpu = cpuLosses(data, SMALL, 20)
     expectFollows(gpu, cpu, 0.02)
     expect(gpu[19]!).toBeLessThan(0.8 * gpu[0]!)
@@ -65,25 +81,27 @@ describe('training steps with the GPU executor (SwiftShader) against the CPU eng
     ['6 articulated parts, mirrors chosen by the losses (their poses move with them)', { articulation: { parts: 6 }, preferAbove: null }, true],
     ['baseline, posed, mirrors chosen by the losses (the field reads the unposed mesh)', { variant: 'baseline', articulation: { parts: 6 }, preferAbove: null }, true],
     ['no mirror scoring', { mirrorScoring: false }, false],
-  ] as [string, EngineConfigInput, boolean][])('%s: 5 steps follow the CPU within 2 %%', async (_name, extra, switching) => {
+    ['resident, no mirror scoring', { mirrorScoring: false }, false, 'resident'],
+    ['resident, mirrors chosen by the losses', { preferAbove: null, featureWeightRamp: 0 }, true, 'resident'],
+  ] as [string, EngineConfigInput, boolean, GpuPath?][])('%s: 5 steps follow the CPU within 2 %%', async (_name, extra, switching, path) => {
     const config = { ...SMALL, ...extra }
     const switches: number[] = []
-    expectFollows(await gpuLosses(data, config, 5, switches), cpuLosses(data, config, 5), 0.02)
+    expectFollows(await gpuLosses(data, config, 5, switches, path), cpuLosses(data, config, 5), 0.02)
     if (switching) expect(switches.some((s) => s > 0)).toBe(true)
   })
 
-  it('reproduces its own bits', async () => {
-    expect(await gpuLosses(data, SMALL, 3)).toEqual(await gpuLosses(data, SMALL, 3))
+  it.each(['shards', 'resident'] as GpuPath[])('reproduces its own bits (%s)', async (path) => {
+    expect(await gpuLosses(data, SMALL, 3, [], path)).toEqual(await gpuLosses(data, SMALL, 3, [], path))
   })
 
-  it('a GPU checkpoint resumes on the CPU and a CPU checkpoint on the GPU, in the one format', async () => {
+  it.each(['shards', 'resident'] as GpuPath[])('a GPU checkpoint (%s) resumes on the CPU and a CPU checkpoint on the GPU, in the one format', async (path) => {
     const config = { ...SMALL, steps: 16 }
     const checkpointAt = async (gpu: boolean): Promise<SerializedTrainState> => {
       const { state, targets } = startTraining(data, config)
-      const engine = gpu ? await createGpuShardExecutor(gpuDevice(), state, targets) : null
+      const engine = gpu ? await gpuEngine(path, state, targets) : null
       let saved: SerializedTrainState | null = null
       let steps = 0
-      await runTraining(state, targets, { ...(engine ? { executor: engine.executor } : {}), onStep: () => steps++, shouldStop: () => steps >= 8, onCheckpoint: (s) => (saved = s) })
+      await runTraining(state, targets, { ...engine?.hooks, onStep: () => steps++, shouldStop: () => steps >= 8, onCheckpoint: (s) => (saved = s) })
       engine?.dispose()
       return saved!
     }
@@ -94,12 +112,14 @@ describe('training steps with the GPU executor (SwiftShader) against the CPU eng
     expect({ ...fromGpu.manifest, rng: null }).toEqual({ ...fromCpu.manifest, rng: null })
     // The generator draws the same batches whatever the device.
     expect(fromGpu.manifest.rng).toEqual(fromCpu.manifest.rng)
+    // The checkpoint holds the values the steps reached (read back from the device when resident).
+    for (const name of ['shape', 'basis', 'cameras', 'codes', 'cameras#m', 'cameras#steps']) expectClose(fromGpu.weights[name]!, fromCpu.weights[name]!, 0.02, name)
 
     const resume = async (saved: SerializedTrainState, gpu: boolean): Promise<number[]> => {
       const { state, targets } = resumeTraining({ manifest: JSON.parse(JSON.stringify(saved.manifest)), weights: saved.weights }, data)
-      const engine = gpu ? await createGpuShardExecutor(gpuDevice(), state, targets) : null
+      const engine = gpu ? await gpuEngine(path, state, targets) : null
       const losses: number[] = []
-      const result = await runTraining(state, targets, { ...(engine ? { executor: engine.executor } : {}), onStep: (_s, l) => losses.push(l.total!) })
+      const result = await runTraining(state, targets, { ...engine?.hooks, onStep: (_s, l) => losses.push(l.total!) })
       engine?.dispose()
       expect(serializeTrainState(result.state).manifest.step).toBe(16)
       return losses

@@ -1,0 +1,364 @@
+/// <reference types="@webgpu/types" />
+import { CAMERA_SIZE, mirrorCamera } from '../camera/view-camera'
+import type { ViewTarget } from '../losses/view-target'
+import { Param } from '../math/adam'
+import type { EngineConfig } from '../model/config'
+import type { TrainState } from '../train/checkpoint'
+import { bestHypothesis, settleHypothesis, timed, timedAsync } from '../train/image-step'
+import type { StepProfile } from '../train/image-step'
+import { IMAGE_TERMS, addImageTerms, planStep } from '../train/shards'
+import { stepLosses } from '../train/train-category'
+import type { ResidentStepper } from '../train/train-category'
+import { COPY_DST, COPY_SRC, DeviceBuffers, STORAGE, withErrorScopes } from './device-buffers'
+import { createGpuImageEngine } from './gpu-image-steps'
+import type { GpuImageEngine } from './gpu-image-steps'
+import { ADAM_WORDS, JOB_WORDS, RESIDENT_ENTRY_POINTS, RESIDENT_KERNELS, RESIDENT_PARAMS, RESIDENT_WORKGROUP, SECOND_END } from './resident-kernels'
+import type { ResidentEntryPoint, ResidentParam } from './resident-kernels'
+
+const BETA1 = 0.9
+const BETA2 = 0.999
+
+/** Whether a configuration's steps can run resident (`semagic` without articulation or normal consistency); the others keep gpu-executor. */
+export function residentSupported(config: EngineConfig): boolean {
+  return config.variant === 'semagic' && config.articulation.parts === 0 && config.weights.normalShape === 0
+}
+
+type Layout = Record<ResidentParam, number>
+
+/** Reduction results in R from oRed: the mean rest length, the shape's three sums, then 4 per image. */
+const RED_SHAPE = 4
+const RED_PER_IMAGE = 4
+/** Workgroups a dispatch dimension may have (WebGPU's default limit). */
+const MAX_GROUPS = 65535
+
+/**
+ * A whole training step on a WebGPU device with the state resident there (issue 19): the
+ * category's and the parameters' values and Adam moments live in one device buffer between
+ * steps, and the host keeps only the generator, the step counts and the decisions. A step:
+ *
+ * 1. one submission: the category's forward pass, every batch image's instance and normals,
+ *    the evaluations' cameras (resident-kernels), the regularisers with their gradients, and the
+ *    view kernels' scoring of every hypothesis and mirror (view-batch), which reads back each
+ *    evaluation's loss sums, its six camera values and the regularisers' energies;
+ * 2. on the host, image-step's rules as they are (settleHypothesis, bestHypothesis) on those
+ *    values: mirror switches, camera gradients (float64, then uploaded), each image's best view;
+ * 3. one submission for the best views' gradients, and one for the instance backward pass
+ *    (instance-backward), the gradients' symmetrisation, the switches and Adam on every tensor.
+ *
+ * Read back per step: 16 sums + 6 camera values per evaluation (batch x hypotheses x 2) and 4
+ * energies per image + 4; nothing else until `sync` reads the state (at checkpoints and the end).
+ */
+export class GpuResidentTrainer implements ResidentStepper {
+  private readonly pipelines: Record<ResidentEntryPoint, GPUComputePipeline>
+  private readonly bindLayout: GPUBindGroupLayout
+  private readonly buffers: DeviceBuffers<'T' | 'R'>
+  private group: { group: GPUBindGroup; version: number } | null = null
+  private readonly layout: Layout
+  private readonly images: number
+  private readonly stateEnd: number
+  private readonly adamTotal: number
+
+  static async create(device: GPUDevice, state: TrainState, targets: readonly ViewTarget[]): Promise<GpuResidentTrainer> {
+    if (!residentSupported(state.config)) throw new Error(`GPU resident trainer: ${state.config.variant} with ${state.config.articulation.parts} articulated parts and normal consistency ${state.config.weights.normalShape} is not supported (semagic without articulation or normal consistency is)`)
+    const engine = await createGpuImageEngine(device, state.model, targets)
+    try {
+      return await withErrorScopes(device, 'compiling the resident kernels and uploading the state', async () => new GpuResidentTrainer(device, state, targets.length, engine))
+    } catch (error) {
+      engine.destroy()
+      throw error
+    }
+  }
+
+  private constructor(
+    private readonly device: GPUDevice,
+    private readonly state: TrainState,
+    private readonly rows: number,
+    private readonly engine: GpuImageEngine,
+  ) {
+    const { config, model } = state
+    const { template } = model
+    const n = template.vertexCount
+    const K = config.codeDims
+    const C = model.channels
+    const H = config.hypotheses
+    const E = template.edges.length / 2
+    const I = Math.min(config.batchSize, rows)
+    const per = config.mirrorScoring ? 2 : 1
+    const EV = I * H * per
+    this.images = I
+    this.adamTotal = 3 * n + 3 * n * K + n * C + I * H * CAMERA_SIZE + I * K
+    const camLength = rows * H * CAMERA_SIZE
+    const l: Partial<Layout> = { n, K, C, E, I, H, per, camLength }
+    let at = 0
+    const take = (name: ResidentParam, size: number): void => {
+      l[name] = at
+      at += size
+    }
+    take('oP', 9 * n)
+    take('oBr', 9 * n * K)
+    take('oPhi', 3 * n * C)
+    take('oCam', 3 * camLength)
+    take('oZ', 3 * rows * K)
+    this.stateEnd = at
+    const work: [ResidentParam, number][] = [
+      ['oV0', 3 * n], ['oB', 3 * n * K], ['oRest', E], ['oD', I * 3 * n], ['oV', I * 3 * n], ['oN', I * 3 * n], ['oPhiN', n], ['oEval', EV * 16],
+      // Read back together: the evaluations' cameras, then the reductions.
+      ['oEvCam', EV * CAMERA_SIZE], ['oRed', RED_SHAPE + RED_PER_IMAGE * I],
+      ['oLx', (I + 1) * 3 * n], ['oEdgeR', I * E], ['oU2', E], ['oUC', E], ['oZb', I * K], ['oGD', I * 3 * n], ['oGV0r', 3 * n], ['oGS', 3 * n], ['oGB', 3 * n * K],
+      // The instance backward pass's results, in its layout.
+      ['oBV0', 3 * n], ['oBB', 3 * n * K], ['oGPhi', n * C], ['oBZ', I * K],
+      ['oGZ', I * K],
+      // Uploaded per step: switches, the switched cameras' values, the camera gradients.
+      ['oCamFlag', I * H], ['oCamVal', I * H * CAMERA_SIZE], ['oCamGrad', I * H * CAMERA_SIZE],
+    ]
+    for (const [name, size] of work) take(name, size)
+    const rSize = at
+
+    // T: the parameters, the template's connectivity, then the step's rows, Adam entries and the jobs.
+    const topology: [ResidentParam, ArrayLike<number>][] = [
+      ['tMirror', template.mirror], ['tNbStart', template.neighbourStart], ['tNb', template.neighbours], ['tEdges', template.edges],
+      ...incidence(n, template.edges, template.faces).map(([name, a]) => [name, a] as [ResidentParam, ArrayLike<number>]),
+      ['tFaces', template.faces],
+    ]
+    let t = RESIDENT_PARAMS.length
+    const tParts: [number, ArrayLike<number>][] = []
+    for (const [name, a] of topology) {
+      l[name] = t
+      tParts.push([t, a])
+      t += a.length
+    }
+    const adamEntries = 3 + 2 * I
+    Object.assign(l, { tRows: t, tAdam: t + I, adamEntries, tJobs: t + I + adamEntries * ADAM_WORDS, jobsFirst: 1, jobsSecond: RED_SHAPE - 1 + RED_PER_IMAGE * I, adamTotal: this.adamTotal })
+    const jobs: [number, number, boolean, number][] = [[l.oRest!, E, false, 1 / E]]
+    const w = config.weights
+    jobs.push([l.oLx! + I * 3 * n, 3 * n, true, w.laplacianShape / n], [l.oU2!, E, false, w.edgeShape / E], [l.oUC!, E, false, 1 / E])
+    for (let b = 0; b < I; b++) {
+      jobs.push([l.oLx! + b * 3 * n, 3 * n, true, w.laplacianDeformation / n], [l.oEdgeR! + b * E, E, true, w.edgeDeformation / E], [l.oD! + b * 3 * n, 3 * n, true, w.deformation / n], [l.oZb! + b * K, K, true, w.code])
+    }
+    const tSize = l.tJobs! + jobs.length * JOB_WORDS
+    const layout = l as Layout
+    this.layout = layout
+    const words = new Uint32Array(tSize)
+    const floats = new Float32Array(words.buffer)
+    RESIDENT_PARAMS.forEach((name, k) => (words[k] = layout[name] ?? 0))
+    const setFloat = (name: ResidentParam, v: number): void => void (floats[RESIDENT_PARAMS.indexOf(name)] = v)
+    setFloat('wLapD', w.laplacianDeformation)
+    setFloat('wEdgeD', w.edgeDeformation)
+    setFloat('wDef', w.deformation)
+    setFloat('wCode', w.code)
+    setFloat('wLapS', w.laplacianShape)
+    setFloat('wEdgeS', w.edgeShape)
+    setFloat('gradScale', 1 / I)
+    setFloat('tolFactor', (config.visibility.tolerancePixels * 2) / config.visibility.grid)
+    for (const [o, a] of tParts) words.set(a, o)
+    jobs.forEach(([src, count, squares, scale], j) => {
+      const o = layout.tJobs + j * JOB_WORDS
+      words.set([src, count, squares ? 1 : 0], o)
+      floats[o + 3] = scale
+    })
+
+    this.buffers = new DeviceBuffers(device)
+    this.buffers.ensure('T', tSize, STORAGE | COPY_DST)
+    this.buffers.ensure('R', rSize, STORAGE | COPY_DST | COPY_SRC)
+    device.queue.writeBuffer(this.buffers.get('T'), 0, words)
+    this.upload(state)
+    const module = device.createShaderModule({ code: RESIDENT_KERNELS })
+    this.bindLayout = device.createBindGroupLayout({
+      entries: [
+        { binding: 0, visibility: 4, buffer: { type: 'read-only-storage' } },
+        { binding: 1, visibility: 4, buffer: { type: 'storage' } },
+      ],
+    })
+    const pipelineLayout = device.createPipelineLayout({ bindGroupLayouts: [this.bindLayout] })
+    this.pipelines = Object.fromEntries(RESIDENT_ENTRY_POINTS.map((k) => [k, device.createComputePipeline({ layout: pipelineLayout, compute: { module, entryPoint: k } })])) as Record<ResidentEntryPoint, GPUComputePipeline>
+  }
+
+  /** The state's tensors (values, first and second moments) in the order R holds them. */
+  private tensors(state: TrainState): Param[] {
+    const { model } = state
+    return [model.shape, model.basis!, model.features!, state.cameras, state.codes]
+  }
+
+  private upload(state: TrainState): void {
+    const host = new Float32Array(this.stateEnd)
+    let o = 0
+    for (const p of this.tensors(state)) {
+      for (const part of [p.value, p.m, p.v]) {
+        host.set(part, o)
+        o += part.length
+      }
+    }
+    this.device.queue.writeBuffer(this.buffers.get('R'), 0, host)
+  }
+
+  async sync(state: TrainState): Promise<void> {
+    this.check(state)
+    const host = await withErrorScopes(this.device, 'reading the state back', () => this.buffers.read(this.device.createCommandEncoder(), 'R', 0, this.stateEnd))
+    let o = 0
+    for (const p of this.tensors(state)) {
+      for (const part of [p.value, p.m, p.v]) {
+        part.set(host.subarray(o, o + part.length))
+        o += part.length
+      }
+    }
+  }
+
+  async step(state: TrainState, targets: readonly ViewTarget[], profile?: StepProfile): Promise<Record<string, number>> {
+    this.check(state)
+    if (targets.length !== this.rows) throw new Error(`GPU resident trainer: ${targets.length} targets, the device holds ${this.rows}`)
+    return withErrorScopes(this.device, 'a resident step', () => this.stepUnchecked(state, targets, profile))
+  }
+
+  /** `values` values of R from the layout's `name` (the last step's work, or the state), for tests against the CPU engine. */
+  inspect(name: ResidentParam, values: number): Promise<Float32Array> {
+    return withErrorScopes(this.device, 'inspecting', () => this.buffers.read(this.device.createCommandEncoder(), 'R', this.layout[name], values))
+  }
+
+  destroy(): void {
+    this.engine.destroy()
+    this.buffers.destroy()
+    this.group = null
+  }
+
+  private check(state: TrainState): void {
+    if (state !== this.state) throw new Error('GPU resident trainer: a state other than the one it was made for')
+  }
+
+  private async stepUnchecked(state: TrainState, targets: readonly ViewTarget[], profile?: StepProfile): Promise<Record<string, number>> {
+    const { model } = state
+    const { kernels, backward } = this.engine
+    const l = this.layout
+    const { n, K, E, H, per } = l
+    const I = this.images
+    const EV = I * H * per
+    const R = this.buffers.get('R')
+    const plan = planStep(state, targets)
+    const { batch, gradScale } = plan
+    if (batch.length !== I) throw new Error(`GPU resident trainer: a batch of ${batch.length} images, laid out for ${I}`)
+    const groups = (items: number): number => Math.ceil(items / RESIDENT_WORKGROUP)
+
+    // 1. Forward, regularisers, cameras; then the view kernels score every evaluation.
+    this.device.queue.writeBuffer(this.buffers.get('T'), 4 * l.tRows, Uint32Array.from(batch))
+    this.encode([
+      ['symmetrise', groups(n)], ['restEdges', groups(E)], ['instance', groups(3 * n), I], ['normals', groups(n), I], ['featureNorms', groups(n)],
+      ['cameras', groups(EV)], ['reduceFirst', l.jobsFirst], ['edgeTerms', groups(E), I + 1], ['laplacian', groups(n), I + 1], ['reduceSecond', l.jobsSecond],
+      ['instanceGrad', groups(n), I], ['shapeGrad', groups(n)],
+    ])
+    const evaluations = batch.flatMap((row, b) => Array.from({ length: H * per }, () => ({ view: b, target: row, samples: b, camera: [] })))
+    const { scores, tail } = await timedAsync(profile, 'gpu forward + scoring', () =>
+      kernels.scoreDevice({
+        views: batch.map(() => ({ vertices: [], normals: [], featureBlock: 0 })),
+        blocks: { count: 1, buffer: R, features: 4 * l.oPhi, norms: 4 * l.oPhiN },
+        samples: plan.shards.flatMap((s) => s.samples),
+        evaluations,
+        weights: plan.weights,
+        device: { buffer: R, vertices: 4 * l.oV, normals: 4 * l.oN, evals: 4 * l.oEval, tail: { offset: 4 * l.oEvCam, values: EV * CAMERA_SIZE + RED_SHAPE + RED_PER_IMAGE * I } },
+      }),
+    )
+    const cams = tail.subarray(0, EV * CAMERA_SIZE)
+    const red = tail.subarray(EV * CAMERA_SIZE)
+
+    // 2. image-step's decisions on the evaluated cameras; the switched values and the gradients go up.
+    const batchCameras = new Param('batch cameras', new Float32Array(I * H * CAMERA_SIZE), 0, H * CAMERA_SIZE)
+    const flags = new Float32Array(I * H)
+    const terms = new Float64Array(I * IMAGE_TERMS.length)
+    const chosen = timed(profile, 'decisions', () =>
+      batch.map((_, b) => {
+        const picked: number[] = []
+        for (let h = 0; h < H; h++) {
+          const k = b * H + h
+          const e = k * per
+          batchCameras.value.set(cams.subarray(e * CAMERA_SIZE, (e + 1) * CAMERA_SIZE), k * CAMERA_SIZE)
+          const mirror = per === 2 ? { loss: scores[e + 1]!.loss, camera: mirrorCamera(batchCameras.value, k * CAMERA_SIZE) } : null
+          const toMirror = settleHypothesis(model, batchCameras, k * CAMERA_SIZE, scores[e]!.loss, scores[e]!.camera, mirror, gradScale)
+          flags[k] = toMirror ? 1 : 0
+          picked.push(toMirror ? e + 1 : e)
+        }
+        const evaluation = picked[bestHypothesis(picked.map((e) => scores[e]!.loss.total))]!
+        const { loss } = scores[evaluation]!
+        const r = red.subarray(RED_SHAPE + RED_PER_IMAGE * b)
+        terms.set([loss.total, loss.dt, loss.chamfer, loss.feature, loss.visibleCount / n, r[0]!, r[1]!, r[2]!, r[3]!, 0, flags.subarray(b * H, (b + 1) * H).reduce((a, f) => a + f, 0)], b * IMAGE_TERMS.length)
+        return evaluation
+      }),
+    )
+    const upload = new Float32Array(I * H * (1 + 2 * CAMERA_SIZE))
+    upload.set(flags)
+    upload.set(batchCameras.value, I * H)
+    upload.set(batchCameras.grad, I * H * (1 + CAMERA_SIZE))
+    this.device.queue.writeBuffer(R, 4 * l.oCamFlag, upload)
+
+    // 3. The best views' gradients, the backward pass, the switches and Adam.
+    await timedAsync(profile, 'gpu best hypothesis', () => kernels.bestGradientsOnDevice(chosen))
+    this.writeAdamEntries(state, batch)
+    const encoder = this.device.createCommandEncoder()
+    const out = backward!.encodeOnDevice(encoder, kernels.deviceGradients(), { buffer: R, gD: 4 * l.oGD, z: 4 * l.oZb, B: 4 * l.oB }, I, gradScale)
+    encoder.copyBufferToBuffer(out.buffer, 0, R, 4 * l.oBV0, 4 * out.values)
+    const adamGroups = groups(this.adamTotal)
+    this.encode([['finishGrads', groups(n)], ['settleCameras', groups(I * H)], ['codeGrads', groups(I * K)], ['adam', Math.min(adamGroups, MAX_GROUPS), Math.ceil(adamGroups / MAX_GROUPS)]], encoder)
+
+    state.step++
+    const sums: Record<string, number> = {}
+    addImageTerms(sums, terms, I, I)
+    return stepLosses(sums, { laplacianShape: red[1]!, edgeShape: red[2]!, normalShape: 0 }, plan.featureWeight)
+  }
+
+  /** Encodes the kernels in one pass (into `encoder`, or a fresh one) and submits. */
+  private encode(dispatches: [ResidentEntryPoint, number, number?][], encoder = this.device.createCommandEncoder()): void {
+    const pass = encoder.beginComputePass()
+    pass.setBindGroup(0, this.bindGroup())
+    for (const [k, x, y] of dispatches) {
+      pass.setPipeline(this.pipelines[k])
+      pass.dispatchWorkgroups(x, y ?? 1)
+    }
+    pass.end()
+    this.device.queue.submit([encoder.finish()])
+  }
+
+  /** The step's Adam entries (math/adam's rule; the bias corrections in float64 from the host's step counts, which advance here). */
+  private writeAdamEntries(state: TrainState, batch: readonly number[]): void {
+    const l = this.layout
+    const { model, cameras, codes } = state
+    const words = new Uint32Array(l.adamEntries * ADAM_WORDS)
+    const floats = new Float32Array(words.buffer)
+    let entry = 0
+    let first = 0
+    const add = (p: Param, base: number, r: number, grad: number): void => {
+      const t = p.steps[r]! + 1
+      p.steps[r] = t
+      const o = entry++ * ADAM_WORDS
+      words.set([base, p.value.length, r * p.rowSize, p.rowSize, grad, first], o)
+      floats[o + 6] = p.lr / (1 - BETA1 ** t)
+      floats[o + 7] = Math.sqrt(1 - BETA2 ** t)
+      first += p.rowSize
+    }
+    add(model.shape, l.oP, 0, l.oGS)
+    add(model.basis!, l.oBr, 0, l.oGB)
+    add(model.features!, l.oPhi, 0, l.oGPhi)
+    batch.forEach((row, b) => add(cameras, l.oCam, row, l.oCamGrad + b * cameras.rowSize))
+    batch.forEach((row, b) => add(codes, l.oZ, row, l.oGZ + b * codes.rowSize))
+    this.device.queue.writeBuffer(this.buffers.get('T'), 4 * l.tAdam, words)
+  }
+
+  private bindGroup(): GPUBindGroup {
+    const version = this.buffers.version
+    if (this.group?.version !== version) {
+      const group = this.device.createBindGroup({ layout: this.bindLayout, entries: [this.buffers.get('T'), this.buffers.get('R')].map((buffer, binding) => ({ binding, resource: { buffer } })) })
+      this.group = { group, version }
+    }
+    return this.group.group
+  }
+}
+
+/** Each vertex's edges (in edge order, SECOND_END marking the edge's second end) and faces (in face order), as offsets and lists. */
+function incidence(n: number, edges: Uint32Array, faces: Uint32Array): [string, Uint32Array][] {
+  const lists = (count: number, ends: (item: number) => number[], word: (item: number, slot: number) => number): [Uint32Array, Uint32Array] => {
+    const per: number[][] = Array.from({ length: n }, () => [])
+    for (let k = 0; k < count; k++) ends(k).forEach((v, slot) => per[v]!.push(word(k, slot)))
+    const start = new Uint32Array(n + 1)
+    for (let i = 0; i < n; i++) start[i + 1] = start[i]! + per[i]!.length
+    return [start, Uint32Array.from(per.flat())]
+  }
+  const [veStart, ve] = lists(edges.length / 2, (e) => [edges[2 * e]!, edges[2 * e + 1]!], (e, slot) => (slot === 0 ? e : (e | SECOND_END) >>> 0))
+  const [vfStart, vf] = lists(faces.length / 3, (f) => [faces[3 * f]!, faces[3 * f + 1]!, faces[3 * f + 2]!], (f) => f)
+  return [['tVeStart', veStart], ['tVe', ve], ['tVfStart', vfStart], ['tVf', vf]]
+}
