@@ -8,13 +8,20 @@ function runParam(url: string): string | null {
   return new URLSearchParams(hash.slice(hash.indexOf('?') + 1)).get('run')
 }
 
+/** The Training form's settings a test may change from the form's defaults. */
+export interface DemoRunOptions {
+  seed?: number
+  articulation?: number
+  batchSize?: number
+}
+
 /**
  * Starts a run of the demo's quadruped with the handmade backbone from the Training form, as a
  * user would, and returns its id once the view has selected it. The server generates `demo` in
  * the background at start, so the form is reloaded until datasets.list has it. No Vitest here:
  * bench/ui-frames.bench.ts starts its runs with it too.
  */
-export async function startDemoRun(s: StudioNav, steps: number, { seed = 0, articulation = 0 }: { seed?: number; articulation?: number } = {}): Promise<string> {
+export async function startDemoRun(s: StudioNav, steps: number, { seed = 0, articulation = 0, batchSize = 24 }: DemoRunOptions = {}): Promise<string> {
   const { page } = s
   await s.goto('#/training')
   const form = page.getByRole('form', { name: 'Start training' })
@@ -31,6 +38,7 @@ export async function startDemoRun(s: StudioNav, steps: number, { seed = 0, arti
   await form.getByLabel('Steps').fill(String(steps))
   await form.getByLabel('Seed').fill(String(seed))
   await form.getByLabel('Articulated parts').fill(String(articulation))
+  await form.getByLabel('Batch size').fill(String(batchSize))
   const before = runParam(page.url())
   await form.getByRole('button', { name: 'Train' }).click()
   // The view selects the new run in the route as soon as train.start answers.
@@ -42,7 +50,7 @@ export async function startDemoRun(s: StudioNav, steps: number, { seed = 0, arti
 }
 
 /** Like startDemoRun, then waits for the run's job to succeed. */
-export async function trainDemoRun(s: StudioNav, steps: number, options: { seed?: number; articulation?: number } = {}): Promise<string> {
+export async function trainDemoRun(s: StudioNav, steps: number, options: DemoRunOptions = {}): Promise<string> {
   const runId = await startDemoRun(s, steps, options)
   await s.page.getByRole('form', { name: 'Start training' }).locator('[data-testid=job-progress][data-status=succeeded]').waitFor({ timeout: 180_000 })
   return runId

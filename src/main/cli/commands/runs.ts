@@ -1,4 +1,5 @@
 import { ranOnLabel } from '../../../shared/device'
+import { modelLabel } from '../../../shared/ipc/channels/train'
 import { createCore } from '../../core/create-core'
 import { defaultDataDir } from '../../paths'
 import type { ImportedRun } from '../../services/runs/runs-service'
@@ -38,7 +39,7 @@ export const runsCommand: Command = {
         if (values.json) io.stdout.write(`${JSON.stringify(runs, null, 2)}\n`)
         else {
           for (const r of runs) {
-            io.stdout.write(`${r.id}: ${r.status}, ${r.config.category} ${r.config.variant} seed ${r.config.seed}, ${r.summary?.step ?? 0}/${r.config.steps} steps, on ${ranOnLabel(r)}\n`)
+            io.stdout.write(`${r.id}: ${r.status}, ${r.config.category} ${modelLabel(r.config)} seed ${r.config.seed}, ${r.summary?.step ?? 0}/${r.config.steps} steps, on ${ranOnLabel(r)}\n`)
           }
         }
         return 0
@@ -56,7 +57,7 @@ export const runsCommand: Command = {
           const r = core.services.runs.importFolder(dir)
           imported.push(r)
           if (!values.json) {
-            io.stdout.write(`${r.run.id}: ${r.run.config.category} ${r.run.config.variant} seed ${r.run.config.seed}, ${r.run.config.steps} steps on ${ranOnLabel(r.run)}` +
+            io.stdout.write(`${r.run.id}: ${r.run.config.category} ${modelLabel(r.run.config)} seed ${r.run.config.seed}, ${r.run.config.steps} steps on ${ranOnLabel(r.run)}` +
               `${r.copied ? `, copied into ${r.run.folder}` : ''}${r.reports > 0 ? `, ${r.reports} report${r.reports > 1 ? 's' : ''}` : ''}\n`)
           }
         } catch (error) {

@@ -3,7 +3,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { adapterLabel, ranOnLabel } from '../../../shared/device'
 import type { AdapterSummary, DeviceChoice, RanOn } from '../../../shared/device'
-import { TrainConfig } from '../../../shared/ipc/channels/train'
+import { TrainConfig, modelLabel } from '../../../shared/ipc/channels/train'
 import type { RunSummary, TrainSummary } from '../../../shared/ipc/channels/train'
 import { AppError, notFound } from '../../core/app-error'
 import { writeFileAtomic } from '../../core/atomic-write'
@@ -482,6 +482,5 @@ function progressMessage(losses: Record<string, number>): string {
 
 /** A run's folder name before its random suffix: what it trains. */
 function defaultRunName(config: TrainConfig): string {
-  const articulated = config.articulation > 0 ? `-art${config.articulation}` : ''
-  return `${config.category}-${config.variant}${articulated}-seed${config.seed}`
+  return `${config.category}-${modelLabel(config).replaceAll('+', '-')}-seed${config.seed}`
 }

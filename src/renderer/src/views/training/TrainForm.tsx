@@ -1,5 +1,6 @@
 import { useState } from 'react'
 import { DEFAULT_DEVICE, DEVICE_CHOICES, DEVICE_SETTING, DeviceChoice } from '../../../../shared/device'
+import { DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE } from '../../../../shared/ipc/channels/train'
 import type { Variant } from '../../../../shared/ipc/channels/train'
 import type { Job } from '../../../../shared/ipc/channels/jobs'
 import { useClient } from '../../client'
@@ -31,6 +32,7 @@ export function TrainForm({
   const [category, setCategory] = useState<string | null>(null)
   const [variant, setVariant] = useState<Variant>('semagic')
   const [steps, setSteps] = useState(600)
+  const [batchSize, setBatchSize] = useState(DEFAULT_BATCH_SIZE)
   const [seed, setSeed] = useState(0)
   const [articulation, setArticulation] = useState(0)
   const [backbone, setBackbone] = useState('pretrained')
@@ -52,7 +54,7 @@ export function TrainForm({
     e.preventDefault()
     setError(null)
     setJobId(null)
-    client.call('train.start', { dataset: chosen, category: cat, variant, articulation, steps, seed, backbone: backbone.trim(), device: chosenDevice }).then(
+    client.call('train.start', { dataset: chosen, category: cat, variant, articulation, steps, batchSize, seed, backbone: backbone.trim(), device: chosenDevice }).then(
       (r) => {
         setJobId(r.jobId)
         onStarted(r.runId)
@@ -72,6 +74,10 @@ export function TrainForm({
           Steps
           <input type="number" min={1} max={100_000} value={steps} onChange={(e) => setSteps(e.target.valueAsNumber)} name="steps" required />
         </label>
+        <label title="Training images per step">
+          Batch size
+          <input type="number" min={1} max={MAX_BATCH_SIZE} value={batchSize} onChange={(e) => setBatchSize(e.target.valueAsNumber)} name="batchSize" required />
+        </label>
         <label>
           Seed
           <input type="number" min={0} value={seed} onChange={(e) => setSeed(e.target.valueAsNumber)} name="seed" required />
@@ -86,7 +92,7 @@ export function TrainForm({
           <BackboneDatalist id="train-backbones" hints={BACKBONE_HINTS} />
         </label>
         <SelectField label="Device" name="device" value={chosenDevice} options={DEVICE_CHOICES} onChange={setDevice} />
-        <button type="submit" className="primary" disabled={!chosen || !cat || !backbone.trim() || !(steps >= 1) || !(seed >= 0) || !(Number.isInteger(articulation) && articulation >= 0 && articulation <= 32)}>
+        <button type="submit" className="primary" disabled={!chosen || !cat || !backbone.trim() || !(steps >= 1) || !(Number.isInteger(batchSize) && batchSize >= 1 && batchSize <= MAX_BATCH_SIZE) || !(seed >= 0) || !(Number.isInteger(articulation) && articulation >= 0 && articulation <= 32)}>
           Train
         </button>
       </div>
