@@ -13,6 +13,7 @@ export interface DemoRunOptions {
   seed?: number
   articulation?: number
   batchSize?: number
+  hypotheses?: number
 }
 
 /**
@@ -21,7 +22,7 @@ export interface DemoRunOptions {
  * the background at start, so the form is reloaded until datasets.list has it. No Vitest here:
  * bench/ui-frames.bench.ts starts its runs with it too.
  */
-export async function startDemoRun(s: StudioNav, steps: number, { seed = 0, articulation = 0, batchSize = 24 }: DemoRunOptions = {}): Promise<string> {
+export async function startDemoRun(s: StudioNav, steps: number, { seed = 0, articulation = 0, batchSize = 24, hypotheses = 8 }: DemoRunOptions = {}): Promise<string> {
   const { page } = s
   await s.goto('#/training')
   const form = page.getByRole('form', { name: 'Start training' })
@@ -39,6 +40,7 @@ export async function startDemoRun(s: StudioNav, steps: number, { seed = 0, arti
   await form.getByLabel('Seed').fill(String(seed))
   await form.getByLabel('Articulated parts').fill(String(articulation))
   await form.getByLabel('Batch size').fill(String(batchSize))
+  await form.getByLabel('Camera hypotheses').fill(String(hypotheses))
   const before = runParam(page.url())
   await form.getByRole('button', { name: 'Train' }).click()
   // The view selects the new run in the route as soon as train.start answers.

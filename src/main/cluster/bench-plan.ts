@@ -14,6 +14,7 @@ export interface PlannedTask {
   steps: number
   /** Absent in plans from before the option: the default batch. */
   batchSize?: number
+  hypotheses?: number
   backbone: string
 }
 

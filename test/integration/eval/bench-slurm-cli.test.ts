@@ -11,7 +11,7 @@ describe('semagic bench --on slurm --dry-run and --from-runs', () => {
     const dry = await runCli(...base, '--on', 'slurm', '--dry-run', '--time', '30', '--requeue-max', '1')
     expect(dry.code, dry.stderr).toBe(0)
     expect(dry.stdout).toContain('#SBATCH --array=0-3')
-    expect(dry.stdout).toMatch(/3\) RUN='bicycle-semagic-seed1-\d{8}T\d{6}-[0-9a-f]{6}'; ARGS=\(--dataset 'SPair-71k' --category 'bicycle' --variant semagic --articulation 0 --seed 1 --steps 5 --batch-size 24 --backbone 'handmade'\)/)
+    expect(dry.stdout).toMatch(/3\) RUN='bicycle-semagic-seed1-\d{8}T\d{6}-[0-9a-f]{6}'; ARGS=\(--dataset 'SPair-71k' --category 'bicycle' --variant semagic --articulation 0 --seed 1 --steps 5 --batch-size 24 --hypotheses 8 --backbone 'handmade'\)/)
     expect(dry.stdout).toContain("bench --from-runs '--dataset' 'SPair-71k' '--categories' 'cat,bicycle' '--methods' 'nn-handmade' '--variants' 'semagic'")
     // The collecting job prints the same rows, the hybrid kinds included.
     expect(dry.stdout).toContain("'--backbone' 'handmade' '--hybrids' 'hybrid'")
@@ -28,12 +28,13 @@ describe('semagic bench --on slurm --dry-run and --from-runs', () => {
     expect((await runCli(...base, '--partition', 'gpu')).stderr).toMatch(/--partition goes with --on slurm/)
 
     // A batch other than the default is a row of its own: its label, its tasks' flag and the collecting job's.
-    const batched = await runCli(...base, '--batch-size', '3', '--on', 'slurm', '--dry-run')
+    const batched = await runCli(...base, '--batch-size', '3', '--hypotheses', '4', '--on', 'slurm', '--dry-run')
     expect(batched.code, batched.stderr).toBe(0)
-    expect(batched.stdout).toMatch(/0\) RUN='cat-semagic-b3-seed0-[^']+'; ARGS=\(.* --steps 5 --batch-size 3 --backbone 'handmade'\)/)
-    expect(batched.stdout).toContain("'--steps' '5' '--batch-size' '3'")
+    expect(batched.stdout).toMatch(/0\) RUN='cat-semagic-b3-h4-seed0-[^']+'; ARGS=\(.* --steps 5 --batch-size 3 --hypotheses 4 --backbone 'handmade'\)/)
+    expect(batched.stdout).toContain("'--steps' '5' '--batch-size' '3' '--hypotheses' '4'")
     const refused = await runCli(...base, '--batch-size', '0')
     expect(refused.code).toBe(2)
     expect(refused.stderr).toMatch(/--batch-size must be an integer 1\.\.1024, got 0/)
+    expect((await runCli(...base, '--hypotheses', 'many')).stderr).toMatch(/--hypotheses must be an integer 1\.\.64, got many/)
   })
 })

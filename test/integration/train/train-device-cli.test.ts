@@ -39,10 +39,10 @@ describe('semagic --device', () => {
 
   it('train --device gpu --json trains on SwiftShader and says so', { timeout: 180_000 }, async () => {
     const dataDir = scratch()
-    const r = await runCliChild(softwareGpuEnv(), 'train', '--dataset', 'demo', '--category', 'bird', '--steps', '3', '--batch-size', '5', '--backbone', 'handmade', '--device', 'gpu', '--json', '--data-dir', dataDir)
+    const r = await runCliChild(softwareGpuEnv(), 'train', '--dataset', 'demo', '--category', 'bird', '--steps', '3', '--batch-size', '5', '--hypotheses', '4', '--backbone', 'handmade', '--device', 'gpu', '--json', '--data-dir', dataDir)
     expect(r.code, r.stderr).toBe(0)
     const run = JSON.parse(r.stdout) as { status: string; device: string; adapter: { description: string; software: boolean } }
-    expect(run).toMatchObject({ status: 'succeeded', device: 'gpu', adapter: { software: true }, config: { batchSize: 5 } })
+    expect(run).toMatchObject({ status: 'succeeded', device: 'gpu', adapter: { software: true }, config: { batchSize: 5, hypotheses: 4 } })
     expect(run.adapter.description).toMatch(/swiftshader/i)
     // The run folder says which engine ran its steps, not the CPU engine it would have used.
     const manifest = JSON.parse(readFileSync(join(dataDir, 'runs', (run as unknown as { id: string }).id, 'run.json'), 'utf8')) as { backend: string }

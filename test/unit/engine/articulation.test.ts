@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { articulate, articulateBackward, articulationRig, mirrorAngles } from '../../../src/main/engine/model/articulation'
 import { SeededRandom } from '../../../src/main/engine/math/seeded-random'
 import { MAX_ARTICULATION_PARTS, resolveConfig } from '../../../src/main/engine/model/config'
-import { DEFAULT_BATCH_SIZE, MAX_ARTICULATION_PARTS as CONTRACT_MAX_PARTS, TrainConfig, modelLabel } from '../../../src/shared/ipc/channels/train'
+import { DEFAULT_BATCH_SIZE, DEFAULT_HYPOTHESES, MAX_ARTICULATION_PARTS as CONTRACT_MAX_PARTS, TrainConfig, modelLabel } from '../../../src/shared/ipc/channels/train'
 import { createTemplate } from '../../../src/main/engine/template/template'
 import { expectGradient } from './finite-difference'
 
@@ -100,12 +100,15 @@ describe('part articulation (METHOD §3)', () => {
     expect(TrainConfig.safeParse({ dataset: 'demo', category: 'bird', articulation: MAX_ARTICULATION_PARTS + 1 }).success).toBe(false)
   })
 
-  it('keeps the contract\'s default batch the engine\'s, and names a run\'s batch only when it is not the default', () => {
+  it('keeps the contract\'s default batch and hypotheses the engine\'s, and names them in a run\'s label only when not the defaults', () => {
     expect(DEFAULT_BATCH_SIZE).toBe(resolveConfig({}).batchSize)
+    expect(DEFAULT_HYPOTHESES).toBe(resolveConfig({}).hypotheses)
     const config = TrainConfig.parse({ dataset: 'demo', category: 'bird' })
-    expect(config.batchSize).toBe(DEFAULT_BATCH_SIZE)
+    expect([config.batchSize, config.hypotheses]).toEqual([DEFAULT_BATCH_SIZE, DEFAULT_HYPOTHESES])
     expect(modelLabel(config)).toBe('semagic')
     expect(modelLabel({ ...config, articulation: 6, batchSize: 64 })).toBe('semagic+art6+b64')
+    expect(modelLabel({ ...config, hypotheses: 16 })).toBe('semagic+h16')
     expect(TrainConfig.safeParse({ dataset: 'demo', category: 'bird', batchSize: 0 }).success).toBe(false)
+    expect(TrainConfig.safeParse({ dataset: 'demo', category: 'bird', hypotheses: 65 }).success).toBe(false)
   })
 })

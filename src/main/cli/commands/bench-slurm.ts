@@ -76,6 +76,7 @@ function fromRunsArgs(spec: BenchSpec, dataset: string, categories: string[]): s
     '--seeds', String(spec.seeds),
     '--steps', String(spec.steps),
     '--batch-size', String(spec.batchSize),
+    '--hypotheses', String(spec.hypotheses),
     '--backbone', spec.backbone,
     '--hybrids', spec.hybrids.join(','),
   ]
@@ -125,6 +126,7 @@ export async function runOnSlurm(
     seed: r.seed,
     steps: r.config.steps,
     batchSize: r.config.batchSize,
+    hypotheses: r.config.hypotheses,
     backbone: r.config.backbone,
   }))
   const categories = [...new Set(runs.map((r) => r.category))]

@@ -2,7 +2,7 @@ import { basename, resolve } from 'node:path'
 import type { PckReport } from '../../../shared/eval/pck-types'
 import type { ImportResult } from '../../../shared/ipc/channels/datasets'
 import { ranOnLabel } from '../../../shared/device'
-import { DEFAULT_BATCH_SIZE, MAX_ARTICULATION_PARTS, MAX_BATCH_SIZE, TrainConfig, Variant, modelLabel } from '../../../shared/ipc/channels/train'
+import { DEFAULT_BATCH_SIZE, DEFAULT_HYPOTHESES, MAX_ARTICULATION_PARTS, MAX_BATCH_SIZE, MAX_HYPOTHESES, TrainConfig, Variant, modelLabel } from '../../../shared/ipc/channels/train'
 import { AppError } from '../../core/app-error'
 import { writeFileAtomic } from '../../core/atomic-write'
 import { createCore } from '../../core/create-core'
@@ -22,7 +22,7 @@ import { SLURM_OPTIONS, parseSlurmOptions, runOnSlurm } from './bench-slurm'
 
 const USAGE =
   'semagic bench (--dataset NAME | --spair ROOT) [--train-dataset NAME] [--categories a,b] [--methods nn-pretrained,...] ' +
-  '[--variants semagic,baseline,semagic-i,semagic-ii] [--articulation PARTS[,PARTS...]] [--seeds 3] [--steps N] [--batch-size 24] [--backbone pretrained] [--hybrids hybrid[,hybrid-open,hybrid-topk,hybrid-topk-apart]] [--quick] ' +
+  '[--variants semagic,baseline,semagic-i,semagic-ii] [--articulation PARTS[,PARTS...]] [--seeds 3] [--steps N] [--batch-size 24] [--hypotheses 8] [--backbone pretrained] [--hybrids hybrid[,hybrid-open,hybrid-topk,hybrid-topk-apart]] [--quick] ' +
   `${DEVICE_USAGE} [--json FILE] [--data-dir DIR]\n` +
   '       ... [--from-runs]: the table from imported finished runs only (semagic runs import), training nothing\n' +
   '       ... --on slurm [--partition P] [--time T] [--cpus-per-task N] [--gpus-per-task N] [--requeue-max 3] [--checkpoint-every 50] [--dry-run] [--wait]'
@@ -41,6 +41,7 @@ export interface BenchSpec {
   seeds: number
   steps: number
   batchSize: number
+  hypotheses: number
   backbone: string
   /** The hybrid kinds beside each trained row (hybrid-kinds): the studio's hybrid, then any ablations. */
   hybrids: string[]
@@ -72,6 +73,8 @@ function parseSpec(values: Values): BenchSpec {
   if (!Number.isInteger(steps) || steps < 1) throw new CliUsageError(`--steps must be a positive integer, got ${String(values.steps)}`)
   const batchSize = Number(values['batch-size'])
   if (!TrainConfig.shape.batchSize.safeParse(batchSize).success) throw new CliUsageError(`--batch-size must be an integer 1..${MAX_BATCH_SIZE}, got ${String(values['batch-size'])}`)
+  const hypotheses = Number(values.hypotheses)
+  if (!TrainConfig.shape.hypotheses.safeParse(hypotheses).success) throw new CliUsageError(`--hypotheses must be an integer 1..${MAX_HYPOTHESES}, got ${String(values.hypotheses)}`)
   const methods = String(values.methods)
     .split(',')
     .map((m) => m.trim())
@@ -94,6 +97,7 @@ function parseSpec(values: Values): BenchSpec {
     seeds,
     steps,
     batchSize,
+    hypotheses,
     backbone: String(values.backbone),
     hybrids,
   }
@@ -116,14 +120,14 @@ function benchRuns(spec: BenchSpec, dataset: string, allCategories: string[]): {
   const cats = spec.categories ?? allCategories
   return spec.variants.flatMap((variant) =>
     spec.articulations.map((articulation) => ({
-      label: modelLabel({ variant, articulation, batchSize: spec.batchSize }),
+      label: modelLabel({ variant, articulation, batchSize: spec.batchSize, hypotheses: spec.hypotheses }),
       variant,
       articulation,
       runs: Array.from({ length: spec.seeds }, (_, seed) => seed).flatMap((seed) =>
         cats.map((category) => ({
           category,
           seed,
-          config: TrainConfig.parse({ dataset: spec.trainDataset ?? dataset, category, variant, articulation, steps: spec.steps, batchSize: spec.batchSize, seed, backbone: spec.backbone }),
+          config: TrainConfig.parse({ dataset: spec.trainDataset ?? dataset, category, variant, articulation, steps: spec.steps, batchSize: spec.batchSize, hypotheses: spec.hypotheses, seed, backbone: spec.backbone }),
         })),
       ),
     })),
@@ -158,6 +162,7 @@ export const benchCommand: Command = {
     seeds: { type: 'string', default: '3' },
     steps: { type: 'string' },
     'batch-size': { type: 'string', default: String(DEFAULT_BATCH_SIZE) },
+    hypotheses: { type: 'string', default: String(DEFAULT_HYPOTHESES) },
     backbone: { type: 'string', default: 'pretrained' },
     hybrids: { type: 'string', default: 'hybrid' },
     quick: { type: 'boolean', default: false },

@@ -10,7 +10,7 @@ import { followJob } from '../follow-job'
 import { prepareDataset } from '../prepare-dataset'
 
 const USAGE =
-  'semagic train --dataset NAME --category CAT [--split trn] [--variant semagic|baseline|semagic-i|semagic-ii] [--steps N] [--batch-size 24] [--seed N] ' +
+  'semagic train --dataset NAME --category CAT [--split trn] [--variant semagic|baseline|semagic-i|semagic-ii] [--steps N] [--batch-size 24] [--hypotheses 8] [--seed N] ' +
   `[--template-level 3|4] [--articulation PARTS] [--backbone pretrained] ${DEVICE_USAGE} [--run-id ID] [--checkpoint-every 50] [--db FILE] [--json] [--data-dir DIR]\n` +
   `       semagic train --resume RUN_ID ${DEVICE_USAGE} [--checkpoint-every 50] [--db FILE] [--json] [--data-dir DIR]\n` +
   '  --device:    auto (default: the workspace setting engine.device, else auto) takes a hardware GPU when there is one, else the CPU; gpu fails when none can run\n' +
@@ -28,6 +28,7 @@ export const trainCommand: Command = {
     variant: { type: 'string' },
     steps: { type: 'string' },
     'batch-size': { type: 'string' },
+    hypotheses: { type: 'string' },
     seed: { type: 'string' },
     'template-level': { type: 'string' },
     articulation: { type: 'string' },
@@ -71,6 +72,7 @@ export const trainCommand: Command = {
               variant: values.variant,
               steps: num(values.steps),
               batchSize: num(values['batch-size']),
+              hypotheses: num(values.hypotheses),
               seed: num(values.seed),
               templateLevel: num(values['template-level']),
               articulation: num(values.articulation),

@@ -71,7 +71,7 @@ function restoreTrainState(ckpt: StoredCheckpoint): TrainState {
 
 /** What the engine is asked for; everything else is the engine's default of the day. */
 function engineInput(config: TrainConfig): EngineConfigInput {
-  return { variant: config.variant, steps: config.steps, batchSize: config.batchSize, seed: config.seed, templateLevel: config.templateLevel, articulation: { parts: config.articulation } }
+  return { variant: config.variant, steps: config.steps, batchSize: config.batchSize, hypotheses: config.hypotheses, seed: config.seed, templateLevel: config.templateLevel, articulation: { parts: config.articulation } }
 }
 
 /**

@@ -12,6 +12,9 @@ export const MAX_ARTICULATION_PARTS = 32
 /** Images per training step at the engine's defaults, and the most a run may ask for. */
 export const DEFAULT_BATCH_SIZE = 24
 export const MAX_BATCH_SIZE = 1024
+/** Camera hypotheses per image at the engine's defaults, and the most a run may ask for. */
+export const DEFAULT_HYPOTHESES = 8
+export const MAX_HYPOTHESES = 64
 
 export const TrainConfig = z
   .object({
@@ -22,6 +25,8 @@ export const TrainConfig = z
     steps: z.number().int().min(1).max(100_000).default(600),
     /** Images per step; DEFAULT_BATCH_SIZE is the engine's own default (pinned equal by a test). */
     batchSize: z.number().int().min(1).max(MAX_BATCH_SIZE).default(DEFAULT_BATCH_SIZE),
+    /** Camera hypotheses per image, evenly spaced in azimuth; DEFAULT_HYPOTHESES is the engine's default (pinned equal by a test). */
+    hypotheses: z.number().int().min(1).max(MAX_HYPOTHESES).default(DEFAULT_HYPOTHESES),
     seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
     templateLevel: z.union([z.literal(3), z.literal(4)]).default(3),
     /** Articulated parts (METHOD §3); 0 trains without articulation. */
@@ -33,12 +38,13 @@ export type TrainConfig = z.infer<typeof TrainConfig>
 
 /**
  * How tables and legends name what a run trained: the variant, its articulation when on
- * (`semagic+art6`) and its batch when not the default (`semagic+b64`).
+ * (`semagic+art6`), and its batch and camera hypotheses when not the defaults (`semagic+b64+h16`).
  */
-export function modelLabel(config: { variant: string; articulation: number; batchSize?: number }): string {
+export function modelLabel(config: { variant: string; articulation: number; batchSize?: number; hypotheses?: number }): string {
   const art = config.articulation > 0 ? `+art${config.articulation}` : ''
   const batch = config.batchSize !== undefined && config.batchSize !== DEFAULT_BATCH_SIZE ? `+b${config.batchSize}` : ''
-  return `${config.variant}${art}${batch}`
+  const hyp = config.hypotheses !== undefined && config.hypotheses !== DEFAULT_HYPOTHESES ? `+h${config.hypotheses}` : ''
+  return `${config.variant}${art}${batch}${hyp}`
 }
 
 /** How a run ended: kept in the index and, for a run that ended well, as `summary.json` in its folder. */

@@ -1,6 +1,6 @@
 import { useState } from 'react'
 import { DEFAULT_DEVICE, DEVICE_CHOICES, DEVICE_SETTING, DeviceChoice } from '../../../../shared/device'
-import { DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE } from '../../../../shared/ipc/channels/train'
+import { DEFAULT_BATCH_SIZE, DEFAULT_HYPOTHESES, MAX_BATCH_SIZE, MAX_HYPOTHESES } from '../../../../shared/ipc/channels/train'
 import type { Variant } from '../../../../shared/ipc/channels/train'
 import type { Job } from '../../../../shared/ipc/channels/jobs'
 import { useClient } from '../../client'
@@ -33,6 +33,7 @@ export function TrainForm({
   const [variant, setVariant] = useState<Variant>('semagic')
   const [steps, setSteps] = useState(600)
   const [batchSize, setBatchSize] = useState(DEFAULT_BATCH_SIZE)
+  const [hypotheses, setHypotheses] = useState(DEFAULT_HYPOTHESES)
   const [seed, setSeed] = useState(0)
   const [articulation, setArticulation] = useState(0)
   const [backbone, setBackbone] = useState('pretrained')
@@ -54,7 +55,7 @@ export function TrainForm({
     e.preventDefault()
     setError(null)
     setJobId(null)
-    client.call('train.start', { dataset: chosen, category: cat, variant, articulation, steps, batchSize, seed, backbone: backbone.trim(), device: chosenDevice }).then(
+    client.call('train.start', { dataset: chosen, category: cat, variant, articulation, steps, batchSize, hypotheses, seed, backbone: backbone.trim(), device: chosenDevice }).then(
       (r) => {
         setJobId(r.jobId)
         onStarted(r.runId)
@@ -78,6 +79,10 @@ export function TrainForm({
           Batch size
           <input type="number" min={1} max={MAX_BATCH_SIZE} value={batchSize} onChange={(e) => setBatchSize(e.target.valueAsNumber)} name="batchSize" required />
         </label>
+        <label title="Cameras tried per image, evenly spaced in azimuth">
+          Camera hypotheses
+          <input type="number" min={1} max={MAX_HYPOTHESES} value={hypotheses} onChange={(e) => setHypotheses(e.target.valueAsNumber)} name="hypotheses" required />
+        </label>
         <label>
           Seed
           <input type="number" min={0} value={seed} onChange={(e) => setSeed(e.target.valueAsNumber)} name="seed" required />
@@ -92,7 +97,7 @@ export function TrainForm({
           <BackboneDatalist id="train-backbones" hints={BACKBONE_HINTS} />
         </label>
         <SelectField label="Device" name="device" value={chosenDevice} options={DEVICE_CHOICES} onChange={setDevice} />
-        <button type="submit" className="primary" disabled={!chosen || !cat || !backbone.trim() || !(steps >= 1) || !(Number.isInteger(batchSize) && batchSize >= 1 && batchSize <= MAX_BATCH_SIZE) || !(seed >= 0) || !(Number.isInteger(articulation) && articulation >= 0 && articulation <= 32)}>
+        <button type="submit" className="primary" disabled={!chosen || !cat || !backbone.trim() || !(steps >= 1) || !(Number.isInteger(batchSize) && batchSize >= 1 && batchSize <= MAX_BATCH_SIZE) || !(Number.isInteger(hypotheses) && hypotheses >= 1 && hypotheses <= MAX_HYPOTHESES) || !(seed >= 0) || !(Number.isInteger(articulation) && articulation >= 0 && articulation <= 32)}>
           Train
         </button>
       </div>
