@@ -13,6 +13,8 @@
  * and reduction jobs; R (read-write floats) holds the resident state (each tensor as value, first
  * moments, second moments) and the step's work, at the offsets T names.
  */
+import { BETA1, BETA2, EPS } from '../math/adam'
+
 export const RESIDENT_WORKGROUP = 64
 
 /** The parameter words at the start of T, in order (their WGSL constants are Q_<name>). */
@@ -393,10 +395,10 @@ fn adam(@builtin(global_invocation_id) g: vec3<u32>) {
   let i = u(o) + u(o + 2u) + k;
   let L = u(o + 1u);
   let gr = R[u(o + 4u) + k];
-  let m = 0.9 * R[i + L] + 0.1 * gr;
-  let v = 0.999 * R[i + 2u * L] + 0.001 * gr * gr;
+  let m = ${BETA1} * R[i + L] + ${1 - BETA1} * gr;
+  let v = ${BETA2} * R[i + 2u * L] + ${1 - BETA2} * gr * gr;
   R[i + L] = m;
   R[i + 2u * L] = v;
-  R[i] = R[i] - fl(o + 6u) * m / (sqrt(v) / fl(o + 7u) + 1e-8);
+  R[i] = R[i] - fl(o + 6u) * m / (sqrt(v) / fl(o + 7u) + ${EPS});
 }
 `

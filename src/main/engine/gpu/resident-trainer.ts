@@ -1,7 +1,7 @@
 /// <reference types="@webgpu/types" />
 import { CAMERA_SIZE, mirrorCamera } from '../camera/view-camera'
 import type { ViewTarget } from '../losses/view-target'
-import { Param } from '../math/adam'
+import { BETA1, BETA2, Param } from '../math/adam'
 import type { EngineConfig } from '../model/config'
 import type { TrainState } from '../train/checkpoint'
 import { bestHypothesis, settleHypothesis, timed, timedAsync } from '../train/image-step'
@@ -14,9 +14,6 @@ import { createGpuImageEngine } from './gpu-image-steps'
 import type { GpuImageEngine } from './gpu-image-steps'
 import { ADAM_WORDS, JOB_WORDS, RESIDENT_ENTRY_POINTS, RESIDENT_KERNELS, RESIDENT_PARAMS, RESIDENT_WORKGROUP, SECOND_END } from './resident-kernels'
 import type { ResidentEntryPoint, ResidentParam } from './resident-kernels'
-
-const BETA1 = 0.9
-const BETA2 = 0.999
 
 /** Whether a configuration's steps can run resident (`semagic` without articulation or normal consistency); the others keep gpu-executor. */
 export function residentSupported(config: EngineConfig): boolean {

@@ -1,6 +1,7 @@
-const BETA1 = 0.9
-const BETA2 = 0.999
-const EPS = 1e-8
+/** Adam's constants, shared with the device's Adam (gpu/resident-kernels). */
+export const BETA1 = 0.9
+export const BETA2 = 0.999
+export const EPS = 1e-8
 
 /**
  * One learned tensor with its Adam state. Values and moments are float32 (what a checkpoint
