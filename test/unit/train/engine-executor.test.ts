@@ -19,8 +19,8 @@ describe('the choice of executor', () => {
 
   const images = [0, 1].map((k) => ({ key: `view-${k}`, ...renderView(syntheticObject(2), [k, 0.2, 0, Math.log(0.6), 0, 0]) }))
 
-  it('runs semagic on a GPU with its state resident there, and lets the device go when it is done', async () => {
-    const { state: started, targets } = startTraining({ images }, { steps: 1, batchSize: 2, hypotheses: 2, templateLevel: 2 })
+  it.each(['semagic', 'baseline'] as const)('runs %s on a GPU with its state resident there, and lets the device go when it is done', async (variant) => {
+    const { state: started, targets } = startTraining({ images }, { variant, steps: 1, batchSize: 2, hypotheses: 2, templateLevel: 2 })
     const opened = await openEngineDevice('gpu')
     if (opened.kind !== 'gpu') throw new Error('no GPU device')
     const chosen = await engineExecutor(opened, started, targets, async () => cpuPool)
@@ -35,8 +35,8 @@ describe('the choice of executor', () => {
     expect((await opened.device.lost).reason).toBe('destroyed')
   })
 
-  it('runs the other variants\' shards on a GPU, and lets the device go when it is done, or at once when the engine fails to start', async () => {
-    const { state: started, targets } = startTraining({ images }, { variant: 'baseline', steps: 1, batchSize: 2, hypotheses: 2, templateLevel: 2 })
+  it('runs an articulated model\'s shards on a GPU, and lets the device go when it is done, or at once when the engine fails to start', async () => {
+    const { state: started, targets } = startTraining({ images }, { variant: 'baseline', articulation: { parts: 2 }, steps: 1, batchSize: 2, hypotheses: 2, templateLevel: 2 })
     const opened = await openEngineDevice('gpu')
     if (opened.kind !== 'gpu') throw new Error('no GPU device')
     const chosen = await engineExecutor(opened, started, targets, async () => cpuPool)

@@ -87,31 +87,53 @@ export class GpuFeatureField {
   forward(encoded: Float64Array, points: number): Promise<void> {
     return withErrorScopes(this.device, 'feature field forward', async () => {
       if (encoded.length !== points * this.inputs) throw new RangeError(`GPU feature field: ${encoded.length} encoded values for ${points} points of ${this.inputs}`)
-      this.points = points
-      const { offsets, norms, total } = this.activations(points)
       const weights = new Float32Array(this.paramCount)
       let w = 0
       for (const p of mlpParams(this.mlp)) {
         weights.set(p.value, w)
         w += p.value.length
       }
-      const b = this.buffers
-      this.device.queue.writeBuffer(b.ensure('W', this.paramCount, STORAGE | COPY_DST), 0, weights)
-      this.device.queue.writeBuffer(b.ensure('A', total, STORAGE | COPY_DST | COPY_SRC), 0, Float32Array.from(encoded))
-      b.ensure('D', this.deltaSize(points), STORAGE | COPY_DST | COPY_SRC)
-      b.ensure('GW', MLP_MAX_SHARDS * this.paramCount, STORAGE | COPY_SRC)
-      const dispatches: Dispatch[] = []
-      let offW = 0
-      this.mlp.layers.forEach((layer, l) => {
-        const last = l + 1 === this.mlp.layers.length
-        const words = this.layerWords(points, l, offW, offsets, norms)
-        words[13] = last ? 0 : 1
-        dispatches.push({ kernel: 'forward', items: points * layer.outputs, words })
-        if (last) dispatches.push({ kernel: 'norms', items: points, words })
-        offW += layer.inputs * layer.outputs + layer.outputs
-      })
-      this.run(dispatches)
+      this.prepare(points)
+      this.device.queue.writeBuffer(this.buffers.get('W'), 0, weights)
+      this.device.queue.writeBuffer(this.buffers.get('A'), 0, Float32Array.from(encoded))
+      this.run(this.forwardDispatches(points))
     })
+  }
+
+  /**
+   * forward with its inputs already on the device (gpu/resident-trainer): the weights (mlpParams
+   * order) and the encoded points are copied from `source` at byte offsets; nothing is read back.
+   */
+  forwardOnDevice(source: GPUBuffer, weights: number, encoded: number, points: number): void {
+    this.prepare(points)
+    this.run(this.forwardDispatches(points), (encoder) => {
+      encoder.copyBufferToBuffer(source, weights, this.buffers.get('W'), 0, 4 * this.paramCount)
+      encoder.copyBufferToBuffer(source, encoded, this.buffers.get('A'), 0, 4 * points * this.inputs)
+    })
+  }
+
+  private prepare(points: number): void {
+    this.points = points
+    const b = this.buffers
+    b.ensure('W', this.paramCount, STORAGE | COPY_DST)
+    b.ensure('A', this.activations(points).total, STORAGE | COPY_DST | COPY_SRC)
+    b.ensure('D', this.deltaSize(points), STORAGE | COPY_DST | COPY_SRC)
+    b.ensure('GW', MLP_MAX_SHARDS * this.paramCount, STORAGE | COPY_SRC)
+  }
+
+  private forwardDispatches(points: number): Dispatch[] {
+    const { offsets, norms } = this.activations(points)
+    const dispatches: Dispatch[] = []
+    let offW = 0
+    this.mlp.layers.forEach((layer, l) => {
+      const last = l + 1 === this.mlp.layers.length
+      const words = this.layerWords(points, l, offW, offsets, norms)
+      words[13] = last ? 0 : 1
+      dispatches.push({ kernel: 'forward', items: points * layer.outputs, words })
+      if (last) dispatches.push({ kernel: 'norms', items: points, words })
+      offW += layer.inputs * layer.outputs + layer.outputs
+    })
+    return dispatches
   }
 
   /** Where the last forward pass left the features (points x outputs) and their norms (points), in bytes. */
@@ -137,33 +159,57 @@ export class GpuFeatureField {
   backward(source: GPUBuffer, offset: number, scale: number, shardEnds: readonly number[]): Promise<{ inputs: Float32Array; weights: Float32Array[] }> {
     return withErrorScopes(this.device, 'feature field backward', async () => {
       const points = this.points
-      if (shardEnds.length > MLP_MAX_SHARDS || shardEnds[shardEnds.length - 1] !== points) throw new RangeError(`GPU feature field: shards ending at ${shardEnds.join(', ')} for ${points} points`)
-      const { offsets, norms } = this.activations(points)
-      const deltas = this.deltaOffsets(points)
-      const L = this.mlp.layers.length
-      const encoder = this.device.createCommandEncoder()
-      encoder.copyBufferToBuffer(source, offset, this.buffers.get('D'), 4 * deltas[L]!, 4 * points * this.outputs)
-      this.device.queue.submit([encoder.finish()])
-      const dispatches: Dispatch[] = []
-      let offW = mlpParams(this.mlp).reduce((n, p) => n + p.value.length, 0)
-      for (let l = L - 1; l >= 0; l--) {
-        const layer = this.mlp.layers[l]!
-        offW -= layer.inputs * layer.outputs + layer.outputs
-        const words = this.layerWords(points, l, offW, offsets, norms)
-        words[8] = deltas[l]!
-        words[9] = deltas[l + 1]!
-        words[12] = shardEnds.length
-        words[3] = l > 0 ? 1 : 0
-        words.push(...shardEnds, ...Array.from({ length: MLP_MAX_SHARDS - shardEnds.length }, () => points))
-        if (l === L - 1) dispatches.push({ kernel: 'scale', items: points * layer.outputs, words, scale })
-        dispatches.push({ kernel: 'weightGrad', items: layer.outputs * (layer.inputs + 1) * shardEnds.length, words })
-        dispatches.push({ kernel: 'backInput', items: points * layer.inputs, words })
-      }
-      this.run(dispatches)
+      this.run(this.backwardDispatches(scale, shardEnds), (encoder) => this.copyOutputDeltas(encoder, source, offset))
       const inputs = await this.buffers.read(this.device.createCommandEncoder(), 'D', 0, points * this.inputs)
       const grads = await this.buffers.read(this.device.createCommandEncoder(), 'GW', 0, shardEnds.length * this.paramCount)
       return { inputs, weights: shardEnds.map((_, s) => grads.slice(s * this.paramCount, (s + 1) * this.paramCount)) }
     })
+  }
+
+  /**
+   * backward over all points as one shard with its results left on the device: dL/d(encoded
+   * input) (points x inputs) and the weight gradients (mlpParams order) are copied into `into`
+   * at byte offsets; nothing is read back.
+   */
+  backwardOnDevice(source: GPUBuffer, offset: number, scale: number, into: { buffer: GPUBuffer; inputs: number; weights: number }): void {
+    const points = this.points
+    this.run(
+      this.backwardDispatches(scale, [points]),
+      (encoder) => this.copyOutputDeltas(encoder, source, offset),
+      (encoder) => {
+        encoder.copyBufferToBuffer(this.buffers.get('D'), 0, into.buffer, into.inputs, 4 * points * this.inputs)
+        encoder.copyBufferToBuffer(this.buffers.get('GW'), 0, into.buffer, into.weights, 4 * this.paramCount)
+      },
+    )
+  }
+
+  private copyOutputDeltas(encoder: GPUCommandEncoder, source: GPUBuffer, offset: number): void {
+    const deltas = this.deltaOffsets(this.points)
+    encoder.copyBufferToBuffer(source, offset, this.buffers.get('D'), 4 * deltas[this.mlp.layers.length]!, 4 * this.points * this.outputs)
+  }
+
+  private backwardDispatches(scale: number, shardEnds: readonly number[]): Dispatch[] {
+    const points = this.points
+    if (shardEnds.length > MLP_MAX_SHARDS || shardEnds[shardEnds.length - 1] !== points) throw new RangeError(`GPU feature field: shards ending at ${shardEnds.join(', ')} for ${points} points`)
+    const { offsets, norms } = this.activations(points)
+    const deltas = this.deltaOffsets(points)
+    const L = this.mlp.layers.length
+    const dispatches: Dispatch[] = []
+    let offW = this.paramCount
+    for (let l = L - 1; l >= 0; l--) {
+      const layer = this.mlp.layers[l]!
+      offW -= layer.inputs * layer.outputs + layer.outputs
+      const words = this.layerWords(points, l, offW, offsets, norms)
+      words[8] = deltas[l]!
+      words[9] = deltas[l + 1]!
+      words[12] = shardEnds.length
+      words[3] = l > 0 ? 1 : 0
+      words.push(...shardEnds, ...Array.from({ length: MLP_MAX_SHARDS - shardEnds.length }, () => points))
+      if (l === L - 1) dispatches.push({ kernel: 'scale', items: points * layer.outputs, words, scale })
+      dispatches.push({ kernel: 'weightGrad', items: layer.outputs * (layer.inputs + 1) * shardEnds.length, words })
+      dispatches.push({ kernel: 'backInput', items: points * layer.inputs, words })
+    }
+    return dispatches
   }
 
   destroy(): void {
@@ -194,8 +240,8 @@ export class GpuFeatureField {
     return [points, layer.inputs, layer.outputs, 0, offsets[l]!, offsets[l + 1]!, offW, offW + layer.inputs * layer.outputs, 0, 0, offGW, this.paramCount, 0, 0, norms, 0]
   }
 
-  /** Every dispatch in one submission, each with its own slice of the uniform buffer. */
-  private run(dispatches: readonly Dispatch[]): void {
+  /** Every dispatch in one submission, each with its own slice of the uniform buffer, between the copies `before` and `after` encode. */
+  private run(dispatches: readonly Dispatch[], before?: (encoder: GPUCommandEncoder) => void, after?: (encoder: GPUCommandEncoder) => void): void {
     const stride = MLP_PARAMS_BYTES / 4
     const data = new ArrayBuffer(MLP_PARAMS_BYTES * dispatches.length)
     dispatches.forEach((d, k) => {
@@ -219,6 +265,7 @@ export class GpuFeatureField {
     }
     const group = this.group.group
     const encoder = this.device.createCommandEncoder()
+    before?.(encoder)
     const pass = encoder.beginComputePass()
     dispatches.forEach((d, k) => {
       pass.setPipeline(this.pipelines[d.kernel])
@@ -227,6 +274,7 @@ export class GpuFeatureField {
       pass.dispatchWorkgroups(Math.min(groups, MAX_GROUPS), Math.ceil(groups / MAX_GROUPS))
     })
     pass.end()
+    after?.(encoder)
     this.device.queue.submit([encoder.finish()])
   }
 }

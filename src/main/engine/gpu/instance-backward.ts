@@ -230,8 +230,11 @@ export class GpuInstanceBackward {
     pass.setBindGroup(0, this.bindGroup())
     pass.setPipeline(this.pipelines.shape)
     pass.dispatchWorkgroups(Math.ceil((n3 * G) / WORKGROUP))
-    pass.setPipeline(this.pipelines.features)
-    pass.dispatchWorkgroups(Math.ceil((this.nC * G) / WORKGROUP))
+    // Without per-vertex features (channels 0: the feature field's variants) there is nothing to sum.
+    if (this.nC > 0) {
+      pass.setPipeline(this.pipelines.features)
+      pass.dispatchWorkgroups(Math.ceil((this.nC * G) / WORKGROUP))
+    }
     pass.setPipeline(this.pipelines.code)
     pass.dispatchWorkgroups(this.K, images)
     pass.end()

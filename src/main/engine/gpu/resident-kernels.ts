@@ -1,7 +1,8 @@
 /**
- * WGSL kernels of the resident training step (gpu/resident-trainer) for `semagic` without
+ * WGSL kernels of the resident training step (gpu/resident-trainer) for the variants without
  * articulation: the category's forward pass (symmetrisation, V0's edge lengths), every batch
- * image's instance (V = V0 + B z, area-weighted normals), the features' norms, the evaluations'
+ * image's instance (V = V0 + B z, area-weighted normals), the features' norms, the harmonic
+ * encodings the fields read (of V0 and of each V) and their backward passes, the evaluations'
  * cameras (own and mirror), the regularisers with their gradients (Laplacians of each D and of
  * V0, edge preservation of each instance, edge uniformity of V0, |D|^2, |z|^2), the gradients'
  * symmetrisation, the mirror switches the host decided, and Adam (math/adam's rule: per-row step
@@ -11,7 +12,8 @@
  * Two buffers: T (read-only words) holds the parameters below (Q_*: word offsets and sizes;
  * floats as their bits), the template's connectivity, the step's batch rows, its Adam entries
  * and reduction jobs; R (read-write floats) holds the resident state (each tensor as value, first
- * moments, second moments) and the step's work, at the offsets T names.
+ * moments, second moments; a field's weights as one tensor, mlpParams in order) and the step's
+ * work, at the offsets T names. The fields' MLPs themselves run in gpu/field-batch's kernels.
  */
 import { BETA1, BETA2, EPS } from '../math/adam'
 
@@ -24,6 +26,7 @@ export const RESIDENT_PARAMS = [
   'oV0', 'oB', 'oRest', 'oD', 'oV', 'oN', 'oPhiN', 'oEval', 'oEvCam', 'oRed',
   'oLx', 'oEdgeR', 'oU2', 'oUC', 'oZb', 'oGD', 'oGV0r', 'oGS', 'oGB',
   'oBV0', 'oBB', 'oGPhi', 'oBZ', 'oGZ', 'oCamFlag', 'oCamVal', 'oCamGrad',
+  'oBsrc', 'oEncD', 'oDEncD', 'oEncF', 'oDEncF', 'oGVf', 'oGWd', 'oGWf', 'Ld', 'Lf',
   'tMirror', 'tNbStart', 'tNb', 'tEdges', 'tVeStart', 'tVe', 'tVfStart', 'tVf', 'tFaces',
   'tRows', 'tAdam', 'adamEntries', 'adamTotal', 'tJobs', 'jobsFirst', 'jobsSecond',
   'wLapD', 'wEdgeD', 'wDef', 'wCode', 'wLapS', 'wEdgeS', 'gradScale', 'tolFactor',
@@ -39,9 +42,9 @@ export const JOB_WORDS = 4
 export const SECOND_END = 0x80000000
 
 export const RESIDENT_ENTRY_POINTS = [
-  'symmetrise', 'restEdges', 'instance', 'normals', 'featureNorms', 'cameras', 'reduceFirst',
+  'symmetrise', 'symmetriseBasis', 'encodeShape', 'restEdges', 'instance', 'encodeInstances', 'normals', 'featureNorms', 'cameras', 'reduceFirst',
   'edgeTerms', 'laplacian', 'reduceSecond', 'instanceGrad', 'shapeGrad',
-  'finishGrads', 'settleCameras', 'codeGrads', 'adam',
+  'instanceFieldGrad', 'finishGrads', 'shapeFieldGrad', 'settleCameras', 'codeGrads', 'adam',
 ] as const
 
 export type ResidentEntryPoint = (typeof RESIDENT_ENTRY_POINTS)[number]
@@ -62,14 +65,89 @@ fn n3() -> u32 { return 3u * u(Q_n); }
 fn mean() -> f32 { return R[u(Q_oRed)]; }
 fn row(b: u32) -> u32 { return u(u(Q_tRows) + b); }
 
-/** V0 = sym(P), B = sym(raw basis) (template/symmetry), one thread per vertex. */
+/** V0 = sym(P) (template/symmetry), one thread per vertex. */
 @compute @workgroup_size(WG)
 fn symmetrise(@builtin(global_invocation_id) g: vec3<u32>) {
   let i = g.x;
   if (i >= u(Q_n)) { return; }
   let m = u(u(Q_tMirror) + i);
   put(u(Q_oV0) + 3u * i, symmetric(v3(u(Q_oP) + 3u * i), v3(u(Q_oP) + 3u * m)));
-  symmetriseColumns(u(Q_oBr), u(Q_oB), i, m);
+}
+
+/** B = sym(the raw basis, or the deformation field's output at V0), one thread per vertex. */
+@compute @workgroup_size(WG)
+fn symmetriseBasis(@builtin(global_invocation_id) g: vec3<u32>) {
+  let i = g.x;
+  if (i >= u(Q_n)) { return; }
+  symmetriseColumns(u(Q_oBsrc), u(Q_oB), i, u(u(Q_tMirror) + i));
+}
+
+/** gamma of the point at src into dst (math/fourier fourierEncode's layout). */
+fn encodePoint(src: u32, dst: u32, L: u32) {
+  for (var c = 0u; c < 3u; c++) {
+    let p = R[src + c];
+    R[dst + c] = p;
+    for (var l = 0u; l < L; l++) {
+      let sc = sincos(f32(1u << l) * PI * p);
+      R[dst + 3u + 6u * l + 2u * c] = sc.x;
+      R[dst + 3u + 6u * l + 2u * c + 1u] = sc.y;
+    }
+  }
+}
+
+/** dL/d(the point at src) from dL/dgamma at e (math/fourier fourierBackward). */
+fn encodeBack(src: u32, e: u32, L: u32) -> vec3<f32> {
+  var g = vec3<f32>(0.0);
+  for (var c = 0u; c < 3u; c++) {
+    let p = R[src + c];
+    var s = R[e + c];
+    for (var l = 0u; l < L; l++) {
+      let f = f32(1u << l) * PI;
+      let sc = sincos(f * p);
+      s += f * (sc.y * R[e + 3u + 6u * l + 2u * c] - sc.x * R[e + 3u + 6u * l + 2u * c + 1u]);
+    }
+    g[c] = s;
+  }
+  return g;
+}
+
+fn encodedSize(L: u32) -> u32 { return 3u + 6u * L; }
+
+/** gamma(V0), the deformation field's input. */
+@compute @workgroup_size(WG)
+fn encodeShape(@builtin(global_invocation_id) g: vec3<u32>) {
+  let i = g.x;
+  if (i >= u(Q_n)) { return; }
+  encodePoint(u(Q_oV0) + 3u * i, u(Q_oEncD) + i * encodedSize(u(Q_Ld)), u(Q_Ld));
+}
+
+/** gamma(V) of every batch image's vertices, the feature field's input (one block per image). */
+@compute @workgroup_size(WG)
+fn encodeInstances(@builtin(global_invocation_id) g: vec3<u32>) {
+  let p = g.x;
+  if (p >= u(Q_I) * u(Q_n)) { return; }
+  encodePoint(u(Q_oV) + 3u * p, u(Q_oEncF) + p * encodedSize(u(Q_Lf)), u(Q_Lf));
+}
+
+/** The feature field's path into each image's dL/dV (oGVf, unscaled like the views' part: the field's gradients are scaled). */
+@compute @workgroup_size(WG)
+fn instanceFieldGrad(@builtin(global_invocation_id) g: vec3<u32>) {
+  let p = g.x;
+  if (p >= u(Q_I) * u(Q_n)) { return; }
+  let back = encodeBack(u(Q_oV) + 3u * p, u(Q_oDEncF) + p * encodedSize(u(Q_Lf)), u(Q_Lf));
+  put(u(Q_oGVf) + 3u * p, v3(u(Q_oGVf) + 3u * p) + back / fl(Q_gradScale));
+}
+
+/** The deformation field's path into V0, symmetrised into the shape's gradient (category-model categoryBackward). */
+@compute @workgroup_size(WG)
+fn shapeFieldGrad(@builtin(global_invocation_id) g: vec3<u32>) {
+  let i = g.x;
+  if (i >= u(Q_n)) { return; }
+  let m = u(u(Q_tMirror) + i);
+  let F = encodedSize(u(Q_Ld));
+  let p = encodeBack(u(Q_oV0) + 3u * i, u(Q_oDEncD) + i * F, u(Q_Ld));
+  let q = encodeBack(u(Q_oV0) + 3u * m, u(Q_oDEncD) + m * F, u(Q_Ld));
+  put(u(Q_oGS) + 3u * i, v3(u(Q_oGS) + 3u * i) + symmetric(p, q));
 }
 
 /** (x_i + M x_mirror(i)) / 2, M = diag(-1, 1, 1). */

@@ -2,6 +2,8 @@
 import { CAMERA_SIZE, mirrorCamera } from '../camera/view-camera'
 import type { ViewTarget } from '../losses/view-target'
 import { BETA1, BETA2, Param } from '../math/adam'
+import { fourierSize } from '../math/fourier'
+import { mlpParams } from '../math/mlp'
 import type { EngineConfig } from '../model/config'
 import type { TrainState } from '../train/checkpoint'
 import { bestHypothesis, settleHypothesis, timed, timedAsync } from '../train/image-step'
@@ -10,17 +12,35 @@ import { IMAGE_TERMS, addImageTerms, planStep } from '../train/shards'
 import { stepLosses } from '../train/train-category'
 import type { ResidentStepper } from '../train/train-category'
 import { COPY_DST, COPY_SRC, DeviceBuffers, STORAGE, withErrorScopes } from './device-buffers'
+import { GpuFeatureField } from './field-batch'
 import { createGpuImageEngine } from './gpu-image-steps'
 import type { GpuImageEngine } from './gpu-image-steps'
+import { GpuInstanceBackward } from './instance-backward'
 import { ADAM_WORDS, JOB_WORDS, RESIDENT_ENTRY_POINTS, RESIDENT_KERNELS, RESIDENT_PARAMS, RESIDENT_WORKGROUP, SECOND_END } from './resident-kernels'
 import type { ResidentEntryPoint, ResidentParam } from './resident-kernels'
 
-/** Whether a configuration's steps can run resident (`semagic` without articulation or normal consistency); the others keep gpu-executor. */
+/** Whether a configuration's steps can run resident (every variant without articulation or normal consistency); the others keep gpu-executor. */
 export function residentSupported(config: EngineConfig): boolean {
-  return config.variant === 'semagic' && config.articulation.parts === 0 && config.weights.normalShape === 0
+  return config.articulation.parts === 0 && config.weights.normalShape === 0
 }
 
+/** The state's tensors in the order R holds them; a field's parameters are one tensor (mlpParams order). */
+function stateTensors(state: TrainState): Param[][] {
+  const { model } = state
+  return [[model.shape], model.basis ? [model.basis] : mlpParams(model.deformationField!), model.features ? [model.features] : mlpParams(model.featureField!), [state.cameras], [state.codes]]
+}
+
+const totalLength = (params: readonly Param[]): number => params.reduce((a, p) => a + p.value.length, 0)
+
 type Layout = Record<ResidentParam, number>
+
+/** What the trainer runs on the device besides its own kernels; `own` are the parts it made and frees. */
+interface DeviceParts {
+  engine: GpuImageEngine
+  backward: GpuInstanceBackward
+  deformation: GpuFeatureField | null
+  own: { destroy(): void }[]
+}
 
 /** Reduction results in R from oRed: the mean rest length, the shape's three sums, then 4 per image. */
 const RED_SHAPE = 4
@@ -56,12 +76,20 @@ export class GpuResidentTrainer implements ResidentStepper {
   private readonly adamTotal: number
 
   static async create(device: GPUDevice, state: TrainState, targets: readonly ViewTarget[]): Promise<GpuResidentTrainer> {
-    if (!residentSupported(state.config)) throw new Error(`GPU resident trainer: ${state.config.variant} with ${state.config.articulation.parts} articulated parts and normal consistency ${state.config.weights.normalShape} is not supported (semagic without articulation or normal consistency is)`)
-    const engine = await createGpuImageEngine(device, state.model, targets)
+    if (!residentSupported(state.config)) throw new Error(`GPU resident trainer: ${state.config.variant} with ${state.config.articulation.parts} articulated parts and normal consistency ${state.config.weights.normalShape} is not supported (the variants without articulation or normal consistency are)`)
+    const { model } = state
+    const engine = await createGpuImageEngine(device, model, targets)
+    const own: { destroy(): void }[] = []
+    const track = <T extends { destroy(): void }>(part: T): T => (own.push(part), part)
     try {
-      return await withErrorScopes(device, 'compiling the resident kernels and uploading the state', async () => new GpuResidentTrainer(device, state, targets.length, engine))
+      // The other variants' instance backward pass (without per-vertex features it has none to sum: the feature field's path reaches dL/dV).
+      const backward = engine.backward ?? track(await GpuInstanceBackward.create(device, model.template.vertexCount, model.config.codeDims, model.features ? model.channels : 0))
+      const deformation = model.deformationField ? track(await GpuFeatureField.create(device, model.deformationField)) : null
+      const parts: DeviceParts = { engine, backward, deformation, own }
+      return await withErrorScopes(device, 'compiling the resident kernels and uploading the state', async () => new GpuResidentTrainer(device, state, targets.length, parts))
     } catch (error) {
       engine.destroy()
+      for (const o of own) o.destroy()
       throw error
     }
   }
@@ -70,7 +98,7 @@ export class GpuResidentTrainer implements ResidentStepper {
     private readonly device: GPUDevice,
     private readonly state: TrainState,
     private readonly rows: number,
-    private readonly engine: GpuImageEngine,
+    private readonly parts: DeviceParts,
   ) {
     const { config, model } = state
     const { template } = model
@@ -83,17 +111,22 @@ export class GpuResidentTrainer implements ResidentStepper {
     const per = config.mirrorScoring ? 2 : 1
     const EV = I * H * per
     this.images = I
-    this.adamTotal = 3 * n + 3 * n * K + n * C + I * H * CAMERA_SIZE + I * K
+    const [shapeT, deformT, featureT] = stateTensors(state).map(totalLength) as [number, number, number]
+    this.adamTotal = shapeT + deformT + featureT + I * H * CAMERA_SIZE + I * K
     const camLength = rows * H * CAMERA_SIZE
-    const l: Partial<Layout> = { n, K, C, E, I, H, per, camLength }
+    const deformationField = model.deformationField ? config.deformationField.frequencies : 0
+    const featureField = model.featureField ? config.featureField.frequencies : 0
+    const Fd = model.deformationField ? n * fourierSize(deformationField) : 0
+    const Ff = model.featureField ? I * n * fourierSize(featureField) : 0
+    const l: Partial<Layout> = { n, K, C, E, I, H, per, camLength, Ld: deformationField, Lf: featureField }
     let at = 0
     const take = (name: ResidentParam, size: number): void => {
       l[name] = at
       at += size
     }
-    take('oP', 9 * n)
-    take('oBr', 9 * n * K)
-    take('oPhi', 3 * n * C)
+    take('oP', 3 * shapeT)
+    take('oBr', 3 * deformT)
+    take('oPhi', 3 * featureT)
     take('oCam', 3 * camLength)
     take('oZ', 3 * rows * K)
     this.stateEnd = at
@@ -103,12 +136,17 @@ export class GpuResidentTrainer implements ResidentStepper {
       ['oEvCam', EV * CAMERA_SIZE], ['oRed', RED_SHAPE + RED_PER_IMAGE * I],
       ['oLx', (I + 1) * 3 * n], ['oEdgeR', I * E], ['oU2', E], ['oUC', E], ['oZb', I * K], ['oGD', I * 3 * n], ['oGV0r', 3 * n], ['oGS', 3 * n], ['oGB', 3 * n * K],
       // The instance backward pass's results, in its layout.
-      ['oBV0', 3 * n], ['oBB', 3 * n * K], ['oGPhi', n * C], ['oBZ', I * K],
+      ['oBV0', 3 * n], ['oBB', 3 * n * K], ['oGPhi', model.features ? n * C : 0], ['oBZ', I * K],
       ['oGZ', I * K],
+      // The fields: the deformation field's output at V0, the encodings and their gradients, the
+      // weights' gradients (oGB, oGPhi for a field), the views' dL/dV with the feature field's path.
+      ['oBsrc', model.basis ? 0 : 3 * n * K], ['oEncD', Fd], ['oDEncD', Fd], ['oEncF', Ff], ['oDEncF', Ff], ['oGVf', model.featureField ? I * 3 * n : 0],
+      ['oGWd', model.deformationField ? deformT : 0], ['oGWf', model.featureField ? featureT : 0],
       // Uploaded per step: switches, the switched cameras' values, the camera gradients.
       ['oCamFlag', I * H], ['oCamVal', I * H * CAMERA_SIZE], ['oCamGrad', I * H * CAMERA_SIZE],
     ]
     for (const [name, size] of work) take(name, size)
+    if (model.basis) l.oBsrc = l.oBr
     const rSize = at
 
     // T: the parameters, the template's connectivity, then the step's rows, Adam entries and the jobs.
@@ -124,7 +162,7 @@ export class GpuResidentTrainer implements ResidentStepper {
       tParts.push([t, a])
       t += a.length
     }
-    const adamEntries = 3 + 2 * I
+    const adamEntries = stateTensors(state).slice(0, 3).reduce((a, t) => a + t.length, 0) + 2 * I
     Object.assign(l, { tRows: t, tAdam: t + I, adamEntries, tJobs: t + I + adamEntries * ADAM_WORDS, jobsFirst: 1, jobsSecond: RED_SHAPE - 1 + RED_PER_IMAGE * I, adamTotal: this.adamTotal })
     const jobs: [number, number, boolean, number][] = [[l.oRest!, E, false, 1 / E]]
     const w = config.weights
@@ -170,19 +208,16 @@ export class GpuResidentTrainer implements ResidentStepper {
     this.pipelines = Object.fromEntries(RESIDENT_ENTRY_POINTS.map((k) => [k, device.createComputePipeline({ layout: pipelineLayout, compute: { module, entryPoint: k } })])) as Record<ResidentEntryPoint, GPUComputePipeline>
   }
 
-  /** The state's tensors (values, first and second moments) in the order R holds them. */
-  private tensors(state: TrainState): Param[] {
-    const { model } = state
-    return [model.shape, model.basis!, model.features!, state.cameras, state.codes]
-  }
-
+  /** R holds each tensor as its values, first moments, second moments (a field's parameters one after another in each). */
   private upload(state: TrainState): void {
     const host = new Float32Array(this.stateEnd)
     let o = 0
-    for (const p of this.tensors(state)) {
-      for (const part of [p.value, p.m, p.v]) {
-        host.set(part, o)
-        o += part.length
+    for (const t of stateTensors(state)) {
+      for (const part of ['value', 'm', 'v'] as const) {
+        for (const p of t) {
+          host.set(p[part], o)
+          o += p[part].length
+        }
       }
     }
     this.device.queue.writeBuffer(this.buffers.get('R'), 0, host)
@@ -192,10 +227,12 @@ export class GpuResidentTrainer implements ResidentStepper {
     this.check(state)
     const host = await withErrorScopes(this.device, 'reading the state back', () => this.buffers.read(this.device.createCommandEncoder(), 'R', 0, this.stateEnd))
     let o = 0
-    for (const p of this.tensors(state)) {
-      for (const part of [p.value, p.m, p.v]) {
-        part.set(host.subarray(o, o + part.length))
-        o += part.length
+    for (const t of stateTensors(state)) {
+      for (const part of ['value', 'm', 'v'] as const) {
+        for (const p of t) {
+          p[part].set(host.subarray(o, o + p[part].length))
+          o += p[part].length
+        }
       }
     }
   }
@@ -212,7 +249,8 @@ export class GpuResidentTrainer implements ResidentStepper {
   }
 
   destroy(): void {
-    this.engine.destroy()
+    this.parts.engine.destroy()
+    for (const o of this.parts.own) o.destroy()
     this.buffers.destroy()
     this.group = null
   }
@@ -223,7 +261,8 @@ export class GpuResidentTrainer implements ResidentStepper {
 
   private async stepUnchecked(state: TrainState, targets: readonly ViewTarget[], profile?: StepProfile): Promise<Record<string, number>> {
     const { model } = state
-    const { kernels, backward } = this.engine
+    const { engine, backward, deformation } = this.parts
+    const { kernels, field } = engine
     const l = this.layout
     const { n, K, E, H, per } = l
     const I = this.images
@@ -236,16 +275,28 @@ export class GpuResidentTrainer implements ResidentStepper {
 
     // 1. Forward, regularisers, cameras; then the view kernels score every evaluation.
     this.device.queue.writeBuffer(this.buffers.get('T'), 4 * l.tRows, Uint32Array.from(batch))
-    this.encode([
-      ['symmetrise', groups(n)], ['restEdges', groups(E)], ['instance', groups(3 * n), I], ['normals', groups(n), I], ['featureNorms', groups(n)],
+    const instances: [ResidentEntryPoint, number, number?][] = [
+      ['symmetriseBasis', groups(n)], ['instance', groups(3 * n), I], ['normals', groups(n), I], field ? ['encodeInstances', groups(I * n)] : ['featureNorms', groups(n)],
       ['cameras', groups(EV)], ['reduceFirst', l.jobsFirst], ['edgeTerms', groups(E), I + 1], ['laplacian', groups(n), I + 1], ['reduceSecond', l.jobsSecond],
       ['instanceGrad', groups(n), I], ['shapeGrad', groups(n)],
-    ])
+    ]
+    if (deformation) {
+      // B is the deformation field at gamma(V0): its MLP runs between V0 and the instances.
+      this.encode([['symmetrise', groups(n)], ['restEdges', groups(E)], ['encodeShape', groups(n)]])
+      deformation.forwardOnDevice(R, 4 * l.oBr, 4 * l.oEncD, n)
+      const out = deformation.output()
+      const encoder = this.device.createCommandEncoder()
+      encoder.copyBufferToBuffer(out.buffer, out.features, R, 4 * l.oBsrc, 4 * 3 * n * K)
+      this.encode(instances, encoder)
+    } else {
+      this.encode([['symmetrise', groups(n)], ['restEdges', groups(E)], ...instances])
+    }
+    if (field) field.forwardOnDevice(R, 4 * l.oPhi, 4 * l.oEncF, I * n)
     const evaluations = batch.flatMap((row, b) => Array.from({ length: H * per }, () => ({ view: b, target: row, samples: b, camera: [] })))
     const { scores, tail } = await timedAsync(profile, 'gpu forward + scoring', () =>
       kernels.scoreDevice({
-        views: batch.map(() => ({ vertices: [], normals: [], featureBlock: 0 })),
-        blocks: { count: 1, buffer: R, features: 4 * l.oPhi, norms: 4 * l.oPhiN },
+        views: batch.map((_, b) => ({ vertices: [], normals: [], featureBlock: field ? b : 0 })),
+        blocks: field ? { count: I, ...field.output() } : { count: 1, buffer: R, features: 4 * l.oPhi, norms: 4 * l.oPhiN },
         samples: plan.shards.flatMap((s) => s.samples),
         evaluations,
         weights: plan.weights,
@@ -287,11 +338,29 @@ export class GpuResidentTrainer implements ResidentStepper {
     // 3. The best views' gradients, the backward pass, the switches and Adam.
     await timedAsync(profile, 'gpu best hypothesis', () => kernels.bestGradientsOnDevice(chosen))
     this.writeAdamEntries(state, batch)
+    let views = kernels.deviceGradients()
+    if (field) {
+      // The feature field's backward pass (its weight gradients scaled), then its path into each dL/dV.
+      field.backwardOnDevice(views.buffer, views.features, gradScale, { buffer: R, inputs: 4 * l.oDEncF, weights: 4 * l.oGWf })
+      const encoder = this.device.createCommandEncoder()
+      encoder.copyBufferToBuffer(views.buffer, views.vertices, R, 4 * l.oGVf, 4 * I * 3 * n)
+      this.encode([['instanceFieldGrad', groups(I * n)]], encoder)
+      views = { buffer: R, vertices: 4 * l.oGVf, features: 0 }
+    }
     const encoder = this.device.createCommandEncoder()
-    const out = backward!.encodeOnDevice(encoder, kernels.deviceGradients(), { buffer: R, gD: 4 * l.oGD, z: 4 * l.oZb, B: 4 * l.oB }, I, gradScale)
+    const out = backward.encodeOnDevice(encoder, views, { buffer: R, gD: 4 * l.oGD, z: 4 * l.oZb, B: 4 * l.oB }, I, gradScale)
     encoder.copyBufferToBuffer(out.buffer, 0, R, 4 * l.oBV0, 4 * out.values)
     const adamGroups = groups(this.adamTotal)
-    this.encode([['finishGrads', groups(n)], ['settleCameras', groups(I * H)], ['codeGrads', groups(I * K)], ['adam', Math.min(adamGroups, MAX_GROUPS), Math.ceil(adamGroups / MAX_GROUPS)]], encoder)
+    const adam: [ResidentEntryPoint, number, number?] = ['adam', Math.min(adamGroups, MAX_GROUPS), Math.ceil(adamGroups / MAX_GROUPS)]
+    const finish: [ResidentEntryPoint, number, number?][] = [['finishGrads', groups(n)], ['settleCameras', groups(I * H)], ['codeGrads', groups(I * K)]]
+    if (deformation) {
+      // dL/dB (symmetrised) back through the deformation field into its weights and V0.
+      this.encode(finish, encoder)
+      deformation.backwardOnDevice(R, 4 * l.oGB, 1, { buffer: R, inputs: 4 * l.oDEncD, weights: 4 * l.oGWd })
+      this.encode([['shapeFieldGrad', groups(n)], adam])
+    } else {
+      this.encode([...finish, adam], encoder)
+    }
 
     state.step++
     const sums: Record<string, number> = {}
@@ -319,20 +388,30 @@ export class GpuResidentTrainer implements ResidentStepper {
     const floats = new Float32Array(words.buffer)
     let entry = 0
     let first = 0
-    const add = (p: Param, base: number, r: number, grad: number): void => {
+    // Rows `r` of p, which starts `at` values into a tensor of `length` values at `base`.
+    const add = (p: Param, base: number, length: number, at: number, r: number, grad: number): void => {
       const t = p.steps[r]! + 1
       p.steps[r] = t
       const o = entry++ * ADAM_WORDS
-      words.set([base, p.value.length, r * p.rowSize, p.rowSize, grad, first], o)
+      words.set([base, length, at + r * p.rowSize, p.rowSize, grad, first], o)
       floats[o + 6] = p.lr / (1 - BETA1 ** t)
       floats[o + 7] = Math.sqrt(1 - BETA2 ** t)
       first += p.rowSize
     }
-    add(model.shape, l.oP, 0, l.oGS)
-    add(model.basis!, l.oBr, 0, l.oGB)
-    add(model.features!, l.oPhi, 0, l.oGPhi)
-    batch.forEach((row, b) => add(cameras, l.oCam, row, l.oCamGrad + b * cameras.rowSize))
-    batch.forEach((row, b) => add(codes, l.oZ, row, l.oGZ + b * codes.rowSize))
+    const tensor = (params: readonly Param[], base: number, grad: number): void => {
+      const length = totalLength(params)
+      let at = 0
+      for (const p of params) {
+        add(p, base, length, at, 0, grad + at)
+        at += p.value.length
+      }
+    }
+    const [shape, deformation, features] = stateTensors(state) as [Param[], Param[], Param[]]
+    tensor(shape, l.oP, l.oGS)
+    tensor(deformation, l.oBr, model.basis ? l.oGB : l.oGWd)
+    tensor(features, l.oPhi, model.features ? l.oGPhi : l.oGWf)
+    batch.forEach((row, b) => add(cameras, l.oCam, cameras.value.length, 0, row, l.oCamGrad + b * cameras.rowSize))
+    batch.forEach((row, b) => add(codes, l.oZ, codes.value.length, 0, row, l.oGZ + b * codes.rowSize))
     this.device.queue.writeBuffer(this.buffers.get('T'), 4 * l.tAdam, words)
   }
 

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { AZIMUTH, CAMERA_SIZE, ELEVATION, LOG_SCALE, ROLL, cameraRotation } from '../../../../src/main/engine/camera/view-camera'
 import { GpuResidentTrainer } from '../../../../src/main/engine/gpu/resident-trainer'
 import { Param } from '../../../../src/main/engine/math/adam'
+import { fourierEncode } from '../../../../src/main/engine/math/fourier'
+import { mlpParams } from '../../../../src/main/engine/math/mlp'
 import { SeededRandom } from '../../../../src/main/engine/math/seeded-random'
 import { categoryForward, instanceForward } from '../../../../src/main/engine/model/category-model'
 import type { EngineConfigInput } from '../../../../src/main/engine/model/config'
@@ -21,24 +23,27 @@ const gpuDevice = useSoftwareGpuDevice()
 const SMALL: EngineConfigInput = { steps: 20, batchSize: 4, hypotheses: 3, seed: 4, templateLevel: 2, featureWeightRamp: 0.2 }
 const data = randomViews(syntheticObject(2, true), 8, 1)
 
-/** A fresh state whose basis is not zero, so that the deformation terms and their gradients are. */
+/** A fresh state whose basis (or deformation field's output layer) is not zero, so that the deformation terms and their gradients are. */
 function started(extra: EngineConfigInput = {}): ReturnType<typeof startTraining> {
   const out = startTraining(data, { ...SMALL, ...extra })
   const rng = new SeededRandom(3)
-  const basis = out.state.model.basis!.value
-  for (let q = 0; q < basis.length; q++) basis[q] = 0.05 * rng.normal()
+  const { basis, deformationField } = out.state.model
+  const values = basis ? basis.value : deformationField!.layers[deformationField!.layers.length - 1]!.weight.value
+  const scale = basis ? 0.05 : 0.01
+  for (let q = 0; q < values.length; q++) values[q] = scale * rng.normal()
   return out
 }
 
 function tensors(state: TrainState): Param[] {
-  return [state.model.shape, state.model.basis!, state.model.features!, state.cameras, state.codes]
+  const { model } = state
+  return [model.shape, ...(model.basis ? [model.basis] : mlpParams(model.deformationField!)), ...(model.features ? [model.features] : mlpParams(model.featureField!)), state.cameras, state.codes]
 }
 
 // The CPU functions are checked against finite differences in model-gradients.test.ts,
 // edge-lengths.test.ts and the like; these pin the kernels to them.
 describe('the resident trainer\'s kernels (SwiftShader, f32) against the CPU engine', () => {
   it('refuses what it does not run (the shard executor does), naming it', async () => {
-    for (const extra of [{ variant: 'baseline' }, { articulation: { parts: 2 } }, { weights: { normalShape: 1 } }] as EngineConfigInput[]) {
+    for (const extra of [{ articulation: { parts: 2 } }, { variant: 'baseline', weights: { normalShape: 1 } }] as EngineConfigInput[]) {
       const { state, targets } = startTraining(data, { ...SMALL, ...extra })
       await expect(GpuResidentTrainer.create(gpuDevice(), state, targets)).rejects.toThrow(/GPU resident trainer: .* is not supported/)
     }
@@ -96,22 +101,50 @@ describe('the resident trainer\'s kernels (SwiftShader, f32) against the CPU eng
     trainer.destroy()
   })
 
-  it('a step\'s gradients follow the CPU engine\'s (Adam\'s first moments after one step: 0.1 g)', async () => {
+  it.each(['semagic', 'baseline', 'semagic-i', 'semagic-ii'])('a step\'s gradients follow the CPU engine\'s (%s; Adam\'s first moments after one step: 0.1 g)', async (variant) => {
     // The feature term on from the first step, so that the features have gradients.
-    const gpu = started({ featureWeightRamp: 0 })
-    const cpu = started({ featureWeightRamp: 0 })
+    const config = { variant, featureWeightRamp: 0 } as EngineConfigInput
+    const gpu = started(config)
+    const cpu = started(config)
     const trainer = await GpuResidentTrainer.create(gpuDevice(), gpu.state, gpu.targets)
     await trainer.step(gpu.state, gpu.targets)
     await trainer.sync(gpu.state)
     trainer.destroy()
     trainStep(cpu.state, cpu.targets)
-    const names = ['shape', 'basis', 'features', 'cameras', 'codes']
     tensors(gpu.state).forEach((p, k) => {
       const q = tensors(cpu.state)[k]!
-      expectClose(p.m, q.m, 2e-3, `${names[k]}: first moments`)
-      expectClose(p.v, q.v, 4e-3, `${names[k]}: second moments`)
-      expect(Array.from(p.steps), `${names[k]}: step counts`).toEqual(Array.from(q.steps))
+      expectClose(p.m, q.m, 2e-3, `${p.name}: first moments`)
+      expectClose(p.v, q.v, 4e-3, `${p.name}: second moments`)
+      expect(Array.from(p.steps), `${p.name}: step counts`).toEqual(Array.from(q.steps))
     })
+  })
+
+  it('the fields\' inputs and the deformation field\'s basis (baseline): gamma(V0), B = sym(G(gamma(V0))), gamma(V) of each image', async () => {
+    const { state, targets } = started({ variant: 'baseline' })
+    const { model, config, codes } = state
+    const n = model.template.vertexCount
+    const K = config.codeDims
+    const I = config.batchSize
+    const plan = planStep({ ...state, rng: new SeededRandom(state.rng.state()) }, targets)
+    const trainer = await GpuResidentTrainer.create(gpuDevice(), state, targets)
+    await trainer.step(state, targets)
+    const shape = categoryForward(model)
+    const Fd = 3 + 6 * config.deformationField.frequencies
+    const Ff = 3 + 6 * config.featureField.frequencies
+    // The encodings of the device's V0 and V (f32 already moves 32 pi V by 1e-5).
+    const V0 = await trainer.inspect('oV0', 3 * n)
+    expectClose(V0, shape.V0, 1e-6, 'V0')
+    expectClose(await trainer.inspect('oEncD', n * Fd), fourierEncode(Float64Array.from(V0), n, config.deformationField.frequencies), 1e-5, 'gamma(V0)')
+    expectClose(await trainer.inspect('oB', 3 * n * K), shape.B, 1e-5, 'B = sym(G(gamma(V0)))')
+    const encoded = await trainer.inspect('oEncF', I * n * Ff)
+    const V = await trainer.inspect('oV', I * 3 * n)
+    plan.batch.forEach((row, b) => {
+      const inst = instanceForward(model, shape, codes.value, row * K)
+      const Vb = V.subarray(b * 3 * n, (b + 1) * 3 * n)
+      expectClose(Vb, inst.V, 1e-5, `V of image ${b}`)
+      expectClose(encoded.subarray(b * n * Ff, (b + 1) * n * Ff), fourierEncode(Float64Array.from(Vb), n, config.featureField.frequencies), 1e-5, `gamma(V) of image ${b}`)
+    })
+    trainer.destroy()
   })
 
   it('Adam on the device is Param.step, per row for the batch\'s cameras and codes, with the mirror switches applied first', async () => {
