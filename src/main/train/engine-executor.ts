@@ -20,8 +20,8 @@ export interface EngineExecutor {
 
 /**
  * The executor of a training job on the device it opened: on a GPU, the resident trainer for
- * `semagic` without articulation (gpu/resident-trainer) and the GPU shard executor for the
- * others (gpu/gpu-executor), else the CPU engine (`cpu()`: shard helper threads, or null for every
+ * every variant without articulation or normal consistency (gpu/resident-trainer) and the GPU
+ * shard executor for those (gpu/gpu-executor), else the CPU engine (`cpu()`: shard helper threads, or null for every
  * shard in this thread). The job's device is let go when the executor is disposed, or at once
  * when the GPU engine fails to start on it.
  */

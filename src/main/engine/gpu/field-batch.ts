@@ -22,7 +22,9 @@ interface Dispatch {
  * A feature field (math/mlp over the harmonic encoding of positions) evaluated on a WebGPU device
  * for every point of a step's images: `forward` leaves the features (points x outputs) and their
  * norms on the device for the view kernels; `backward` takes dL/d(features) from the device and
- * returns dL/d(encoded input) per point and the weight gradients per shard of points.
+ * returns dL/d(encoded input) per point and the weight gradients per shard of points. The
+ * resident trainer runs its fields (this one, and the deformation field over V0's vertices)
+ * through `forwardOnDevice` and `backwardOnDevice`, with weights, inputs and results on the device.
  */
 export class GpuFeatureField {
   private readonly pipelines: Record<Kernel, GPUComputePipeline>

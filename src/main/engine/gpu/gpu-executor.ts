@@ -33,10 +33,10 @@ export interface GpuShardExecutor {
  * The targets are uploaded once and stay on the device; a step uploads its instances' vertices,
  * normals and features, its cameras and chamfer samples, and reads back losses and gradients.
  *
- * A training job on a GPU uses this executor for `baseline`, `semagic-i`, `semagic-ii`,
- * articulated models and normal consistency; `semagic` without them runs whole steps with its
- * state resident on the device instead (gpu/resident-trainer: forward, regularisers, backward and
- * Adam as kernels, the parameters read back only at checkpoints).
+ * A training job on a GPU uses this executor for articulated models and normal consistency; every
+ * variant without them runs whole steps with its state resident on the device instead
+ * (gpu/resident-trainer: forward, fields, regularisers, backward and Adam as kernels, the
+ * parameters read back only at checkpoints).
  */
 export async function createGpuShardExecutor(device: GPUDevice, state: TrainState, targets: readonly ViewTarget[]): Promise<GpuShardExecutor> {
   const engine = await createGpuImageEngine(device, state.model, targets)

@@ -51,16 +51,24 @@ const MAX_GROUPS = 65535
 /**
  * A whole training step on a WebGPU device with the state resident there (issue 19): the
  * category's and the parameters' values and Adam moments live in one device buffer between
- * steps, and the host keeps only the generator, the step counts and the decisions. A step:
+ * steps, and the host keeps only the generator, the step counts and the decisions. Every variant
+ * without articulation or normal consistency: a field (the deformation field G(gamma(V0)) in
+ * place of the per-vertex basis, the feature field at gamma(V) in place of the per-vertex
+ * features) is one resident tensor of its weights (mlpParams order) with its moments, run by
+ * field-batch's MLP kernels, which copy their weights and inputs from R and their gradients into
+ * R on the device. A step:
  *
- * 1. one submission: the category's forward pass, every batch image's instance and normals,
- *    the evaluations' cameras (resident-kernels), the regularisers with their gradients, and the
- *    view kernels' scoring of every hypothesis and mirror (view-batch), which reads back each
- *    evaluation's loss sums, its six camera values and the regularisers' energies;
+ * 1. the category's forward pass (with a deformation field: V0, gamma(V0), the field's forward
+ *    pass, then B = sym of its output, in three submissions), every batch image's instance and
+ *    normals, the evaluations' cameras (resident-kernels), the regularisers with their gradients,
+ *    the feature field's forward pass over every image's gamma(V), and the view kernels' scoring
+ *    of every hypothesis and mirror (view-batch), which reads back each evaluation's loss sums,
+ *    its six camera values and the regularisers' energies;
  * 2. on the host, image-step's rules as they are (settleHypothesis, bestHypothesis) on those
  *    values: mirror switches, camera gradients (float64, then uploaded), each image's best view;
- * 3. one submission for the best views' gradients, and one for the instance backward pass
- *    (instance-backward), the gradients' symmetrisation, the switches and Adam on every tensor.
+ * 3. the best views' gradients; the feature field's backward pass and its path into each dL/dV;
+ *    the instance backward pass (instance-backward), the gradients' symmetrisation, the switches;
+ *    the deformation field's backward pass from dL/dB and its path into V0; Adam on every tensor.
  *
  * Read back per step: 16 sums + 6 camera values per evaluation (batch x hypotheses x 2) and 4
  * energies per image + 4; nothing else until `sync` reads the state (at checkpoints and the end).
