@@ -1,7 +1,7 @@
 /**
- * Times the training step on the GPU engine (gpu/gpu-executor; for `semagic` also the resident
- * trainer, gpu/resident-trainer) next to the CPU engine on 1 and 2 threads, and records the
- * figures in BENCHMARKS.md.
+ * Times the training step on the GPU engine (gpu/gpu-executor, and the resident trainer,
+ * gpu/resident-trainer, which runs both variants here on a GPU) next to the CPU engine on 1 and 2
+ * threads, and records the figures in BENCHMARKS.md.
  *
  *   BENCH_SOFTWARE_GPU=1 npx vite-node bench/engine-train-gpu.bench.ts
  *
@@ -93,14 +93,12 @@ async function measureVariant(variant: EngineVariant, data: TrainingData): Promi
   const engine = await createGpuShardExecutor(device.device, gpu.state, gpu.targets)
   try {
     rows.push(await measure(variant, `GPU: ${adapterLabel(device.adapter)}`, async (p) => (await trainStepWith(engine.executor, gpu.state, gpu.targets, p)).total!))
-    if (variant === 'semagic') {
-      const resident = startTraining(data, config)
-      const trainer = await GpuResidentTrainer.create(device.device, resident.state, resident.targets)
-      try {
-        rows.push(await measure(variant, `GPU resident: ${adapterLabel(device.adapter)}`, async (p) => (await trainer.step(resident.state, resident.targets, p)).total!))
-      } finally {
-        trainer.destroy()
-      }
+    const resident = startTraining(data, config)
+    const trainer = await GpuResidentTrainer.create(device.device, resident.state, resident.targets)
+    try {
+      rows.push(await measure(variant, `GPU resident: ${adapterLabel(device.adapter)}`, async (p) => (await trainer.step(resident.state, resident.targets, p)).total!))
+    } finally {
+      trainer.destroy()
     }
   } finally {
     engine.dispose()
@@ -131,7 +129,7 @@ async function main(): Promise<number> {
     `\`${COMMAND}\` on ${cpuModel()} (${availableParallelism()} cores), Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; load average ${load0.toFixed(1)} at the start, ${load1.toFixed(1)} at the end: the machine was shared, and a row's speed depends on the cores it got (CPU cores busy: process CPU time / wall time; the 2-thread row cannot beat 1 thread without a second core).`,
     `Default settings: 642 vertices, batch 24, 8 hypotheses + mirrors (384 views scored per step), ${C} channels on ${GRID} x ${GRID}, 64 x 64 masks; mean of ${STEPS} steps after ${WARMUP} warm-up steps, every engine in this thread from the sources (vite-node).`,
     '**SwiftShader is a CPU implementation of Vulkan**: its rows check that the GPU engine runs and agrees with the CPU engine here and in CI; their speed says nothing about a GPU\'s. No task so far has been lent a GPU machine to time one.',
-    'GPU rows (gpu/gpu-executor.ts), on the device: the per-view work (projection, z-buffer visibility, the loss terms, the camera gradients of every hypothesis and mirror, then the best views\' vertex and feature gradients), the feature field of `baseline` (forward, and backward to its weights and input), and for `semagic` the backward pass into the codes and the category (gV0, gB, the features; gpu/instance-backward.ts); on the CPU: the instance forward pass (basis, pose, harmonic encoding), the regularisers, `baseline`\'s instance backward pass and Adam. The resident row (gpu/resident-trainer.ts, what a `semagic` run on a GPU uses): the whole step on the device with the state resident there; the CPU draws the batch, settles mirrors and best hypotheses from the read-back losses and cameras, and uploads the switches and camera gradients; the backward pass and Adam are submitted without waiting, so their time shows in the next step\'s round trip. Phases are of the GPU rows; a round trip includes the upload and the read-back.',
+    'GPU rows (gpu/gpu-executor.ts, what articulated runs on a GPU use), on the device: the per-view work (projection, z-buffer visibility, the loss terms, the camera gradients of every hypothesis and mirror, then the best views\' vertex and feature gradients), the feature field of `baseline` (forward, and backward to its weights and input), and for `semagic` the backward pass into the codes and the category (gV0, gB, the features; gpu/instance-backward.ts); on the CPU: the instance forward pass (basis, pose, harmonic encoding), the regularisers, `baseline`\'s instance backward pass and Adam. The resident rows (gpu/resident-trainer.ts, what a run without articulation or normal consistency on a GPU uses): the whole step on the device with the state resident there, `baseline`\'s deformation and feature fields (forward, backward, Adam) included; the CPU draws the batch, settles mirrors and best hypotheses from the read-back losses and cameras, and uploads the switches and camera gradients; the backward pass and Adam are submitted without waiting, so their time shows in the next step\'s round trip. Phases are of the GPU rows; a round trip includes the upload and the read-back.',
     '',
     `| variant | engine | ms/step | steps/s | 600 steps | CPU cores busy | ${PHASES.map(([n]) => n).join(' | ')} |`,
     `|${' --- |'.repeat(6 + PHASES.length)}`,

@@ -90,7 +90,7 @@ export class GpuResidentTrainer implements ResidentStepper {
     const own: { destroy(): void }[] = []
     const track = <T extends { destroy(): void }>(part: T): T => (own.push(part), part)
     try {
-      // The other variants' instance backward pass (without per-vertex features it has none to sum: the feature field's path reaches dL/dV).
+      // semagic's instance backward pass comes with the engine; the others' is made here, with no features to sum without per-vertex ones (the feature field's path reaches dL/dV instead).
       const backward = engine.backward ?? track(await GpuInstanceBackward.create(device, model.template.vertexCount, model.config.codeDims, model.features ? model.channels : 0))
       const deformation = model.deformationField ? track(await GpuFeatureField.create(device, model.deformationField)) : null
       const parts: DeviceParts = { engine, backward, deformation, own }
