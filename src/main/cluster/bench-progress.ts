@@ -77,7 +77,7 @@ export async function benchProgress(dir: string, plan: BenchPlan): Promise<Bench
     return {
       index: t.index,
       runId: t.runId,
-      label: `${t.category} ${t.variant}${t.articulation > 0 ? `+art${t.articulation}` : ''} seed ${t.seed}`,
+      label: `${t.category} ${t.variant}${t.articulation > 0 ? `+art${t.articulation}` : ''}${t.appearance ? `+app${t.appearance}` : ''} seed ${t.seed}`,
       state,
       restarts: record?.restarts ?? 0,
     }

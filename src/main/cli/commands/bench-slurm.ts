@@ -73,6 +73,7 @@ function fromRunsArgs(spec: BenchSpec, dataset: string, categories: string[]): s
     '--methods', spec.methods.join(','),
     '--variants', spec.variants.join(','),
     '--articulation', spec.articulations.join(','),
+    '--appearance', spec.appearances.join(','),
     '--seeds', String(spec.seeds),
     '--steps', String(spec.steps),
     '--backbone', spec.backbone,
@@ -101,7 +102,7 @@ function progressLine(p: BenchProgress): string {
 export async function runOnSlurm(
   core: Core,
   io: CliIo,
-  job: { spec: BenchSpec; dataset: string; groups: { variant: Variant; articulation: number; runs: BenchRun[] }[]; slurm: SlurmSettings & { dryRun: boolean; wait: boolean }; json: string | null; device: DeviceChoice | null },
+  job: { spec: BenchSpec; dataset: string; groups: { variant: Variant; articulation: number; appearance: number; runs: BenchRun[] }[]; slurm: SlurmSettings & { dryRun: boolean; wait: boolean }; json: string | null; device: DeviceChoice | null },
 ): Promise<number | null> {
   const { spec, dataset, groups, slurm } = job
   const all = groups.flatMap((g) => g.runs)
@@ -116,11 +117,12 @@ export async function runOnSlurm(
   const id = `${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`
   const tasks: PlannedTask[] = runs.map((r, index) => ({
     index,
-    runId: `${r.category}-${modelLabel(r.config).replace('+', '-')}-seed${r.seed}-${id}`,
+    runId: `${r.category}-${modelLabel(r.config).replaceAll('+', '-')}-seed${r.seed}-${id}`,
     dataset: r.config.dataset,
     category: r.category,
     variant: r.config.variant,
     articulation: r.config.articulation,
+    appearance: r.config.appearance,
     seed: r.seed,
     steps: r.config.steps,
     backbone: r.config.backbone,

@@ -3,7 +3,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { ranOnLabel } from '../../../shared/device'
 import type { AdapterSummary, DeviceChoice, RanOn } from '../../../shared/device'
-import { TrainConfig } from '../../../shared/ipc/channels/train'
+import { TrainConfig, modelLabel } from '../../../shared/ipc/channels/train'
 import type { RunSummary, TrainSummary } from '../../../shared/ipc/channels/train'
 import { AppError, notFound } from '../../core/app-error'
 import { writeFileAtomic } from '../../core/atomic-write'
@@ -71,7 +71,7 @@ function restoreTrainState(ckpt: StoredCheckpoint): TrainState {
 
 /** What the engine is asked for; everything else is the engine's default of the day. */
 function engineInput(config: TrainConfig): EngineConfigInput {
-  return { variant: config.variant, steps: config.steps, seed: config.seed, templateLevel: config.templateLevel, articulation: { parts: config.articulation } }
+  return { variant: config.variant, steps: config.steps, seed: config.seed, templateLevel: config.templateLevel, articulation: { parts: config.articulation }, appearance: config.appearance }
 }
 
 /**
@@ -382,7 +382,7 @@ export class TrainService {
   private launch(runId: string, config: TrainConfig, resumeFrom: SerializedTrainState | null, asked?: DeviceChoice): string {
     const device = this.chosenDevice(asked)
     if (!findDataset(this.db, config.dataset)) throw notFound(`data set "${config.dataset}"`)
-    const title = `${resumeFrom ? 'Resume' : 'Train'} ${config.variant} on ${config.dataset}/${config.category} (seed ${config.seed}${config.articulation > 0 ? `, ${config.articulation} articulated parts` : ''})`
+    const title = `${resumeFrom ? 'Resume' : 'Train'} ${config.variant} on ${config.dataset}/${config.category} (seed ${config.seed}${config.articulation > 0 ? `, ${config.articulation} articulated parts` : ''}${config.appearance > 0 ? `, appearance ${config.appearance}` : ''})`
     const jobId = this.jobs.start('train', title, { runId, ...config }, (ctx) => this.execute(runId, config, resumeFrom, device, ctx))
     this.setStatus(runId, 'running', jobId)
     return jobId
@@ -393,7 +393,7 @@ export class TrainService {
     const dir = this.runDir(runId)
     try {
       ctx.progress(0, config.steps, 'steps', 'features and masks of the training images')
-      const { inputs, skipped } = await imageInputs(this.db, this.features, config.dataset, config.backbone, { category: config.category, split: config.split }, ctx)
+      const { inputs, skipped } = await imageInputs(this.db, this.features, config.dataset, config.backbone, { category: config.category, split: config.split }, ctx, { colour: config.appearance > 0 })
       if (inputs.length === 0) throw new AppError('BAD_INPUT', `no ${config.split} images with masks and features for ${config.category}`)
       const saved: { checkpoint: string | null } = { checkpoint: null }
       let lastLosses: Record<string, number> = {}
@@ -422,7 +422,7 @@ export class TrainService {
       const engineConfig = engineInput(config)
       const job = {
         runDir: dir,
-        inputs: inputs.map((i) => ({ key: i.key, mask: i.mask, featureFile: i.entry.file })),
+        inputs: inputs.map((i) => ({ key: i.key, mask: i.mask, featureFile: i.entry.file, ...(i.colour ? { colour: i.colour } : {}) })),
         pcaDims: PCA_DIMS,
         pcaSeed: config.seed,
         engineConfig,
@@ -474,6 +474,5 @@ function progressMessage(losses: Record<string, number>): string {
 
 /** A run's folder name before its random suffix: what it trains. */
 function defaultRunName(config: TrainConfig): string {
-  const articulated = config.articulation > 0 ? `-art${config.articulation}` : ''
-  return `${config.category}-${config.variant}${articulated}-seed${config.seed}`
+  return `${config.category}-${modelLabel(config).replaceAll('+', '-')}-seed${config.seed}`
 }

@@ -9,6 +9,9 @@ export type Variant = z.infer<typeof Variant>
 /** The most articulated parts a run may ask for; the engine's own check (MAX_ARTICULATION_PARTS in its config) is pinned equal by a test. */
 export const MAX_ARTICULATION_PARTS = 32
 
+/** The largest appearance weight a run may ask for: at 100 the colour already outweighs the features tenfold. */
+export const MAX_APPEARANCE = 100
+
 export const TrainConfig = z
   .object({
     dataset: DatasetName,
@@ -21,13 +24,15 @@ export const TrainConfig = z
     /** Articulated parts (METHOD §3); 0 trains without articulation. */
     articulation: z.number().int().min(0).max(MAX_ARTICULATION_PARTS).default(0),
     backbone: z.string().min(1).max(4096).default('pretrained'),
+    /** Weight of the image's colour in the feature term (the engine's `appearance`); 0, the default, trains without it. */
+    appearance: z.number().min(0).max(MAX_APPEARANCE).default(0),
   })
   .strict()
 export type TrainConfig = z.infer<typeof TrainConfig>
 
-/** How tables and legends name what a run trained: the variant, and its articulation when on (`semagic+art6`). */
-export function modelLabel(config: Pick<TrainConfig, 'variant' | 'articulation'>): string {
-  return config.articulation > 0 ? `${config.variant}+art${config.articulation}` : config.variant
+/** How tables and legends name what a run trained: the variant, its articulation and its appearance weight when on (`semagic+art6`, `semagic+app1`). */
+export function modelLabel(config: Pick<TrainConfig, 'variant' | 'articulation' | 'appearance'>): string {
+  return `${config.variant}${config.articulation > 0 ? `+art${config.articulation}` : ''}${config.appearance > 0 ? `+app${config.appearance}` : ''}`
 }
 
 /** How a run ended: kept in the index and, for a run that ended well, as `summary.json` in its folder. */
