@@ -142,7 +142,9 @@ export interface EngineConfig {
  * mean of categories over 3 seeds (docs/experiments/edge-length-regularisers.md). Normal
  * consistency stays off: it unfolded the canonical shapes without adding to the edges' gain.
  * Articulation is off by default (a flag of its own); its angles' weight, 1, was chosen on val
- * at seed 0 from 0.1, 1 and 10 with 6 parts (docs/experiments/articulation.md).
+ * at seed 0 from 0.1, 1 and 10 with 6 parts (docs/experiments/articulation.md). The appearance
+ * term is off by default: at 0.3 and 1 it scored below the engine without it on the car's val at
+ * seed 0 (mesh 17.5 and 18.0 against 19.1; docs/experiments/appearance-term.md).
  */
 export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
   variant: 'semagic',
