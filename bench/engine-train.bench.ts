@@ -64,7 +64,7 @@ function measure(variant: EngineVariant, articulation: number, data: TrainingIma
   const wall = performance.now() - t0
   const cpu = process.cpuUsage(cpu0)
   const parts = Object.fromEntries(PHASES.map(([name, keys]) => [name, keys.reduce((sum, k) => sum + (profile[k] ?? 0), 0) / STEPS]))
-  return { variant: modelLabel({ variant, articulation }), msPerStep: wall / STEPS, parts, cpuShare: (cpu.user + cpu.system) / 1000 / wall }
+  return { variant: modelLabel({ variant, articulation, appearance: 0 }), msPerStep: wall / STEPS, parts, cpuShare: (cpu.user + cpu.system) / 1000 / wall }
 }
 
 interface JobRow {

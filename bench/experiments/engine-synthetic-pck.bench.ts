@@ -73,7 +73,7 @@ async function main(): Promise<void> {
   const t0 = performance.now()
   const pca = experimentPca(images)
   console.log(`PCA of ${trn.length} training images in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
-  const trainImages = trn.map((im) => ({ key: im.stem, features: projectPca(pca, features(im.stem)), mask: im.mask }))
+  const trainImages = trn.map((im) => ({ key: im.stem, features: projectPca(pca, features(im.stem)), mask: im.mask, colour: im.colour }))
   const raw = new Map(evalImages.map((im) => [im.stem, features(im.stem)]))
   const projected = new Map([...raw].map(([k, m]) => [k, projectPca(pca, m)]))
   for (const seed of seeds) {
@@ -86,11 +86,11 @@ async function main(): Promise<void> {
       })
       const trainS = (performance.now() - t1) / 1000
       saveModel(model, variant, seed)
-      const trainFits = trainingFits(state, trainingTargets({ images: trainImages }))
+      const trainFits = trainingFits(state, trainingTargets({ images: trainImages }, model.config.appearance))
       const trainAzimuths = Object.fromEntries(trn.map((im, k) => [im.stem, trainFits[k]!.pose.azimuth]))
       saveTrainingAzimuths(trainAzimuths, variant, seed)
       const t2 = performance.now()
-      const fits = new Map(evalImages.map((im) => [im.stem, fitImage(model, { features: projected.get(im.stem)!, mask: im.mask })]))
+      const fits = new Map(evalImages.map((im) => [im.stem, fitImage(model, { features: projected.get(im.stem)!, mask: im.mask, colour: im.colour })]))
       const fitS = (performance.now() - t2) / 1000
       // Azimuth bin as SPair counts it, in the model's own frame (it may have learned a turned or mirrored one).
       const bins = (frame: (a: number) => number, split: 'trn' | 'test' = 'test'): number =>

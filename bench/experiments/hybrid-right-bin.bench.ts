@@ -4,7 +4,9 @@
  * over hypotheses (`hybrid-topk:<run>`) could use. Reads the fits the store caches (the ones
  * `hybrid-topk:` evaluations made, with their ranked hypotheses; missing ones are fitted).
  *
- *   npx vite-node bench/experiments/hybrid-right-bin.bench.ts DATA_DIR [VARIANT=semagic] [DATASET=demo] [CATEGORIES=all, comma-separated]
+ *   npx vite-node bench/experiments/hybrid-right-bin.bench.ts DATA_DIR [VARIANT=semagic] [DATASET=demo] [CATEGORIES=all, comma-separated] [APPEARANCE=0]
+ *
+ * APPEARANCE: the runs trained with this appearance weight (`--appearance`; 0, the default, is off).
  *
  * A model learns its azimuths in one of four frames against the generator's (same, turned,
  * mirrored, both: synthetic-category's AZIMUTH_FRAMES); the frame is the one in which the val
@@ -25,7 +27,8 @@ import { MeshFits } from '../../src/main/services/train/mesh-fits'
 import { imageInputs } from '../../src/main/services/train/training-inputs'
 import { AZIMUTH_FRAMES, azimuthBin, mean } from './synthetic-category'
 
-const [dataDir, variant = 'semagic', dataset = 'demo', categories] = process.argv.slice(2)
+const [dataDir, variant = 'semagic', dataset = 'demo', categories, appearanceArg = '0'] = process.argv.slice(2)
+const appearance = Number(appearanceArg)
 const only = categories ? new Set(categories.split(',')) : null
 if (!dataDir) throw new AppError('BAD_INPUT', 'usage: hybrid-right-bin.bench.ts DATA_DIR [VARIANT] [DATASET] [CATEGORIES]')
 /** 8: every hypothesis the engine fits, the most any choice among them could reach. */
@@ -40,7 +43,7 @@ try {
   const binOf = (key: string): number => (JSON.parse(readFileSync(join(root, 'ImageAnnotation', `${key}.json`), 'utf8')) as { azimuth_id: number }).azimuth_id
   const runs = core.services.train
     .runs()
-    .filter((r) => r.status === 'succeeded' && r.config.variant === variant && r.config.dataset === dataset && (r.config.articulation ?? 0) === 0 && (!only || only.has(r.config.category)))
+    .filter((r) => r.status === 'succeeded' && r.config.variant === variant && r.config.dataset === dataset && (r.config.articulation ?? 0) === 0 && r.config.appearance === appearance && (!only || only.has(r.config.category)))
     .sort((a, b) => a.config.category.localeCompare(b.config.category) || a.config.seed - b.config.seed)
   const rows: string[] = []
   for (const run of runs) {
@@ -48,7 +51,7 @@ try {
     const fits = new MeshFits(core.store.db, core.services.features, model, checkpoint, core.services.train.fitPool())
     /** Per image of a split: the annotated bin and the azimuths of the fit's ranked hypotheses, kept first. */
     const split = async (name: 'val' | 'test') => {
-      const { inputs } = await imageInputs(core.store.db, core.services.features, dataset, config.backbone, { category: config.category, split: name })
+      const { inputs } = await imageInputs(core.store.db, core.services.features, dataset, config.backbone, { category: config.category, split: name }, undefined, { colour: model.config.appearance > 0 })
       const fitted = await fits.fitAll(inputs, { requireHypotheses: true })
       return inputs.map((input) => {
         const fit: MeshFit = fitted.get(input.key)!

@@ -21,7 +21,8 @@ import { readFeatureFile, writeFeatureFile } from '../../src/main/features/cache
 import { cropSquare, cropSquareMask, squareCropTransform } from '../../src/main/images/crop-square'
 import type { BBox, CropTransform } from '../../src/main/images/crop-square'
 import { readImageFile, readMaskFile } from '../../src/main/images/decode-image'
-import type { Mask } from '../../src/main/images/rgb-image'
+import type { Mask, RgbImage } from '../../src/main/images/rgb-image'
+import { COLOUR_SIZE } from '../../src/main/engine/appearance/colour-channels'
 
 export const CATEGORY = process.env.ENGINE_CATEGORY ?? 'quadruped'
 /** Engine settings the experiment overrides ($ENGINE_CONFIG, JSON). */
@@ -37,6 +38,8 @@ export interface ImageInfo {
   azimuthBin: number
   transform: CropTransform
   mask: Mask
+  /** The crop in colour, for the appearance term (engine appearance/colour-channels). */
+  colour: RgbImage
 }
 
 export interface Pair {
@@ -66,6 +69,7 @@ export async function prepare(): Promise<{ images: Map<string, ImageInfo>; pairs
       azimuthBin: ann.azimuth_id,
       transform: squareCropTransform(ann.bndbox, MARGIN, SIZE),
       mask: cropSquareMask(mask, ann.bndbox, MARGIN, 64).mask,
+      colour: cropSquare(readImageFile(join(data, 'JPEGImages', CATEGORY, `${name}.jpg`)), ann.bndbox, MARGIN, COLOUR_SIZE).image,
     })
   }
   const featureDir = join(DIR, 'features')

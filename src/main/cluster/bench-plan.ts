@@ -10,6 +10,8 @@ export interface PlannedTask {
   category: string
   variant: string
   articulation: number
+  /** The appearance weight (absent in plans written before it existed: 0, off). */
+  appearance?: number
   seed: number
   steps: number
   /** Absent in plans from before the option: the default batch. */

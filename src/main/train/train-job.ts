@@ -24,7 +24,7 @@ export function jobThreads(job: Pick<TrainJob, 'threads' | 'workerFile'>): numbe
  */
 export async function runTrainJob(job: TrainJob, emit: (event: TrainEvent) => void, shouldStop: () => boolean): Promise<TrainOutcome> {
   const started = performance.now()
-  const inputs = job.inputs.map((i) => ({ key: i.key, mask: i.mask, entry: i.featureFile }))
+  const inputs = job.inputs.map((i) => ({ key: i.key, mask: i.mask, entry: i.featureFile, ...(i.colour ? { colour: i.colour } : {}) }))
   const { data } = prepareTraining(inputs, { load: (file: string) => readFeatureFile(file) }, job.pcaDims, job.pcaSeed)
   const { state, targets } = job.resumeFrom ? resumeTraining(job.resumeFrom, data) : startTraining(data, job.engineConfig)
   emit({ type: 'prepared', images: targets.length, step: state.step, seconds: (performance.now() - started) / 1000 })

@@ -4,14 +4,15 @@ import type { EngineConfigInput } from '../engine/model/config'
 import type { SerializedModel, SerializedTrainState } from '../engine/train/checkpoint'
 import type { ShardInputs, ShardResult, StepPlan } from '../engine/train/shards'
 import type { FeatureMap } from '../features/backbones/types'
-import type { Mask } from '../images/rgb-image'
+import type { Mask, RgbImage } from '../images/rgb-image'
 import type { MeshFit } from '../engine/infer/fit-image'
 
-/** One training image as the main thread hands it over: its cropped mask and its cached feature file. */
+/** One training image as the main thread hands it over: its cropped mask, its cached feature file and, for the appearance term, its colour crop. */
 export interface TrainInput {
   key: string
   mask: Mask
   featureFile: string
+  colour?: RgbImage
 }
 
 /** A whole training run (or the rest of one), as the thread that trains it receives it. */
@@ -62,11 +63,12 @@ export type ShardRequest =
 /** Shard helper -> training thread. */
 export type ShardReply = { type: 'ready' } | { type: 'result'; result: ShardResult } | { type: 'error'; message: string; stack?: string }
 
-/** One image to fit with the category frozen: its backbone features (not yet PCA'd) and cropped mask. */
+/** One image to fit with the category frozen: its backbone features (not yet PCA'd), cropped mask and, for the appearance term, colour crop. */
 export interface FitTask {
   key: string
   features: FeatureMap
   mask: Mask
+  colour?: RgbImage
 }
 
 /** A fit as it crosses threads: the faces are the model's own, re-attached on arrival. */

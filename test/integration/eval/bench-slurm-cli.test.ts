@@ -11,7 +11,7 @@ describe('semagic bench --on slurm --dry-run and --from-runs', () => {
     const dry = await runCli(...base, '--on', 'slurm', '--dry-run', '--time', '30', '--requeue-max', '1')
     expect(dry.code, dry.stderr).toBe(0)
     expect(dry.stdout).toContain('#SBATCH --array=0-3')
-    expect(dry.stdout).toMatch(/3\) RUN='bicycle-semagic-seed1-\d{8}T\d{6}-[0-9a-f]{6}'; ARGS=\(--dataset 'SPair-71k' --category 'bicycle' --variant semagic --articulation 0 --seed 1 --steps 5 --batch-size 24 --hypotheses 8 --backbone 'handmade'\)/)
+    expect(dry.stdout).toMatch(/3\) RUN='bicycle-semagic-seed1-\d{8}T\d{6}-[0-9a-f]{6}'; ARGS=\(--dataset 'SPair-71k' --category 'bicycle' --variant semagic --articulation 0 --appearance 0 --seed 1 --steps 5 --batch-size 24 --hypotheses 8 --backbone 'handmade'\)/)
     expect(dry.stdout).toContain("bench --from-runs '--dataset' 'SPair-71k' '--categories' 'cat,bicycle' '--methods' 'nn-handmade' '--variants' 'semagic'")
     // The collecting job prints the same rows, the hybrid kinds included.
     expect(dry.stdout).toContain("'--backbone' 'handmade' '--hybrids' 'hybrid'")
@@ -21,6 +21,11 @@ describe('semagic bench --on slurm --dry-run and --from-runs', () => {
     expect(JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8'))).toMatchObject({ dataset: 'SPair-71k', jobs: null, tasks: [{ index: 0, category: 'cat', seed: 0 }, { category: 'bicycle', seed: 0 }, { category: 'cat', seed: 1 }, { category: 'bicycle', seed: 1 }] })
     for (const f of ['features.sh', 'train.sh', 'collect.sh']) expect(existsSync(join(dir, f))).toBe(true)
     expect(existsSync(join(ws, 'runs'))).toBe(false) // nothing trained, nothing submitted
+    // The appearance weight reaches each task's train and the collecting job's table, and names the run.
+    const coloured = await runCli(...base, '--appearance', '0.5', '--on', 'slurm', '--dry-run')
+    expect(coloured.code, coloured.stderr).toBe(0)
+    expect(coloured.stdout).toMatch(/3\) RUN='bicycle-semagic-app0\.5-seed1-\d{8}T\d{6}-[0-9a-f]{6}'; ARGS=\(--dataset 'SPair-71k' --category 'bicycle' --variant semagic --articulation 0 --appearance 0\.5 --seed 1 /)
+    expect(coloured.stdout).toContain("'--articulation' '0' '--appearance' '0.5' '--seeds' '2'")
 
     const fromRuns = await runCli(...base, '--from-runs')
     expect(fromRuns.code).toBe(1)

@@ -73,6 +73,7 @@ function fromRunsArgs(spec: BenchSpec, dataset: string, categories: string[]): s
     '--methods', spec.methods.join(','),
     '--variants', spec.variants.join(','),
     '--articulation', spec.articulations.join(','),
+    '--appearance', spec.appearances.join(','),
     '--seeds', String(spec.seeds),
     '--steps', String(spec.steps),
     '--batch-size', String(spec.batchSize),
@@ -103,7 +104,7 @@ function progressLine(p: BenchProgress): string {
 export async function runOnSlurm(
   core: Core,
   io: CliIo,
-  job: { spec: BenchSpec; dataset: string; groups: { variant: Variant; articulation: number; runs: BenchRun[] }[]; slurm: SlurmSettings & { dryRun: boolean; wait: boolean }; json: string | null; device: DeviceChoice | null },
+  job: { spec: BenchSpec; dataset: string; groups: { variant: Variant; articulation: number; appearance: number; runs: BenchRun[] }[]; slurm: SlurmSettings & { dryRun: boolean; wait: boolean }; json: string | null; device: DeviceChoice | null },
 ): Promise<number | null> {
   const { spec, dataset, groups, slurm } = job
   const all = groups.flatMap((g) => g.runs)
@@ -123,6 +124,7 @@ export async function runOnSlurm(
     category: r.category,
     variant: r.config.variant,
     articulation: r.config.articulation,
+    appearance: r.config.appearance,
     seed: r.seed,
     steps: r.config.steps,
     batchSize: r.config.batchSize,

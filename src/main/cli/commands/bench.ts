@@ -11,6 +11,7 @@ import type { EvalResult } from '../../services/eval/eval-service'
 import { benchTable, combineCategoryReports, gainOver, gainTable, summarizeMethod } from '../../services/bench/bench-summary'
 import type { MethodSummary } from '../../services/bench/bench-summary'
 import { defaultDataDir } from '../../paths'
+import { parseAppearance } from '../appearance-option'
 import { CliUsageError } from '../cli-error'
 import type { CliIo, Command, Values } from '../command'
 import { DEVICE_OPTIONS, DEVICE_USAGE, checkFitsDevice, parseDevice, sayWhereFitsRan } from '../device-option'
@@ -22,7 +23,7 @@ import { SLURM_OPTIONS, parseSlurmOptions, runOnSlurm } from './bench-slurm'
 
 const USAGE =
   'semagic bench (--dataset NAME | --spair ROOT) [--train-dataset NAME] [--categories a,b] [--methods nn-pretrained,...] ' +
-  '[--variants semagic,baseline,semagic-i,semagic-ii] [--articulation PARTS[,PARTS...]] [--seeds 3] [--steps N] [--batch-size 24] [--hypotheses 8] [--backbone pretrained] [--hybrids hybrid[,hybrid-open,hybrid-topk,hybrid-topk-apart]] [--quick] ' +
+  '[--variants semagic,baseline,semagic-i,semagic-ii] [--articulation PARTS[,PARTS...]] [--appearance W[,W...]] [--seeds 3] [--steps N] [--batch-size 24] [--hypotheses 8] [--backbone pretrained] [--hybrids hybrid[,hybrid-open,hybrid-topk,hybrid-topk-apart]] [--quick] ' +
   `${DEVICE_USAGE} [--json FILE] [--data-dir DIR]\n` +
   '       ... [--from-runs]: the table from imported finished runs only (semagic runs import), training nothing\n' +
   '       ... --on slurm [--partition P] [--time T] [--cpus-per-task N] [--gpus-per-task N] [--requeue-max 3] [--checkpoint-every 50] [--dry-run] [--wait]'
@@ -38,6 +39,8 @@ export interface BenchSpec {
   methods: string[]
   variants: Variant[]
   articulations: number[]
+  /** Appearance weights (the image's colour in the feature term), a row each; 0 is off. */
+  appearances: number[]
   seeds: number
   steps: number
   batchSize: number
@@ -94,6 +97,7 @@ function parseSpec(values: Values): BenchSpec {
     methods,
     variants: variants as Variant[],
     articulations,
+    appearances: parseAppearance(values.appearance),
     seeds,
     steps,
     batchSize,
@@ -115,22 +119,25 @@ async function prepareData(core: Core, io: CliIo, spec: BenchSpec): Promise<stri
   return dataset
 }
 
-/** Every model of the bench, in table order: variant and articulation, then seed, then category. */
-function benchRuns(spec: BenchSpec, dataset: string, allCategories: string[]): { label: string; variant: Variant; articulation: number; runs: BenchRun[] }[] {
+/** Every model of the bench, in table order: variant, articulation and appearance, then seed, then category. */
+function benchRuns(spec: BenchSpec, dataset: string, allCategories: string[]): { label: string; variant: Variant; articulation: number; appearance: number; runs: BenchRun[] }[] {
   const cats = spec.categories ?? allCategories
   return spec.variants.flatMap((variant) =>
-    spec.articulations.map((articulation) => ({
-      label: modelLabel({ variant, articulation, batchSize: spec.batchSize, hypotheses: spec.hypotheses }),
-      variant,
-      articulation,
-      runs: Array.from({ length: spec.seeds }, (_, seed) => seed).flatMap((seed) =>
-        cats.map((category) => ({
-          category,
-          seed,
-          config: TrainConfig.parse({ dataset: spec.trainDataset ?? dataset, category, variant, articulation, steps: spec.steps, batchSize: spec.batchSize, hypotheses: spec.hypotheses, seed, backbone: spec.backbone }),
-        })),
-      ),
-    })),
+    spec.articulations.flatMap((articulation) =>
+      spec.appearances.map((appearance) => ({
+        label: modelLabel({ variant, articulation, batchSize: spec.batchSize, hypotheses: spec.hypotheses, appearance }),
+        variant,
+        articulation,
+        appearance,
+        runs: Array.from({ length: spec.seeds }, (_, seed) => seed).flatMap((seed) =>
+          cats.map((category) => ({
+            category,
+            seed,
+            config: TrainConfig.parse({ dataset: spec.trainDataset ?? dataset, category, variant, articulation, steps: spec.steps, batchSize: spec.batchSize, hypotheses: spec.hypotheses, seed, backbone: spec.backbone, appearance }),
+          })),
+        ),
+      })),
+    ),
   )
 }
 
@@ -159,6 +166,7 @@ export const benchCommand: Command = {
     variants: { type: 'string' },
     'train-dataset': { type: 'string' },
     articulation: { type: 'string', default: '0' },
+    appearance: { type: 'string', default: '0' },
     seeds: { type: 'string', default: '3' },
     steps: { type: 'string' },
     'batch-size': { type: 'string', default: String(DEFAULT_BATCH_SIZE) },

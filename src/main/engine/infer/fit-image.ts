@@ -1,10 +1,9 @@
 import { instanceSize, viewLossWeights } from '../model/config'
 import type { FeatureMap } from '../../features/backbones/types'
-import type { Mask } from '../../images/rgb-image'
+import type { Mask, RgbImage } from '../../images/rgb-image'
 import { projectPoints } from '../render/camera'
 import type { WeakPerspectiveCamera } from '../render/camera'
 import { AZIMUTH, CAMERA_SIZE, ELEVATION, ROLL, mirrorCamera, toWeakPerspective, wrapAngle } from '../camera/view-camera'
-import { viewTarget } from '../losses/view-target'
 import type { ViewTarget } from '../losses/view-target'
 import { viewLoss, visibility } from '../losses/view-loss'
 import type { ViewLoss, ViewShape, VisibilityOptions } from '../losses/view-loss'
@@ -16,7 +15,7 @@ import { initialCameras } from '../model/initialisation'
 import { perImageParams } from '../train/checkpoint'
 import type { TrainState } from '../train/checkpoint'
 import { imageStep, mirrorIsBetter } from '../train/image-step'
-import { chamferSamples, modelFeatures } from '../train/training-data'
+import { chamferSamples, imageTarget } from '../train/training-data'
 
 /** A fitted instance: mesh, camera and what the transfer needs, in the image's crop pixels. */
 export interface MeshFit {
@@ -66,6 +65,8 @@ export interface FitOptions {
 export interface FitImageInput {
   features: FeatureMap
   mask: Mask
+  /** The crop in colour, as training had it (train/training-data); needed when the model's appearance term is on. */
+  colour?: RgbImage
 }
 
 /**
@@ -118,7 +119,7 @@ export function fitSteps(options: FitOptions): number {
  */
 export function startFit(model: CategoryModel, shape: CategoryShape, image: FitImageInput, options: FitOptions, cameras: Param, row: number): FitStart {
   const { config } = model
-  const target = viewTarget(modelFeatures(image.features, model.pca), image.mask)
+  const target = imageTarget(image, model.pca, config.appearance)
   if (target.channels !== model.channels) throw new RangeError(`fitImage: the model has ${model.channels} feature channels, the image ${target.channels}`)
   initialCameras(shape.V0, target.box, config.hypotheses, config.initialElevation, cameras.value, row * config.hypotheses * CAMERA_SIZE)
   return { target, rng: new SeededRandom(options.seed ?? 0) }

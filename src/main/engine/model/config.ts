@@ -123,6 +123,15 @@ export interface EngineConfig {
    * angles are per-image parameters like the code, stored after it in the image's code row.
    */
   articulation: { parts: number }
+  /**
+   * Weight of the image's colour in the feature term (appearance/colour-channels): 0 is off; W > 0
+   * appends the crop's standardised Lab colour, averaged onto the feature grid and scaled by
+   * sqrt(W), as three channels to every image's features in training and fitting, so that the
+   * features the model learns (per vertex, or its field) carry colour too, the cue MagicPony's
+   * appearance reconstruction gives it to tell a car's front (pale headlights) from its back (red
+   * taillights), which the backbone's features and the silhouette leave open.
+   */
+  appearance: number
 }
 
 /**
@@ -133,7 +142,9 @@ export interface EngineConfig {
  * mean of categories over 3 seeds (docs/experiments/edge-length-regularisers.md). Normal
  * consistency stays off: it unfolded the canonical shapes without adding to the edges' gain.
  * Articulation is off by default (a flag of its own); its angles' weight, 1, was chosen on val
- * at seed 0 from 0.1, 1 and 10 with 6 parts (docs/experiments/articulation.md).
+ * at seed 0 from 0.1, 1 and 10 with 6 parts (docs/experiments/articulation.md). The appearance
+ * term is off by default: at 0.3 and 1 it scored below the engine without it on the car's val at
+ * seed 0 (mesh 17.5 and 18.0 against 19.1; docs/experiments/appearance-term.md).
  */
 export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
   variant: 'semagic',
@@ -155,6 +166,7 @@ export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
   deformationField: { frequencies: 6, hidden: [64] },
   featureField: { frequencies: 6, hidden: [64] },
   articulation: { parts: 0 },
+  appearance: 0,
 }
 
 /** Most articulated parts a configuration may ask for. */
@@ -206,6 +218,7 @@ export function resolveConfig(input: EngineConfigInput = {}): EngineConfig {
   const vertices = 10 * 4 ** config.templateLevel + 2
   if (parts > vertices) throw new RangeError(`articulation.parts is ${parts}, more than the ${vertices} vertices of a level-${config.templateLevel} template`)
   if (!Number.isSafeInteger(config.seed)) throw new RangeError(`seed must be an integer, got ${config.seed}`)
+  if (!(typeof config.appearance === 'number' && Number.isFinite(config.appearance) && config.appearance >= 0)) throw new RangeError(`appearance must be a non-negative number (0 is off), got ${String(config.appearance)}`)
   if (config.preferAbove !== null && !(typeof config.preferAbove === 'number' && config.preferAbove >= 0 && config.preferAbove < Math.PI / 2)) throw new RangeError(`preferAbove must be null or an angle in [0, pi/2) radians, got ${config.preferAbove}`)
   // A negative weight would reward what the term penalises (and the optional terms read <= 0 as off).
   for (const [group, values] of [['weights', config.weights], ['lr', config.lr]] as const) {

@@ -71,7 +71,7 @@ export interface TrainResult {
 /** A fresh state: template, PCA'd targets, cameras initialised from the masks, random codes. */
 export function startTraining(data: TrainingData, input: EngineConfigInput = {}): { state: TrainState; targets: ViewTarget[] } {
   const config = resolveConfig(input)
-  const targets = trainingTargets(data)
+  const targets = trainingTargets(data, config.appearance)
   const rng = new SeededRandom(config.seed)
   const ellipsoid = config.ellipsoid === 'mask-aspect' ? ellipsoidFromBoxes(targets.map((t) => t.box)) : config.ellipsoid
   const model = createCategoryModel(config, targets[0]!.channels, ellipsoid, rng, data.pca ?? null)
@@ -92,7 +92,7 @@ export function resumeTraining(serialized: SerializedTrainState, data: TrainingD
   if (keys.length !== state.keys.length || keys.some((k, i) => k !== state.keys[i])) {
     throw new Error('resume: the training images differ from the checkpoint\'s (same keys in the same order are required)')
   }
-  return { state, targets: trainingTargets(data) }
+  return { state, targets: trainingTargets(data, state.config.appearance) }
 }
 
 /**

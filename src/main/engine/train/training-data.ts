@@ -1,5 +1,6 @@
 import type { FeatureMap } from '../../features/backbones/types'
-import type { Mask } from '../../images/rgb-image'
+import type { Mask, RgbImage } from '../../images/rgb-image'
+import { withAppearance } from '../appearance/colour-channels'
 import { viewTarget } from '../losses/view-target'
 import type { ViewTarget } from '../losses/view-target'
 import type { SeededRandom } from '../math/seeded-random'
@@ -14,6 +15,8 @@ export interface TrainingImage {
   key: string
   features: FeatureMap
   mask: Mask
+  /** The same square crop in colour (appearance/colour-channels' COLOUR_SIZE); needed when the appearance term is on. */
+  colour?: RgbImage
 }
 
 export interface TrainingData {
@@ -30,9 +33,17 @@ export function modelFeatures(map: FeatureMap, pca: Pca | null): FeatureMap {
   return pca && map.channels === pca.inputChannels ? projectPca(pca, map) : map
 }
 
-export function trainingTargets(data: TrainingData): ViewTarget[] {
+/**
+ * One image as the model's losses read it, in training and in fitting alike: its features after
+ * the PCA, with its colour appended when the model's appearance term is on.
+ */
+export function imageTarget(image: { features: FeatureMap; mask: Mask; colour?: RgbImage }, pca: Pca | null, appearance: number, what = 'image'): ViewTarget {
+  return viewTarget(withAppearance(modelFeatures(image.features, pca), image.colour, appearance, what), image.mask, what)
+}
+
+export function trainingTargets(data: TrainingData, appearance: number): ViewTarget[] {
   if (data.images.length === 0) throw new RangeError('training needs at least one image')
-  const targets = data.images.map((im) => viewTarget(modelFeatures(im.features, data.pca ?? null), im.mask, im.key))
+  const targets = data.images.map((im) => imageTarget(im, data.pca ?? null, appearance, im.key))
   const channels = targets[0]!.channels
   for (const [k, t] of targets.entries()) {
     if (t.channels !== channels) throw new RangeError(`image ${data.images[k]!.key} has ${t.channels} feature channels, the first has ${channels}`)

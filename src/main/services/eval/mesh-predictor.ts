@@ -52,7 +52,7 @@ export async function meshPredictor(
   const keys = new Set(
     pairs.filter((p) => p.pair.category === config.category).flatMap(({ pair }) => [`${pair.category}/${pair.srcStem}`, `${pair.category}/${pair.trgStem}`]),
   )
-  const { inputs, skipped } = await imageInputs(services.db, services.features, dataset, config.backbone, { keys }, ctx)
+  const { inputs, skipped } = await imageInputs(services.db, services.features, dataset, config.backbone, { keys }, ctx, { colour: model.config.appearance > 0 })
   const byKey = new Map(inputs.map((i) => [i.key, i]))
   const fits = new MeshFits(services.db, services.features, model, checkpoint, services.train.fitPool())
   // A first fit takes seconds: progress per image, and a cancel stops handing images out.

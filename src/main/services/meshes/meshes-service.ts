@@ -183,7 +183,7 @@ export class MeshesService {
     if (ref.category !== run.config.category) {
       throw new AppError('BAD_INPUT', `image: run ${runId} models category "${run.config.category}"; ${key} is a "${ref.category}" image`)
     }
-    const { inputs, skipped } = await imageInputs(this.db, this.features, dataset, run.config.backbone, { keys: new Set([key]) })
+    const { inputs, skipped } = await imageInputs(this.db, this.features, dataset, run.config.backbone, { keys: new Set([key]) }, undefined, { colour: run.model.config.appearance > 0 })
     const input = inputs[0]
     if (!input) throw skipped.length > 0 ? new AppError('BAD_INPUT', `image: cannot fit ${skipped.join('; ')}`) : notFound(`image ${key} in data set "${dataset}"`)
     const { fit, cache } = await run.fits.lookup(input)

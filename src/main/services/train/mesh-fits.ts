@@ -66,7 +66,7 @@ export class MeshFits {
       [...byKey.keys()],
       (key) => {
         const input = byKey.get(key)!
-        return { key, features: this.features.load(input.entry), mask: input.mask }
+        return { key, features: this.features.load(input.entry), mask: input.mask, ...(input.colour ? { colour: input.colour } : {}) }
       },
       this.pool,
       {

@@ -2,7 +2,7 @@ import { fitPca, projectPca } from '../../engine/pca/pca'
 import type { Pca } from '../../engine/pca/pca'
 import type { TrainingData } from '../../engine/train/training-data'
 import type { FeatureMap } from '../../features/backbones/types'
-import type { Mask } from '../../images/rgb-image'
+import type { Mask, RgbImage } from '../../images/rgb-image'
 
 /** Images the PCA is fitted on, evenly spread over the training set: raw maps are megabytes each. */
 const PCA_IMAGES = 48
@@ -12,7 +12,7 @@ const PCA_IMAGES = 48
  * (METHOD §2), every map projected as it is loaded so that only the reduced maps stay in memory.
  */
 export function prepareTraining<E>(
-  inputs: readonly { key: string; mask: Mask; entry: E }[],
+  inputs: readonly { key: string; mask: Mask; entry: E; colour?: RgbImage }[],
   features: { load(entry: E): FeatureMap },
   dims: number,
   seed: number,
@@ -25,6 +25,6 @@ export function prepareTraining<E>(
     dims,
     { seed },
   )
-  const images = inputs.map((i) => ({ key: i.key, features: projectPca(pca, features.load(i.entry)), mask: i.mask }))
+  const images = inputs.map((i) => ({ key: i.key, features: projectPca(pca, features.load(i.entry)), mask: i.mask, ...(i.colour ? { colour: i.colour } : {}) }))
   return { data: { images, pca }, pca }
 }

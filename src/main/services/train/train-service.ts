@@ -71,7 +71,7 @@ function restoreTrainState(ckpt: StoredCheckpoint): TrainState {
 
 /** What the engine is asked for; everything else is the engine's default of the day. */
 function engineInput(config: TrainConfig): EngineConfigInput {
-  return { variant: config.variant, steps: config.steps, batchSize: config.batchSize, hypotheses: config.hypotheses, seed: config.seed, templateLevel: config.templateLevel, articulation: { parts: config.articulation } }
+  return { variant: config.variant, steps: config.steps, batchSize: config.batchSize, hypotheses: config.hypotheses, seed: config.seed, templateLevel: config.templateLevel, articulation: { parts: config.articulation }, appearance: config.appearance }
 }
 
 /**
@@ -390,7 +390,7 @@ export class TrainService {
   private launch(runId: string, config: TrainConfig, resumeFrom: SerializedTrainState | null, asked?: DeviceChoice): string {
     const device = this.chosenDevice(asked)
     if (!findDataset(this.db, config.dataset)) throw notFound(`data set "${config.dataset}"`)
-    const title = `${resumeFrom ? 'Resume' : 'Train'} ${config.variant} on ${config.dataset}/${config.category} (seed ${config.seed}${config.articulation > 0 ? `, ${config.articulation} articulated parts` : ''})`
+    const title = `${resumeFrom ? 'Resume' : 'Train'} ${config.variant} on ${config.dataset}/${config.category} (seed ${config.seed}${config.articulation > 0 ? `, ${config.articulation} articulated parts` : ''}${config.appearance > 0 ? `, appearance ${config.appearance}` : ''})`
     const jobId = this.jobs.start('train', title, { runId, ...config }, (ctx) => this.execute(runId, config, resumeFrom, device, ctx))
     this.setStatus(runId, 'running', jobId)
     return jobId
@@ -401,7 +401,7 @@ export class TrainService {
     const dir = this.runDir(runId)
     try {
       ctx.progress(0, config.steps, 'steps', 'features and masks of the training images')
-      const { inputs, skipped } = await imageInputs(this.db, this.features, config.dataset, config.backbone, { category: config.category, split: config.split }, ctx)
+      const { inputs, skipped } = await imageInputs(this.db, this.features, config.dataset, config.backbone, { category: config.category, split: config.split }, ctx, { colour: config.appearance > 0 })
       if (inputs.length === 0) throw new AppError('BAD_INPUT', `no ${config.split} images with masks and features for ${config.category}`)
       const saved: { checkpoint: string | null } = { checkpoint: null }
       let lastLosses: Record<string, number> = {}
@@ -430,7 +430,7 @@ export class TrainService {
       const engineConfig = engineInput(config)
       const job = {
         runDir: dir,
-        inputs: inputs.map((i) => ({ key: i.key, mask: i.mask, featureFile: i.entry.file })),
+        inputs: inputs.map((i) => ({ key: i.key, mask: i.mask, featureFile: i.entry.file, ...(i.colour ? { colour: i.colour } : {}) })),
         pcaDims: PCA_DIMS,
         pcaSeed: config.seed,
         engineConfig,

@@ -2,9 +2,10 @@ import { join } from 'node:path'
 import type { Split } from '../../../shared/ipc/channels/datasets'
 import { AppError } from '../../core/app-error'
 import type { FeatureEntry } from '../../features/cache/feature-entry'
-import { cropSquareMask } from '../../images/crop-square'
-import { readMaskFile } from '../../images/decode-image'
-import type { Mask } from '../../images/rgb-image'
+import { cropSquare, cropSquareMask } from '../../images/crop-square'
+import { readImageFile, readMaskFile } from '../../images/decode-image'
+import type { Mask, RgbImage } from '../../images/rgb-image'
+import { COLOUR_SIZE } from '../../engine/appearance/colour-channels'
 import type { Db } from '../../store/migration'
 import { loadCurated } from '../curation/load-curated'
 import type { CuratedImageRecord } from '../curation/load-curated'
@@ -21,6 +22,8 @@ export interface ImageInput {
   key: string
   mask: Mask
   entry: FeatureEntry
+  /** The same crop in colour, for a model with the appearance term (engine appearance/colour-channels). */
+  colour?: RgbImage
 }
 
 /** The mask of an image, cropped like its features. */
@@ -30,10 +33,17 @@ export function croppedMask(root: string, image: CuratedImageRecord): Mask {
   return cropSquareMask(mask, image.bbox ?? [0, 0, image.width, image.height], CROP_MARGIN, MASK_SIZE).mask
 }
 
+/** The image's colour over the crop its features cover, at the appearance term's size. */
+export function croppedColour(root: string, image: CuratedImageRecord): RgbImage {
+  const rgb = readImageFile(join(root, image.file))
+  return cropSquare(rgb, image.bbox ?? [0, 0, image.width, image.height], CROP_MARGIN, COLOUR_SIZE).image
+}
+
 /**
  * Features and masks of images of one category: for training, those of `split` (never their
  * keypoints); for inference, the named ones. Excluded images and images without masks are
- * left out of training and named in `skipped`.
+ * left out of training and named in `skipped`. `colour`: each input carries its colour crop too
+ * (a model with the appearance term needs it, in training and in fitting alike).
  */
 export async function imageInputs(
   db: Db,
@@ -42,6 +52,7 @@ export async function imageInputs(
   backbone: string,
   select: { category: string; split: Split } | { keys: ReadonlySet<string> },
   ctx?: JobContext,
+  options: { colour?: boolean } = {},
 ): Promise<{ inputs: ImageInput[]; skipped: string[] }> {
   const ds = requireDataset(db, dataset)
   const all = [...loadCurated(db, ds).images.values()]
@@ -62,7 +73,7 @@ export async function imageInputs(
       skipped.push(`${key}: no features`)
       continue
     }
-    inputs.push({ key, mask: croppedMask(ds.root, image), entry })
+    inputs.push({ key, mask: croppedMask(ds.root, image), entry, ...(options.colour ? { colour: croppedColour(ds.root, image) } : {}) })
   }
   return { inputs, skipped }
 }

@@ -15,6 +15,8 @@ export const MAX_BATCH_SIZE = 1024
 /** Camera hypotheses per image at the engine's defaults, and the most a run may ask for. */
 export const DEFAULT_HYPOTHESES = 8
 export const MAX_HYPOTHESES = 64
+/** The largest appearance weight a run may ask for: at 100 the colour already outweighs the features tenfold. */
+export const MAX_APPEARANCE = 100
 
 export const TrainConfig = z
   .object({
@@ -32,19 +34,23 @@ export const TrainConfig = z
     /** Articulated parts (METHOD §3); 0 trains without articulation. */
     articulation: z.number().int().min(0).max(MAX_ARTICULATION_PARTS).default(0),
     backbone: z.string().min(1).max(4096).default('pretrained'),
+    /** Weight of the image's colour in the feature term (the engine's `appearance`); 0, the default, trains without it. */
+    appearance: z.number().min(0).max(MAX_APPEARANCE).default(0),
   })
   .strict()
 export type TrainConfig = z.infer<typeof TrainConfig>
 
 /**
- * How tables and legends name what a run trained: the variant, its articulation when on
- * (`semagic+art6`), and its batch and camera hypotheses when not the defaults (`semagic+b64+h16`).
+ * How tables and legends name what a run trained: the variant, its articulation and appearance
+ * weight when on (`semagic+art6`, `semagic+app1`), and its batch and camera hypotheses when not
+ * the defaults (`semagic+b64+h16`).
  */
-export function modelLabel(config: { variant: string; articulation: number; batchSize?: number; hypotheses?: number }): string {
+export function modelLabel(config: { variant: string; articulation: number; batchSize?: number; hypotheses?: number; appearance?: number }): string {
   const art = config.articulation > 0 ? `+art${config.articulation}` : ''
   const batch = config.batchSize !== undefined && config.batchSize !== DEFAULT_BATCH_SIZE ? `+b${config.batchSize}` : ''
   const hyp = config.hypotheses !== undefined && config.hypotheses !== DEFAULT_HYPOTHESES ? `+h${config.hypotheses}` : ''
-  return `${config.variant}${art}${batch}${hyp}`
+  const app = config.appearance !== undefined && config.appearance > 0 ? `+app${config.appearance}` : ''
+  return `${config.variant}${art}${batch}${hyp}${app}`
 }
 
 /** How a run ended: kept in the index and, for a run that ended well, as `summary.json` in its folder. */

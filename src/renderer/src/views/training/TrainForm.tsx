@@ -1,6 +1,6 @@
 import { useState } from 'react'
 import { DEFAULT_DEVICE, DEVICE_CHOICES, DEVICE_SETTING, DeviceChoice } from '../../../../shared/device'
-import { DEFAULT_BATCH_SIZE, DEFAULT_HYPOTHESES, MAX_BATCH_SIZE, MAX_HYPOTHESES } from '../../../../shared/ipc/channels/train'
+import { DEFAULT_BATCH_SIZE, DEFAULT_HYPOTHESES, MAX_APPEARANCE, MAX_BATCH_SIZE, MAX_HYPOTHESES } from '../../../../shared/ipc/channels/train'
 import type { Variant } from '../../../../shared/ipc/channels/train'
 import type { Job } from '../../../../shared/ipc/channels/jobs'
 import { useClient } from '../../client'
@@ -36,6 +36,7 @@ export function TrainForm({
   const [hypotheses, setHypotheses] = useState(DEFAULT_HYPOTHESES)
   const [seed, setSeed] = useState(0)
   const [articulation, setArticulation] = useState(0)
+  const [appearance, setAppearance] = useState(0)
   const [backbone, setBackbone] = useState('pretrained')
   // The workspace's device setting (Health) until the form picks another.
   const setting = useQuery('settings.get', { key: DEVICE_SETTING })
@@ -55,7 +56,7 @@ export function TrainForm({
     e.preventDefault()
     setError(null)
     setJobId(null)
-    client.call('train.start', { dataset: chosen, category: cat, variant, articulation, steps, batchSize, hypotheses, seed, backbone: backbone.trim(), device: chosenDevice }).then(
+    client.call('train.start', { dataset: chosen, category: cat, variant, articulation, appearance, steps, batchSize, hypotheses, seed, backbone: backbone.trim(), device: chosenDevice }).then(
       (r) => {
         setJobId(r.jobId)
         onStarted(r.runId)
@@ -91,13 +92,17 @@ export function TrainForm({
           Articulated parts
           <input type="number" min={0} max={32} value={articulation} onChange={(e) => setArticulation(e.target.valueAsNumber)} name="articulation" required />
         </label>
+        <label title="Weight of the image's colour in the feature term; 0 trains without it (docs/experiments/appearance-term.md)">
+          Appearance weight
+          <input type="number" min={0} max={MAX_APPEARANCE} step="any" value={appearance} onChange={(e) => setAppearance(e.target.valueAsNumber)} name="appearance" required />
+        </label>
         <label>
           Backbone
           <input value={backbone} onChange={(e) => setBackbone(e.target.value)} list="train-backbones" name="backbone" required spellCheck={false} />
           <BackboneDatalist id="train-backbones" hints={BACKBONE_HINTS} />
         </label>
         <SelectField label="Device" name="device" value={chosenDevice} options={DEVICE_CHOICES} onChange={setDevice} />
-        <button type="submit" className="primary" disabled={!chosen || !cat || !backbone.trim() || !(steps >= 1) || !(Number.isInteger(batchSize) && batchSize >= 1 && batchSize <= MAX_BATCH_SIZE) || !(Number.isInteger(hypotheses) && hypotheses >= 1 && hypotheses <= MAX_HYPOTHESES) || !(seed >= 0) || !(Number.isInteger(articulation) && articulation >= 0 && articulation <= 32)}>
+        <button type="submit" className="primary" disabled={!chosen || !cat || !backbone.trim() || !(steps >= 1) || !(Number.isInteger(batchSize) && batchSize >= 1 && batchSize <= MAX_BATCH_SIZE) || !(Number.isInteger(hypotheses) && hypotheses >= 1 && hypotheses <= MAX_HYPOTHESES) || !(seed >= 0) || !(Number.isInteger(articulation) && articulation >= 0 && articulation <= 32) || !(appearance >= 0 && appearance <= MAX_APPEARANCE)}>
           Train
         </button>
       </div>
