@@ -23,6 +23,9 @@ describe('semagic --device', () => {
     expect(r.code).toBe(2)
     expect(r.stderr).toMatch(/semagic train: batchSize: Too small: expected number to be >=1/)
     expect(existsSync(join(dataDir, 'runs'))).toBe(false)
+    const resumed = await runCli('train', '--resume', 'some-run', '--hypotheses', '16', '--data-dir', dataDir)
+    expect(resumed.code).toBe(2)
+    expect(resumed.stderr).toContain('--resume continues a run with the settings it started with: drop --hypotheses')
   })
 
   it('gpu with no Vulkan driver fails naming the reason, and stores no run, no data set, no run folder', { timeout: 120_000 }, async () => {

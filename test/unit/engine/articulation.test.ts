@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { articulate, articulateBackward, articulationRig, mirrorAngles } from '../../../src/main/engine/model/articulation'
 import { SeededRandom } from '../../../src/main/engine/math/seeded-random'
 import { MAX_ARTICULATION_PARTS, resolveConfig } from '../../../src/main/engine/model/config'
-import { DEFAULT_BATCH_SIZE, DEFAULT_HYPOTHESES, MAX_ARTICULATION_PARTS as CONTRACT_MAX_PARTS, TrainConfig, modelLabel } from '../../../src/shared/ipc/channels/train'
+import { MAX_EVALUATIONS } from '../../../src/main/engine/gpu/view-batch'
+import { DEFAULT_BATCH_SIZE, DEFAULT_HYPOTHESES, MAX_BATCH_SIZE, MAX_HYPOTHESES, MAX_ARTICULATION_PARTS as CONTRACT_MAX_PARTS, TrainConfig, modelLabel } from '../../../src/shared/ipc/channels/train'
 import { createTemplate } from '../../../src/main/engine/template/template'
 import { expectGradient } from './finite-difference'
 
@@ -109,6 +110,8 @@ describe('part articulation (METHOD §3)', () => {
     expect(modelLabel({ ...config, articulation: 6, batchSize: 64 })).toBe('semagic+art6+b64')
     expect(modelLabel({ ...config, hypotheses: 16 })).toBe('semagic+h16')
     expect(TrainConfig.safeParse({ dataset: 'demo', category: 'bird', batchSize: 0 }).success).toBe(false)
-    expect(TrainConfig.safeParse({ dataset: 'demo', category: 'bird', hypotheses: 65 }).success).toBe(false)
+    expect(TrainConfig.safeParse({ dataset: 'demo', category: 'bird', hypotheses: MAX_HYPOTHESES + 1 }).success).toBe(false)
+    // Any run the contract accepts is one the GPU engine can score in one submission.
+    expect(MAX_BATCH_SIZE * MAX_HYPOTHESES * 2).toBeLessThanOrEqual(MAX_EVALUATIONS)
   })
 })

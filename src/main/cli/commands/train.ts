@@ -50,6 +50,8 @@ export const trainCommand: Command = {
       throw new CliUsageError(`--checkpoint-every must be a positive integer, got ${String(values['checkpoint-every'])}`)
     }
     if (typeof values.resume === 'string' && values['run-id'] !== undefined) throw new CliUsageError(`give --resume RUN_ID or --run-id ID, not both\nusage: ${USAGE}`)
+    const setting = ['dataset', 'category', 'split', 'variant', 'steps', 'batch-size', 'hypotheses', 'seed', 'template-level', 'articulation', 'appearance', 'backbone'].find((k) => values[k] !== undefined)
+    if (typeof values.resume === 'string' && setting) throw new CliUsageError(`--resume continues a run with the settings it started with: drop --${setting}`)
     const device = parseDevice(values)
     const appearance = values.appearance === undefined ? undefined : parseAppearance(values.appearance)
     if (appearance && appearance.length !== 1) throw new CliUsageError(`--appearance takes one weight when training one run, got "${String(values.appearance)}"`)

@@ -8,13 +8,16 @@ import { perImageParams } from '../train/checkpoint'
 import { imageBackward } from '../train/image-step'
 import { chamferSamples } from '../train/training-data'
 import { createGpuImageEngine, gpuImageSteps } from './gpu-image-steps'
+import { MAX_EVALUATIONS } from './view-batch'
 
 /**
  * Fits several images with the category frozen on a WebGPU device, together: fit-image's fit
  * (same start, same seeded chamfer samples per image, same decisions and Adam, on the CPU), with
  * every image's hypotheses and mirrors scored in one submission per step and the best views'
  * gradients in a second. Images whose masks or feature grids differ in size are fitted in
- * separate batches (the kernels take one size). The device stays open: it belongs to the caller.
+ * separate batches (the kernels take one size), and a batch holds no more images than one
+ * submission can score (view-batch's MAX_EVALUATIONS); the fits do not depend on the batching.
+ * The device stays open: it belongs to the caller.
  */
 export async function fitImagesOnGpu(device: GPUDevice, model: CategoryModel, images: readonly FitImageInput[], options: FitOptions = {}): Promise<FitCandidates[]> {
   const groups = new Map<string, number[]>()
@@ -23,9 +26,13 @@ export async function fitImagesOnGpu(device: GPUDevice, model: CategoryModel, im
     groups.set(key, [...(groups.get(key) ?? []), k])
   })
   const out: FitCandidates[] = new Array(images.length)
+  const perBatch = Math.max(1, Math.floor(MAX_EVALUATIONS / (2 * model.config.hypotheses)))
   for (const group of groups.values()) {
-    const fits = await fitBatch(device, model, group.map((k) => images[k]!), options)
-    group.forEach((k, i) => (out[k] = fits[i]!))
+    for (let from = 0; from < group.length; from += perBatch) {
+      const part = group.slice(from, from + perBatch)
+      const fits = await fitBatch(device, model, part.map((k) => images[k]!), options)
+      part.forEach((k, i) => (out[k] = fits[i]!))
+    }
   }
   return out
 }

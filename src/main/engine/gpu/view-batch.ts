@@ -68,6 +68,12 @@ export interface EvaluationScore {
   camera: Float64Array
 }
 
+/**
+ * Views one submission can score: each is a row of workgroups in one dispatch dimension, and
+ * WebGPU guarantees 65535 per dimension (maxComputeWorkgroupsPerDimension's default).
+ */
+export const MAX_EVALUATIONS = 65535
+
 const KERNELS = ['project', 'clearDepth', 'raster', 'visibility', 'chamfer', 'loss', 'bestGrad'] as const
 type Kernel = (typeof KERNELS)[number]
 
@@ -208,6 +214,7 @@ export class GpuViewBatch {
   private async scoreUnchecked(batch: GpuBatch): Promise<{ scores: EvaluationScore[]; tail: Float32Array }> {
     const layout = this.layoutOf(batch, 0)
     const E = layout.evals
+    if (E > MAX_EVALUATIONS) throw new RangeError(`GPU engine: ${E} views in one step (images x hypotheses x 2), more than the ${MAX_EVALUATIONS} one submission can score: use a smaller batch size or fewer hypotheses`)
     const { device } = batch
     const tail = device?.tail.values ?? 0
     const G2 = this.visibilityOptions.grid ** 2

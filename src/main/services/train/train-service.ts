@@ -390,7 +390,7 @@ export class TrainService {
   private launch(runId: string, config: TrainConfig, resumeFrom: SerializedTrainState | null, asked?: DeviceChoice): string {
     const device = this.chosenDevice(asked)
     if (!findDataset(this.db, config.dataset)) throw notFound(`data set "${config.dataset}"`)
-    const title = `${resumeFrom ? 'Resume' : 'Train'} ${config.variant} on ${config.dataset}/${config.category} (seed ${config.seed}${config.articulation > 0 ? `, ${config.articulation} articulated parts` : ''}${config.appearance > 0 ? `, appearance ${config.appearance}` : ''})`
+    const title = `${resumeFrom ? 'Resume' : 'Train'} ${modelLabel(config)} on ${config.dataset}/${config.category} (seed ${config.seed})`
     const jobId = this.jobs.start('train', title, { runId, ...config }, (ctx) => this.execute(runId, config, resumeFrom, device, ctx))
     this.setStatus(runId, 'running', jobId)
     return jobId

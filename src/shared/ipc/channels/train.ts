@@ -9,12 +9,15 @@ export type Variant = z.infer<typeof Variant>
 /** The most articulated parts a run may ask for; the engine's own check (MAX_ARTICULATION_PARTS in its config) is pinned equal by a test. */
 export const MAX_ARTICULATION_PARTS = 32
 
-/** Images per training step at the engine's defaults, and the most a run may ask for. */
+/**
+ * Images per training step and camera hypotheses per image at the engine's defaults, and the
+ * most a run may ask for: the GPU engine scores batch x hypotheses x 2 views in one submission,
+ * and these keep that within what one can hold (pinned by a test).
+ */
 export const DEFAULT_BATCH_SIZE = 24
-export const MAX_BATCH_SIZE = 1024
-/** Camera hypotheses per image at the engine's defaults, and the most a run may ask for. */
+export const MAX_BATCH_SIZE = 512
 export const DEFAULT_HYPOTHESES = 8
-export const MAX_HYPOTHESES = 64
+export const MAX_HYPOTHESES = 32
 /** The largest appearance weight a run may ask for: at 100 the colour already outweighs the features tenfold. */
 export const MAX_APPEARANCE = 100
 

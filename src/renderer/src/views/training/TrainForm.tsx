@@ -1,6 +1,6 @@
 import { useState } from 'react'
 import { DEFAULT_DEVICE, DEVICE_CHOICES, DEVICE_SETTING, DeviceChoice } from '../../../../shared/device'
-import { DEFAULT_BATCH_SIZE, DEFAULT_HYPOTHESES, MAX_APPEARANCE, MAX_BATCH_SIZE, MAX_HYPOTHESES } from '../../../../shared/ipc/channels/train'
+import { DEFAULT_BATCH_SIZE, DEFAULT_HYPOTHESES, MAX_APPEARANCE, MAX_ARTICULATION_PARTS, MAX_BATCH_SIZE, MAX_HYPOTHESES } from '../../../../shared/ipc/channels/train'
 import type { Variant } from '../../../../shared/ipc/channels/train'
 import type { Job } from '../../../../shared/ipc/channels/jobs'
 import { useClient } from '../../client'
@@ -90,7 +90,7 @@ export function TrainForm({
         </label>
         <label title="Parts of the template rotated per image (METHOD §3); 0 trains without articulation">
           Articulated parts
-          <input type="number" min={0} max={32} value={articulation} onChange={(e) => setArticulation(e.target.valueAsNumber)} name="articulation" required />
+          <input type="number" min={0} max={MAX_ARTICULATION_PARTS} value={articulation} onChange={(e) => setArticulation(e.target.valueAsNumber)} name="articulation" required />
         </label>
         <label title="Weight of the image's colour in the feature term; 0 trains without it (docs/experiments/appearance-term.md)">
           Appearance weight
@@ -102,7 +102,7 @@ export function TrainForm({
           <BackboneDatalist id="train-backbones" hints={BACKBONE_HINTS} />
         </label>
         <SelectField label="Device" name="device" value={chosenDevice} options={DEVICE_CHOICES} onChange={setDevice} />
-        <button type="submit" className="primary" disabled={!chosen || !cat || !backbone.trim() || !(steps >= 1) || !(Number.isInteger(batchSize) && batchSize >= 1 && batchSize <= MAX_BATCH_SIZE) || !(Number.isInteger(hypotheses) && hypotheses >= 1 && hypotheses <= MAX_HYPOTHESES) || !(seed >= 0) || !(Number.isInteger(articulation) && articulation >= 0 && articulation <= 32) || !(appearance >= 0 && appearance <= MAX_APPEARANCE)}>
+        <button type="submit" className="primary" disabled={!chosen || !cat || !backbone.trim() || !(steps >= 1) || !(Number.isInteger(batchSize) && batchSize >= 1 && batchSize <= MAX_BATCH_SIZE) || !(Number.isInteger(hypotheses) && hypotheses >= 1 && hypotheses <= MAX_HYPOTHESES) || !(seed >= 0) || !(Number.isInteger(articulation) && articulation >= 0 && articulation <= MAX_ARTICULATION_PARTS) || !(appearance >= 0 && appearance <= MAX_APPEARANCE)}>
           Train
         </button>
       </div>
