@@ -82,8 +82,9 @@ try {
   mkdirSync(outDir, { recursive: true })
   for (const runId of runIds) {
     const { model, config } = core.services.train.loadModel(runId)
-    const { inputs } = await imageInputs(core.store.db, core.services.features, config.dataset, config.backbone, { category: config.category, split: config.split })
-    const { data } = prepareTraining(inputs, core.services.features, model.channels, config.seed)
+    const { inputs } = await imageInputs(core.store.db, core.services.features, config.dataset, config.backbone, { category: config.category, split: config.split }, undefined, { colour: config.appearance > 0 })
+    // The PCA's dimensions: the model's channels less the appearance term's colour, when it has one.
+    const { data } = prepareTraining(inputs, core.services.features, model.pca?.dims ?? model.channels, config.seed)
     const initial = startTraining(data, model.config).state.model
     const png = new PNG({ width: VIEWS.length * TILE, height: 2 * TILE })
     png.data.fill(40)

@@ -38,7 +38,6 @@ import { fitImage, fitImageCandidates, meshGeometry } from '../../src/main/engin
 import type { FitImageInput, MeshFit } from '../../src/main/engine/infer/fit-image'
 import { viewLoss, visibility } from '../../src/main/engine/losses/view-loss'
 import type { ViewLoss } from '../../src/main/engine/losses/view-loss'
-import { viewTarget } from '../../src/main/engine/losses/view-target'
 import { Param } from '../../src/main/engine/math/adam'
 import { SeededRandom } from '../../src/main/engine/math/seeded-random'
 import { categoryForward, instanceBackward, instanceForward } from '../../src/main/engine/model/category-model'
@@ -51,7 +50,7 @@ import { edgePreservationEnergy } from '../../src/main/engine/template/edge-leng
 import { laplacianEnergy } from '../../src/main/engine/template/laplacian'
 import { perImageParams } from '../../src/main/engine/train/checkpoint'
 import { imageStep, mirrorIsBetter } from '../../src/main/engine/train/image-step'
-import { chamferSamples, modelFeatures } from '../../src/main/engine/train/training-data'
+import { chamferSamples, imageTarget } from '../../src/main/engine/train/training-data'
 import { AZIMUTH_FRAMES, DIR, azimuthBin, experimentPca, features, mean, pairPck, prepare, readModelFile } from './synthetic-category'
 import type { Pair } from './synthetic-category'
 
@@ -71,7 +70,7 @@ function fitOwnCodes(model: CategoryModel, image: FitImageInput): MeshFit {
   const H = model.config.hypotheses
   const K = instanceSize(model.config)
   const single = { ...model, config: { ...model.config, hypotheses: 1 } }
-  const target = viewTarget(modelFeatures(image.features, model.pca), image.mask)
+  const target = imageTarget(image, model.pca, model.config.appearance)
   const shape = categoryForward(model)
   // One image's H hypotheses and H one-hypothesis rows have the same layout.
   const { cameras, codes } = perImageParams(single.config, H)
@@ -105,7 +104,7 @@ function fitFromAzimuth(model: CategoryModel, image: FitImageInput, azimuth: num
   const H = 8
   const config = { ...model.config, hypotheses: 1, mirrorScoring: false }
   const single = { ...model, config }
-  const target = viewTarget(modelFeatures(image.features, model.pca), image.mask)
+  const target = imageTarget(image, model.pca, model.config.appearance)
   const shape = categoryForward(model)
   // initialCameras places 8 hypotheses at the bin centres (scale and centre from the box for each): take the wanted one.
   const all = new Float32Array(H * CAMERA_SIZE)
@@ -135,7 +134,7 @@ function requireMirrorScoring(model: CategoryModel): void {
 /** The candidates' choice with the silhouette's IoU added. */
 function fitByIou(model: CategoryModel, image: FitImageInput, candidates: readonly MeshFit[], weight: number): MeshFit {
   requireMirrorScoring(model)
-  const target = viewTarget(modelFeatures(image.features, model.pca), image.mask)
+  const target = imageTarget(image, model.pca, model.config.appearance)
   const M = target.maskSize
   const iou = (fit: MeshFit): number => {
     const { faceId } = rasterise(fit.vertices, fit.faces, fit.camera, M, M, { barycentrics: false })
@@ -165,7 +164,7 @@ function fitByIou(model: CategoryModel, image: FitImageInput, candidates: readon
 function refine(model: CategoryModel, image: FitImageInput, fit: MeshFit, r: Refinement): MeshFit {
   const { config, template } = model
   const n = template.vertexCount
-  const target = viewTarget(modelFeatures(image.features, model.pca), image.mask)
+  const target = imageTarget(image, model.pca, model.config.appearance)
   const base = categoryForward(model)
   const offset = new Param('offset', new Float32Array(3 * n), r.lr)
   const { pose, camera } = fit

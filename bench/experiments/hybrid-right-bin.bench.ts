@@ -22,6 +22,7 @@ import { AZIMUTH, wrapAngle } from '../../src/main/engine/camera/view-camera'
 import { hypothesesApart } from '../../src/main/engine/infer/fit-image'
 import type { MeshFit } from '../../src/main/engine/infer/fit-image'
 import { HYBRID_KINDS } from '../../src/shared/eval/hybrid-kinds'
+import { DEFAULT_BATCH_SIZE, DEFAULT_HYPOTHESES } from '../../src/shared/ipc/channels/train'
 import { requireDataset } from '../../src/main/services/datasets/dataset-queries'
 import { MeshFits } from '../../src/main/services/train/mesh-fits'
 import { imageInputs } from '../../src/main/services/train/training-inputs'
@@ -29,8 +30,9 @@ import { AZIMUTH_FRAMES, azimuthBin, mean } from './synthetic-category'
 
 const [dataDir, variant = 'semagic', dataset = 'demo', categories, appearanceArg = '0'] = process.argv.slice(2)
 const appearance = Number(appearanceArg)
+if (!Number.isFinite(appearance) || appearance < 0) throw new AppError('BAD_INPUT', `APPEARANCE must be a weight >= 0, got "${appearanceArg}"`)
 const only = categories ? new Set(categories.split(',')) : null
-if (!dataDir) throw new AppError('BAD_INPUT', 'usage: hybrid-right-bin.bench.ts DATA_DIR [VARIANT] [DATASET] [CATEGORIES]')
+if (!dataDir) throw new AppError('BAD_INPUT', 'usage: hybrid-right-bin.bench.ts DATA_DIR [VARIANT] [DATASET] [CATEGORIES] [APPEARANCE]')
 /** 8: every hypothesis the engine fits, the most any choice among them could reach. */
 const KS = [1, 2, 4, 8]
 /** hybrid-topk-apart's gap: hypotheses that converged onto a better one's camera count once. */
@@ -43,7 +45,7 @@ try {
   const binOf = (key: string): number => (JSON.parse(readFileSync(join(root, 'ImageAnnotation', `${key}.json`), 'utf8')) as { azimuth_id: number }).azimuth_id
   const runs = core.services.train
     .runs()
-    .filter((r) => r.status === 'succeeded' && r.config.variant === variant && r.config.dataset === dataset && (r.config.articulation ?? 0) === 0 && r.config.appearance === appearance && (!only || only.has(r.config.category)))
+    .filter((r) => r.status === 'succeeded' && r.config.variant === variant && r.config.dataset === dataset && (r.config.articulation ?? 0) === 0 && r.config.appearance === appearance && r.config.batchSize === DEFAULT_BATCH_SIZE && r.config.hypotheses === DEFAULT_HYPOTHESES && (!only || only.has(r.config.category)))
     .sort((a, b) => a.config.category.localeCompare(b.config.category) || a.config.seed - b.config.seed)
   const rows: string[] = []
   for (const run of runs) {
