@@ -382,9 +382,8 @@ export class TrainService {
   /** Where the run's steps run, once its job has opened the device (a resumed run: where its last steps ran). */
   private setDevice(runId: string, ran: RanOn): void {
     this.db.prepare('UPDATE runs SET device = ?, adapter = ? WHERE id = ?').run(ran.device, ran.adapter ? JSON.stringify(ran.adapter) : null, runId)
-    const file = join(this.runDir(runId), RUN_MANIFEST)
-    const manifest = JSON.parse(readFileSync(file, 'utf8')) as RunManifest
-    writeFileAtomic(file, `${JSON.stringify({ ...manifest, backend: this.backend(ran) }, null, 2)}\n`)
+    const dir = this.runDir(runId)
+    writeFileAtomic(join(dir, RUN_MANIFEST), `${JSON.stringify({ ...readRunManifest(dir), backend: this.backend(ran) }, null, 2)}\n`)
   }
 
   private launch(runId: string, config: TrainConfig, resumeFrom: SerializedTrainState | null, asked?: DeviceChoice): string {
