@@ -27,7 +27,7 @@ describe('Data sets view', () => {
   it('shows the thumbnails of the selected data set, loaded from /media', async () => {
     await s.goto('#/datasets?ds=fixture')
     await expect.poll(() => page.getByTestId('grid-count').textContent()).toBe('6 images')
-    const widths = await imagesLoaded(page, '[data-testid=thumb] img')
+    const widths = await imagesLoaded(page, '[data-testid=thumb] img', 6)
     expect(widths).toHaveLength(6)
     expect(Math.min(...widths)).toBeGreaterThan(0)
   })

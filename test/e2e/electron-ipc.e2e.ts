@@ -131,7 +131,7 @@ describe('the Electron build (main, preload, renderer) over IPC, with electron f
   it("lists the fixture and opens an image whose pixels come from main's protocol handler", async () => {
     await win.goto('#/datasets?ds=fixture')
     await expect.poll(() => page.getByTestId('grid-count').textContent()).toBe('6 images')
-    expect(await imagesLoaded(page, '[data-testid=thumb] img')).toHaveLength(6)
+    expect(await imagesLoaded(page, '[data-testid=thumb] img', 6)).toHaveLength(6)
     await page.getByTestId('thumb').first().click()
     await expect.poll(() => page.getByTestId('image-title').textContent()).toBe('bicycle/2010_000004')
     await imagesLoaded(page, '[data-testid=stage-image]')

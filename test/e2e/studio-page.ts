@@ -57,17 +57,22 @@ interface ImgLike {
   naturalWidth: number
 }
 
-/** Resolves once every <img> matched has decoded with real pixels; returns their natural widths. */
-export async function imagesLoaded(page: Page, selector: string): Promise<number[]> {
-  await page.waitForFunction(
-    (sel) => {
+/**
+ * Resolves once every <img> matched (and, given `count`, that many) has decoded with real
+ * pixels; returns their natural widths, read in the same check: a grid that renders its cells
+ * in more than one pass would otherwise be read between passes.
+ */
+export async function imagesLoaded(page: Page, selector: string, count?: number): Promise<number[]> {
+  const widths = await page.waitForFunction(
+    ([sel, n]) => {
       const imgs = Array.from((globalThis as unknown as PageGlobal).document.querySelectorAll(sel))
-      return imgs.length > 0 && imgs.every((i) => i.complete && i.naturalWidth > 0)
+      const ready = imgs.length > 0 && (n === null || imgs.length === n) && imgs.every((i) => i.complete && i.naturalWidth > 0)
+      return ready ? imgs.map((i) => i.naturalWidth) : null
     },
-    selector,
+    [selector, count ?? null] as const,
     { timeout: 15_000 },
   )
-  return page.evaluate((sel) => Array.from((globalThis as unknown as PageGlobal).document.querySelectorAll(sel)).map((i) => i.naturalWidth), selector)
+  return (await widths.jsonValue()) as number[]
 }
 
 /**
