@@ -126,10 +126,10 @@ async function main(): Promise<number> {
     MARK_BEGIN,
     '## Engine: training step on the GPU engine',
     '',
-    `\`${COMMAND}\` on ${cpuModel()} (${availableParallelism()} cores), Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; load average ${load0.toFixed(1)} at the start, ${load1.toFixed(1)} at the end: the machine was shared, and a row's speed depends on the cores it got (CPU cores busy: process CPU time / wall time; the 2-thread row cannot beat 1 thread without a second core).`,
-    `Default settings: 642 vertices, batch 24, 8 hypotheses + mirrors (384 views scored per step), ${C} channels on ${GRID} x ${GRID}, 64 x 64 masks; mean of ${STEPS} steps after ${WARMUP} warm-up steps, every engine in this thread from the sources (vite-node).`,
-    '**SwiftShader is a CPU implementation of Vulkan**: its rows check that the GPU engine runs and agrees with the CPU engine here and in CI; their speed says nothing about a GPU\'s. No task so far has been lent a GPU machine to time one.',
-    'GPU rows (gpu/gpu-executor.ts, what articulated runs on a GPU use), on the device: the per-view work (projection, z-buffer visibility, the loss terms, the camera gradients of every hypothesis and mirror, then the best views\' vertex and feature gradients), the feature field of `baseline` (forward, and backward to its weights and input), and for `semagic` the backward pass into the codes and the category (gV0, gB, the features; gpu/instance-backward.ts); on the CPU: the instance forward pass (basis, pose, harmonic encoding), the regularisers, `baseline`\'s instance backward pass and Adam. The resident rows (gpu/resident-trainer.ts, what a run without articulation or normal consistency on a GPU uses): the whole step on the device with the state resident there, `baseline`\'s deformation and feature fields (forward, backward, Adam) included; the CPU draws the batch, settles mirrors and best hypotheses from the read-back losses and cameras, and uploads the switches and camera gradients; the backward pass and Adam are submitted without waiting, so their time shows in the next step\'s round trip. Phases are of the GPU rows; a round trip includes the upload and the read-back.',
+    `\`${COMMAND}\` on ${cpuModel()} (${availableParallelism()} cores), Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; load average ${load0.toFixed(1)} at the start, ${load1.toFixed(1)} at the end, shared (CPU cores busy: process CPU time / wall time).`,
+    `Default settings: 642 vertices, batch 24, 8 hypotheses + mirrors (384 views scored per step), ${C} channels on ${GRID} x ${GRID}, 64 x 64 masks; mean of ${STEPS} steps after ${WARMUP} warm-up steps, every engine in this thread.`,
+    '**SwiftShader is a CPU implementation of Vulkan**: its rows check correctness; their speed says nothing about a GPU\'s.',
+    'GPU rows: gpu/gpu-executor.ts (articulated runs); resident rows: gpu/resident-trainer.ts (every other run on a GPU); what each runs on the device: [docs/gpu.md](docs/gpu.md). Phases are of the GPU rows; a round trip includes the upload and the read-back.',
     '',
     `| variant | engine | ms/step | steps/s | 600 steps | CPU cores busy | ${PHASES.map(([n]) => n).join(' | ')} |`,
     `|${' --- |'.repeat(6 + PHASES.length)}`,
@@ -139,8 +139,7 @@ async function main(): Promise<number> {
       return `| ${r.variant} | ${r.engine} | ${r.msPerStep.toFixed(0)} | ${(1000 / r.msPerStep).toFixed(2)} | ${((600 * r.msPerStep) / 60000).toFixed(1)} min | ${r.cores.toFixed(2)} | ${parts.join(' | ')} |`
     }),
     '',
-    `The GPU run's total loss against the CPU (1 thread) run's from the same start: ${parity.join('; ')}.`,
-    'With 8 hypotheses the first cameras include azimuths 90 and 180 degrees, which look along the symmetric template\'s planes: there pairs of vertices tie for a chamfer sample and opposite hypotheses fit equally well but for rounding, float64 and f32 break the ties differently, and the runs drift apart as two seeds would ([gpu-cpu-parity.md](docs/experiments/gpu-cpu-parity.md)).',
+    `The GPU run's total loss against the CPU (1 thread) run's from the same start: ${parity.join('; ')} (why they part at ties: [gpu-cpu-parity.md](docs/experiments/gpu-cpu-parity.md)).`,
     MARK_END,
   ].join('\n')
   publishSection(section, MARK_BEGIN, MARK_END)
