@@ -9,12 +9,13 @@ export const STORAGE = 0x80
 
 /**
  * Named storage buffers of one set of kernels, grown on demand (to at least twice their old size,
- * so a growing batch reallocates rarely) and never shrunk. `version` changes whenever a buffer is
- * replaced, so that the owner rebuilds its bind group.
+ * so a growing batch reallocates rarely) and never shrunk. The owner's bind group is made again
+ * only when one of them was replaced (`version`).
  */
 export class DeviceBuffers<Name extends string> {
   private readonly buffers = new Map<Name | 'read', GPUBuffer>()
-  version = 0
+  private version = 0
+  private group: { group: GPUBindGroup; version: number } | null = null
 
   constructor(private readonly device: GPUDevice) {}
 
@@ -30,6 +31,14 @@ export class DeviceBuffers<Name extends string> {
    */
   ensure(name: Name, values: number, usage: number, options: { keep?: boolean; init?: ArrayBufferView } = {}): GPUBuffer {
     return this.sized(name, values, usage, options)
+  }
+
+  /** The owner's bind group over `resources` (in binding order), made again only after a buffer was replaced. */
+  bindGroup(layout: GPUBindGroupLayout, resources: () => GPUBufferBinding[]): GPUBindGroup {
+    if (this.group?.version !== this.version) {
+      this.group = { group: this.device.createBindGroup({ layout, entries: resources().map((resource, binding) => ({ binding, resource })) }), version: this.version }
+    }
+    return this.group.group
   }
 
   /** Copies `values` values from `src` at value `offset` into a mapped staging buffer and reads them (submits `encoder`). */

@@ -31,7 +31,6 @@ export class GpuFeatureField {
   private readonly layout: GPUBindGroupLayout
   private readonly uniforms: GPUBuffer
   private readonly buffers: DeviceBuffers<BufferName>
-  private group: { group: GPUBindGroup; version: number } | null = null
   private points = 0
   private readonly sizes: number[]
   private readonly paramCount: number
@@ -254,18 +253,7 @@ export class GpuFeatureField {
     })
     if (data.byteLength > this.uniforms.size) throw new RangeError(`GPU feature field: ${dispatches.length} dispatches exceed the uniform buffer`)
     this.device.queue.writeBuffer(this.uniforms, 0, data)
-    const version = this.buffers.version
-    if (this.group?.version !== version) {
-      const group = this.device.createBindGroup({
-        layout: this.layout,
-        entries: [
-          { binding: 0, resource: { buffer: this.uniforms, size: MLP_PARAMS_BYTES } },
-          ...(['W', 'A', 'D', 'GW'] as const).map((k, i) => ({ binding: i + 1, resource: { buffer: this.buffers.get(k) } })),
-        ],
-      })
-      this.group = { group, version }
-    }
-    const group = this.group.group
+    const group = this.buffers.bindGroup(this.layout, () => [{ buffer: this.uniforms, size: MLP_PARAMS_BYTES }, ...(['W', 'A', 'D', 'GW'] as const).map((k) => ({ buffer: this.buffers.get(k) }))])
     const encoder = this.device.createCommandEncoder()
     before?.(encoder)
     const pass = encoder.beginComputePass()

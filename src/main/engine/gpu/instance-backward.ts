@@ -113,7 +113,6 @@ export class GpuInstanceBackward {
   private readonly layout: GPUBindGroupLayout
   private readonly params: GPUBuffer
   private readonly buffers: DeviceBuffers<BufferName>
-  private group: { group: GPUBindGroup; version: number } | null = null
 
   static async create(device: GPUDevice, vertexCount: number, codeDims: number, channels: number): Promise<GpuInstanceBackward> {
     return withErrorScopes(device, 'compiling the instance backward kernels', async () => new GpuInstanceBackward(device, vertexCount, codeDims, channels))
@@ -243,18 +242,9 @@ export class GpuInstanceBackward {
   destroy(): void {
     this.params.destroy()
     this.buffers.destroy()
-    this.group = null
   }
 
   private bindGroup(): GPUBindGroup {
-    const version = this.buffers.version
-    if (this.group?.version !== version) {
-      const group = this.device.createBindGroup({
-        layout: this.layout,
-        entries: [this.params, this.buffers.get('X'), this.buffers.get('O')].map((buffer, binding) => ({ binding, resource: { buffer } })),
-      })
-      this.group = { group, version }
-    }
-    return this.group.group
+    return this.buffers.bindGroup(this.layout, () => [this.params, this.buffers.get('X'), this.buffers.get('O')].map((buffer) => ({ buffer })))
   }
 }

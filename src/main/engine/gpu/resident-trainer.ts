@@ -77,7 +77,6 @@ export class GpuResidentTrainer implements ResidentStepper {
   private readonly pipelines: Record<ResidentEntryPoint, GPUComputePipeline>
   private readonly bindLayout: GPUBindGroupLayout
   private readonly buffers: DeviceBuffers<'T' | 'R'>
-  private group: { group: GPUBindGroup; version: number } | null = null
   private readonly layout: Layout
   private readonly images: number
   private readonly stateEnd: number
@@ -260,7 +259,6 @@ export class GpuResidentTrainer implements ResidentStepper {
     this.parts.engine.destroy()
     for (const o of this.parts.own) o.destroy()
     this.buffers.destroy()
-    this.group = null
   }
 
   private check(state: TrainState): void {
@@ -424,12 +422,7 @@ export class GpuResidentTrainer implements ResidentStepper {
   }
 
   private bindGroup(): GPUBindGroup {
-    const version = this.buffers.version
-    if (this.group?.version !== version) {
-      const group = this.device.createBindGroup({ layout: this.bindLayout, entries: [this.buffers.get('T'), this.buffers.get('R')].map((buffer, binding) => ({ binding, resource: { buffer } })) })
-      this.group = { group, version }
-    }
-    return this.group.group
+    return this.buffers.bindGroup(this.bindLayout, () => [this.buffers.get('T'), this.buffers.get('R')].map((buffer) => ({ buffer })))
   }
 }
 

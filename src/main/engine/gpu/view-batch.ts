@@ -123,7 +123,6 @@ export class GpuViewBatch {
   /** Targets the device holds at once: all of them (resident), or a batch's (uploaded per batch). */
   private readonly slots: number
   private readonly buffers: DeviceBuffers<BufferName>
-  private group: { group: GPUBindGroup; version: number } | null = null
   private last: { layout: Layout; batch: GpuBatch; best: Layout | null } | null = null
 
   /**
@@ -330,7 +329,6 @@ export class GpuViewBatch {
     this.targets.destroy()
     this.params.destroy()
     this.buffers.destroy()
-    this.group = null
   }
 
   private layoutOf(batch: GpuBatch, best: number): Layout {
@@ -365,16 +363,8 @@ export class GpuViewBatch {
   }
 
   private bindGroup(): GPUBindGroup {
-    const version = this.buffers.version
-    if (this.group?.version !== version) {
-      const b = this.buffers
-      const group = this.device.createBindGroup({
-        layout: this.layout,
-        entries: [this.params, b.get('F'), b.get('U'), this.targets, b.get('proj'), b.get('depth'), b.get('I'), b.get('O'), b.get('G')].map((buffer, binding) => ({ binding, resource: { buffer } })),
-      })
-      this.group = { group, version }
-    }
-    return this.group.group
+    const b = this.buffers
+    return b.bindGroup(this.layout, () => [this.params, b.get('F'), b.get('U'), this.targets, b.get('proj'), b.get('depth'), b.get('I'), b.get('O'), b.get('G')].map((buffer) => ({ buffer })))
   }
 
   private writeParams(batch: GpuBatch, layout: Layout): void {
