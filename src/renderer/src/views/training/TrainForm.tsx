@@ -8,11 +8,22 @@ import { useQuery } from '../../client/use-query'
 import { BackboneDatalist } from '../../shell/BackboneDatalist'
 import { ErrorAlert } from '../../shell/ErrorAlert'
 import { JobProgress } from '../../shell/JobProgress'
+import { NumberField, inBounds } from '../../shell/NumberField'
+import type { NumberBounds } from '../../shell/NumberField'
 import { SelectField } from '../../shell/SelectField'
 
 const VARIANTS: readonly Variant[] = ['semagic', 'baseline', 'semagic-i', 'semagic-ii']
 /** Backbones the core knows by name; an absolute .onnx path is sent as typed. */
 const BACKBONE_HINTS = ['pretrained', 'handmade']
+/** The contract's limits (TrainConfig), so the form offers only what train.start accepts. */
+const BOUNDS = {
+  steps: { min: 1, max: 100_000 },
+  batchSize: { min: 1, max: MAX_BATCH_SIZE },
+  hypotheses: { min: 1, max: MAX_HYPOTHESES },
+  seed: { min: 0 },
+  articulation: { min: 0, max: MAX_ARTICULATION_PARTS },
+  appearance: { min: 0, max: MAX_APPEARANCE, integer: false },
+} satisfies Record<string, NumberBounds>
 
 /**
  * Starts one training run and follows its job. `onStarted` lets the view show the new run at
@@ -46,6 +57,8 @@ export function TrainForm({
   const [jobId, setJobId] = useState<string | null>(null)
   const [error, setError] = useState<Error | null>(null)
 
+  const numbersValid = ([[steps, BOUNDS.steps], [batchSize, BOUNDS.batchSize], [hypotheses, BOUNDS.hypotheses], [seed, BOUNDS.seed], [articulation, BOUNDS.articulation], [appearance, BOUNDS.appearance]] as const).every(([v, b]) => inBounds(v, b))
+
   const chosen = dataset ?? datasets[0] ?? ''
   // Categories come from the chosen data set itself, so only trainable names can be picked.
   const summary = useQuery('datasets.get', chosen ? { name: chosen } : null)
@@ -72,37 +85,19 @@ export function TrainForm({
         <SelectField label="Data set" name="dataset" value={chosen} options={datasets} onChange={setDataset} required />
         <SelectField label="Category" name="category" value={cat} options={categories} onChange={setCategory} required />
         <SelectField label="Variant" name="variant" value={variant} options={VARIANTS} onChange={setVariant} />
-        <label>
-          Steps
-          <input type="number" min={1} max={100_000} value={steps} onChange={(e) => setSteps(e.target.valueAsNumber)} name="steps" required />
-        </label>
-        <label title="Training images per step">
-          Batch size
-          <input type="number" min={1} max={MAX_BATCH_SIZE} value={batchSize} onChange={(e) => setBatchSize(e.target.valueAsNumber)} name="batchSize" required />
-        </label>
-        <label title="Cameras tried per image, evenly spaced in azimuth">
-          Camera hypotheses
-          <input type="number" min={1} max={MAX_HYPOTHESES} value={hypotheses} onChange={(e) => setHypotheses(e.target.valueAsNumber)} name="hypotheses" required />
-        </label>
-        <label>
-          Seed
-          <input type="number" min={0} value={seed} onChange={(e) => setSeed(e.target.valueAsNumber)} name="seed" required />
-        </label>
-        <label title="Parts of the template rotated per image (METHOD §3); 0 trains without articulation">
-          Articulated parts
-          <input type="number" min={0} max={MAX_ARTICULATION_PARTS} value={articulation} onChange={(e) => setArticulation(e.target.valueAsNumber)} name="articulation" required />
-        </label>
-        <label title="Weight of the image's colour in the feature term; 0 trains without it (docs/experiments/appearance-term.md)">
-          Appearance weight
-          <input type="number" min={0} max={MAX_APPEARANCE} step="any" value={appearance} onChange={(e) => setAppearance(e.target.valueAsNumber)} name="appearance" required />
-        </label>
+        <NumberField label="Steps" name="steps" value={steps} bounds={BOUNDS.steps} onChange={setSteps} />
+        <NumberField label="Batch size" name="batchSize" value={batchSize} bounds={BOUNDS.batchSize} onChange={setBatchSize} title="Training images per step" />
+        <NumberField label="Camera hypotheses" name="hypotheses" value={hypotheses} bounds={BOUNDS.hypotheses} onChange={setHypotheses} title="Cameras tried per image, evenly spaced in azimuth" />
+        <NumberField label="Seed" name="seed" value={seed} bounds={BOUNDS.seed} onChange={setSeed} />
+        <NumberField label="Articulated parts" name="articulation" value={articulation} bounds={BOUNDS.articulation} onChange={setArticulation} title="Parts of the template rotated per image (METHOD §3); 0 trains without articulation" />
+        <NumberField label="Appearance weight" name="appearance" value={appearance} bounds={BOUNDS.appearance} onChange={setAppearance} title="Weight of the image's colour in the feature term; 0 trains without it (docs/experiments/appearance-term.md)" />
         <label>
           Backbone
           <input value={backbone} onChange={(e) => setBackbone(e.target.value)} list="train-backbones" name="backbone" required spellCheck={false} />
           <BackboneDatalist id="train-backbones" hints={BACKBONE_HINTS} />
         </label>
         <SelectField label="Device" name="device" value={chosenDevice} options={DEVICE_CHOICES} onChange={setDevice} />
-        <button type="submit" className="primary" disabled={!chosen || !cat || !backbone.trim() || !(steps >= 1) || !(Number.isInteger(batchSize) && batchSize >= 1 && batchSize <= MAX_BATCH_SIZE) || !(Number.isInteger(hypotheses) && hypotheses >= 1 && hypotheses <= MAX_HYPOTHESES) || !(seed >= 0) || !(Number.isInteger(articulation) && articulation >= 0 && articulation <= MAX_ARTICULATION_PARTS) || !(appearance >= 0 && appearance <= MAX_APPEARANCE)}>
+        <button type="submit" className="primary" disabled={!chosen || !cat || !backbone.trim() || !numbersValid}>
           Train
         </button>
       </div>
