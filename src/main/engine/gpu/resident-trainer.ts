@@ -30,6 +30,21 @@ function stateTensors(state: TrainState): Param[][] {
   return [[model.shape], model.basis ? [model.basis] : mlpParams(model.deformationField!), model.features ? [model.features] : mlpParams(model.featureField!), [state.cameras], [state.codes]]
 }
 
+/** The state's arrays at their offsets in R: each tensor as its values, first moments, second moments (a field's parameters one after another in each). */
+function stateArrays(state: TrainState): [Float32Array, number][] {
+  const out: [Float32Array, number][] = []
+  let o = 0
+  for (const t of stateTensors(state)) {
+    for (const part of ['value', 'm', 'v'] as const) {
+      for (const p of t) {
+        out.push([p[part], o])
+        o += p[part].length
+      }
+    }
+  }
+  return out
+}
+
 const totalLength = (params: readonly Param[]): number => params.reduce((a, p) => a + p.value.length, 0)
 
 type Layout = Record<ResidentParam, number>
@@ -215,33 +230,16 @@ export class GpuResidentTrainer implements ResidentStepper {
     this.pipelines = Object.fromEntries(RESIDENT_ENTRY_POINTS.map((k) => [k, device.createComputePipeline({ layout: pipelineLayout, compute: { module, entryPoint: k } })])) as Record<ResidentEntryPoint, GPUComputePipeline>
   }
 
-  /** R holds each tensor as its values, first moments, second moments (a field's parameters one after another in each). */
   private upload(state: TrainState): void {
     const host = new Float32Array(this.stateEnd)
-    let o = 0
-    for (const t of stateTensors(state)) {
-      for (const part of ['value', 'm', 'v'] as const) {
-        for (const p of t) {
-          host.set(p[part], o)
-          o += p[part].length
-        }
-      }
-    }
+    for (const [array, o] of stateArrays(state)) host.set(array, o)
     this.device.queue.writeBuffer(this.buffers.get('R'), 0, host)
   }
 
   async sync(state: TrainState): Promise<void> {
     this.check(state)
     const host = await withErrorScopes(this.device, 'reading the state back', () => this.buffers.read(this.device.createCommandEncoder(), 'R', 0, this.stateEnd))
-    let o = 0
-    for (const t of stateTensors(state)) {
-      for (const part of ['value', 'm', 'v'] as const) {
-        for (const p of t) {
-          p[part].set(host.subarray(o, o + p[part].length))
-          o += p[part].length
-        }
-      }
-    }
+    for (const [array, o] of stateArrays(state)) array.set(host.subarray(o, o + array.length))
   }
 
   async step(state: TrainState, targets: readonly ViewTarget[], profile?: StepProfile): Promise<Record<string, number>> {
