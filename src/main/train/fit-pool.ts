@@ -6,6 +6,7 @@ import type { CategoryModel } from '../engine/model/category-model'
 import { serializeModel } from '../engine/train/checkpoint'
 import type { FitReply, FitRequest, FitTask } from './train-protocol'
 import { checkEngineDevice } from '../engine/gpu/adapter'
+import { engineDeviceChoice } from '../engine/gpu/engine-support'
 import { openGpuFitter, openGpuFitterThread } from './gpu-fits'
 import type { ThreadSlots } from './thread-slots'
 import { request } from './worker-request'
@@ -43,7 +44,7 @@ const HELPER = 'mesh fitting helper'
  */
 export async function fitImages(model: CategoryModel, keys: readonly string[], load: (key: string) => FitTask, options: FitPoolOptions, hooks: FitHooks): Promise<void> {
   if (keys.length === 0) return
-  const choice = options.device?.() ?? 'cpu'
+  const choice = engineDeviceChoice(options.device?.() ?? 'cpu', model.config)
   if (choice !== 'cpu' && (await fitOnGpu(model, keys, load, options, hooks, choice))) return
   hooks.onDevice?.({ device: 'cpu', adapter: null })
   if (options.workerFile === null) {

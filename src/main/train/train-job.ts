@@ -5,6 +5,7 @@ import { resumeTraining, runTraining, startTraining } from '../engine/train/trai
 import { writeCheckpoint } from '../runs/checkpoint'
 import { prepareTraining } from '../services/train/prepare-training'
 import { openEngineDevice } from '../engine/gpu/adapter'
+import { engineDeviceChoice } from '../engine/gpu/engine-support'
 import { engineExecutor } from './engine-executor'
 import type { EngineExecutor } from './engine-executor'
 import { createShardPool } from './shard-pool'
@@ -28,7 +29,7 @@ export async function runTrainJob(job: TrainJob, emit: (event: TrainEvent) => vo
   const { data } = prepareTraining(inputs, { load: (file: string) => readFeatureFile(file) }, job.pcaDims, job.pcaSeed)
   const { state, targets } = job.resumeFrom ? resumeTraining(job.resumeFrom, data) : startTraining(data, job.engineConfig)
   emit({ type: 'prepared', images: targets.length, step: state.step, seconds: (performance.now() - started) / 1000 })
-  const device = await openEngineDevice(job.device)
+  const device = await openEngineDevice(engineDeviceChoice(job.device, state.config))
   let threads = jobThreads(job)
   let engine: EngineExecutor | null = null
   let checkpoint: string | null = null

@@ -4,6 +4,7 @@ import { fitImage, fitImageCandidates, rankedFits, trainingFits } from '../../..
 import type { MeshFit } from '../../../src/main/engine/infer/fit-image'
 import { SeededRandom } from '../../../src/main/engine/math/seeded-random'
 import { CAMERA_SIZE, ELEVATION } from '../../../src/main/engine/camera/view-camera'
+import { softSilhouette } from '../../../src/main/engine/losses/soft-silhouette'
 import { viewLoss, visibility } from '../../../src/main/engine/losses/view-loss'
 import { mirrorAngles } from '../../../src/main/engine/model/articulation'
 import { categoryForward, categoryParams, createCategoryModel, instanceForward } from '../../../src/main/engine/model/category-model'
@@ -261,6 +262,26 @@ describe('a hypothesis against its mirror camera', () => {
     // The distance term reads every projected vertex, so it is unchanged up to the float32
     // rounding of the stored mirror camera (the chamfer's visible side is the other one).
     expect(Math.abs(r.bestLoss.dt - own.dt)).toBeLessThan(1e-6 * own.dt)
+  })
+
+  it('with the face-based silhouette on, the kept view pays it: the step loss rises by its weighted value and the kept camera gets its gradient', () => {
+    const { data } = dataset(1, 4)
+    const run = (softSilhouette: number) => {
+      const { state, targets } = startTraining(data, { steps: 1, batchSize: 1, seed: 2, templateLevel: 2, hypotheses: 1, weights: { softSilhouette } })
+      const { model, cameras, codes } = state
+      const shape = categoryForward(model)
+      const target = targets[0]!
+      const r = imageStep({ model, shape, target, cameras, codes, row: 0, samples: target.foreground, weights: viewLossWeights(state.config), gradScale: 1, category: null })
+      return { r, grad: Array.from(cameras.grad.subarray(0, CAMERA_SIZE)), state, target }
+    }
+    const off = run(0)
+    const on = run(5)
+    const { model, cameras, codes } = on.state
+    const { view } = instanceForward(model, categoryForward(model), codes.value)
+    const expected = softSilhouette(on.target, view, cameras.value, 0, 5, null).loss
+    expect(expected).toBeGreaterThan(0.01)
+    expect(on.r.bestLoss.total - off.r.bestLoss.total).toBeCloseTo(5 * expected, 9)
+    expect(on.grad).not.toEqual(off.grad)
   })
 
   it('loss weights and learning rates must be non-negative numbers, named when they are not', () => {

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest'
 import type { TrainState } from '../../../src/main/engine/train/checkpoint'
 import { engineExecutor } from '../../../src/main/train/engine-executor'
 import { openEngineDevice } from '../../../src/main/engine/gpu/adapter'
+import { engineDeviceChoice } from '../../../src/main/engine/gpu/engine-support'
+import { resolveConfig } from '../../../src/main/engine/model/config'
 import { runTraining, startTraining, trainStepWith } from '../../../src/main/engine/train/train-category'
 import { useSoftwareGpu } from '../../helpers/software-gpu'
 import { renderView, syntheticObject } from '../engine/synthetic-views'
@@ -50,5 +52,16 @@ describe('the choice of executor', () => {
     const mixed = [targets[0]!, { ...targets[1]!, channels: 4 }]
     await expect(engineExecutor(again, started, mixed, async () => cpuPool)).rejects.toThrow(/target 1 has .* 4 channels/)
     expect((await again.device.lost).reason).toBe('destroyed')
+  })
+})
+
+describe('a configuration the GPU engine has no kernels for (the face-based silhouette)', () => {
+  const soft = resolveConfig({ weights: { softSilhouette: 10 } })
+  it('trains and fits on the CPU when the choice is auto, is refused by name when it is gpu, and leaves other configurations alone', () => {
+    expect(engineDeviceChoice('auto', soft)).toBe('cpu')
+    expect(engineDeviceChoice('cpu', soft)).toBe('cpu')
+    expect(() => engineDeviceChoice('gpu', soft)).toThrow(/weights\.softSilhouette 10.*CPU engine only.*--device cpu or auto/)
+    expect(engineDeviceChoice('gpu', resolveConfig())).toBe('gpu')
+    expect(engineDeviceChoice('auto', resolveConfig())).toBe('auto')
   })
 })

@@ -19,7 +19,7 @@ export const REQUIRED_LIMITS = { maxStorageBufferBindingSize: 128 * 1024 * 1024,
 export class GpuUnavailableError extends Error {
   constructor(
     message: string,
-    readonly reason: 'no-package' | 'no-loader' | 'no-adapter' | 'limits' | 'device',
+    readonly reason: 'no-package' | 'no-loader' | 'no-adapter' | 'limits' | 'device' | 'engine',
   ) {
     super(message)
     this.name = 'GpuUnavailableError'

@@ -260,7 +260,7 @@ export function viewLoss(
 }
 
 /** dL/dp (per vertex, normalised xy) to the camera's six parameters and to the vertices. */
-function backProject(
+export function backProject(
   V: Float64Array,
   n: number,
   R: readonly number[],

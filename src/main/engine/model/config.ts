@@ -43,6 +43,11 @@ export interface LossWeightsConfig {
   chamfer: number
   /** Feature term once its ramp is over. */
   feature: number
+  /**
+   * Face-based silhouette of the kept view (losses/soft-silhouette), 0 off: issue 23's lever for
+   * thin parts, which the vertex terms above cannot see between vertices.
+   */
+  softSilhouette: number
   laplacianShape: number
   laplacianDeformation: number
   /** Edge-length uniformity of V0 (template/edge-lengths). */
@@ -157,7 +162,7 @@ export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
   initialElevation: 0.2,
   codeDims: 8,
   lr: { camera: 0.02, code: 0.01, shape: 0.005, basis: 0.005, features: 0.03, deformationField: 0.005, featureField: 0.03 },
-  weights: { dt: 10, chamfer: 10, feature: 1, laplacianShape: 2, laplacianDeformation: 2, edgeShape: 10, edgeDeformation: 10, normalShape: 0, deformation: 0.1, code: 1e-3, articulation: 1 },
+  weights: { dt: 10, chamfer: 10, feature: 1, softSilhouette: 0, laplacianShape: 2, laplacianDeformation: 2, edgeShape: 10, edgeDeformation: 10, normalShape: 0, deformation: 0.1, code: 1e-3, articulation: 1 },
   featureWeightRamp: 0.3,
   chamferSamples: 96,
   visibility: { grid: 32, tolerancePixels: 2.5 },

@@ -1,5 +1,6 @@
 import { AZIMUTH, CAMERA_SIZE, ELEVATION, mirrorCamera } from '../camera/view-camera'
 import type { ViewTarget } from '../losses/view-target'
+import { softSilhouette } from '../losses/soft-silhouette'
 import { viewLoss, visibility } from '../losses/view-loss'
 import type { LossWeights, ViewLoss } from '../losses/view-loss'
 import type { Param } from '../math/adam'
@@ -105,7 +106,22 @@ export function imageStep(input: ImageStepInput): ImageStepResult {
   const bestLoss = timed(profile, 'best hypothesis', () =>
     viewLoss(target, kept.view, cam, base + best * CAMERA_SIZE, samples, visible[best]!, weights, { camera: null, vertices: gV, features: gQ }),
   )
+  const soft = config.weights.softSilhouette
+  if (soft > 0) bestLoss.total += soft * timed(profile, 'soft silhouette', () => keptSilhouette(target, kept, cameras, base + best * CAMERA_SIZE, soft, gV, gradScale))
   return imageBackward(input, kept, gV, gQ, bestLoss, mirrorSwitches)
+}
+
+/**
+ * The face-based silhouette of the kept view (losses/soft-silhouette): its loss, its vertex
+ * gradient into gV (unscaled, as the view's) and its camera gradient into the kept camera's
+ * row (scaled). Only the kept view pays it, so the hypotheses are still told apart by the
+ * vertex terms alone, at one rendering per image and step instead of one per hypothesis.
+ */
+function keptSilhouette(target: ViewTarget, kept: Instance, cameras: Param, offset: number, weight: number, gV: Float64Array, gradScale: number): number {
+  const camGrad = new Float64Array(CAMERA_SIZE)
+  const { loss } = softSilhouette(target, kept.view, cameras.value, offset, weight, { camera: camGrad, vertices: gV, features: null })
+  for (let k = 0; k < CAMERA_SIZE; k++) cameras.grad[offset + k]! += gradScale * camGrad[k]!
+  return loss
 }
 
 /** An image's instance and the one its mirror cameras see (the same one unless it is posed); `fieldElsewhere`: instanceForward's. */

@@ -1,0 +1,21 @@
+import type { DeviceChoice } from '../../../shared/device'
+import type { EngineConfig } from '../model/config'
+import { GpuUnavailableError } from './adapter'
+
+/** What of a configuration the GPU engine has no kernels for, or null when it runs all of it. */
+export function gpuEngineGap(config: EngineConfig): string | null {
+  const soft = config.weights.softSilhouette
+  return soft > 0 ? `the face-based silhouette (weights.softSilhouette ${soft}) runs on the CPU engine only` : null
+}
+
+/**
+ * The device choice a job on `config` may use: as asked, unless the GPU engine cannot run the
+ * configuration, when `auto` becomes `cpu` (the same maths, only slower) and `gpu` is refused
+ * by name rather than run without what it lacks.
+ */
+export function engineDeviceChoice(choice: DeviceChoice, config: EngineConfig): DeviceChoice {
+  const gap = gpuEngineGap(config)
+  if (gap === null || choice === 'cpu') return choice
+  if (choice === 'gpu') throw new GpuUnavailableError(`the GPU engine cannot run this model: ${gap}; use --device cpu or auto`, 'engine')
+  return 'cpu'
+}
