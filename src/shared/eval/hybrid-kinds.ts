@@ -12,6 +12,12 @@ export interface HybridChoices {
    * rank; half a hypothesis bin passes over hypotheses that converged onto a better one's camera.
    */
   hypothesisGap: number
+  /**
+   * Keep the chosen weight only when its val gain over plain NN is above 0 at one-sided 95 %
+   * (per-pair differences, standard error clustered by target image; shared/eval/val-gain), else
+   * plain NN: a best-of-many choice on 200 val pairs can pick a weight whose val lead is noise.
+   */
+  guard: boolean
 }
 
 /**
@@ -19,13 +25,15 @@ export interface HybridChoices {
  * each a row of its own in `semagic bench --hybrids` (`<kind>-<variant>`).
  */
 export const HYBRID_KINDS: Readonly<Record<string, HybridChoices>> = {
-  hybrid: { gate: 'chosen', hypotheses: [1], hypothesisGap: 0 },
-  'hybrid-open': { gate: 'open', hypotheses: [1], hypothesisGap: 0 },
+  hybrid: { gate: 'chosen', hypotheses: [1], hypothesisGap: 0, guard: false },
+  'hybrid-open': { gate: 'open', hypotheses: [1], hypothesisGap: 0, guard: false },
   // The first of equal val scores is kept: one hypothesis, today's hybrid, wins ties.
-  'hybrid-topk': { gate: 'chosen', hypotheses: [1, 2, 4], hypothesisGap: 0 },
+  'hybrid-topk': { gate: 'chosen', hypotheses: [1, 2, 4], hypothesisGap: 0, guard: false },
   // The engine's hypotheses share one code and converge (the best 4 cover about 2 azimuth bins):
   // the best ones at least half a bin (22.5 degrees) apart.
-  'hybrid-topk-apart': { gate: 'chosen', hypotheses: [1, 2, 4], hypothesisGap: Math.PI / 8 },
+  'hybrid-topk-apart': { gate: 'chosen', hypotheses: [1, 2, 4], hypothesisGap: Math.PI / 8, guard: false },
+  // The hybrid whose weight must beat plain NN on val by more than the val set's noise.
+  'hybrid-guarded': { gate: 'chosen', hypotheses: [1], hypothesisGap: 0, guard: true },
 }
 
 /** The kind, run and choices of a hybrid method name; null for a name that is not a hybrid. */

@@ -129,6 +129,21 @@ describe('keypoint transfer through a trained model', () => {
     expect(open.warnings.find((w) => w.startsWith('hybrid weight'))).toMatch(/^hybrid weight lambda = [\d.]+ chosen on/)
     expect(valPck(open.warnings)).toBeLessThanOrEqual(valPck(hybrid.warnings))
 
+    // The guarded hybrid: the same choice, kept only when its val gain over plain NN is significant, else plain NN.
+    const { jobId: g } = await call(core, 'eval.run', { dataset: 'demo', method: `hybrid-guarded:${runId}`, alphas: [0.1] })
+    const guarded = ((await core.services.jobs.wait(g)) as { warnings: string[] }).warnings.find((w) => w.startsWith('hybrid weight'))!
+    const lambdaOf = (w: string): number => Number(/^hybrid weight lambda = ([\d.]+)/.exec(w)![1])
+    const chosen = lambdaOf(hybrid.warnings.find((w) => w.startsWith('hybrid weight'))!)
+    if (chosen === 0) expect(guarded).not.toMatch(/val gain/)
+    else {
+      const m = /the best weight's \(([\d.]+)\) val gain over plain NN, [+-][\d.]+ ± [\d.]+ points \(clustered by target image\), is (not )?above 0 at one-sided 95 % \(bound (-?[\d.]+)\): (kept|plain NN kept)$/.exec(guarded)
+      expect(m, guarded).not.toBeNull()
+      expect(Number(m![1])).toBe(chosen)
+      expect(Number(m![3]) > 0).toBe(m![4] === 'kept')
+      expect(lambdaOf(guarded)).toBe(m![4] === 'kept' ? chosen : 0)
+      if (m![4] !== 'kept') expect(guarded).toMatch(/\(PCK@0.1 per image ([\d.]+) %, plain NN \1 %\)/)
+    }
+
     // The mixture over camera hypotheses: fits stored before they kept their hypotheses are fitted again
     // (the same seeded fit: the same kept camera), and the choice among 1, 2 and 4 hypotheses is reported.
     const db = core.store.db

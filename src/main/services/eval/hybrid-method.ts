@@ -1,6 +1,8 @@
 import type { Point } from '../../../shared/ipc/channels/datasets'
 import { PCK_CONVENTIONS } from '../../../shared/eval/pck-conventions'
 import { evaluatePck } from '../../../shared/eval/pck-report'
+import type { PairScores } from '../../../shared/eval/pck-score'
+import { valGain } from '../../../shared/eval/val-gain'
 import { scoredPairOf } from '../../../shared/eval/scored-pair'
 import { AppError } from '../../core/app-error'
 import { candidateGates, gateLabel, gateOpen, OPEN_GATE } from '../../engine/correspondence/hybrid-gate'
@@ -31,7 +33,8 @@ const HYBRID_LAMBDAS = [0.03, 0.1, 0.3, 1]
  * ablations' switches (hybrid-kinds): `hybrid-open:<run>` keeps the gate open; `hybrid-topk:<run>`
  * also chooses how many of each fit's best camera hypotheses make its prior (a mixture over
  * their pairings), so that a wrong kept camera need not force a wrong prior; `hybrid-topk-apart:`
- * mixes only hypotheses at least half a bin apart in azimuth.
+ * mixes only hypotheses at least half a bin apart in azimuth; `hybrid-guarded:` keeps the chosen
+ * weight only when its val gain over plain NN is above 0 at one-sided 95 % (shared/eval/val-gain).
  */
 export async function hybridMethod(
   name: string,
@@ -93,27 +96,34 @@ export async function hybridMethod(
   const valPairs = val.map(transferPairOf)
   const valFit = valPairs.map((p) => mesh.pairFit(p))
   const nnAnswers = valPairs.map((p) => predict(p, 0, p.srcKps.map(() => null)))
-  const pckOf = (answers: (Point | null)[][]): number =>
+  const scoreOf = (answers: (Point | null)[][]) =>
     evaluatePck(
       val.map((p, i) => scoredPairOf(p.pair, p.trgSize, answers[i]!)),
       { method: name, dataset, split: 'val', cache: 'miss' },
       { alphas: [0.1], threshold: own.threshold, compare: own.compare },
-    ).report.overall['0.1']!.perImage
+    )
+  const pckOf = (answers: (Point | null)[][]): number => scoreOf(answers).report.overall['0.1']!.perImage
   const nnPck = pckOf(nnAnswers)
   let best = { hypotheses: 1, lambda: 0, gate: OPEN_GATE, pck: nnPck }
+  let bestAnswers = nnAnswers
   const gates = choices.gate === 'open' ? [OPEN_GATE] : candidateGates(valFit.map((f) => f.loss))
   for (const hypotheses of choices.hypotheses) {
     const valPrior = valPairs.map((p) => priorOf(p, hypotheses))
     for (const lambda of HYBRID_LAMBDAS) {
       const answers = valPairs.map((p, i) => predict(p, lambda, valPrior[i]!.prior))
       for (const gate of gates) {
-        const pck = pckOf(valPairs.map((_, i) => gated(gate, valPrior[i]!, valFit[i]!).map((m, q) => (m ? answers[i]![q]! : nnAnswers[i]![q]!))))
-        if (pck > best.pck + 1e-12) best = { hypotheses, lambda, gate, pck }
+        const mixed = valPairs.map((_, i) => gated(gate, valPrior[i]!, valFit[i]!).map((m, q) => (m ? answers[i]![q]! : nnAnswers[i]![q]!)))
+        const pck = pckOf(mixed)
+        if (pck > best.pck + 1e-12) [best, bestAnswers] = [{ hypotheses, lambda, gate, pck }, mixed]
       }
       await new Promise((resolve) => setImmediate(resolve))
       ctx?.throwIfCancelled()
     }
   }
+  const chosen = best
+  const gains = choices.guard && best.lambda > 0 ? pairGains(scoreOf(bestAnswers).scores, scoreOf(nnAnswers).scores, valPairs.map((p) => p.trgKey)) : null
+  const gain = gains ? valGain(gains.differences, gains.clusters) : null
+  if (gain && !(gain.lowerBound > 0)) best = { hypotheses: 1, lambda: 0, gate: OPEN_GATE, pck: nnPck }
   const gateName = gateLabel(best.gate)
   const meshOf = (pair: TransferPair): MeshPrior[] => gated(best.gate, priorOf(pair, best.hypotheses), mesh.pairFit(pair))
   const pct = (v: number): string => (100 * v).toFixed(1)
@@ -125,7 +135,11 @@ export async function hybridMethod(
     warnings: [
       ...mesh.warnings,
       `hybrid weight lambda = ${best.lambda}${gateName ? `, gate ${gateName}` : ''}${choices.hypotheses.length > 1 ? `, camera hypotheses per image ${best.hypotheses}${apart}` : ''} chosen on ${val.length} val pairs of ${config.category} ` +
-        `(PCK@0.1 per image ${pct(best.pck)} %, plain NN ${pct(nnPck)} %)`,
+        `(PCK@0.1 per image ${pct(best.pck)} %, plain NN ${pct(nnPck)} %)` +
+        (gain
+          ? `; the best weight's (${chosen.lambda}) val gain over plain NN, ${gain.mean >= 0 ? '+' : ''}${pct(gain.mean)} ± ${pct(gain.standardError)} points (clustered by target image), ` +
+            (best.lambda > 0 ? `is above 0 at one-sided 95 % (bound ${pct(gain.lowerBound)}): kept` : `is not above 0 at one-sided 95 % (bound ${pct(gain.lowerBound)}): plain NN kept`)
+          : ''),
     ],
     method: {
       id: name,
@@ -146,4 +160,16 @@ export async function hybridMethod(
       },
     },
   }
+}
+
+/** Per pair with points, the method's PCK@0.1 per image minus the reference's (both scored on the same pairs), and the pair's cluster. */
+function pairGains(method: PairScores, reference: PairScores, clusters: readonly string[]): { differences: number[]; clusters: string[] } {
+  const out = { differences: [] as number[], clusters: [] as string[] }
+  for (let p = 0; p + 1 < method.offsets.length; p++) {
+    const n = method.offsets[p + 1]! - method.offsets[p]!
+    if (n === 0) continue
+    out.differences.push((method.correct[p]! - reference.correct[p]!) / n)
+    out.clusters.push(clusters[p]!)
+  }
+  return out
 }
