@@ -1,6 +1,5 @@
-import { LOG_SCALE, TX, TY, AZIMUTH, ELEVATION, ROLL, cameraRotation } from '../camera/view-camera'
 import type { ViewTarget } from './view-target'
-import { backProject } from './view-loss'
+import { backProject, projectView } from './view-loss'
 import type { ViewGrads, ViewShape } from './view-loss'
 
 /**
@@ -99,24 +98,10 @@ export interface SoftSilhouette {
 export function softSilhouette(target: ViewTarget, shape: ViewShape, camera: ArrayLike<number>, offset: number, weight: number, grads: ViewGrads | null): SoftSilhouette {
   const M = target.maskSize
   const n = shape.vertexCount
-  const V = shape.vertices
-  const az = camera[offset + AZIMUTH]!
-  const el = camera[offset + ELEVATION]!
-  const roll = camera[offset + ROLL]!
-  const s = Math.exp(camera[offset + LOG_SCALE]!)
-  const tx = camera[offset + TX]!
-  const ty = camera[offset + TY]!
-  const R = cameraRotation(az, el, roll)
+  const { proj, R, s, az, el, roll } = projectView(shape, camera, offset)
   const half = M / 2
   // Projections in mask pixels: u = (p + 1) M / 2.
-  const u = new Float64Array(2 * n)
-  for (let i = 0; i < n; i++) {
-    const x = V[3 * i]!
-    const y = V[3 * i + 1]!
-    const z = V[3 * i + 2]!
-    u[2 * i] = (s * (R[0] * x + R[1] * y + R[2] * z) + tx + 1) * half
-    u[2 * i + 1] = (s * (R[3] * x + R[4] * y + R[5] * z) + ty + 1) * half
-  }
+  const u = proj.map((p) => (p + 1) * half)
   // Per pixel: the squared distance to the nearest face within reach, and that face's edge and point.
   const d2 = new Float64Array(M * M).fill(Infinity)
   const nearest = new Int32Array(M * M)
@@ -161,7 +146,7 @@ export function softSilhouette(target: ViewTarget, shape: ViewShape, camera: Arr
       gu[2 * b]! += k * (qx - cx) * t
       gu[2 * b + 1]! += k * (qy - cy) * t
     }
-    backProject(V, n, R, s, az, el, roll, gu, grads)
+    backProject(shape.vertices, n, R, s, az, el, roll, gu, grads)
   }
   return { loss, coverage }
 }

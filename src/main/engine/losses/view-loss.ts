@@ -81,6 +81,28 @@ export function visibility(shape: ViewShape, camera: ArrayLike<number>, options:
 
 const point = createGridPoint()
 
+/** A view's camera (its rotation, scale and angles, which the backward pass needs) and the projections p = s (R V)_xy + t of its vertices, xy pairs. */
+export function projectView(shape: ViewShape, camera: ArrayLike<number>, offset: number): { proj: Float64Array; R: readonly number[]; s: number; az: number; el: number; roll: number } {
+  const n = shape.vertexCount
+  const V = shape.vertices
+  const az = camera[offset + AZIMUTH]!
+  const el = camera[offset + ELEVATION]!
+  const roll = camera[offset + ROLL]!
+  const s = Math.exp(camera[offset + LOG_SCALE]!)
+  const tx = camera[offset + TX]!
+  const ty = camera[offset + TY]!
+  const R = cameraRotation(az, el, roll)
+  const proj = new Float64Array(2 * n)
+  for (let i = 0; i < n; i++) {
+    const x = V[3 * i]!
+    const y = V[3 * i + 1]!
+    const z = V[3 * i + 2]!
+    proj[2 * i] = s * (R[0] * x + R[1] * y + R[2] * z) + tx
+    proj[2 * i + 1] = s * (R[3] * x + R[4] * y + R[5] * z) + ty
+  }
+  return { proj, R, s, az, el, roll }
+}
+
 /**
  * The per-view loss of METHOD §9 and its gradients:
  *   w_dt * mean_i DT(p_i)^2                     (every vertex inside the mask)
@@ -105,21 +127,7 @@ export function viewLoss(
 ): ViewLoss {
   const n = shape.vertexCount
   const V = shape.vertices
-  const az = camera[cameraOffset + AZIMUTH]!
-  const el = camera[cameraOffset + ELEVATION]!
-  const roll = camera[cameraOffset + ROLL]!
-  const s = Math.exp(camera[cameraOffset + LOG_SCALE]!)
-  const tx = camera[cameraOffset + TX]!
-  const ty = camera[cameraOffset + TY]!
-  const R = cameraRotation(az, el, roll)
-  const proj = new Float64Array(2 * n)
-  for (let i = 0; i < n; i++) {
-    const x = V[3 * i]!
-    const y = V[3 * i + 1]!
-    const z = V[3 * i + 2]!
-    proj[2 * i] = s * (R[0] * x + R[1] * y + R[2] * z) + tx
-    proj[2 * i + 1] = s * (R[3] * x + R[4] * y + R[5] * z) + ty
-  }
+  const { proj, R, s, az, el, roll } = projectView(shape, camera, cameraOffset)
   const gp = grads ? new Float64Array(2 * n) : null
 
   // Silhouette, inside: the distance map read at every projected vertex.
