@@ -18,6 +18,11 @@ export interface HybridChoices {
    * plain NN: a best-of-many choice on 200 val pairs can pick a weight whose val lead is noise.
    */
   guard: boolean
+  /**
+   * Also offered on val: the prior from the target's fit turned, mirrored or both (engine
+   * frame-fits), whichever the pair's 2-D features agree with most, chosen per pair.
+   */
+  frames: boolean
 }
 
 /**
@@ -25,15 +30,17 @@ export interface HybridChoices {
  * each a row of its own in `semagic bench --hybrids` (`<kind>-<variant>`).
  */
 export const HYBRID_KINDS: Readonly<Record<string, HybridChoices>> = {
-  hybrid: { gate: 'chosen', hypotheses: [1], hypothesisGap: 0, guard: false },
-  'hybrid-open': { gate: 'open', hypotheses: [1], hypothesisGap: 0, guard: false },
+  hybrid: { gate: 'chosen', hypotheses: [1], hypothesisGap: 0, guard: false, frames: false },
+  'hybrid-open': { gate: 'open', hypotheses: [1], hypothesisGap: 0, guard: false, frames: false },
   // The first of equal val scores is kept: one hypothesis, today's hybrid, wins ties.
-  'hybrid-topk': { gate: 'chosen', hypotheses: [1, 2, 4], hypothesisGap: 0, guard: false },
+  'hybrid-topk': { gate: 'chosen', hypotheses: [1, 2, 4], hypothesisGap: 0, guard: false, frames: false },
   // The engine's hypotheses share one code and converge (the best 4 cover about 2 azimuth bins):
   // the best ones at least half a bin (22.5 degrees) apart.
-  'hybrid-topk-apart': { gate: 'chosen', hypotheses: [1, 2, 4], hypothesisGap: Math.PI / 8, guard: false },
+  'hybrid-topk-apart': { gate: 'chosen', hypotheses: [1, 2, 4], hypothesisGap: Math.PI / 8, guard: false, frames: false },
   // The hybrid whose weight must beat plain NN on val by more than the val set's noise.
-  'hybrid-guarded': { gate: 'chosen', hypotheses: [1], hypothesisGap: 0, guard: true },
+  'hybrid-guarded': { gate: 'chosen', hypotheses: [1], hypothesisGap: 0, guard: true, frames: false },
+  // A near-symmetric object's fits turn or mirror against each other (the car's right-bin share): the pair's features vote on the frame.
+  'hybrid-frames': { gate: 'chosen', hypotheses: [1], hypothesisGap: 0, guard: false, frames: true },
 }
 
 /** The kind, run and choices of a hybrid method name; null for a name that is not a hybrid. */

@@ -144,6 +144,12 @@ describe('keypoint transfer through a trained model', () => {
       if (m![4] !== 'kept') expect(guarded).toMatch(/\(PCK@0.1 per image ([\d.]+) %, plain NN \1 %\)/)
     }
 
+    // The frames: the fits as they are come first among the candidates, so val scores at least the hybrid's.
+    const { jobId: fr } = await call(core, 'eval.run', { dataset: 'demo', method: `hybrid-frames:${runId}`, alphas: [0.1] })
+    const framed = (await core.services.jobs.wait(fr)) as { warnings: string[] }
+    expect(framed.warnings.find((w) => w.startsWith('hybrid weight'))).toMatch(/^hybrid weight lambda = [\d.]+(, gate \S+)?, target frame (as fitted|chosen per pair by 2-D agreement) chosen on \d+ val pairs of car/)
+    expect(valPck(framed.warnings)).toBeGreaterThanOrEqual(valPck(hybrid.warnings))
+
     // The mixture over camera hypotheses: fits stored before they kept their hypotheses are fitted again
     // (the same seeded fit: the same kept camera), and the choice among 1, 2 and 4 hypotheses is reported.
     const db = core.store.db

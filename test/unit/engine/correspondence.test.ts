@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { nnMatch } from '../../../src/main/transfer/nn-match'
-import { hybridRefine, hybridScores, priorDistance2 } from '../../../src/main/engine/correspondence/hybrid-refine'
+import { hybridRefine, hybridRefineScored, hybridScores, priorDistance2 } from '../../../src/main/engine/correspondence/hybrid-refine'
 import { meshTransfer, meshTransferPairings, meshTransferWithSupport } from '../../../src/main/engine/correspondence/mesh-transfer'
 import { meshGeometry } from '../../../src/main/engine/infer/fit-image'
 import type { MeshFit } from '../../../src/main/engine/infer/fit-image'
@@ -122,6 +122,18 @@ describe('hybridRefine', () => {
     expect(Math.abs(out[0]![1] - 77.7)).toBeLessThanOrEqual(1)
     expect(Math.abs(out[2]![0] - 100.1)).toBeLessThanOrEqual(1)
     expect(out[1]).toEqual(nnMatch(src, [points[1]!], trg)[0])
+  })
+
+  it('scored: the same answers, each with the best value of its score map; a prior where the features agree scores higher than one where they do not', () => {
+    const priors = [[33.3, 77.7], null, [100.1, 20.2]] as const
+    const { points: answers, scores } = hybridRefineScored(src, points, trg, priors, 0.3)
+    expect(answers).toEqual(hybridRefine(src, points, trg, priors, 0.3))
+    points.forEach((p, q) => expect(scores[q]).toBe(Math.max(...hybridScores(src, p, trg, priors[q]!, 0.3).values)))
+    // With a weight that pins the answer to the prior: the plain NN's answer scores its similarity, a point across the crop less.
+    const nn = nnMatch(src, [points[1]!], trg)[0]!
+    const agree = hybridRefineScored(src, [points[1]!], trg, [nn], 1e6).scores[0]!
+    const disagree = hybridRefineScored(src, [points[1]!], trg, [[CROP - nn[0], CROP - nn[1]]], 1e6).scores[0]!
+    expect(agree).toBeGreaterThan(disagree)
   })
 })
 

@@ -108,17 +108,28 @@ export function hybridScores(
  * on validation pairs so that the hybrid falls back to plain NN where the 3-D fit does not help.
  * Crop pixels in and out.
  */
-export function hybridRefine(
+export function hybridRefine(...args: Parameters<typeof hybridRefineScored>): [number, number][] {
+  return hybridRefineScored(...args).points
+}
+
+/**
+ * hybridRefine's answers and the score the hybrid reaches at each (similarity less the prior's
+ * penalty): how well a mesh prediction and the 2-D features agree, higher where the features
+ * find a good match near where the mesh puts the keypoint.
+ */
+export function hybridRefineScored(
   src: FeatureMap,
   srcPoints: readonly (readonly [number, number])[],
   trg: FeatureMap,
   meshPredictions: readonly MeshPrior[],
   lambda: number,
   options: HybridOptions = {},
-): [number, number][] {
+): { points: [number, number][]; scores: number[] } {
   if (meshPredictions.length !== srcPoints.length) throw new RangeError(`hybridRefine: ${srcPoints.length} points and ${meshPredictions.length} mesh predictions`)
   if (!(lambda >= 0)) throw new RangeError(`hybridRefine: lambda must be >= 0, got ${lambda}`)
-  return srcPoints.map((p, q) => {
+  const points: [number, number][] = []
+  const scores: number[] = []
+  srcPoints.forEach((p, q) => {
     const { width, fine, values } = hybridScores(src, p, trg, meshPredictions[q] ?? null, lambda, options)
     // Row-major and strict: the first of equal scores wins, as in the 2-D matcher.
     let best = Number.NEGATIVE_INFINITY
@@ -129,7 +140,9 @@ export function hybridRefine(
         at = i
       }
     }
-    if (best === Number.NEGATIVE_INFINITY) return [0, 0] // an empty region: no position was searched
-    return [((at % width) + 0.5) * fine, (Math.floor(at / width) + 0.5) * fine]
+    // An empty region: no position was searched.
+    points.push(best === Number.NEGATIVE_INFINITY ? [0, 0] : [((at % width) + 0.5) * fine, (Math.floor(at / width) + 0.5) * fine])
+    scores.push(best)
   })
+  return { points, scores }
 }

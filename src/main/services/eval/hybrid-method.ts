@@ -7,7 +7,7 @@ import { scoredPairOf } from '../../../shared/eval/scored-pair'
 import { AppError } from '../../core/app-error'
 import { candidateGates, gateLabel, gateOpen, OPEN_GATE } from '../../engine/correspondence/hybrid-gate'
 import type { HybridGate, PairFit } from '../../engine/correspondence/hybrid-gate'
-import { hybridRefine } from '../../engine/correspondence/hybrid-refine'
+import { hybridRefine, hybridRefineScored } from '../../engine/correspondence/hybrid-refine'
 import type { MeshPrior } from '../../engine/correspondence/hybrid-refine'
 import type { SupportedTransfer } from '../../engine/correspondence/mesh-transfer'
 import type { FeatureMap } from '../../features/backbones/types'
@@ -34,7 +34,8 @@ const HYBRID_LAMBDAS = [0.03, 0.1, 0.3, 1]
  * also chooses how many of each fit's best camera hypotheses make its prior (a mixture over
  * their pairings), so that a wrong kept camera need not force a wrong prior; `hybrid-topk-apart:`
  * mixes only hypotheses at least half a bin apart in azimuth; `hybrid-guarded:` keeps the chosen
- * weight only when its val gain over plain NN is above 0 at one-sided 95 % (shared/eval/val-gain).
+ * weight only when its val gain over plain NN is above 0 at one-sided 95 % (shared/eval/val-gain);
+ * `hybrid-frames:` also offers, per pair, the target frame (turned, mirrored) the 2-D features agree with.
  */
 export async function hybridMethod(
   name: string,
@@ -52,7 +53,7 @@ export async function hybridMethod(
   const val = evalPairs(services.db, ds, 'val').filter((p) => p.pair.category === config.category)
   if (val.length === 0) throw new AppError('BAD_INPUT', `hybrid:${runId} needs val pairs of ${config.category} in "${dataset}" to choose its weight`)
   const mesh = await meshPredictor(runId, dataset, [...pairs, ...val], services, ctx, {
-    hypotheses: choices.hypotheses.some((k) => k > 1),
+    hypotheses: choices.hypotheses.some((k) => k > 1) || choices.frames,
     hypothesisGap: choices.hypothesisGap,
   })
   const maps = new Map<string, FeatureMap>()
@@ -73,11 +74,32 @@ export async function hybridMethod(
     return { src, trg, srcT, trgT, region: cropRegion(trgT, pair.trgBbox ?? [0, 0, pair.trgSize[0], pair.trgSize[1]]) }
   }
   /**
-   * A pair's mesh prior per keypoint: the kept fits' point (k = 1), or the points of every
-   * pairing of the two images' k best hypotheses; its support (for the gate) is the kept fits'.
+   * The target frame (frame-fits) whose transfer the 2-D features agree with most at weight
+   * `lambda`, by the hybrid's own score summed over the pair's keypoints (as fitted wins ties):
+   * its points. A near-symmetric object's fits are often turned or mirrored against each other
+   * with their silhouettes right; the features, weak one keypoint at a time, vote together.
    */
-  const priorOf = (pair: TransferPair, k: number): { support: SupportedTransfer[]; prior: MeshPrior[] } => {
+  const framePrior = (pair: TransferPair, lambda: number): MeshPrior[] => {
+    const options = mesh.transferCropFrames(pair)
+    const s = sides(pair)
+    if (!s || lambda === 0) return options[0]!
+    const crop = pair.srcKps.map((p) => s.srcT.toCrop(p))
+    let chosen = options[0]!
+    let most = Number.NEGATIVE_INFINITY
+    for (const option of options) {
+      const agreement = hybridRefineScored(s.src, crop, s.trg, option, lambda, { region: s.region }).scores.reduce((a, b) => a + b, 0)
+      if (agreement > most + 1e-12) [chosen, most] = [option, agreement]
+    }
+    return chosen
+  }
+  /**
+   * A pair's mesh prior per keypoint: the kept fits' point (k = 1), or the points of every
+   * pairing of the two images' k best hypotheses, or (`framedAt`, a weight) the kept fits' in the
+   * target frame the features agree with; its support (for the gate) is the kept fits'.
+   */
+  const priorOf = (pair: TransferPair, k: number, framedAt?: number): { support: SupportedTransfer[]; prior: MeshPrior[] } => {
     const support = mesh.transferCrop(pair)
+    if (framedAt !== undefined) return { support, prior: framePrior(pair, framedAt) }
     return { support, prior: k === 1 ? support.map((t) => t.point) : mesh.transferCropHypotheses(pair, k) }
   }
   /** The mesh priors the gate lets through (null: that keypoint keeps the NN's answer). */
@@ -104,28 +126,33 @@ export async function hybridMethod(
     )
   const pckOf = (answers: (Point | null)[][]): number => scoreOf(answers).report.overall['0.1']!.perImage
   const nnPck = pckOf(nnAnswers)
-  let best = { hypotheses: 1, lambda: 0, gate: OPEN_GATE, pck: nnPck }
+  const plain = { hypotheses: 1, framed: false, lambda: 0, gate: OPEN_GATE, pck: nnPck }
+  let best = plain
   let bestAnswers = nnAnswers
   const gates = choices.gate === 'open' ? [OPEN_GATE] : candidateGates(valFit.map((f) => f.loss))
-  for (const hypotheses of choices.hypotheses) {
-    const valPrior = valPairs.map((p) => priorOf(p, hypotheses))
-    for (const lambda of HYBRID_LAMBDAS) {
-      const answers = valPairs.map((p, i) => predict(p, lambda, valPrior[i]!.prior))
-      for (const gate of gates) {
-        const mixed = valPairs.map((_, i) => gated(gate, valPrior[i]!, valFit[i]!).map((m, q) => (m ? answers[i]![q]! : nnAnswers[i]![q]!)))
-        const pck = pckOf(mixed)
-        if (pck > best.pck + 1e-12) [best, bestAnswers] = [{ hypotheses, lambda, gate, pck }, mixed]
+  // The frames are offered after the fits as they are, so that these win ties.
+  for (const framed of choices.frames ? [false, true] : [false]) {
+    for (const hypotheses of framed ? [1] : choices.hypotheses) {
+      const fixed = framed ? null : valPairs.map((p) => priorOf(p, hypotheses))
+      for (const lambda of HYBRID_LAMBDAS) {
+        const valPrior = fixed ?? valPairs.map((p) => priorOf(p, 1, lambda))
+        const answers = valPairs.map((p, i) => predict(p, lambda, valPrior[i]!.prior))
+        for (const gate of gates) {
+          const mixed = valPairs.map((_, i) => gated(gate, valPrior[i]!, valFit[i]!).map((m, q) => (m ? answers[i]![q]! : nnAnswers[i]![q]!)))
+          const pck = pckOf(mixed)
+          if (pck > best.pck + 1e-12) [best, bestAnswers] = [{ hypotheses, framed, lambda, gate, pck }, mixed]
+        }
+        await new Promise((resolve) => setImmediate(resolve))
+        ctx?.throwIfCancelled()
       }
-      await new Promise((resolve) => setImmediate(resolve))
-      ctx?.throwIfCancelled()
     }
   }
   const chosen = best
   const gains = choices.guard && best.lambda > 0 ? pairGains(scoreOf(bestAnswers).scores, scoreOf(nnAnswers).scores, valPairs.map((p) => p.trgKey)) : null
   const gain = gains ? valGain(gains.differences, gains.clusters) : null
-  if (gain && !(gain.lowerBound > 0)) best = { hypotheses: 1, lambda: 0, gate: OPEN_GATE, pck: nnPck }
+  if (gain && !(gain.lowerBound > 0)) best = plain
   const gateName = gateLabel(best.gate)
-  const meshOf = (pair: TransferPair): MeshPrior[] => gated(best.gate, priorOf(pair, best.hypotheses), mesh.pairFit(pair))
+  const meshOf = (pair: TransferPair): MeshPrior[] => gated(best.gate, priorOf(pair, best.hypotheses, best.framed ? best.lambda : undefined), mesh.pairFit(pair))
   const pct = (v: number): string => (100 * v).toFixed(1)
   const gapDegrees = ((choices.hypothesisGap * 180) / Math.PI).toFixed(1)
   const apart = choices.hypothesisGap > 0 && best.hypotheses > 1 ? ` (at least ${gapDegrees} deg apart)` : ''
@@ -134,7 +161,7 @@ export async function hybridMethod(
     ...(mesh.fitsRanOn ? { fitsRanOn: mesh.fitsRanOn } : {}),
     warnings: [
       ...mesh.warnings,
-      `hybrid weight lambda = ${best.lambda}${gateName ? `, gate ${gateName}` : ''}${choices.hypotheses.length > 1 ? `, camera hypotheses per image ${best.hypotheses}${apart}` : ''} chosen on ${val.length} val pairs of ${config.category} ` +
+      `hybrid weight lambda = ${best.lambda}${gateName ? `, gate ${gateName}` : ''}${choices.hypotheses.length > 1 ? `, camera hypotheses per image ${best.hypotheses}${apart}` : ''}${choices.frames ? `, target frame ${best.framed ? 'chosen per pair by 2-D agreement' : 'as fitted'}` : ''} chosen on ${val.length} val pairs of ${config.category} ` +
         `(PCK@0.1 per image ${pct(best.pck)} %, plain NN ${pct(nnPck)} %)` +
         (gain
           ? `; the best weight's (${chosen.lambda}) val gain over plain NN, ${gain.mean >= 0 ? '+' : ''}${pct(gain.mean)} ± ${pct(gain.standardError)} points (clustered by target image), ` +
@@ -144,7 +171,7 @@ export async function hybridMethod(
     method: {
       id: name,
       // An open gate and one hypothesis predict what the first hybrid did, so its cached predictions stay valid.
-      key: `hybrid:${mesh.checkpoint}:lambda=${best.lambda}:${config.backbone}${gateName ? `:gate=${gateName}` : ''}${best.hypotheses > 1 ? `:hypotheses=${best.hypotheses}${choices.hypothesisGap > 0 ? `:apart=${gapDegrees}deg` : ''}` : ''}`,
+      key: `hybrid:${mesh.checkpoint}:lambda=${best.lambda}:${config.backbone}${gateName ? `:gate=${gateName}` : ''}${best.hypotheses > 1 ? `:hypotheses=${best.hypotheses}${choices.hypothesisGap > 0 ? `:apart=${gapDegrees}deg` : ''}` : ''}${best.framed ? ':frames' : ''}`,
       async transfer(pair) {
         return predict(pair, best.lambda, meshOf(pair))
       },

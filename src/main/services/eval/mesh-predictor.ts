@@ -4,6 +4,7 @@ import type { PairFit } from '../../engine/correspondence/hybrid-gate'
 import { meshTransferPairings, meshTransferWithSupport } from '../../engine/correspondence/mesh-transfer'
 import type { SupportedTransfer } from '../../engine/correspondence/mesh-transfer'
 import { rankedFits } from '../../engine/infer/fit-image'
+import { frameFits } from '../../engine/infer/frame-fits'
 import type { MeshFit } from '../../engine/infer/fit-image'
 import { categoryForward } from '../../engine/model/category-model'
 import type { CategoryShape } from '../../engine/model/category-model'
@@ -30,6 +31,12 @@ export interface MeshPredictor {
    * made with `hypotheses`; its `hypothesisGap` passes over hypotheses that converged onto a better one.
    */
   transferCropHypotheses(pair: TransferPair, k: number): [number, number][][]
+  /**
+   * Each source keypoint's mesh transfer with the target's fit seen in each of FIT_FRAMES (the
+   * first: as fitted), target feature-crop pixels, null where a frame has no answer. Needs a
+   * predictor made with `hypotheses` (the fits' codes).
+   */
+  transferCropFrames(pair: TransferPair): ([number, number] | null)[][]
   /** What the pair's two fits say of it: how well the model explains both images, and how far apart their cameras look. */
   pairFit(pair: TransferPair): PairFit
   dispose(): void
@@ -78,6 +85,17 @@ export async function meshPredictor(
     }
     return fits.slice(0, k)
   }
+  const framed = new Map<string, MeshFit[]>()
+  const framesOf = (key: string): MeshFit[] | null => {
+    const fit = fitOf(key)
+    if (!fit) return null
+    let fits = framed.get(key)
+    if (!fits) {
+      shape ??= categoryForward(model)
+      framed.set(key, (fits = frameFits(model, shape, fit)))
+    }
+    return fits
+  }
   /** A pair's source keypoints in the source fit's crop frame, and the factor from the target fit's frame to the target's feature crop. */
   const frames = (pair: TransferPair, src: MeshFit, trg: MeshFit) => {
     const srcT = byKey.get(pair.srcKey)?.entry.transform
@@ -111,6 +129,13 @@ export async function meshPredictor(
       if (!src || !trg || !f) return pair.srcKps.map(() => [])
       return meshTransferPairings(src, trg, f.points).map((points) => points.map(([x, y]): [number, number] => [x * f.fromFit, y * f.fromFit]))
     },
+    transferCropFrames(pair) {
+      const src = fitOf(pair.srcKey)
+      const trg = framesOf(pair.trgKey)
+      const f = src && trg ? frames(pair, src, trg[0]!) : null
+      if (!src || !trg || !f) return [pair.srcKps.map(() => null)]
+      return trg.map((t) => meshTransferWithSupport(src, t, f.points).map(({ point }): [number, number] | null => (point ? [point[0] * f.fromFit, point[1] * f.fromFit] : null)))
+    },
     pairFit(pair) {
       const src = fitOf(pair.srcKey)
       const trg = fitOf(pair.trgKey)
@@ -120,6 +145,7 @@ export async function meshPredictor(
     dispose: () => {
       fitted.clear()
       ranked.clear()
+      framed.clear()
     },
   }
 }
