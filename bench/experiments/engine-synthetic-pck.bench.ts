@@ -83,6 +83,7 @@ async function main(): Promise<void> {
         onStep: (s, l) => {
           if (s % 100 === 0) console.log(`  ${variant} seed ${seed} step ${s}: view ${l.view!.toFixed(3)} feature ${l.feature!.toFixed(3)} chamfer ${l.chamfer!.toFixed(3)}`)
         },
+        onFrameSync: (s, sync) => console.log(`  ${variant} seed ${seed} step ${s}: frames synchronised, ${sync.turned} images turned, mean pair agreement ${sync.before.toFixed(4)} -> ${sync.after.toFixed(4)}`),
       })
       const trainS = (performance.now() - t1) / 1000
       saveModel(model, variant, seed)

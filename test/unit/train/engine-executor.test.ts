@@ -55,12 +55,13 @@ describe('the choice of executor', () => {
   })
 })
 
-describe('a configuration the GPU engine has no kernels for (the face-based silhouette)', () => {
+describe('a configuration the GPU engine has no kernels for (the face-based silhouette, frame synchronisation)', () => {
   const soft = resolveConfig({ weights: { softSilhouette: 10 } })
   it('trains and fits on the CPU when the choice is auto, is refused by name when it is gpu, and leaves other configurations alone', () => {
     expect(engineDeviceChoice('auto', soft)).toBe('cpu')
     expect(engineDeviceChoice('cpu', soft)).toBe('cpu')
     expect(() => engineDeviceChoice('gpu', soft)).toThrow(/weights\.softSilhouette 10.*CPU engine only.*--device cpu or auto/)
+    expect(() => engineDeviceChoice('gpu', resolveConfig({ frameSync: true }))).toThrow(/frame synchronisation \(frameSync\) runs on the CPU engine only/)
     expect(engineDeviceChoice('gpu', resolveConfig())).toBe('gpu')
     expect(engineDeviceChoice('auto', resolveConfig())).toBe('auto')
   })

@@ -5,7 +5,8 @@ import { GpuUnavailableError } from './adapter'
 /** What of a configuration the GPU engine has no kernels for, or null when it runs all of it. */
 export function gpuEngineGap(config: EngineConfig): string | null {
   const soft = config.weights.softSilhouette
-  return soft > 0 ? `the face-based silhouette (weights.softSilhouette ${soft}) runs on the CPU engine only` : null
+  if (soft > 0) return `the face-based silhouette (weights.softSilhouette ${soft}) runs on the CPU engine only`
+  return config.frameSync ? 'frame synchronisation (frameSync) runs on the CPU engine only' : null
 }
 
 /**

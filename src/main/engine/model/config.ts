@@ -110,6 +110,11 @@ export interface EngineConfig {
    * near the outline change most, and the facing test removes the back side anyway).
    */
   visibility: { grid: number; tolerancePixels: number }
+  /**
+   * Turn the training images' cameras into one front-back frame a third and two thirds of the
+   * way through (train/frame-sync): issue 23's lever for near-symmetric objects such as the car.
+   */
+  frameSync: boolean
   /** Score each hypothesis against its mirror camera and switch to the mirror when it fits better. */
   mirrorScoring: boolean
   /**
@@ -166,6 +171,7 @@ export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
   featureWeightRamp: 0.3,
   chamferSamples: 96,
   visibility: { grid: 32, tolerancePixels: 2.5 },
+  frameSync: false,
   mirrorScoring: true,
   preferAbove: 0.05,
   deformationField: { frequencies: 6, hidden: [64] },

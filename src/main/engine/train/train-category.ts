@@ -40,6 +40,8 @@ import { deserializeTrainState, perImageParams, serializeTrainState } from './ch
 import type { SerializedTrainState, TrainState } from './checkpoint'
 import { timed } from './image-step'
 import type { StepProfile } from './image-step'
+import { frameSyncSteps, synchroniseFrames } from './frame-sync'
+import type { FrameSync } from './frame-sync'
 import { combineShards, planStep, runShard } from './shards'
 import type { ShardResult, StepPlan } from './shards'
 import { trainingTargets } from './training-data'
@@ -59,6 +61,8 @@ export interface TrainHooks {
   executor?: ShardExecutor
   /** Runs whole steps with the parameters kept elsewhere (the GPU's resident trainer); takes the place of `executor`. */
   resident?: ResidentStepper
+  /** After a step that synchronised the images' frames (config.frameSync): what it did. */
+  onFrameSync?: (step: number, sync: FrameSync) => void
 }
 
 export interface TrainResult {
@@ -179,6 +183,10 @@ export async function runTraining(state: TrainState, targets: ViewTarget[], hook
       : hooks.executor
         ? await trainStepWith(hooks.executor, state, targets, hooks.profile)
         : trainStep(state, targets, hooks.profile)
+    if (state.config.frameSync && frameSyncSteps(state.config.steps).includes(state.step)) {
+      if (hooks.resident) throw new Error('frame synchronisation runs on the CPU engine only')
+      hooks.onFrameSync?.(state.step, synchroniseFrames(state, targets))
+    }
     hooks.onStep?.(state.step, losses)
     if (hooks.checkpointEvery && state.step % hooks.checkpointEvery === 0 && state.step < state.config.steps && hooks.onCheckpoint) {
       await hooks.resident?.sync(state)
