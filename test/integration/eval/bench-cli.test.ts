@@ -52,7 +52,7 @@ describe('semagic bench', () => {
     expect(refused.text).toMatch(/unknown variant "magic"/)
     const noHybrid = sink()
     expect(await main(['bench', '--dataset', 'x', '--hybrids', 'hybrid,hybrid-magic', '--data-dir', join(dir, 'ws')], { stdout: sink(), stderr: noHybrid })).toBe(2)
-    expect(noHybrid.text).toMatch(/unknown hybrid "hybrid-magic" in --hybrids: use hybrid, hybrid-open/)
+    expect(noHybrid.text).toMatch(/unknown hybrid "hybrid-magic" in --hybrids: use hybrid, hybrid-fitted, hybrid-open/)
   })
 
   it('trains what is missing for each variant and seed, reuses finished runs, and reports mean ± spread', { timeout: 480_000 }, async () => {

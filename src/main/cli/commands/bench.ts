@@ -23,7 +23,7 @@ import { SLURM_OPTIONS, parseSlurmOptions, runOnSlurm } from './bench-slurm'
 
 const USAGE =
   'semagic bench (--dataset NAME | --spair ROOT) [--train-dataset NAME] [--categories a,b] [--methods nn-pretrained,...] ' +
-  '[--variants semagic,baseline,semagic-i,semagic-ii] [--articulation PARTS[,PARTS...]] [--appearance W[,W...]] [--seeds 3] [--steps N] [--batch-size 24] [--hypotheses 8] [--backbone pretrained] [--hybrids hybrid[,hybrid-open,hybrid-topk,hybrid-topk-apart,hybrid-guarded,hybrid-frames]] [--quick] ' +
+  '[--variants semagic,baseline,semagic-i,semagic-ii] [--articulation PARTS[,PARTS...]] [--appearance W[,W...]] [--seeds 3] [--steps N] [--batch-size 24] [--hypotheses 8] [--backbone pretrained] [--hybrids hybrid[,hybrid-fitted,hybrid-open,hybrid-topk,hybrid-topk-apart,hybrid-guarded]] [--quick] ' +
   `${DEVICE_USAGE} [--json FILE] [--data-dir DIR]\n` +
   '       ... [--from-runs]: the table from imported finished runs only (semagic runs import), training nothing\n' +
   '       ... --on slurm [--partition P] [--time T] [--cpus-per-task N] [--gpus-per-task N] [--requeue-max 3] [--checkpoint-every 50] [--dry-run] [--wait]'

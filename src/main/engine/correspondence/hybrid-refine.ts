@@ -11,6 +11,13 @@ export interface HybridOptions {
   sigma?: number
 }
 
+/**
+ * The source keypoint's cosine similarity to every target cell (nn-match's similarityMap), when
+ * the caller has it already: it depends on neither the prior nor the weight, so a search over
+ * weights and priors computes it once per keypoint.
+ */
+export type Similarity = Float32Array
+
 type Xy = readonly [number, number]
 
 /**
@@ -70,6 +77,7 @@ export function hybridScores(
   meshPrediction: MeshPrior,
   lambda: number,
   options: HybridOptions = {},
+  similarity: Similarity = similarityMap(trg, sampleFeature(src, srcPoint[0], srcPoint[1])),
 ): HybridScores {
   if (!(lambda >= 0)) throw new RangeError(`hybridScores: lambda must be >= 0, got ${lambda}`)
   const k = options.upsample ?? 4
@@ -83,7 +91,7 @@ export function hybridScores(
   const b0 = Math.max(0, Math.floor(ry1 / fine))
   const b1 = Math.min(h * k - 1, Math.ceil(ry2 / fine) - 1)
   const point = createGridPoint()
-  const sim = similarityMap(trg, sampleFeature(src, srcPoint[0], srcPoint[1]))
+  const sim = similarity
   const prior = priorPoints(meshPrediction)
   const scratch = new Float64Array(prior.length)
   const weight = prior.length > 0 ? lambda / (2 * sigma * sigma) : 0
@@ -124,13 +132,14 @@ export function hybridRefineScored(
   meshPredictions: readonly MeshPrior[],
   lambda: number,
   options: HybridOptions = {},
+  similarities?: readonly Similarity[],
 ): { points: [number, number][]; scores: number[] } {
   if (meshPredictions.length !== srcPoints.length) throw new RangeError(`hybridRefine: ${srcPoints.length} points and ${meshPredictions.length} mesh predictions`)
   if (!(lambda >= 0)) throw new RangeError(`hybridRefine: lambda must be >= 0, got ${lambda}`)
   const points: [number, number][] = []
   const scores: number[] = []
   srcPoints.forEach((p, q) => {
-    const { width, fine, values } = hybridScores(src, p, trg, meshPredictions[q] ?? null, lambda, options)
+    const { width, fine, values } = hybridScores(src, p, trg, meshPredictions[q] ?? null, lambda, options, similarities?.[q])
     // Row-major and strict: the first of equal scores wins, as in the 2-D matcher.
     let best = Number.NEGATIVE_INFINITY
     let at = 0

@@ -7,11 +7,12 @@ import { scoredPairOf } from '../../../shared/eval/scored-pair'
 import { AppError } from '../../core/app-error'
 import { candidateGates, gateLabel, gateOpen, OPEN_GATE } from '../../engine/correspondence/hybrid-gate'
 import type { HybridGate, PairFit } from '../../engine/correspondence/hybrid-gate'
-import { hybridRefine, hybridRefineScored } from '../../engine/correspondence/hybrid-refine'
+import { hybridRefineScored } from '../../engine/correspondence/hybrid-refine'
 import type { MeshPrior } from '../../engine/correspondence/hybrid-refine'
 import type { SupportedTransfer } from '../../engine/correspondence/mesh-transfer'
 import type { FeatureMap } from '../../features/backbones/types'
 import { cropRegion, hybridHeatmap } from '../../transfer/score-heatmap'
+import { sampleFeature, similarityMap } from '../../transfer/nn-match'
 import type { TransferPair } from '../../transfer/transfer-method'
 import { requireDataset } from '../datasets/dataset-queries'
 import type { JobContext } from '../jobs/job-manager'
@@ -27,15 +28,17 @@ const HYBRID_LAMBDAS = [0.03, 0.1, 0.3, 1]
 /**
  * `hybrid:<run>`: METHOD §6/§9's hybrid, nearest-neighbour similarity minus a penalty for the
  * distance to the mesh prediction, applied only to keypoints whose 3-D support passes a gate
- * (hybrid-gate). Its weight and gate are chosen per category on the data set's val pairs
- * (PCK@0.1 per image; plain NN, lambda 0, is a candidate and wins ties), never on the pairs it
- * is scored on, so where the 3-D fit does not help it falls back to NN. `choices` are the
- * ablations' switches (hybrid-kinds): `hybrid-open:<run>` keeps the gate open; `hybrid-topk:<run>`
- * also chooses how many of each fit's best camera hypotheses make its prior (a mixture over
- * their pairings), so that a wrong kept camera need not force a wrong prior; `hybrid-topk-apart:`
- * mixes only hypotheses at least half a bin apart in azimuth; `hybrid-guarded:` keeps the chosen
- * weight only when its val gain over plain NN is above 0 at one-sided 95 % (shared/eval/val-gain);
- * `hybrid-frames:` also offers, per pair, the target frame (turned, mirrored) the 2-D features agree with.
+ * (hybrid-gate), with the prediction from the target's fit in the frame (as fitted, turned,
+ * mirrored: engine frame-fits) the pair's 2-D features agree with most. Its weight, gate and
+ * whether to offer the frames are chosen per category on the data set's val pairs (PCK@0.1 per
+ * image; plain NN, lambda 0, is a candidate and wins ties), never on the pairs it is scored on,
+ * so where the 3-D fit does not help it falls back to NN. `choices` are the ablations' switches
+ * (hybrid-kinds): `hybrid-fitted:<run>` keeps the fits' frames; `hybrid-open:<run>` also keeps
+ * the gate open; `hybrid-topk:<run>` chooses how many of each fit's best camera hypotheses make
+ * its prior (a mixture over their pairings), so that a wrong kept camera need not force a wrong
+ * prior; `hybrid-topk-apart:` mixes only hypotheses at least half a bin apart in azimuth;
+ * `hybrid-guarded:` keeps the chosen weight only when its val gain over plain NN is above 0 at
+ * one-sided 95 % (shared/eval/val-gain).
  */
 export async function hybridMethod(
   name: string,
@@ -73,6 +76,22 @@ export async function hybridMethod(
     if (!src || !trg || !srcT || !trgT) return null
     return { src, trg, srcT, trgT, region: cropRegion(trgT, pair.trgBbox ?? [0, 0, pair.trgSize[0], pair.trgSize[1]]) }
   }
+  // Per pair, what the search over weights, gates and frames reads again and again: the source
+  // keypoints in the crop with their similarity maps, and the transfers in each target frame.
+  const memo = <T>(of: (pair: TransferPair) => T): ((pair: TransferPair) => T) => {
+    const kept = new WeakMap<TransferPair, T>()
+    return (pair) => {
+      if (!kept.has(pair)) kept.set(pair, of(pair))
+      return kept.get(pair)!
+    }
+  }
+  const queries = memo((pair: TransferPair) => {
+    const s = sides(pair)
+    if (!s) return null
+    const crop = pair.srcKps.map((p) => s.srcT.toCrop(p))
+    return { ...s, crop, similarities: crop.map(([x, y]) => similarityMap(s.trg, sampleFeature(s.src, x, y))) }
+  })
+  const frameOptions = memo((pair: TransferPair) => mesh.transferCropFrames(pair))
   /**
    * The target frame (frame-fits) whose transfer the 2-D features agree with most at weight
    * `lambda`, by the hybrid's own score summed over the pair's keypoints (as fitted wins ties):
@@ -80,14 +99,13 @@ export async function hybridMethod(
    * with their silhouettes right; the features, weak one keypoint at a time, vote together.
    */
   const framePrior = (pair: TransferPair, lambda: number): MeshPrior[] => {
-    const options = mesh.transferCropFrames(pair)
-    const s = sides(pair)
-    if (!s || lambda === 0) return options[0]!
-    const crop = pair.srcKps.map((p) => s.srcT.toCrop(p))
+    const options = frameOptions(pair)
+    const q = queries(pair)
+    if (!q || lambda === 0) return options[0]!
     let chosen = options[0]!
     let most = Number.NEGATIVE_INFINITY
     for (const option of options) {
-      const agreement = hybridRefineScored(s.src, crop, s.trg, option, lambda, { region: s.region }).scores.reduce((a, b) => a + b, 0)
+      const agreement = hybridRefineScored(q.src, q.crop, q.trg, option, lambda, { region: q.region }, q.similarities).scores.reduce((a, b) => a + b, 0)
       if (agreement > most + 1e-12) [chosen, most] = [option, agreement]
     }
     return chosen
@@ -106,10 +124,9 @@ export async function hybridMethod(
   const gated = (gate: HybridGate, { support, prior }: { support: readonly SupportedTransfer[]; prior: readonly MeshPrior[] }, pair: PairFit): MeshPrior[] =>
     support.map((t, q) => (gateOpen(gate, t, pair) ? prior[q]! : null))
   const predict = (pair: TransferPair, lambda: number, meshCrop: readonly MeshPrior[]): (Point | null)[] => {
-    const s = sides(pair)
-    if (!s) return pair.srcKps.map(() => null)
-    const crop = pair.srcKps.map((p) => s.srcT.toCrop(p))
-    return hybridRefine(s.src, crop, s.trg, meshCrop, lambda, { region: s.region }).map((p) => s.trgT.toImage(p))
+    const q = queries(pair)
+    if (!q) return pair.srcKps.map(() => null)
+    return hybridRefineScored(q.src, q.crop, q.trg, meshCrop, lambda, { region: q.region }, q.similarities).points.map((p) => q.trgT.toImage(p))
   }
 
   // Each keypoint's answer depends only on its own weight and prior, so every (hypotheses, weight,
