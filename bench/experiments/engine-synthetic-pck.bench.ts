@@ -83,7 +83,19 @@ async function main(): Promise<void> {
         onStep: (s, l) => {
           if (s % 100 === 0) console.log(`  ${variant} seed ${seed} step ${s}: view ${l.view!.toFixed(3)} feature ${l.feature!.toFixed(3)} chamfer ${l.chamfer!.toFixed(3)}`)
         },
-        onFrameSync: (s, sync) => console.log(`  ${variant} seed ${seed} step ${s}: frames synchronised, ${sync.turned} images turned, mean pair agreement ${sync.before.toFixed(4)} -> ${sync.after.toFixed(4)}`),
+        onFrameSync: (s, sync) => {
+          // Against the annotated azimuth bins: each image's bin offset from its truth; the commonest offset is the model's frame.
+          const offsets = sync.keptAzimuths.map((a, k) => (azimuthBin(wrapAngle(a)) - trn[k]!.azimuthBin + 8) % 8)
+          const counts = Array.from({ length: 8 }, (_, d) => offsets.filter((o) => o === d).length)
+          const frame = counts.indexOf(Math.max(...counts))
+          const kind = (o: number): string => (o === frame ? 'same' : o === (frame + 4) % 8 ? 'turned' : 'other')
+          const turnedKinds = sync.turnedRows.map((r) => kind(offsets[r]!))
+          const count = (what: string): number => turnedKinds.filter((k) => k === what).length
+          console.log(
+            `  ${variant} seed ${seed} step ${s}: frames synchronised, ${sync.turned} images turned (of them, in the model's frame before: ${count('same')}, turned against it: ${count('turned')}, neither: ${count('other')}; ` +
+              `all images before: ${counts[frame]} in the frame, ${counts[(frame + 4) % 8]} turned), mean pair agreement ${sync.before.toFixed(4)} -> ${sync.after.toFixed(4)}`,
+          )
+        },
       })
       const trainS = (performance.now() - t1) / 1000
       saveModel(model, variant, seed)

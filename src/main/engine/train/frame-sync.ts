@@ -67,6 +67,10 @@ function agreement(a: { features: Float32Array; seen: Uint8Array }, b: { feature
 export interface FrameSync {
   /** Images whose cameras were turned half a circle. */
   turned: number
+  /** Their rows. */
+  turnedRows: number[]
+  /** Each image's kept azimuth before the pass (radians), to check the pass against annotations. */
+  keptAzimuths: number[]
   /** Mean agreement over the compared pairs before and after. */
   before: number
   after: number
@@ -149,5 +153,6 @@ export function synchroniseFrames(state: TrainState, targets: readonly ViewTarge
     }
   }
   const pairs = Math.max(1, edges.length)
-  return { turned: flips, before: before / pairs, after: after / pairs }
+  const turnedRows = [...label.keys()].filter((row) => label[row])
+  return { turned: flips, turnedRows, keptAzimuths: fits.map((f) => f.pose.azimuth), before: before / pairs, after: after / pairs }
 }
