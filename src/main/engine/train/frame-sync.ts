@@ -80,8 +80,9 @@ export interface FrameSync {
  * Issue 23's front-back ambiguity, settled across the training collection: a near-symmetric
  * object (a car) fits its silhouette as well with the camera turned half a circle, so images
  * are learnt half in one frame and half in the other and the per-vertex features average the
- * front's with the back's. The image features themselves still tell the frames apart when two
- * images are compared vertex by vertex: each image's kept fit is compared with NEIGHBOURS
+ * front's with the back's. The image features themselves are not averaged, so two images compared
+ * vertex by vertex might tell the frames apart (measured: on the car no better than chance, on
+ * the bird mostly right; off by default, docs/experiments/frame-sync.md): each image's kept fit is compared with NEIGHBOURS
  * others', as fitted and turned, by the mean cosine of their features at the vertices both see;
  * a label per image (turned or not) is then chosen to maximise the summed agreement of every
  * compared pair in its relative frame (coordinate ascent from all unturned), the labels flipped
