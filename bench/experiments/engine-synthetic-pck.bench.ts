@@ -92,7 +92,7 @@ async function main(): Promise<void> {
           const turnedKinds = sync.turnedRows.map((r) => kind(offsets[r]!))
           const count = (what: string): number => turnedKinds.filter((k) => k === what).length
           console.log(
-            `  ${variant} seed ${seed} step ${s}: frames synchronised, ${sync.turned} images turned (of them, in the model's frame before: ${count('same')}, turned against it: ${count('turned')}, neither: ${count('other')}; ` +
+            `  ${variant} seed ${seed} step ${s}: frames synchronised, ${sync.turnedRows.length} images turned (of them, in the model's frame before: ${count('same')}, turned against it: ${count('turned')}, neither: ${count('other')}; ` +
               `all images before: ${counts[frame]} in the frame, ${counts[(frame + 4) % 8]} turned), mean pair agreement ${sync.before.toFixed(4)} -> ${sync.after.toFixed(4)}`,
           )
         },

@@ -3,7 +3,7 @@ import type { EngineConfig } from '../model/config'
 import { GpuUnavailableError } from './adapter'
 
 /** What of a configuration the GPU engine has no kernels for, or null when it runs all of it. */
-export function gpuEngineGap(config: EngineConfig): string | null {
+function gpuEngineGap(config: EngineConfig): string | null {
   const soft = config.weights.softSilhouette
   if (soft > 0) return `the face-based silhouette (weights.softSilhouette ${soft}) runs on the CPU engine only`
   return config.frameSync ? 'frame synchronisation (frameSync) runs on the CPU engine only' : null

@@ -13,11 +13,11 @@ import type { MeshFit } from './fit-image'
  * silhouette exactly, view-camera's mirrorCamera); and both.
  */
 export const FIT_FRAMES = ['same', 'turned', 'mirrored', 'mirrored+turned'] as const
-export type FitFrame = (typeof FIT_FRAMES)[number]
 
 /**
  * A fit seen in each of FIT_FRAMES, in that order (the first is the fit itself): the same code
- * and scale and position, the camera turned or mirrored, each with the instance its camera sees.
+ * and scale and position, the camera turned or mirrored, each with the instance its camera sees
+ * (their loss and hypothesis are the fit's: they are views of it, not fits of their own).
  * A pair's transfer under these tells which relative frame of its two fits the 2-D features
  * agree with. Needs the fit's hypotheses (its code and whether its kept camera is a mirror).
  */

@@ -65,9 +65,7 @@ function agreement(a: { features: Float32Array; seen: Uint8Array }, b: { feature
 }
 
 export interface FrameSync {
-  /** Images whose cameras were turned half a circle. */
-  turned: number
-  /** Their rows. */
+  /** The rows of the images whose cameras were turned half a circle. */
   turnedRows: number[]
   /** Each image's kept azimuth before the pass (radians), to check the pass against annotations. */
   keptAzimuths: number[]
@@ -140,11 +138,7 @@ export function synchroniseFrames(state: TrainState, targets: readonly ViewTarge
     if (!changed) break
   }
   const after = total()
-  let flips = label.reduce((a, l) => a + l, 0)
-  if (flips > n / 2) {
-    for (let i = 0; i < n; i++) label[i] = 1 - label[i]!
-    flips = n - flips
-  }
+  if (label.reduce((a, l) => a + l, 0) > n / 2) for (let i = 0; i < n; i++) label[i] = 1 - label[i]!
   const H = config.hypotheses
   for (let row = 0; row < n; row++) {
     if (!label[row]) continue
@@ -155,5 +149,5 @@ export function synchroniseFrames(state: TrainState, targets: readonly ViewTarge
   }
   const pairs = Math.max(1, edges.length)
   const turnedRows = [...label.keys()].filter((row) => label[row])
-  return { turned: flips, turnedRows, keptAzimuths: fits.map((f) => f.pose.azimuth), before: before / pairs, after: after / pairs }
+  return { turnedRows, keptAzimuths: fits.map((f) => f.pose.azimuth), before: before / pairs, after: after / pairs }
 }

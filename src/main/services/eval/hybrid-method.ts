@@ -142,7 +142,8 @@ export async function hybridMethod(
       { alphas: [0.1], threshold: own.threshold, compare: own.compare },
     )
   const pckOf = (answers: (Point | null)[][]): number => scoreOf(answers).report.overall['0.1']!.perImage
-  const nnPck = pckOf(nnAnswers)
+  const nnScores = scoreOf(nnAnswers)
+  const nnPck = nnScores.report.overall['0.1']!.perImage
   const plain = { hypotheses: 1, framed: false, lambda: 0, gate: OPEN_GATE, pck: nnPck }
   let best = plain
   let bestAnswers = nnAnswers
@@ -165,7 +166,7 @@ export async function hybridMethod(
     }
   }
   const chosen = best
-  const gains = choices.guard && best.lambda > 0 ? pairGains(scoreOf(bestAnswers).scores, scoreOf(nnAnswers).scores, valPairs.map((p) => p.trgKey)) : null
+  const gains = choices.guard && best.lambda > 0 ? pairGains(scoreOf(bestAnswers).scores, nnScores.scores, valPairs.map((p) => p.trgKey)) : null
   const gain = gains ? valGain(gains.differences, gains.clusters) : null
   if (gain && !(gain.lowerBound > 0)) best = plain
   const gateName = gateLabel(best.gate)
