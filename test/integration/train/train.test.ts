@@ -3,6 +3,9 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createCore } from '../../../src/main/core/create-core'
 import { latestCheckpoint } from '../../../src/main/runs/checkpoint'
+import { requireDataset } from '../../../src/main/services/datasets/dataset-queries'
+import { evalPairs, transferPairOf } from '../../../src/main/services/eval/eval-pairs'
+import { meshPredictor } from '../../../src/main/services/eval/mesh-predictor'
 import { trainWorkerDir } from '../../helpers/train-worker-build'
 import { call, callError, openCore } from '../datasets/helpers'
 
@@ -165,6 +168,18 @@ describe('keypoint transfer through a trained model', () => {
     const after = poses()
     expect(after.map((r) => [r.image, r.fit.pose])).toEqual(before.map((r) => [r.image, r.fit.pose]))
     expect(after.every((r) => r.fit.hypotheses !== undefined)).toBe(true)
+
+    // Each target frame carries what the gate reads in it: as fitted, the kept fits' support and pair fit; turned half a
+    // circle, the same losses and an azimuth gap of pi minus the fitted one.
+    const carPairs = evalPairs(db, requireDataset(db, 'demo'), 'test').filter((p) => p.pair.category === 'car')
+    const mesh = await meshPredictor(runId, 'demo', carPairs, { db, features: core.services.features, train: core.services.train }, undefined, { hypotheses: true })
+    const pair = transferPairOf(carPairs[0]!)
+    const [same, turned, mirrored] = mesh.transferCropFrames(pair)
+    expect(same).toEqual({ transfers: mesh.transferCrop(pair), fit: mesh.pairFit(pair) })
+    expect(turned!.fit.loss).toBe(same!.fit.loss)
+    expect(turned!.fit.azimuthGap).toBeCloseTo(Math.PI - same!.fit.azimuthGap, 9)
+    expect(mirrored!.transfers).toHaveLength(pair.srcKps.length)
+    mesh.dispose()
 
     const unfinished = await call(core, 'train.start', { dataset: 'demo', category: 'car', steps: 50, backbone: 'handmade' })
     core.services.jobs.cancel(unfinished.jobId)

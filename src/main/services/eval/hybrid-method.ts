@@ -21,6 +21,7 @@ import type { EvalPair } from './eval-pairs'
 import { HYBRID_KINDS } from '../../../shared/eval/hybrid-kinds'
 import type { HybridChoices } from '../../../shared/eval/hybrid-kinds'
 import { meshPredictor } from './mesh-predictor'
+import type { FramedTransfer } from './mesh-predictor'
 import type { MethodServices, ResolvedMethod } from './resolve-method'
 
 const HYBRID_LAMBDAS = [0.03, 0.1, 0.3, 1]
@@ -95,34 +96,38 @@ export async function hybridMethod(
   /**
    * The target frame (frame-fits) whose transfer the 2-D features agree with most at weight
    * `lambda`, by the hybrid's own score summed over the pair's keypoints (as fitted wins ties):
-   * its points. A near-symmetric object's fits are often turned or mirrored against each other
+   * its transfers. A near-symmetric object's fits are often turned or mirrored against each other
    * with their silhouettes right; the features, weak one keypoint at a time, vote together.
    */
-  const framePrior = (pair: TransferPair, lambda: number): MeshPrior[] => {
+  const chosenFrame = (pair: TransferPair, lambda: number): FramedTransfer => {
     const options = frameOptions(pair)
     const q = queries(pair)
     if (!q || lambda === 0) return options[0]!
     let chosen = options[0]!
     let most = Number.NEGATIVE_INFINITY
     for (const option of options) {
-      const agreement = hybridRefineScored(q.src, q.crop, q.trg, option, lambda, { region: q.region }, q.similarities).scores.reduce((a, b) => a + b, 0)
+      const prior = option.transfers.map((t) => t.point)
+      const agreement = hybridRefineScored(q.src, q.crop, q.trg, prior, lambda, { region: q.region }, q.similarities).scores.reduce((a, b) => a + b, 0)
       if (agreement > most + 1e-12) [chosen, most] = [option, agreement]
     }
     return chosen
   }
   /**
-   * A pair's mesh prior per keypoint: the kept fits' point (k = 1), or the points of every
-   * pairing of the two images' k best hypotheses, or (`framedAt`, a weight) the kept fits' in the
-   * target frame the features agree with; its support (for the gate) is the kept fits'.
+   * A pair's mesh prior per keypoint, with what the gate reads: the kept fits' point (k = 1), or
+   * the points of every pairing of the two images' k best hypotheses (the kept fits' support and
+   * pair fit), or (`framedAt`, a weight) the kept fits' in the target frame the features agree
+   * with (that frame's visibility and azimuth gap).
    */
-  const priorOf = (pair: TransferPair, k: number, framedAt?: number): { support: SupportedTransfer[]; prior: MeshPrior[] } => {
+  const priorOf = (pair: TransferPair, k: number, framedAt?: number): GatedPrior => {
+    if (framedAt !== undefined) {
+      const { transfers, fit } = chosenFrame(pair, framedAt)
+      return { support: transfers, prior: transfers.map((t) => t.point), fit }
+    }
     const support = mesh.transferCrop(pair)
-    if (framedAt !== undefined) return { support, prior: framePrior(pair, framedAt) }
-    return { support, prior: k === 1 ? support.map((t) => t.point) : mesh.transferCropHypotheses(pair, k) }
+    return { support, prior: k === 1 ? support.map((t) => t.point) : mesh.transferCropHypotheses(pair, k), fit: mesh.pairFit(pair) }
   }
   /** The mesh priors the gate lets through (null: that keypoint keeps the NN's answer). */
-  const gated = (gate: HybridGate, { support, prior }: { support: readonly SupportedTransfer[]; prior: readonly MeshPrior[] }, pair: PairFit): MeshPrior[] =>
-    support.map((t, q) => (gateOpen(gate, t, pair) ? prior[q]! : null))
+  const gated = (gate: HybridGate, { support, prior, fit }: GatedPrior): MeshPrior[] => support.map((t, q) => (gateOpen(gate, t, fit) ? prior[q]! : null))
   const predict = (pair: TransferPair, lambda: number, meshCrop: readonly MeshPrior[]): (Point | null)[] => {
     const q = queries(pair)
     if (!q) return pair.srcKps.map(() => null)
@@ -133,7 +138,6 @@ export async function hybridMethod(
   // gate) is a per-keypoint choice between that prior's ungated answer and the NN's: one
   // refinement per (hypotheses, weight), not per gate.
   const valPairs = val.map(transferPairOf)
-  const valFit = valPairs.map((p) => mesh.pairFit(p))
   const nnAnswers = valPairs.map((p) => predict(p, 0, p.srcKps.map(() => null)))
   const scoreOf = (answers: (Point | null)[][]) =>
     evaluatePck(
@@ -147,7 +151,7 @@ export async function hybridMethod(
   const plain = { hypotheses: 1, framed: false, lambda: 0, gate: OPEN_GATE, pck: nnPck }
   let best = plain
   let bestAnswers = nnAnswers
-  const gates = choices.gate === 'open' ? [OPEN_GATE] : candidateGates(valFit.map((f) => f.loss))
+  const gates = choices.gate === 'open' ? [OPEN_GATE] : candidateGates(valPairs.map((p) => mesh.pairFit(p).loss))
   // The frames are offered after the fits as they are, so that these win ties.
   for (const framed of choices.frames ? [false, true] : [false]) {
     for (const hypotheses of framed ? [1] : choices.hypotheses) {
@@ -156,7 +160,7 @@ export async function hybridMethod(
         const valPrior = fixed ?? valPairs.map((p) => priorOf(p, 1, lambda))
         const answers = valPairs.map((p, i) => predict(p, lambda, valPrior[i]!.prior))
         for (const gate of gates) {
-          const mixed = valPairs.map((_, i) => gated(gate, valPrior[i]!, valFit[i]!).map((m, q) => (m ? answers[i]![q]! : nnAnswers[i]![q]!)))
+          const mixed = valPairs.map((_, i) => gated(gate, valPrior[i]!).map((m, q) => (m ? answers[i]![q]! : nnAnswers[i]![q]!)))
           const pck = pckOf(mixed)
           if (pck > best.pck + 1e-12) [best, bestAnswers] = [{ hypotheses, framed, lambda, gate, pck }, mixed]
         }
@@ -170,7 +174,7 @@ export async function hybridMethod(
   const gain = gains ? valGain(gains.differences, gains.clusters) : null
   if (gain && !(gain.lowerBound > 0)) best = plain
   const gateName = gateLabel(best.gate)
-  const meshOf = (pair: TransferPair): MeshPrior[] => gated(best.gate, priorOf(pair, best.hypotheses, best.framed ? best.lambda : undefined), mesh.pairFit(pair))
+  const meshOf = (pair: TransferPair): MeshPrior[] => gated(best.gate, priorOf(pair, best.hypotheses, best.framed ? best.lambda : undefined))
   const pct = (v: number): string => (100 * v).toFixed(1)
   const gapDegrees = ((choices.hypothesisGap * 180) / Math.PI).toFixed(1)
   const apart = choices.hypothesisGap > 0 && best.hypotheses > 1 ? ` (at least ${gapDegrees} deg apart)` : ''
@@ -189,7 +193,7 @@ export async function hybridMethod(
     method: {
       id: name,
       // An open gate and one hypothesis predict what the first hybrid did, so its cached predictions stay valid.
-      key: `hybrid:${mesh.checkpoint}:lambda=${best.lambda}:${config.backbone}${gateName ? `:gate=${gateName}` : ''}${best.hypotheses > 1 ? `:hypotheses=${best.hypotheses}${choices.hypothesisGap > 0 ? `:apart=${gapDegrees}deg` : ''}` : ''}${best.framed ? ':frames' : ''}`,
+      key: `hybrid:${mesh.checkpoint}:lambda=${best.lambda}:${config.backbone}${gateName ? `:gate=${gateName}` : ''}${best.hypotheses > 1 ? `:hypotheses=${best.hypotheses}${choices.hypothesisGap > 0 ? `:apart=${gapDegrees}deg` : ''}` : ''}${best.framed ? framedKey(gateName) : ''}`,
       async transfer(pair) {
         return predict(pair, best.lambda, meshOf(pair))
       },
@@ -218,3 +222,17 @@ function pairGains(method: PairScores, reference: PairScores, clusters: readonly
   }
   return out
 }
+
+/** A pair's mesh prior per keypoint and what the gate reads of it: each keypoint's support and the pair's fit. */
+interface GatedPrior {
+  support: SupportedTransfer[]
+  prior: MeshPrior[]
+  fit: PairFit
+}
+
+/**
+ * The cache key's mark of a framed prior. Gated, it says that the gate reads the chosen frame's
+ * visibility and azimuth gap (before session 14 it read the fit's as fitted), so that predictions
+ * cached under the old reading are not served for the new.
+ */
+const framedKey = (gateName: string): string => (gateName ? ':frames:gate-in-frame' : ':frames')

@@ -16,6 +16,12 @@ import type { ImageInput } from '../train/training-inputs'
 import type { EvalPair } from './eval-pairs'
 import type { MethodServices } from './resolve-method'
 
+/** A pair's transfer with the target's fit in one frame, and what the two fits say of the pair in it. */
+export interface FramedTransfer {
+  transfers: SupportedTransfer[]
+  fit: PairFit
+}
+
 export interface MeshPredictor {
   category: string
   checkpoint: string
@@ -32,11 +38,11 @@ export interface MeshPredictor {
    */
   transferCropHypotheses(pair: TransferPair, k: number): [number, number][][]
   /**
-   * Each source keypoint's mesh transfer with the target's fit seen in each of FIT_FRAMES (the
-   * first: as fitted), target feature-crop pixels, null where a frame has no answer. Needs a
-   * predictor made with `hypotheses` (the fits' codes).
+   * transferCrop and pairFit with the target's fit seen in each of FIT_FRAMES (the first: as
+   * fitted), frame by frame: the support (visibility) and the azimuth gap are that frame's. Needs
+   * a predictor made with `hypotheses` (the fits' codes).
    */
-  transferCropFrames(pair: TransferPair): ([number, number] | null)[][]
+  transferCropFrames(pair: TransferPair): FramedTransfer[]
   /** What the pair's two fits say of it: how well the model explains both images, and how far apart their cameras look. */
   pairFit(pair: TransferPair): PairFit
   dispose(): void
@@ -119,8 +125,8 @@ export async function meshPredictor(
       const src = fitOf(pair.srcKey)
       const trg = fitOf(pair.trgKey)
       const f = src && trg ? frames(pair, src, trg) : null
-      if (!src || !trg || !f) return pair.srcKps.map(() => ({ point: null, onSurface: false, targetVisible: 0 }))
-      return meshTransferWithSupport(src, trg, f.points).map((t) => ({ ...t, point: t.point ? [t.point[0] * f.fromFit, t.point[1] * f.fromFit] : null }))
+      if (!src || !trg || !f) return unsupported(pair)
+      return toFeatureCrop(meshTransferWithSupport(src, trg, f.points), f.fromFit)
     },
     transferCropHypotheses(pair, k) {
       const src = rankedOf(pair.srcKey, k)
@@ -133,14 +139,13 @@ export async function meshPredictor(
       const src = fitOf(pair.srcKey)
       const trg = framesOf(pair.trgKey)
       const f = src && trg ? frames(pair, src, trg[0]!) : null
-      if (!src || !trg || !f) return [pair.srcKps.map(() => null)]
-      return trg.map((t) => meshTransferWithSupport(src, t, f.points).map(({ point }): [number, number] | null => (point ? [point[0] * f.fromFit, point[1] * f.fromFit] : null)))
+      if (!src || !trg || !f) return [{ transfers: unsupported(pair), fit: NO_PAIR_FIT }]
+      return trg.map((t) => ({ transfers: toFeatureCrop(meshTransferWithSupport(src, t, f.points), f.fromFit), fit: pairFitOf(src, t) }))
     },
     pairFit(pair) {
       const src = fitOf(pair.srcKey)
       const trg = fitOf(pair.trgKey)
-      if (!src || !trg) return { loss: Number.POSITIVE_INFINITY, azimuthGap: 0 }
-      return { loss: Math.max(src.loss.total, trg.loss.total), azimuthGap: Math.abs(wrapAngle(src.pose.azimuth - trg.pose.azimuth)) }
+      return src && trg ? pairFitOf(src, trg) : NO_PAIR_FIT
     },
     dispose: () => {
       fitted.clear()
@@ -149,3 +154,19 @@ export async function meshPredictor(
     },
   }
 }
+
+/** A pair's keypoints without a mesh answer. */
+const unsupported = (pair: TransferPair): SupportedTransfer[] => pair.srcKps.map(() => ({ point: null, onSurface: false, targetVisible: 0 }))
+
+/** Transfers from a fit's crop frame to the target's feature crop (`fromFit` pixels per fit pixel). */
+const toFeatureCrop = (transfers: readonly SupportedTransfer[], fromFit: number): SupportedTransfer[] =>
+  transfers.map((t) => ({ ...t, point: t.point ? [t.point[0] * fromFit, t.point[1] * fromFit] : null }))
+
+/** What a pair without both fits has: no fit loss to pass a limit, no azimuth gap. */
+const NO_PAIR_FIT: PairFit = { loss: Number.POSITIVE_INFINITY, azimuthGap: 0 }
+
+/** The worse of the two fits' losses and the angle between their cameras' azimuths. */
+const pairFitOf = (src: MeshFit, trg: MeshFit): PairFit => ({
+  loss: Math.max(src.loss.total, trg.loss.total),
+  azimuthGap: Math.abs(wrapAngle(src.pose.azimuth - trg.pose.azimuth)),
+})
