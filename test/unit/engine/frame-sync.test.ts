@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { CAMERA_SIZE, wrapAngle } from '../../../src/main/engine/camera/view-camera'
+import { CAMERA_SIZE, cameraParams, turnCamera, wrapAngle } from '../../../src/main/engine/camera/view-camera'
 import { trainingFits } from '../../../src/main/engine/infer/fit-image'
 import { SeededRandom } from '../../../src/main/engine/math/seeded-random'
 import { frameSyncSteps, synchroniseFrames } from '../../../src/main/engine/train/frame-sync'
@@ -43,7 +43,8 @@ describe('frame synchronisation across the training images', () => {
     const kept = trainingFits(state, targets)
     const turned = [0, 3, 5, 9, 12]
     kept.forEach((fit, row) => {
-      const params = [fit.pose.azimuth + (turned.includes(row) ? Math.PI : 0), fit.pose.elevation, fit.pose.roll, Math.log(fit.camera.scale), ...fit.camera.translation]
+      const own = cameraParams(fit.pose, fit.camera)
+      const params = turned.includes(row) ? turnCamera(own) : own
       for (let h = 0; h < H; h++) state.cameras.value.set(params, (row * H + h) * CAMERA_SIZE)
     })
     const sync = synchroniseFrames(state, targets)

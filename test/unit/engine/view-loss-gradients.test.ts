@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { CAMERA_SIZE, cameraRotation, cameraRotationDerivatives, mirrorCamera, toWeakPerspective } from '../../../src/main/engine/camera/view-camera'
+import { CAMERA_SIZE, cameraParams, cameraRotation, cameraRotationDerivatives, mirrorCamera, toWeakPerspective, turnCamera } from '../../../src/main/engine/camera/view-camera'
 import { createGridPoint, locate, sampleScalar, scalarGradient } from '../../../src/main/engine/losses/grid-sampler'
 import { meshView, viewLoss, visibility } from '../../../src/main/engine/losses/view-loss'
 import type { LossWeights, ViewShape } from '../../../src/main/engine/losses/view-loss'
@@ -127,6 +127,22 @@ describe('camera conventions', () => {
       expect(b[3 * i + 1]).toBeCloseTo(a[3 * j + 1]!, 3)
       expect(b[3 * i + 2]).toBeCloseTo(-a[3 * j + 2]!, 5)
     }
+  })
+
+  it('the turned camera: azimuth moved by pi, the rest kept, twice is the camera itself, and the projections move; cameraParams undoes toWeakPerspective', () => {
+    const object = syntheticObject(3)
+    const camera = [0.8, 0.3, 0.1, Math.log(0.7), 0.1, -0.2]
+    const a = projectPoints(object.positions, toWeakPerspective(camera), 64, 64)
+    const turned = turnCamera(camera)
+    expect(turned[0]).toBeCloseTo(0.8 - Math.PI, 12)
+    expect(Array.from(turned.subarray(1))).toEqual(camera.slice(1))
+    // Turning twice is the camera itself.
+    expect(Array.from(turnCamera(turned)).map((v, k) => v - camera[k]!).every((d) => Math.abs(d) < 1e-12)).toBe(true)
+    const b = projectPoints(object.positions, toWeakPerspective(turned), 64, 64)
+    expect(Math.max(...a.map((v, k) => Math.abs(v - b[k]!)))).toBeGreaterThan(1)
+    const pose = { azimuth: camera[0]!, elevation: camera[1]!, roll: camera[2]! }
+    const params = cameraParams(pose, toWeakPerspective(camera))
+    camera.forEach((v, k) => expect(params[k]).toBeCloseTo(v, 12))
   })
 
   it('azimuth 0 faces the viewer, up is up in the image, positive azimuth shows the left side (+x)', () => {

@@ -48,6 +48,13 @@ export function mirrorCamera(params: ArrayLike<number>, offset = 0, out: Float64
   return out
 }
 
+/** The camera turned half a circle about the vertical axis: front and back swapped, scale and translation unchanged. */
+export function turnCamera(params: ArrayLike<number>, offset = 0, out: Float64Array = new Float64Array(CAMERA_SIZE)): Float64Array {
+  for (let k = 0; k < CAMERA_SIZE; k++) out[k] = params[offset + k]!
+  out[AZIMUTH] = wrapAngle(params[offset + AZIMUTH]! + Math.PI)
+  return out
+}
+
 /** Angle in (-pi, pi]. */
 export function wrapAngle(a: number): number {
   const w = a - 2 * Math.PI * Math.floor((a + Math.PI) / (2 * Math.PI))
@@ -62,4 +69,16 @@ export function toWeakPerspective(params: ArrayLike<number>, offset = 0): WeakPe
     scale: Math.exp(params[offset + LOG_SCALE]!),
     translation: [params[offset + TX]!, params[offset + TY]!],
   }
+}
+
+/** The parameters a fit's pose and renderer camera were made from (toWeakPerspective's inverse). */
+export function cameraParams(pose: { azimuth: number; elevation: number; roll: number }, camera: WeakPerspectiveCamera): Float64Array {
+  const out = new Float64Array(CAMERA_SIZE)
+  out[AZIMUTH] = pose.azimuth
+  out[ELEVATION] = pose.elevation
+  out[ROLL] = pose.roll
+  out[LOG_SCALE] = Math.log(camera.scale)
+  out[TX] = camera.translation[0]
+  out[TY] = camera.translation[1]
+  return out
 }

@@ -91,7 +91,6 @@ export function hybridScores(
   const b0 = Math.max(0, Math.floor(ry1 / fine))
   const b1 = Math.min(h * k - 1, Math.ceil(ry2 / fine) - 1)
   const point = createGridPoint()
-  const sim = similarity
   const prior = priorPoints(meshPrediction)
   const scratch = new Float64Array(prior.length)
   const weight = prior.length > 0 ? lambda / (2 * sigma * sigma) : 0
@@ -100,7 +99,7 @@ export function hybridScores(
     const cy = (b + 0.5) * fine
     for (let a = a0; a <= a1; a++) {
       const cx = (a + 0.5) * fine
-      let score = sampleScalar(sim, locate((cx / side) * 2 - 1, (cy / (h * stride)) * 2 - 1, w, h, point))
+      let score = sampleScalar(similarity, locate((cx / side) * 2 - 1, (cy / (h * stride)) * 2 - 1, w, h, point))
       if (weight > 0) score -= weight * priorDistance2(cx, cy, prior, side, sigma, scratch)
       values[b * w * k + a] = score
     }

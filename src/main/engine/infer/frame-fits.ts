@@ -1,4 +1,4 @@
-import { AZIMUTH, mirrorCamera, wrapAngle } from '../camera/view-camera'
+import { mirrorCamera, turnCamera } from '../camera/view-camera'
 import type { ViewShape } from '../losses/view-loss'
 import { instanceForward, mirrorInstance } from '../model/category-model'
 import type { CategoryModel, CategoryShape } from '../model/category-model'
@@ -29,17 +29,12 @@ export function frameFits(model: CategoryModel, shape: CategoryShape, fit: MeshF
   const mirror = mirrorInstance(model, shape, inst, code)
   const own = kept.mirrored ? { view: mirror.inst.view, row: mirror.row } : { view: inst.view, row: Float64Array.from(code) }
   const other = kept.mirrored ? { view: inst.view, row: Float64Array.from(code) } : { view: mirror.inst.view, row: mirror.row }
-  const turn = (params: ArrayLike<number>): number[] => {
-    const out = Array.from(params)
-    out[AZIMUTH] = wrapAngle(out[AZIMUTH]! + Math.PI)
-    return out
-  }
-  const mirrored = Array.from(mirrorCamera(kept.params))
-  const seen = (side: { view: ViewShape; row: Float64Array }, params: number[]): MeshFit => ({
+  const mirrored = mirrorCamera(kept.params)
+  const seen = (side: { view: ViewShape; row: Float64Array }, params: ArrayLike<number>): MeshFit => ({
     ...meshGeometry(side.view, params, fit.cropSize, model.config.visibility),
     loss: fit.loss,
     hypothesis: fit.hypothesis,
     code: Float32Array.from(side.row),
   })
-  return [fit, seen(own, turn(kept.params)), seen(other, mirrored), seen(other, turn(mirrored))]
+  return [fit, seen(own, turnCamera(kept.params)), seen(other, mirrored), seen(other, turnCamera(mirrored))]
 }

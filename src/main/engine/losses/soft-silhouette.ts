@@ -113,13 +113,14 @@ export function softSilhouette(target: ViewTarget, shape: ViewShape, camera: Arr
     along[p] = t
   })
   const coverage = new Float64Array(M * M)
+  const wanted = new Float64Array(M * M)
   let area = 0
   let sum = 0
   for (let p = 0; p < M * M; p++) {
     coverage[p] = Math.exp(-d2[p]! / SOFT_SILHOUETTE_SIGMA)
-    const wanted = Math.exp(-(target.distance[p]! ** 2) / SOFT_SILHOUETTE_SIGMA)
-    area += wanted
-    sum += (coverage[p]! - wanted) ** 2
+    wanted[p] = Math.exp(-(target.distance[p]! ** 2) / SOFT_SILHOUETTE_SIGMA)
+    area += wanted[p]!
+    sum += (coverage[p]! - wanted[p]!) ** 2
   }
   const loss = sum / area
   if (grads && weight !== 0) {
@@ -128,9 +129,8 @@ export function softSilhouette(target: ViewTarget, shape: ViewShape, camera: Arr
     for (let p = 0; p < M * M; p++) {
       const d = d2[p]!
       if (d === 0 || d === Infinity) continue
-      const wanted = Math.exp(-(target.distance[p]! ** 2) / SOFT_SILHOUETTE_SIGMA)
       // dL/dI = 2 (I - T) / area, dI/d(d^2) = -I / SIGMA; d(d^2)/d(edge start) = -2 (q - c) (1 - t), /d(end) = -2 (q - c) t.
-      const gd2 = (-2 * weight * (coverage[p]! - wanted) * coverage[p]!) / (area * SOFT_SILHOUETTE_SIGMA)
+      const gd2 = (-2 * weight * (coverage[p]! - wanted[p]!) * coverage[p]!) / (area * SOFT_SILHOUETTE_SIGMA)
       const e = nearest[p]!
       const f3 = e - (e % 3)
       const a = faces[e]!

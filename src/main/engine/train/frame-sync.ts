@@ -1,4 +1,4 @@
-import { AZIMUTH, CAMERA_SIZE, wrapAngle } from '../camera/view-camera'
+import { CAMERA_SIZE, cameraParams, turnCamera } from '../camera/view-camera'
 import { meshGeometry, trainingFits } from '../infer/fit-image'
 import type { MeshFit } from '../infer/fit-image'
 import { createGridPoint, locate } from '../losses/grid-sampler'
@@ -94,9 +94,7 @@ export function synchroniseFrames(state: TrainState, targets: readonly ViewTarge
   const fits = trainingFits(state, targets)
   const C = targets[0]!.channels
   const views = fits.map((fit, row) => {
-    const params = [fit.pose.azimuth, fit.pose.elevation, fit.pose.roll, Math.log(fit.camera.scale), fit.camera.translation[0], fit.camera.translation[1]]
-    params[AZIMUTH] = wrapAngle(params[AZIMUTH]! + Math.PI)
-    const turned = meshGeometry(instanceForward(model, shape, fit.code).view, params, fit.cropSize, config.visibility)
+    const turned = meshGeometry(instanceForward(model, shape, fit.code).view, turnCamera(cameraParams(fit.pose, fit.camera)), fit.cropSize, config.visibility)
     return [vertexFeatures(fit, targets[row]!), vertexFeatures(turned, targets[row]!)] as const
   })
   const n = fits.length
@@ -143,8 +141,8 @@ export function synchroniseFrames(state: TrainState, targets: readonly ViewTarge
   for (let row = 0; row < n; row++) {
     if (!label[row]) continue
     for (let h = 0; h < H; h++) {
-      const o = (row * H + h) * CAMERA_SIZE + AZIMUTH
-      cameras.value[o] = wrapAngle(cameras.value[o]! + Math.PI)
+      const o = (row * H + h) * CAMERA_SIZE
+      cameras.value.set(turnCamera(cameras.value, o), o)
     }
   }
   const pairs = Math.max(1, edges.length)
