@@ -34,6 +34,7 @@ export async function openStudio(): Promise<StudioPage> {
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()))
   page.on('pageerror', (e) => errors.push(e.message))
   await page.goto(url)
+  await connected(page)
   return {
     browser,
     page,
@@ -43,6 +44,21 @@ export async function openStudio(): Promise<StudioPage> {
       await page.goto(`${origin}/${hash}`)
     },
     screenshot: (view) => saveScreenshot(page, view),
+  }
+}
+
+/**
+ * Waits until the status bar shows the transport, which takes the page's first answer from the
+ * server: a test that starts before the studio has answered would time out on whatever it looks
+ * for first. Failing, it says what the page showed instead.
+ */
+async function connected(page: Page): Promise<void> {
+  const transport = page.getByTestId('status-transport')
+  try {
+    await transport.waitFor({ timeout: 90_000 })
+  } catch (error) {
+    const shown = await page.locator('body').innerText().catch((e: Error) => `(unreadable: ${e.message})`)
+    throw new Error(`the studio at ${page.url()} did not connect in 90 s; the page showed:\n${shown.slice(0, 2000)}`, { cause: error })
   }
 }
 
