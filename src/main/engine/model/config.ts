@@ -90,8 +90,11 @@ export interface EngineConfig {
   seed: number
   /** Icosphere subdivisions: 3 -> 642 vertices, 4 -> 2562. */
   templateLevel: number
-  /** Starting ellipsoid (lateral, up, forward), or 'mask-aspect' to take up/forward from the training masks. */
-  ellipsoid: Ellipsoid | 'mask-aspect'
+  /**
+   * Starting ellipsoid (lateral, up, forward); 'mask-aspect' takes up/forward from the training
+   * masks' boxes, 'mask-extent' the lateral axis too (initialisation.ellipsoidFromBoxes).
+   */
+  ellipsoid: Ellipsoid | 'mask-aspect' | 'mask-extent'
   batchSize: number
   /** Camera hypotheses per image, evenly spaced in azimuth. */
   hypotheses: number

@@ -3,16 +3,21 @@ import { DEFAULT_ELLIPSOID } from '../template/template'
 import type { Ellipsoid } from '../template/template'
 
 /**
- * The starting ellipsoid from the training masks' boxes (normalised x1, y1, x2, y2). A side view
- * shows up/forward as height/width and every other view a larger ratio, so the lower quartile
- * of height/width estimates up/forward; the lateral axis keeps the default proportion, as
- * silhouettes without cameras do not tell it.
+ * The starting ellipsoid from the training masks' boxes (normalised x1, y1, x2, y2). Seen from
+ * a camera at azimuth a an ellipsoid's box is up high and sqrt(forward^2 sin^2 a + lateral^2
+ * cos^2 a) wide, so over a collection seen from all round its height/width runs from up/forward
+ * (side views) to up/lateral (front and back views), and azimuths spread round the circle put
+ * most boxes near those two ends. The lower quartile of height/width estimates up/forward;
+ * with `lateral` the upper quartile estimates up/lateral, otherwise the lateral axis keeps the
+ * default proportion (a compact animal's).
  */
-export function ellipsoidFromBoxes(boxes: readonly (readonly [number, number, number, number])[]): Ellipsoid {
+export function ellipsoidFromBoxes(boxes: readonly (readonly [number, number, number, number])[], lateral = false): Ellipsoid {
   const ratios = boxes.map(([x1, y1, x2, y2]) => (y2 - y1) / Math.max(x2 - x1, 1e-6)).sort((a, b) => a - b)
   if (ratios.length === 0) return DEFAULT_ELLIPSOID
-  const q = ratios[Math.floor((ratios.length - 1) / 4)]!
-  return [DEFAULT_ELLIPSOID[0], Math.min(Math.max(q, 0.2), 2), 1]
+  const clamp = (a: number): number => Math.min(Math.max(a, 0.2), 2)
+  const up = clamp(ratios[Math.floor((ratios.length - 1) / 4)]!)
+  const side = lateral ? clamp(up / ratios[Math.ceil((3 * (ratios.length - 1)) / 4)]!) : DEFAULT_ELLIPSOID[0]
+  return [side, up, 1]
 }
 
 /**

@@ -77,7 +77,7 @@ export function startTraining(data: TrainingData, input: EngineConfigInput = {})
   const config = resolveConfig(input)
   const targets = trainingTargets(data, config.appearance)
   const rng = new SeededRandom(config.seed)
-  const ellipsoid = config.ellipsoid === 'mask-aspect' ? ellipsoidFromBoxes(targets.map((t) => t.box)) : config.ellipsoid
+  const ellipsoid = typeof config.ellipsoid === 'string' ? ellipsoidFromBoxes(targets.map((t) => t.box), config.ellipsoid === 'mask-extent') : config.ellipsoid
   const model = createCategoryModel(config, targets[0]!.channels, ellipsoid, rng, data.pca ?? null)
   const { cameras, codes } = perImageParams(config, targets.length)
   const V0 = symmetrise(model.template, model.shape.value)
