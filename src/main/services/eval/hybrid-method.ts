@@ -96,33 +96,36 @@ export async function hybridMethod(
   /**
    * The target frame (frame-fits) whose transfer the 2-D features agree with most at weight
    * `lambda`, by the hybrid's own score summed over the pair's keypoints (as fitted wins ties):
-   * its transfers. A near-symmetric object's fits are often turned or mirrored against each other
-   * with their silhouettes right; the features, weak one keypoint at a time, vote together.
+   * its transfers, and the hybrid's answers with that frame's prior (in the target image), which
+   * the vote has already refined. A near-symmetric object's fits are often turned or mirrored
+   * against each other with their silhouettes right; the features, weak one keypoint at a time,
+   * vote together.
    */
-  const chosenFrame = (pair: TransferPair, lambda: number): FramedTransfer => {
+  const chosenFrame = (pair: TransferPair, lambda: number): FramedTransfer & { answers: (Point | null)[] } => {
     const options = frameOptions(pair)
     const q = queries(pair)
-    if (!q || lambda === 0) return options[0]!
+    if (!q || lambda === 0) return { ...options[0]!, answers: predict(pair, lambda, options[0]!.transfers.map((t) => t.point)) }
     let chosen = options[0]!
     let most = Number.NEGATIVE_INFINITY
+    let points: Point[] = []
     for (const option of options) {
       const prior = option.transfers.map((t) => t.point)
-      const agreement = hybridRefineScored(q.src, q.crop, q.trg, prior, lambda, { region: q.region }, q.similarities).scores.reduce((a, b) => a + b, 0)
-      if (agreement > most + 1e-12) [chosen, most] = [option, agreement]
+      const refined = hybridRefineScored(q.src, q.crop, q.trg, prior, lambda, { region: q.region }, q.similarities)
+      const agreement = refined.scores.reduce((a, b) => a + b, 0)
+      if (agreement > most + 1e-12) [chosen, most, points] = [option, agreement, refined.points]
     }
-    return chosen
+    return { ...chosen, answers: points.map((p) => q.trgT.toImage(p)) }
   }
+  /** A frame's transfers as the prior the gate reads (that frame's visibility and azimuth gap). */
+  const framedPrior = ({ transfers, fit }: FramedTransfer): GatedPrior => ({ support: transfers, prior: transfers.map((t) => t.point), fit })
   /**
    * A pair's mesh prior per keypoint, with what the gate reads: the kept fits' point (k = 1), or
    * the points of every pairing of the two images' k best hypotheses (the kept fits' support and
    * pair fit), or (`framedAt`, a weight) the kept fits' in the target frame the features agree
-   * with (that frame's visibility and azimuth gap).
+   * with.
    */
   const priorOf = (pair: TransferPair, k: number, framedAt?: number): GatedPrior => {
-    if (framedAt !== undefined) {
-      const { transfers, fit } = chosenFrame(pair, framedAt)
-      return { support: transfers, prior: transfers.map((t) => t.point), fit }
-    }
+    if (framedAt !== undefined) return framedPrior(chosenFrame(pair, framedAt))
     const support = mesh.transferCrop(pair)
     return { support, prior: k === 1 ? support.map((t) => t.point) : mesh.transferCropHypotheses(pair, k), fit: mesh.pairFit(pair) }
   }
@@ -157,8 +160,9 @@ export async function hybridMethod(
     for (const hypotheses of framed ? [1] : choices.hypotheses) {
       const fixed = framed ? null : valPairs.map((p) => priorOf(p, hypotheses))
       for (const lambda of HYBRID_LAMBDAS) {
-        const valPrior = fixed ?? valPairs.map((p) => priorOf(p, 1, lambda))
-        const answers = valPairs.map((p, i) => predict(p, lambda, valPrior[i]!.prior))
+        const frames = framed ? valPairs.map((p) => chosenFrame(p, lambda)) : null
+        const valPrior = fixed ?? frames!.map(framedPrior)
+        const answers = frames ? frames.map((f) => f.answers) : valPairs.map((p, i) => predict(p, lambda, valPrior[i]!.prior))
         for (const gate of gates) {
           const mixed = valPairs.map((_, i) => gated(gate, valPrior[i]!).map((m, q) => (m ? answers[i]![q]! : nnAnswers[i]![q]!)))
           const pck = pckOf(mixed)
