@@ -191,7 +191,8 @@ describe('initial ellipsoid from the masks', () => {
     })
     const [lateral, up, forward] = ellipsoidFromBoxes(boxes, true)
     // The quartiles are the views 22.5 degrees from side-on and from head-on, a little wider and
-    // narrower than the ends: both axes come out a little long (0.424 and 0.63 by hand), not at the default.
+    // narrower than the ends: both axes come out a little long (0.424 and 0.636 for a continuum of views,
+    // 0.63 from these 360), not at the default.
     expect(forward).toBe(1)
     expect(up).toBeCloseTo(0.424, 2)
     expect(lateral).toBeCloseTo(0.63, 2)
