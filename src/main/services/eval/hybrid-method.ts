@@ -104,7 +104,7 @@ export async function hybridMethod(
   const chosenFrame = (pair: TransferPair, lambda: number): FramedTransfer & { answers: (Point | null)[] } => {
     const options = frameOptions(pair)
     const q = queries(pair)
-    if (!q || lambda === 0) return { ...options[0]!, answers: predict(pair, lambda, options[0]!.transfers.map((t) => t.point)) }
+    if (!q) return { ...options[0]!, answers: pair.srcKps.map(() => null) }
     let chosen = options[0]!
     let most = Number.NEGATIVE_INFINITY
     let points: Point[] = []
