@@ -5,7 +5,8 @@
  *   e.g. ENGINE_CATEGORY=bird npx vite-node bench/experiments/engine-synthetic-pck.bench.ts semagic,baseline 0,1,2 600
  *
  * $ENGINE_CONFIG (JSON) overrides the engine's defaults, e.g. '{"preferAbove":null}'; models are saved under a name
- * tagged with a hash of the settings they trained with (synthetic-category modelName).
+ * tagged with a hash of the settings they trained with (synthetic-category modelName). $ENGINE_ORACLE=azimuth
+ * trains with the annotated azimuths as the viewpoint prior's (synthetic-category ORACLE).
  *
  * Generates the full synthetic category (seed 1: 200/25/50 images) once, extracts the default
  * pretrained features (InceptionV3 hypercolumns, square box crop with 10 % margin, 299 px) into
@@ -26,11 +27,11 @@ import { fitImage, trainingFits } from '../../src/main/engine/infer/fit-image'
 import type { MeshFit } from '../../src/main/engine/infer/fit-image'
 import type { EngineVariant } from '../../src/main/engine/model/config'
 import { projectPca } from '../../src/main/engine/pca/pca'
-import { trainCategory } from '../../src/main/engine/train/train-category'
+import { runTraining, startTraining } from '../../src/main/engine/train/train-category'
 import { trainingTargets } from '../../src/main/engine/train/training-data'
 import type { FeatureMap } from '../../src/main/features/backbones/types'
 import { nnMatch } from '../../src/main/transfer/nn-match'
-import { AZIMUTH_FRAMES, CATEGORY, CONFIG, DIR, azimuthBin, experimentPca, features, mean, pairPck, prepare, saveModel, saveTrainingAzimuths } from './synthetic-category'
+import { AZIMUTH_FRAMES, CATEGORY, CONFIG, DIR, ORACLE, azimuthBin, experimentPca, features, mean, pairPck, prepare, saveModel, saveTrainingAzimuths } from './synthetic-category'
 import type { ImageInfo, Pair } from './synthetic-category'
 
 const LAMBDAS = [0, 0.01, 0.03, 0.1, 0.3, 1]
@@ -79,7 +80,9 @@ async function main(): Promise<void> {
   for (const seed of seeds) {
     for (const variant of variants) {
       const t1 = performance.now()
-      const { model, state } = await trainCategory({ images: trainImages }, { ...CONFIG, variant, seed, steps }, {
+      const started = startTraining({ images: trainImages }, { ...CONFIG, variant, seed, steps })
+      if (ORACLE) started.state.givenAzimuths = Float32Array.from(trn, (im) => wrapAngle((im.azimuthBin * Math.PI) / 4))
+      const { model, state } = await runTraining(started.state, started.targets, {
         onStep: (s, l) => {
           if (s % 100 === 0) console.log(`  ${variant} seed ${seed} step ${s}: view ${l.view!.toFixed(3)} feature ${l.feature!.toFixed(3)} chamfer ${l.chamfer!.toFixed(3)}`)
         },
@@ -123,6 +126,7 @@ async function main(): Promise<void> {
         steps,
         lr: model.config.lr,
         config: CONFIG,
+        ...(ORACLE ? { oracle: 'azimuth' } : {}),
         trainS: Math.round(trainS),
         fitS: Math.round(fitS),
         test: {

@@ -27,6 +27,12 @@ import { COLOUR_SIZE } from '../../src/main/engine/appearance/colour-channels'
 export const CATEGORY = process.env.ENGINE_CATEGORY ?? 'quadruped'
 /** Engine settings the experiment overrides ($ENGINE_CONFIG, JSON). */
 export const CONFIG: EngineConfigInput = JSON.parse(process.env.ENGINE_CONFIG ?? '{}') as EngineConfigInput
+/**
+ * $ENGINE_ORACLE=azimuth trains with each image's annotated azimuth bin (its centre) as the
+ * viewpoint prior's azimuth in place of its neighbours' (TrainState.givenAzimuths; the weight is
+ * $ENGINE_CONFIG's viewpointPrior): how the engine does when training keeps right cameras.
+ */
+export const ORACLE = process.env.ENGINE_ORACLE === 'azimuth'
 export const DIR = process.env.ENGINE_EXPERIMENT_DIR ?? `/tmp/semagic-engine-experiment${CATEGORY === 'quadruped' ? '' : `-${CATEGORY}`}`
 const MARGIN = 0.1
 const SIZE = 299
@@ -142,12 +148,12 @@ export function azimuthBin(radians: number): number {
 
 /**
  * A saved model's file stem: <variant>-<seed>-<hash of the engine settings it trains with>
- * ($ENGINE_CONFIG over today's defaults), so that runs with other settings, or of an engine
+ * ($ENGINE_CONFIG over today's defaults)[-oracle], so that runs with other settings, or of an engine
  * whose defaults have changed since, never overwrite or load each other's models.
  */
 export function modelName(variant: EngineVariant, seed: number): string {
   const { variant: _v, seed: _s, steps: _n, ...settings } = resolveConfig(CONFIG)
-  return `${variant}-${seed}-${settingsHash(settings as unknown as Parameters<typeof settingsHash>[0]).slice(0, 8)}`
+  return `${variant}-${seed}-${settingsHash(settings as unknown as Parameters<typeof settingsHash>[0]).slice(0, 8)}${ORACLE ? '-oracle' : ''}`
 }
 
 /** A saved experiment model (models/<modelName>.json), or null. */

@@ -198,6 +198,14 @@ describe('initial ellipsoid from the masks', () => {
     expect(lateral).toBeCloseTo(0.63, 2)
     expect(ellipsoidFromBoxes(boxes)[0]).toBe(0.35)
   })
+
+  it('the setting is three positive semi-axes or one of the two rules, named when it is neither', () => {
+    expect(resolveConfig({ ellipsoid: 'mask-extent' }).ellipsoid).toBe('mask-extent')
+    expect(resolveConfig({ ellipsoid: [0.5, 0.4, 1] }).ellipsoid).toEqual([0.5, 0.4, 1])
+    expect(() => resolveConfig({ ellipsoid: 'mask-extents' as 'mask-extent' })).toThrow(/ellipsoid must be .*'mask-aspect' or 'mask-extent', got "mask-extents"/)
+    expect(() => resolveConfig({ ellipsoid: [0.5, 0, 1] })).toThrow(/ellipsoid/)
+    expect(() => resolveConfig({ ellipsoid: [0.5, 1] as unknown as [number, number, number] })).toThrow(/ellipsoid/)
+  })
 })
 
 describe('variants', () => {

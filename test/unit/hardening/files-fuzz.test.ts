@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { createCategoryModel } from '../../../src/main/engine/model/category-model'
 import { resolveConfig } from '../../../src/main/engine/model/config'
 import { SeededRandom } from '../../../src/main/engine/math/seeded-random'
-import { deserializeModel, deserializeTrainState, perImageParams, serializeModel, serializeTrainState } from '../../../src/main/engine/train/checkpoint'
+import { deserializeModel, deserializeTrainState, keptAzimuthsUnknown, perImageParams, serializeModel, serializeTrainState } from '../../../src/main/engine/train/checkpoint'
 import { readPredictionsJsonl } from '../../../src/main/eval/predictions-jsonl'
 import { latestCheckpoint, readCheckpoint, writeCheckpoint } from '../../../src/main/runs/checkpoint'
 import { tempDir } from '../../helpers/temp-dir'
@@ -129,7 +129,7 @@ describe('checkpoints under malformed manifests and weights (property-based)', (
   const config = resolveConfig({ templateLevel: 1, codeDims: 2, hypotheses: 2, steps: 100 })
   const model = createCategoryModel(config, 4, [0.35, 0.7, 1], new SeededRandom(3), null)
   const { cameras, codes } = perImageParams(config, 3)
-  const state = serializeTrainState({ config, model, keys: ['cat/a', 'cat/b', 'cat/c'], cameras, codes, step: 50, rng: new SeededRandom(4) })
+  const state = serializeTrainState({ config, model, keys: ['cat/a', 'cat/b', 'cat/c'], cameras, codes, step: 50, rng: new SeededRandom(4), keptAzimuths: keptAzimuthsUnknown(3), graph: null })
   const runDir = join(dir.path, 'run')
   const good = writeCheckpoint(runDir, { step: 50, state: state.manifest as unknown as Record<string, unknown>, tensors: state.weights })
   const manifestText = readFileSync(join(good, 'manifest.json'))

@@ -45,7 +45,7 @@ export async function createGpuShardExecutor(device: GPUDevice, state: TrainStat
     const { cameras, codes } = st
     const shape = getShape()
     const n = st.model.template.vertexCount
-    const images = plan.shards.flatMap((s) => s.rows.map((row, i) => ({ row, samples: s.samples[i]! })))
+    const images = plan.shards.flatMap((s) => s.rows.map((row, i) => ({ row, samples: s.samples[i]!, prior: s.priors[i]! })))
     let shardEnd = 0
     const ends = plan.shards.map((s) => (shardEnd += s.rows.length))
     const inputs = images.map(({ row, samples }): ImageStepInput => ({ model: st.model, shape, target: tg[row]!, cameras, codes, row, samples, weights: plan.weights, gradScale: plan.gradScale, category: null, profile }))
@@ -67,17 +67,19 @@ export async function createGpuShardExecutor(device: GPUDevice, state: TrainStat
     return plan.shards.map((s, si): ShardResult => {
       const category = shardAccumulators(st.model)
       const terms = new Float64Array(s.rows.length * IMAGE_TERMS.length)
+      const keptAzimuths = new Float64Array(s.rows.length)
       s.rows.forEach((row, i) => {
-        const { kept, loss, switches, gV, gQ, fieldInput, gz } = done.images[b]!
+        const { kept, loss, switches, keptAzimuth, gV, gQ, fieldInput, gz } = done.images[b]!
         let r: ImageStepResult
         if (gz) {
           const row0 = row * instanceSize(st.model.config)
           for (let k = 0; k < K; k++) codes.grad[row0 + k]! += gz[k]!
-          r = { bestLoss: loss, regularisers: regularisers[b]!, mirrorSwitches: switches }
+          r = { bestLoss: loss, regularisers: regularisers[b]!, mirrorSwitches: switches, keptAzimuth }
         } else {
-          r = imageBackward({ ...inputs[b]!, category }, kept, gV, gQ, loss, switches, fieldInput)
+          r = imageBackward({ ...inputs[b]!, category }, kept, gV, gQ, loss, switches, keptAzimuth, fieldInput)
         }
         terms.set(imageTerms(r, n), i * IMAGE_TERMS.length)
+        keptAzimuths[i] = keptAzimuth
         b++
       })
       const group = done.category?.[si]
@@ -94,7 +96,7 @@ export async function createGpuShardExecutor(device: GPUDevice, state: TrainStat
           o += p.grad.length
         }
       }
-      return shardResult({ model: st.model, cameras, codes }, s.rows, category, terms)
+      return shardResult({ model: st.model, cameras, codes }, s.rows, category, terms, keptAzimuths)
     })
   }
   return { executor, dispose: () => engine.destroy() }

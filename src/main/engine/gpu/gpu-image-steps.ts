@@ -1,12 +1,12 @@
 /// <reference types="@webgpu/types" />
-import { CAMERA_SIZE, mirrorCamera } from '../camera/view-camera'
+import { AZIMUTH, CAMERA_SIZE, mirrorCamera } from '../camera/view-camera'
 import type { LossWeights, ViewLoss } from '../losses/view-loss'
 import type { ViewTarget } from '../losses/view-target'
 import type { Param } from '../math/adam'
 import { fourierEncode } from '../math/fourier'
 import type { CategoryModel, CategoryShape, Instance } from '../model/category-model'
 import { instanceSize } from '../model/config'
-import { bestHypothesis, imageInstances, keptInstance, settleHypothesis, timed, timedAsync } from '../train/image-step'
+import { bestHypothesis, imageInstances, keptInstance, priorLosses, settleHypothesis, timed, timedAsync } from '../train/image-step'
 import type { StepProfile } from '../train/image-step'
 import { GpuFeatureField } from './field-batch'
 import { GpuInstanceBackward } from './instance-backward'
@@ -55,6 +55,8 @@ export async function createGpuImageEngine(device: GPUDevice, model: CategoryMod
 export interface GpuStepImage {
   row: number
   samples: Float64Array
+  /** Its neighbours' kept azimuths for the viewpoint prior (image-step's `prior`). */
+  prior?: Float64Array
 }
 
 /**
@@ -66,6 +68,8 @@ export interface GpuImageGradients {
   kept: Instance
   loss: ViewLoss
   switches: number
+  /** The kept hypothesis' azimuth. */
+  keptAzimuth: number
   /** dL/d(posed vertices) and dL/d(vertex features) of the best view, unscaled (gQ empty with the field on the device). */
   gV: Float64Array
   gQ: Float64Array
@@ -157,9 +161,10 @@ export async function gpuImageSteps(
         if (toMirror) switches++
         picked.push(toMirror ? e + 1 : e)
       }
-      const best = bestHypothesis(picked.map((e) => scores[e]!.loss.total))
+      const base = im.row * H * CAMERA_SIZE
+      const best = bestHypothesis(priorLosses(picked.map((e) => scores[e]!.loss.total), cameras.value, base, im.prior, config.viewpointPrior))
       const kept = keptInstance(model, codes, im.row * instanceSize(config), picked[best] !== (b * H + best) * per, instances[b]!.inst, instances[b]!.mirror)
-      return { evaluation: picked[best]!, kept, switches }
+      return { evaluation: picked[best]!, kept, switches, keptAzimuth: cameras.value[base + best * CAMERA_SIZE + AZIMUTH]! }
     }),
   )
   if (engine.backward && deviceBackward) {
@@ -172,7 +177,7 @@ export async function gpuImageSteps(
     const back = await timedAsync(profile, 'gpu backward', () => backward.run(kernels.deviceGradients(), gD, z, shape.B, gradScale, groupEnds))
     const empty = new Float64Array(0)
     return {
-      images: chosen.map(({ evaluation, kept, switches }, b) => ({ kept, loss: scores[evaluation]!.loss, switches, gV: empty, gQ: empty, gz: back.gz.subarray(b * K, (b + 1) * K) })),
+      images: chosen.map(({ evaluation, kept, switches, keptAzimuth }, b) => ({ kept, loss: scores[evaluation]!.loss, switches, keptAzimuth, gV: empty, gQ: empty, gz: back.gz.subarray(b * K, (b + 1) * K) })),
       fieldWeights: null,
       category: back.groups,
     }
@@ -187,10 +192,11 @@ export async function gpuImageSteps(
     : null
   const size = field ? n * field.inputs : 0
   return {
-    images: chosen.map(({ evaluation, kept, switches }, b) => ({
+    images: chosen.map(({ evaluation, kept, switches, keptAzimuth }, b) => ({
       kept,
       loss: scores[evaluation]!.loss,
       switches,
+      keptAzimuth,
       gV: Float64Array.from(grads[b]!.vertices),
       gQ: fieldGrads ? new Float64Array(0) : Float64Array.from(grads[b]!.features),
       ...(fieldGrads ? { fieldInput: Float64Array.from(fieldGrads.inputs.subarray(b * size, (b + 1) * size)) } : {}),

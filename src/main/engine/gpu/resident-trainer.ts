@@ -1,12 +1,12 @@
 /// <reference types="@webgpu/types" />
-import { CAMERA_SIZE, mirrorCamera } from '../camera/view-camera'
+import { AZIMUTH, CAMERA_SIZE, mirrorCamera } from '../camera/view-camera'
 import type { ViewTarget } from '../losses/view-target'
 import { BETA1, BETA2, Param } from '../math/adam'
 import { fourierSize } from '../math/fourier'
 import { mlpParams } from '../math/mlp'
 import type { EngineConfig } from '../model/config'
 import type { TrainState } from '../train/checkpoint'
-import { bestHypothesis, settleHypothesis, timed, timedAsync } from '../train/image-step'
+import { bestHypothesis, priorLosses, settleHypothesis, timed, timedAsync } from '../train/image-step'
 import type { StepProfile } from '../train/image-step'
 import { IMAGE_TERMS, addImageTerms, planStep } from '../train/shards'
 import { stepLosses } from '../train/train-category'
@@ -274,6 +274,7 @@ export class GpuResidentTrainer implements ResidentStepper {
     const R = this.buffers.get('R')
     const plan = planStep(state, targets)
     const { batch, gradScale } = plan
+    const priors = plan.shards.flatMap((s) => s.priors)
     if (batch.length !== I) throw new Error(`GPU resident trainer: a batch of ${batch.length} images, laid out for ${I}`)
     const groups = (items: number): number => Math.ceil(items / RESIDENT_WORKGROUP)
 
@@ -326,7 +327,9 @@ export class GpuResidentTrainer implements ResidentStepper {
           flags[k] = toMirror ? 1 : 0
           picked.push(toMirror ? e + 1 : e)
         }
-        const evaluation = picked[bestHypothesis(picked.map((e) => scores[e]!.loss.total))]!
+        const best = bestHypothesis(priorLosses(picked.map((e) => scores[e]!.loss.total), batchCameras.value, b * H * CAMERA_SIZE, priors[b], model.config.viewpointPrior))
+        state.keptAzimuths[batch[b]!] = batchCameras.value[(b * H + best) * CAMERA_SIZE + AZIMUTH]!
+        const evaluation = picked[best]!
         const { loss } = scores[evaluation]!
         const r = red.subarray(RED_SHAPE + RED_PER_IMAGE * b)
         terms.set([loss.total, loss.dt, loss.chamfer, loss.feature, loss.visibleCount / n, r[0]!, r[1]!, r[2]!, r[3]!, 0, flags.subarray(b * H, (b + 1) * H).reduce((a, f) => a + f, 0)], b * IMAGE_TERMS.length)

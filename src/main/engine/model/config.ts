@@ -118,6 +118,12 @@ export interface EngineConfig {
    * way through (train/frame-sync): issue 23's lever for near-symmetric objects such as the car.
    */
   frameSync: boolean
+  /**
+   * Weight of the viewpoint prior (train/viewpoint-prior), 0 off: an image's hypotheses are
+   * compared by loss x (1 + weight x their azimuth's disagreement, 0 to 1, with the azimuths
+   * its look-alike training images kept), issue 23's lever for near-symmetric objects.
+   */
+  viewpointPrior: number
   /** Score each hypothesis against its mirror camera and switch to the mirror when it fits better. */
   mirrorScoring: boolean
   /**
@@ -175,6 +181,7 @@ export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
   chamferSamples: 96,
   visibility: { grid: 32, tolerancePixels: 2.5 },
   frameSync: false,
+  viewpointPrior: 0,
   mirrorScoring: true,
   preferAbove: 0.05,
   deformationField: { frequencies: 6, hidden: [64] },
@@ -231,8 +238,13 @@ export function resolveConfig(input: EngineConfigInput = {}): EngineConfig {
   if (!(Number.isInteger(parts) && parts >= 0 && parts <= MAX_ARTICULATION_PARTS)) throw new RangeError(`articulation.parts must be an integer in [0, ${MAX_ARTICULATION_PARTS}] (0 is off), got ${String(parts)}`)
   const vertices = 10 * 4 ** config.templateLevel + 2
   if (parts > vertices) throw new RangeError(`articulation.parts is ${parts}, more than the ${vertices} vertices of a level-${config.templateLevel} template`)
+  const e = config.ellipsoid
+  if (!(e === 'mask-aspect' || e === 'mask-extent' || (Array.isArray(e) && e.length === 3 && e.every((a) => typeof a === 'number' && Number.isFinite(a) && a > 0)))) {
+    throw new RangeError(`ellipsoid must be three positive semi-axes (lateral, up, forward), 'mask-aspect' or 'mask-extent', got ${JSON.stringify(e)}`)
+  }
   if (!Number.isSafeInteger(config.seed)) throw new RangeError(`seed must be an integer, got ${config.seed}`)
   if (!(typeof config.appearance === 'number' && Number.isFinite(config.appearance) && config.appearance >= 0)) throw new RangeError(`appearance must be a non-negative number (0 is off), got ${String(config.appearance)}`)
+  if (!(typeof config.viewpointPrior === 'number' && Number.isFinite(config.viewpointPrior) && config.viewpointPrior >= 0)) throw new RangeError(`viewpointPrior must be a non-negative number (0 is off), got ${String(config.viewpointPrior)}`)
   if (config.preferAbove !== null && !(typeof config.preferAbove === 'number' && config.preferAbove >= 0 && config.preferAbove < Math.PI / 2)) throw new RangeError(`preferAbove must be null or an angle in [0, pi/2) radians, got ${config.preferAbove}`)
   // A negative weight would reward what the term penalises (and the optional terms read <= 0 as off).
   for (const [group, values] of [['weights', config.weights], ['lr', config.lr]] as const) {

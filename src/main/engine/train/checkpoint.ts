@@ -9,6 +9,7 @@ import { instanceSize, resolveConfig, variantSwitches } from '../model/config'
 import type { EngineConfig, EngineConfigInput } from '../model/config'
 import { fourierSize } from '../math/fourier'
 import type { Ellipsoid } from '../template/template'
+import type { ViewpointGraph } from './viewpoint-prior'
 
 /** Everything a training run needs to continue exactly where it stopped. */
 export interface TrainState {
@@ -23,6 +24,15 @@ export interface TrainState {
   /** Steps completed. */
   step: number
   rng: SeededRandom
+  /** Per image: the azimuth of the hypothesis it kept at its last step (NaN before its first), which the viewpoint prior reads. */
+  keptAzimuths: Float32Array
+  /** The training images' look-alike graph (train/viewpoint-prior), with the prior on; made from the images, never stored. */
+  graph: ViewpointGraph | null
+  /**
+   * Per image, an azimuth given from outside that the viewpoint prior reads in place of the
+   * neighbours' (the experiments' oracle: the annotated bins, bench/experiments); never stored.
+   */
+  givenAzimuths?: Float32Array
 }
 
 /** A JSON manifest and named float32 blobs: what a store writes to disk as it is. */
@@ -93,6 +103,7 @@ export function serializeTrainState(state: TrainState): SerializedTrainState {
     weights: {
       ...paramWeights([...categoryParams(state.model), state.cameras, state.codes], true),
       ...pcaWeights(state.model.pca),
+      keptAzimuths: state.keptAzimuths.slice(),
     },
   }
 }
@@ -242,6 +253,11 @@ export function perImageParams(config: EngineConfig, images: number): { cameras:
   }
 }
 
+/** Kept azimuths before any image has been in a batch. */
+export function keptAzimuthsUnknown(images: number): Float32Array {
+  return new Float32Array(images).fill(Number.NaN)
+}
+
 export function deserializeTrainState(serialized: SerializedTrainState): TrainState {
   const { manifest, weights } = serialized
   if ((manifest as unknown as Record<string, unknown> | null)?.format !== 'semagic-engine-train') throw new Error(`not a training checkpoint: format '${String((manifest as { format?: unknown } | null)?.format)}'`)
@@ -249,5 +265,7 @@ export function deserializeTrainState(serialized: SerializedTrainState): TrainSt
   const model = restoreModel(manifest, weights, true)
   const { cameras, codes } = perImageParams(model.config, manifest.keys.length)
   restoreParams([cameras, codes], weights, true)
-  return { config: model.config, model, keys: [...manifest.keys], cameras, codes, step: manifest.step, rng: new SeededRandom(manifest.rng) }
+  // Checkpoints written before the viewpoint prior have none: every image starts unknown.
+  const keptAzimuths = weights.keptAzimuths ? blob(weights, 'keptAzimuths', manifest.keys.length).slice() : keptAzimuthsUnknown(manifest.keys.length)
+  return { config: model.config, model, keys: [...manifest.keys], cameras, codes, step: manifest.step, rng: new SeededRandom(manifest.rng), keptAzimuths, graph: null }
 }

@@ -1,4 +1,4 @@
-import { CAMERA_SIZE, cameraParams, turnCamera } from '../camera/view-camera'
+import { CAMERA_SIZE, cameraParams, turnCamera, wrapAngle } from '../camera/view-camera'
 import { meshGeometry, trainingFits } from '../infer/fit-image'
 import type { MeshFit } from '../infer/fit-image'
 import { createGridPoint, locate } from '../losses/grid-sampler'
@@ -140,6 +140,7 @@ export function synchroniseFrames(state: TrainState, targets: readonly ViewTarge
   const H = config.hypotheses
   for (let row = 0; row < n; row++) {
     if (!label[row]) continue
+    state.keptAzimuths[row] = wrapAngle(state.keptAzimuths[row]! + Math.PI)
     for (let h = 0; h < H; h++) {
       const o = (row * H + h) * CAMERA_SIZE
       cameras.value.set(turnCamera(cameras.value, o), o)

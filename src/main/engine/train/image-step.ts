@@ -12,6 +12,7 @@ import { instanceSize } from '../model/config'
 import type { CategoryModel, CategoryShape } from '../model/category-model'
 import { edgePreservationEnergy } from '../template/edge-lengths'
 import { laplacianEnergy } from '../template/laplacian'
+import { priorDisagreement } from './viewpoint-prior'
 
 /** Milliseconds per part of a step, accumulated when the caller passes one. */
 export type StepProfile = Record<string, number>
@@ -41,6 +42,8 @@ export interface ImageStepInput {
   codes: Param
   row: number
   samples: Float64Array
+  /** The image's neighbours' kept azimuths (viewpoint-prior neighbourAzimuths); empty or absent, no prior. */
+  prior?: Float64Array
   weights: LossWeights
   /** Multiplies every gradient (1 / batch size). */
   gradScale: number
@@ -54,13 +57,16 @@ export interface ImageStepResult {
   bestLoss: ViewLoss
   regularisers: { laplacianDeformation: number; edgeDeformation: number; deformation: number; code: number; articulation: number }
   mirrorSwitches: number
+  /** The azimuth of the hypothesis kept (after any mirror switch). */
+  keptAzimuth: number
 }
 
 /**
  * One image's share of a step (METHOD §9): every camera hypothesis is scored with the shape
  * held fixed and gets its own camera gradient; optionally each is compared with its mirror
- * camera, which takes its place when it fits better; then the best hypothesis is evaluated
- * again with gradients for the shape, the features and the code.
+ * camera, which takes its place when it fits better; then the best hypothesis (by loss, weighed
+ * by the viewpoint prior when it is on) is evaluated again with gradients for the shape, the
+ * features and the code.
  */
 export function imageStep(input: ImageStepInput): ImageStepResult {
   const { model, shape, target, cameras, codes, row, samples, weights, gradScale, profile } = input
@@ -98,7 +104,7 @@ export function imageStep(input: ImageStepInput): ImageStepResult {
     visible.push(vis)
     losses.push(loss.total)
   }
-  const best = bestHypothesis(losses)
+  const best = bestHypothesis(priorLosses(losses, cam, base, input.prior, config.viewpointPrior))
   const kept = keptInstance(model, codes, row0, switched[best]!, inst, mirror)
   const n = model.template.vertexCount
   const gV = new Float64Array(3 * n)
@@ -108,7 +114,17 @@ export function imageStep(input: ImageStepInput): ImageStepResult {
   )
   const soft = config.weights.softSilhouette
   if (soft > 0) bestLoss.total += soft * timed(profile, 'soft silhouette', () => keptSilhouette(target, kept, cameras, base + best * CAMERA_SIZE, soft, gV, gradScale))
-  return imageBackward(input, kept, gV, gQ, bestLoss, mirrorSwitches)
+  return imageBackward(input, kept, gV, gQ, bestLoss, mirrorSwitches, cam[base + best * CAMERA_SIZE + AZIMUTH]!)
+}
+
+/**
+ * The hypotheses' losses as the viewpoint prior weighs them for the choice (train/viewpoint-prior):
+ * each times 1 + weight x its azimuth's disagreement with the neighbours'. The prior only
+ * chooses; the kept hypothesis' gradients are its own loss's.
+ */
+export function priorLosses(losses: readonly number[], cam: ArrayLike<number>, base: number, prior: Float64Array | undefined, weight: number): readonly number[] {
+  if (!prior || prior.length === 0 || weight <= 0) return losses
+  return losses.map((l, h) => l * (1 + weight * priorDisagreement(prior, cam[base + h * CAMERA_SIZE + AZIMUTH]!)))
 }
 
 /**
@@ -175,14 +191,14 @@ export function keptInstance(model: CategoryModel, codes: Param, row0: number, s
  * `fieldInput`: dL/d(its encoded input), scaled): the instance regularisers, and the backward
  * pass into the code row and the category.
  */
-export function imageBackward(input: ImageStepInput, kept: Instance, gV: Float64Array, gQ: Float64Array, bestLoss: ViewLoss, mirrorSwitches: number, fieldInput?: Float64Array): ImageStepResult {
+export function imageBackward(input: ImageStepInput, kept: Instance, gV: Float64Array, gQ: Float64Array, bestLoss: ViewLoss, mirrorSwitches: number, keptAzimuth: number, fieldInput?: Float64Array): ImageStepResult {
   const { model, shape, codes, row, gradScale, category, profile } = input
   const row0 = row * instanceSize(model.config)
   return timed(profile, 'shape backward', () => {
     const { gD, regularisers } = instanceRegularisers(input, kept)
     for (const g of [gV, gD, gQ]) for (let q = 0; q < g.length; q++) g[q]! *= gradScale
     instanceBackward(model, shape, kept, codes.value, row0, { gV, gD, gQ, category, gz: codes.grad, gzOffset: row0, ...(fieldInput ? { fieldInput } : {}) })
-    return { bestLoss, regularisers, mirrorSwitches }
+    return { bestLoss, regularisers, mirrorSwitches, keptAzimuth }
   })
 }
 

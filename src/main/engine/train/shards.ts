@@ -8,6 +8,7 @@ import type { TrainState } from './checkpoint'
 import { imageStep } from './image-step'
 import type { ImageStepResult, StepProfile } from './image-step'
 import { chamferSamples } from './training-data'
+import { neighbourAzimuths } from './viewpoint-prior'
 
 /**
  * Data-parallel steps. A step's batch is split into TRAIN_SHARDS contiguous shards; each shard's
@@ -23,6 +24,8 @@ export const TRAIN_SHARDS = 2
 export interface ShardTask {
   rows: number[]
   samples: Float64Array[]
+  /** Per row, its neighbours' kept azimuths as the step began (viewpoint-prior neighbourAzimuths); empty with the prior off. */
+  priors: Float64Array[]
 }
 
 /** Everything drawn for a step before any image is evaluated (the generator's only use in a step). */
@@ -40,6 +43,8 @@ export const IMAGE_TERMS = ['view', 'dt', 'chamfer', 'feature', 'visibleFraction
 export interface ShardResult {
   /** Per image of the shard, the values of IMAGE_TERMS in that order. */
   terms: Float64Array
+  /** Per image of the shard, the azimuth of the hypothesis it kept. */
+  keptAzimuths: Float64Array
   /** The shard's dL/dV0 and dL/dB (symmetrised quantities), summed over its images. */
   gV0: Float64Array
   gB: Float64Array
@@ -60,10 +65,15 @@ export function planStep(state: TrainState, targets: readonly ViewTarget[]): Ste
   const ramp = config.featureWeightRamp * config.steps
   const featureWeight = config.weights.feature * (ramp > 0 ? Math.min(1, state.step / ramp) : 1)
   const weights = viewLossWeights(config, featureWeight)
+  const { graph, givenAzimuths } = state
+  // Read before any image of the step keeps a new azimuth, so that shards agree however they run.
+  const priors = batch.map((row) =>
+    givenAzimuths ? Float64Array.from([givenAzimuths[row]!, 1]) : graph ? neighbourAzimuths(graph, state.keptAzimuths, row) : new Float64Array(0),
+  )
   const shards = Array.from({ length: TRAIN_SHARDS }, (_, s) => {
     const from = Math.floor((s * batch.length) / TRAIN_SHARDS)
     const to = Math.floor(((s + 1) * batch.length) / TRAIN_SHARDS)
-    return { rows: batch.slice(from, to), samples: samples.slice(from, to) }
+    return { rows: batch.slice(from, to), samples: samples.slice(from, to), priors: priors.slice(from, to) }
   })
   return { batch, shards, weights, featureWeight, gradScale: 1 / batch.length }
 }
@@ -92,14 +102,16 @@ function scatterRows(dst: Float32Array | Float64Array, rows: readonly number[], 
  */
 export function runShard(ctx: ShardContext, plan: StepPlan, shard: number, profile?: StepProfile): ShardResult {
   const { model, shape, targets, cameras, codes } = ctx
-  const { rows, samples } = plan.shards[shard]!
+  const { rows, samples, priors } = plan.shards[shard]!
   const category = shardAccumulators(model)
   const terms = new Float64Array(rows.length * IMAGE_TERMS.length)
+  const kept = new Float64Array(rows.length)
   rows.forEach((row, i) => {
-    const r = imageStep({ model, shape, target: targets[row]!, cameras, codes, row, samples: samples[i]!, weights: plan.weights, gradScale: plan.gradScale, category, profile })
+    const r = imageStep({ model, shape, target: targets[row]!, cameras, codes, row, samples: samples[i]!, prior: priors[i]!, weights: plan.weights, gradScale: plan.gradScale, category, profile })
     terms.set(imageTerms(r, model.template.vertexCount), i * IMAGE_TERMS.length)
+    kept[i] = r.keptAzimuth
   })
-  return shardResult(ctx, rows, category, terms)
+  return shardResult(ctx, rows, category, terms, kept)
 }
 
 /** A shard's dL/dV0 and dL/dB accumulators, at zero. */
@@ -126,7 +138,7 @@ export function imageTerms(r: ImageStepResult, vertexCount: number): number[] {
 }
 
 /** Packs a finished shard: takes (and clears) the category parameters' gradients, gathers its rows of cameras and codes. */
-export function shardResult(ctx: Pick<ShardContext, 'model' | 'cameras' | 'codes'>, rows: readonly number[], category: { gV0: Float64Array; gB: Float64Array }, terms: Float64Array): ShardResult {
+export function shardResult(ctx: Pick<ShardContext, 'model' | 'cameras' | 'codes'>, rows: readonly number[], category: { gV0: Float64Array; gB: Float64Array }, terms: Float64Array, keptAzimuths: Float64Array): ShardResult {
   const { model, cameras, codes } = ctx
   const params = categoryParams(model).map((p) => {
     const g = p.grad.slice()
@@ -137,6 +149,7 @@ export function shardResult(ctx: Pick<ShardContext, 'model' | 'cameras' | 'codes
   const K = codes.rowSize
   return {
     terms,
+    keptAzimuths,
     gV0: category.gV0,
     gB: category.gB,
     params,
@@ -169,6 +182,7 @@ export function combineShards(state: TrainState, plan: StepPlan, results: readon
     scatterRows(cameras.m, rows, cameras.rowSize, r.cameraM)
     scatterRows(cameras.grad, rows, cameras.rowSize, r.cameraGrad)
     scatterRows(codes.grad, rows, codes.rowSize, r.codeGrad)
+    rows.forEach((row, i) => (state.keptAzimuths[row] = r.keptAzimuths[i]!))
     addImageTerms(sums, r.terms, rows.length, plan.batch.length)
   }
   return { gV0, gB, sums }

@@ -36,7 +36,7 @@ import { laplacianEnergy } from '../template/laplacian'
 import { normalConsistencyEnergy } from '../template/normal-consistency'
 import { symmetrise } from '../template/symmetry'
 import type { ViewTarget } from '../losses/view-target'
-import { deserializeTrainState, perImageParams, serializeTrainState } from './checkpoint'
+import { deserializeTrainState, keptAzimuthsUnknown, perImageParams, serializeTrainState } from './checkpoint'
 import type { SerializedTrainState, TrainState } from './checkpoint'
 import { timed } from './image-step'
 import type { StepProfile } from './image-step'
@@ -45,6 +45,7 @@ import type { FrameSync } from './frame-sync'
 import { combineShards, planStep, runShard } from './shards'
 import type { ShardResult, StepPlan } from './shards'
 import { trainingTargets } from './training-data'
+import { viewpointGraph } from './viewpoint-prior'
 import type { TrainingData } from './training-data'
 
 export interface TrainHooks {
@@ -85,7 +86,8 @@ export function startTraining(data: TrainingData, input: EngineConfigInput = {})
   // Small random codes: with B = 0 at the start, zero codes would leave B without a gradient.
   // Part angles start at 0, the unposed mesh.
   for (let row = 0; row < targets.length; row++) for (let k = 0; k < config.codeDims; k++) codes.value[row * codes.rowSize + k] = 0.1 * rng.normal()
-  const state: TrainState = { config, model, keys: data.images.map((im) => im.key), cameras, codes, step: 0, rng }
+  const graph = config.viewpointPrior > 0 ? viewpointGraph(targets) : null
+  const state: TrainState = { config, model, keys: data.images.map((im) => im.key), cameras, codes, step: 0, rng, keptAzimuths: keptAzimuthsUnknown(targets.length), graph }
   return { state, targets }
 }
 
@@ -96,7 +98,9 @@ export function resumeTraining(serialized: SerializedTrainState, data: TrainingD
   if (keys.length !== state.keys.length || keys.some((k, i) => k !== state.keys[i])) {
     throw new Error('resume: the training images differ from the checkpoint\'s (same keys in the same order are required)')
   }
-  return { state, targets: trainingTargets(data, state.config.appearance) }
+  const targets = trainingTargets(data, state.config.appearance)
+  if (state.config.viewpointPrior > 0) state.graph = viewpointGraph(targets)
+  return { state, targets }
 }
 
 /**

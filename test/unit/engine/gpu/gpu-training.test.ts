@@ -86,6 +86,8 @@ describe('training steps with the GPU executor (SwiftShader) against the CPU eng
     ['resident baseline (both fields on the device)', { variant: 'baseline' }, false, 'resident'],
     ['resident semagic-ii (the feature field on the device)', { variant: 'semagic-ii' }, false, 'resident'],
     ['resident semagic-i (the deformation field on the device)', { variant: 'semagic-i' }, false, 'resident'],
+    ['the viewpoint prior (the neighbours\' kept azimuths weigh in the choice)', { viewpointPrior: 1 }, false],
+    ['resident, the viewpoint prior', { viewpointPrior: 1 }, false, 'resident'],
   ] as [string, EngineConfigInput, boolean, GpuPath?][])('%s: 5 steps follow the CPU within 2 %%', async (_name, extra, switching, path) => {
     const config = { ...SMALL, ...extra }
     const switches: number[] = []
