@@ -95,6 +95,12 @@ export interface EngineConfig {
    * masks' boxes, 'mask-extent' the lateral axis too (initialisation.ellipsoidFromBoxes).
    */
   ellipsoid: Ellipsoid | 'mask-aspect' | 'mask-extent'
+  /**
+   * An OBJ file (model frame: +x left, +y up, +z forward) whose outline the template starts on in
+   * place of the ellipsoid (METHOD §3's category template mesh; template/shrink-wrap), or null.
+   * Off: resources/templates/car.obj left the car's frames split (docs/experiments/start-mesh.md).
+   */
+  startMesh: string | null
   batchSize: number
   /** Camera hypotheses per image, evenly spaced in azimuth. */
   hypotheses: number
@@ -121,7 +127,9 @@ export interface EngineConfig {
   /**
    * Weight of the viewpoint prior (train/viewpoint-prior), 0 off: an image's hypotheses are
    * compared by loss x (1 + weight x their azimuth's disagreement, 0 to 1, with the azimuths
-   * its look-alike training images kept), issue 23's lever for near-symmetric objects.
+   * its look-alike training images kept), issue 23's lever for near-symmetric objects. Off: over
+   * seeds 0-2 at 0.3 the car's val mesh transfer fell (17.3 against 18.4) and the mean of
+   * categories stayed level (docs/experiments/viewpoint-prior.md).
    */
   viewpointPrior: number
   /** Score each hypothesis against its mirror camera and switch to the mirror when it fits better. */
@@ -171,6 +179,7 @@ export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
   seed: 0,
   templateLevel: 3,
   ellipsoid: [0.35, 0.7, 1.0],
+  startMesh: null,
   batchSize: 24,
   hypotheses: 8,
   initialElevation: 0.2,
@@ -242,6 +251,8 @@ export function resolveConfig(input: EngineConfigInput = {}): EngineConfig {
   if (!(e === 'mask-aspect' || e === 'mask-extent' || (Array.isArray(e) && e.length === 3 && e.every((a) => typeof a === 'number' && Number.isFinite(a) && a > 0)))) {
     throw new RangeError(`ellipsoid must be three positive semi-axes (lateral, up, forward), 'mask-aspect' or 'mask-extent', got ${JSON.stringify(e)}`)
   }
+  if (config.startMesh !== null && !(typeof config.startMesh === 'string' && config.startMesh.length > 0)) throw new RangeError(`startMesh must be null or an OBJ file's path, got ${JSON.stringify(config.startMesh)}`)
+  if (config.startMesh !== null && parts > 0) throw new RangeError('startMesh with articulation is not supported: the parts are clustered on the ellipsoid a restored model is rebuilt from')
   if (!Number.isSafeInteger(config.seed)) throw new RangeError(`seed must be an integer, got ${config.seed}`)
   if (!(typeof config.appearance === 'number' && Number.isFinite(config.appearance) && config.appearance >= 0)) throw new RangeError(`appearance must be a non-negative number (0 is off), got ${String(config.appearance)}`)
   if (!(typeof config.viewpointPrior === 'number' && Number.isFinite(config.viewpointPrior) && config.viewpointPrior >= 0)) throw new RangeError(`viewpointPrior must be a non-negative number (0 is off), got ${String(config.viewpointPrior)}`)

@@ -24,6 +24,7 @@
  *
  * Cameras and codes are auto-decoded (free per-image parameters, no encoder).
  */
+import { readFileSync } from 'node:fs'
 import { CAMERA_SIZE } from '../camera/view-camera'
 import { SeededRandom } from '../math/seeded-random'
 import { categoryBackward, categoryForward, categoryParams, createCategoryModel } from '../model/category-model'
@@ -35,6 +36,8 @@ import { edgeUniformityEnergy } from '../template/edge-lengths'
 import { laplacianEnergy } from '../template/laplacian'
 import { normalConsistencyEnergy } from '../template/normal-consistency'
 import { symmetrise } from '../template/symmetry'
+import { parseObjMesh } from '../template/obj-mesh'
+import { shrinkWrap } from '../template/shrink-wrap'
 import type { ViewTarget } from '../losses/view-target'
 import { deserializeTrainState, keptAzimuthsUnknown, perImageParams, serializeTrainState } from './checkpoint'
 import type { SerializedTrainState, TrainState } from './checkpoint'
@@ -80,6 +83,7 @@ export function startTraining(data: TrainingData, input: EngineConfigInput = {})
   const rng = new SeededRandom(config.seed)
   const ellipsoid = typeof config.ellipsoid === 'string' ? ellipsoidFromBoxes(targets.map((t) => t.box), config.ellipsoid === 'mask-extent') : config.ellipsoid
   const model = createCategoryModel(config, targets[0]!.channels, ellipsoid, rng, data.pca ?? null)
+  if (config.startMesh) model.shape.value.set(shrinkWrap(model.template, parseObjMesh(readFileSync(config.startMesh, 'utf8'), config.startMesh)))
   const { cameras, codes } = perImageParams(config, targets.length)
   const V0 = symmetrise(model.template, model.shape.value)
   targets.forEach((t, row) => initialCameras(V0, t.box, config.hypotheses, config.initialElevation, cameras.value, row * config.hypotheses * CAMERA_SIZE))

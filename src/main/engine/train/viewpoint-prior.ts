@@ -7,9 +7,10 @@ import type { ViewTarget } from '../losses/view-target'
  * PRIOR_NEIGHBOURS images whose features, pooled over a GRID x GRID split of the mask's box, are
  * most alike; when the image's hypotheses are compared, each hypothesis' loss is raised in
  * proportion to how far its azimuth is from the azimuths its neighbours kept at their last step.
- * The silhouette cannot tell a car's front from its back, but two cars seen from the front look
- * more alike than a front and a back (measured on the demo car: the neighbours' annotated bin is
- * the image's own for 58 % of images and the opposite one for 24 %; docs/experiments/viewpoint-prior.md).
+ * The silhouette cannot tell a car's front from its back; the hope was that two cars seen from the
+ * front look more alike than a front and a back. Measured on the demo car, only a little: a
+ * neighbour's annotated bin is the image's own for 41 % of links and the opposite one for 28 %,
+ * and the prior lowers the car's val transfer (docs/experiments/viewpoint-prior.md), so it is off.
  */
 export const PRIOR_NEIGHBOURS = 8
 const GRID = 3
