@@ -8,7 +8,7 @@ import { deserializeTrainState, serializeTrainState } from '../../../src/main/en
 import type { SerializedTrainState } from '../../../src/main/engine/train/checkpoint'
 import { bestHypothesis, priorLosses } from '../../../src/main/engine/train/image-step'
 import { continueTraining, runTraining, startTraining } from '../../../src/main/engine/train/train-category'
-import { imageDescriptor, neighbourAzimuths, priorDisagreement, viewpointGraph } from '../../../src/main/engine/train/viewpoint-prior'
+import { REGRESSION_FOLDS, imageDescriptor, neighbourAzimuths, priorDisagreement, regressionAzimuths, viewpointGraph, viewpointRegression } from '../../../src/main/engine/train/viewpoint-prior'
 import { renderView, syntheticObject } from './synthetic-views'
 
 const GRID = 16
@@ -63,6 +63,47 @@ describe('viewpoint prior: the look-alike graph', () => {
   })
 })
 
+describe('viewpoint prior: the regression', () => {
+  // Ten images, heads at one end or the other, at several places and sizes in the crop; the
+  // kept azimuths follow the heads (0 for left, pi for right).
+  const targets = Array.from({ length: 10 }, (_, i) => boxTarget(1 + (i % 3), 2 + (i % 4), 8, 4 + (i % 2) * 2, i % 2 === 1))
+  const regression = viewpointRegression(targets)
+  const kept = Float32Array.from(targets, (_, i) => (i % 2 ? Math.PI : 0))
+
+  it('predicts each image\'s azimuth from the other folds\' images, confidently where they agree', () => {
+    expect(regression.parts).toHaveLength(REGRESSION_FOLDS)
+    for (let row = 0; row < targets.length; row++) {
+      const prior = regressionAzimuths(regression, kept, row)
+      expect(Math.abs(wrapAngle(prior[0]! - kept[row]!))).toBeLessThan(1e-6)
+      // Weight (1 + r) / 2 toward the prediction: r well above 0.
+      expect(prior[1]).toBeGreaterThan(0.8)
+      expect(prior[1]! + prior[3]!).toBeCloseTo(1, 12)
+      expect(priorDisagreement(prior, kept[row]!)).toBeLessThan(0.2)
+    }
+  })
+
+  it('never reads the image\'s own azimuth, and says nothing before any image outside its fold has kept one', () => {
+    const own = Float32Array.from(kept)
+    own[3] = 0
+    // Row 3's prediction does not move when only its own azimuth does.
+    expect(regressionAzimuths(regression, own, 3)).toEqual(regressionAzimuths(regression, kept, 3))
+    const unknown = keptUnknownBut(kept, [3, 8])
+    expect(regressionAzimuths(regression, unknown, 3)).toHaveLength(0)
+  })
+
+  it('the pair it returns makes the disagreement (1 - r cos(difference)) / 2', () => {
+    const r = 0.4
+    const pair = Float64Array.from([1, (1 + r) / 2, 1 + Math.PI, (1 - r) / 2])
+    expect(priorDisagreement(pair, 1)).toBeCloseTo((1 - r) / 2, 12)
+    expect(priorDisagreement(pair, 1 + Math.PI / 2)).toBeCloseTo(0.5, 12)
+  })
+})
+
+/** `kept` with every row unknown (NaN) but `rows`. */
+function keptUnknownBut(kept: Float32Array, rows: number[]): Float32Array {
+  return Float32Array.from(kept, (a, i) => (rows.includes(i) ? a : Number.NaN))
+}
+
 describe('viewpoint prior: the choice between hypotheses', () => {
   it('disagreement is (1 - cos) / 2, weighted over the neighbours: 0 agreeing, 1/2 a quarter turn, 1 opposite', () => {
     const one = Float64Array.from([0, 1])
@@ -89,6 +130,7 @@ describe('viewpoint prior: the choice between hypotheses', () => {
   it('is a non-negative weight, named when it is not', () => {
     expect(() => resolveConfig({ viewpointPrior: -1 })).toThrow(/viewpointPrior must be a non-negative number/)
     expect(resolveConfig({}).viewpointPrior).toBe(0)
+    expect(() => resolveConfig({ viewpointSource: 'encoder' as 'regression' })).toThrow(/viewpointSource must be 'look-alikes' or 'regression', got "encoder"/)
   })
 })
 
@@ -101,9 +143,10 @@ describe('viewpoint prior in training', () => {
   }))
   const config = { steps: 6, batchSize: 4, hypotheses: 4, templateLevel: 2, viewpointPrior: 0.3 }
 
-  it('records each trained image\'s kept azimuth, one of its hypotheses\', and resumes from a checkpoint bit for bit', async () => {
-    const { state, targets } = startTraining({ images }, config)
-    expect(state.graph?.k).toBe(7)
+  it.each(['look-alikes', 'regression'] as const)('records each trained image\'s kept azimuth, one of its hypotheses\', and resumes from a checkpoint bit for bit (%s)', async (source) => {
+    const { state, targets } = startTraining({ images }, { ...config, viewpointSource: source })
+    if (source === 'regression') expect(state.regression?.parts).toHaveLength(REGRESSION_FOLDS)
+    else expect(state.graph?.k).toBe(7)
     let middle: SerializedTrainState | null = null
     await runTraining(state, targets, { checkpointEvery: 3, onCheckpoint: (s) => (middle ??= s) })
     const H = config.hypotheses

@@ -132,6 +132,13 @@ export interface EngineConfig {
    * categories stayed level (docs/experiments/viewpoint-prior.md).
    */
   viewpointPrior: number
+  /**
+   * Where the viewpoint prior's azimuth comes from: the look-alikes' kept azimuths, or a ridge
+   * regression from the image's descriptor fitted on the other images' (train/viewpoint-prior);
+   * at seed 0 the regression too lowered the car's val transfer (16.3-17.8 against 19.1 at
+   * weights 0.3 to 10; docs/experiments/viewpoint-prior.md).
+   */
+  viewpointSource: 'look-alikes' | 'regression'
   /** Score each hypothesis against its mirror camera and switch to the mirror when it fits better. */
   mirrorScoring: boolean
   /**
@@ -191,6 +198,7 @@ export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
   visibility: { grid: 32, tolerancePixels: 2.5 },
   frameSync: false,
   viewpointPrior: 0,
+  viewpointSource: 'look-alikes',
   mirrorScoring: true,
   preferAbove: 0.05,
   deformationField: { frequencies: 6, hidden: [64] },
@@ -256,6 +264,7 @@ export function resolveConfig(input: EngineConfigInput = {}): EngineConfig {
   if (!Number.isSafeInteger(config.seed)) throw new RangeError(`seed must be an integer, got ${config.seed}`)
   if (!(typeof config.appearance === 'number' && Number.isFinite(config.appearance) && config.appearance >= 0)) throw new RangeError(`appearance must be a non-negative number (0 is off), got ${String(config.appearance)}`)
   if (!(typeof config.viewpointPrior === 'number' && Number.isFinite(config.viewpointPrior) && config.viewpointPrior >= 0)) throw new RangeError(`viewpointPrior must be a non-negative number (0 is off), got ${String(config.viewpointPrior)}`)
+  if (config.viewpointSource !== 'look-alikes' && config.viewpointSource !== 'regression') throw new RangeError(`viewpointSource must be 'look-alikes' or 'regression', got ${JSON.stringify(config.viewpointSource)}`)
   if (config.preferAbove !== null && !(typeof config.preferAbove === 'number' && config.preferAbove >= 0 && config.preferAbove < Math.PI / 2)) throw new RangeError(`preferAbove must be null or an angle in [0, pi/2) radians, got ${config.preferAbove}`)
   // A negative weight would reward what the term penalises (and the optional terms read <= 0 as off).
   for (const [group, values] of [['weights', config.weights], ['lr', config.lr]] as const) {

@@ -9,7 +9,7 @@ import { instanceSize, resolveConfig, variantSwitches } from '../model/config'
 import type { EngineConfig, EngineConfigInput } from '../model/config'
 import { fourierSize } from '../math/fourier'
 import type { Ellipsoid } from '../template/template'
-import type { ViewpointGraph } from './viewpoint-prior'
+import type { ViewpointGraph, ViewpointRegression } from './viewpoint-prior'
 
 /** Everything a training run needs to continue exactly where it stopped. */
 export interface TrainState {
@@ -28,6 +28,8 @@ export interface TrainState {
   keptAzimuths: Float32Array
   /** The training images' look-alike graph (train/viewpoint-prior), with the prior on; made from the images, never stored. */
   graph: ViewpointGraph | null
+  /** The same prior's regression (viewpointSource 'regression') in place of the graph; made from the images, never stored. */
+  regression: ViewpointRegression | null
   /**
    * Per image, an azimuth given from outside that the viewpoint prior reads in place of the
    * neighbours' (the experiments' oracle: the annotated bins, bench/experiments); never stored.
@@ -267,5 +269,5 @@ export function deserializeTrainState(serialized: SerializedTrainState): TrainSt
   restoreParams([cameras, codes], weights, true)
   // Checkpoints written before the viewpoint prior have none: every image starts unknown.
   const keptAzimuths = weights.keptAzimuths ? blob(weights, 'keptAzimuths', manifest.keys.length).slice() : keptAzimuthsUnknown(manifest.keys.length)
-  return { config: model.config, model, keys: [...manifest.keys], cameras, codes, step: manifest.step, rng: new SeededRandom(manifest.rng), keptAzimuths, graph: null }
+  return { config: model.config, model, keys: [...manifest.keys], cameras, codes, step: manifest.step, rng: new SeededRandom(manifest.rng), keptAzimuths, graph: null, regression: null }
 }

@@ -48,7 +48,7 @@ import type { FrameSync } from './frame-sync'
 import { combineShards, planStep, runShard } from './shards'
 import type { ShardResult, StepPlan } from './shards'
 import { trainingTargets } from './training-data'
-import { viewpointGraph } from './viewpoint-prior'
+import { viewpointGraph, viewpointRegression } from './viewpoint-prior'
 import type { TrainingData } from './training-data'
 
 export interface TrainHooks {
@@ -90,8 +90,8 @@ export function startTraining(data: TrainingData, input: EngineConfigInput = {})
   // Small random codes: with B = 0 at the start, zero codes would leave B without a gradient.
   // Part angles start at 0, the unposed mesh.
   for (let row = 0; row < targets.length; row++) for (let k = 0; k < config.codeDims; k++) codes.value[row * codes.rowSize + k] = 0.1 * rng.normal()
-  const graph = config.viewpointPrior > 0 ? viewpointGraph(targets) : null
-  const state: TrainState = { config, model, keys: data.images.map((im) => im.key), cameras, codes, step: 0, rng, keptAzimuths: keptAzimuthsUnknown(targets.length), graph }
+  const state: TrainState = { config, model, keys: data.images.map((im) => im.key), cameras, codes, step: 0, rng, keptAzimuths: keptAzimuthsUnknown(targets.length), graph: null, regression: null }
+  attachViewpointPrior(state, targets)
   return { state, targets }
 }
 
@@ -103,8 +103,15 @@ export function resumeTraining(serialized: SerializedTrainState, data: TrainingD
     throw new Error('resume: the training images differ from the checkpoint\'s (same keys in the same order are required)')
   }
   const targets = trainingTargets(data, state.config.appearance)
-  if (state.config.viewpointPrior > 0) state.graph = viewpointGraph(targets)
+  attachViewpointPrior(state, targets)
   return { state, targets }
+}
+
+/** With the viewpoint prior on, what it reads from the images: the look-alike graph or the regression. */
+function attachViewpointPrior(state: TrainState, targets: readonly ViewTarget[]): void {
+  if (state.config.viewpointPrior <= 0) return
+  if (state.config.viewpointSource === 'regression') state.regression = viewpointRegression(targets)
+  else state.graph = viewpointGraph(targets)
 }
 
 /**

@@ -107,3 +107,96 @@ export function priorDisagreement(neighbours: Float64Array, azimuth: number): nu
   }
   return weight > 0 ? sum / (2 * weight) : 0
 }
+
+/** Folds of the viewpoint regression: each image's prior comes from a fit on the other folds. */
+export const REGRESSION_FOLDS = 5
+/** Ridge of the regression, on unit-length descriptors (a 5-fold probe on the demo car's annotated front and back views: 81 % right at 0.1, 80 % at 0.01, 79 % at 1). */
+const RIDGE = 0.1
+
+/**
+ * The amortised form of the prior (viewpointSource 'regression'): a ridge regression from an
+ * image's descriptor to the unit vector of its kept azimuth, fitted on the images of the other
+ * folds, in place of the look-alikes' mean. Where the look-alikes average every way two images
+ * differ (the car's paint most), a fitted regression weighs the descriptor's directions that
+ * predict the azimuth, as MagicPony's encoder does; fitted out of fold, it cannot just return an
+ * image's own azimuth. The kernel inverses depend on the descriptors only and are made once; each
+ * step refits from the kept azimuths as they are (an unknown one counts as the zero vector).
+ */
+export interface ViewpointRegression {
+  fold: Int32Array
+  /** Per fold: the rows outside it, (K + ridge I)^-1 over them, and the kernel from every row to them (n x rows). */
+  parts: { rows: Int32Array; inverse: Float64Array; kernel: Float64Array }[]
+}
+
+export function viewpointRegression(targets: readonly ViewTarget[]): ViewpointRegression {
+  const n = targets.length
+  const d = targets.map(imageDescriptor)
+  const dot = (i: number, j: number): number => {
+    let s = 0
+    for (let q = 0; q < d[i]!.length; q++) s += d[i]![q]! * d[j]![q]!
+    return s
+  }
+  const fold = Int32Array.from({ length: n }, (_, i) => i % REGRESSION_FOLDS)
+  const parts = Array.from({ length: REGRESSION_FOLDS }, (_, f) => {
+    const rows = Int32Array.from([...fold.keys()].filter((i) => fold[i] !== f))
+    const m = rows.length
+    const kernel = new Float64Array(n * m)
+    for (let i = 0; i < n; i++) for (let k = 0; k < m; k++) kernel[i * m + k] = dot(i, rows[k]!)
+    const system = new Float64Array(m * m)
+    for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) system[a * m + b] = kernel[rows[a]! * m + b]! + (a === b ? RIDGE : 0)
+    return { rows, inverse: invertSymmetric(system, m), kernel }
+  })
+  return { fold, parts }
+}
+
+/**
+ * A row's prior from the regression, as [azimuth, weight] pairs whose weighted mean direction is
+ * the predicted vector (length r, at most 1): (1 + r) / 2 at its azimuth and (1 - r) / 2 opposite,
+ * so that priorDisagreement is (1 - r cos(difference)) / 2, indifferent as r goes to 0.
+ */
+export function regressionAzimuths(regression: ViewpointRegression, kept: Float32Array, row: number): Float64Array {
+  const { rows, inverse, kernel } = regression.parts[regression.fold[row]!]!
+  const m = rows.length
+  let c = 0
+  let s = 0
+  for (let a = 0; a < m; a++) {
+    let alphaC = 0
+    let alphaS = 0
+    for (let b = 0; b < m; b++) {
+      const k = kept[rows[b]!]!
+      if (!Number.isFinite(k)) continue
+      alphaC += inverse[a * m + b]! * Math.cos(k)
+      alphaS += inverse[a * m + b]! * Math.sin(k)
+    }
+    c += kernel[row * m + a]! * alphaC
+    s += kernel[row * m + a]! * alphaS
+  }
+  const r = Math.min(1, Math.hypot(c, s))
+  if (r === 0) return new Float64Array(0)
+  const azimuth = Math.atan2(s, c)
+  return Float64Array.from([azimuth, (1 + r) / 2, azimuth + Math.PI, (1 - r) / 2])
+}
+
+/** The inverse of a symmetric positive definite m x m matrix (Gauss-Jordan; the ridge keeps it well conditioned). */
+function invertSymmetric(a: Float64Array, m: number): Float64Array {
+  const w = Float64Array.from(a)
+  const inv = new Float64Array(m * m)
+  for (let i = 0; i < m; i++) inv[i * m + i] = 1
+  for (let c = 0; c < m; c++) {
+    const p = w[c * m + c]!
+    for (let k = 0; k < m; k++) {
+      w[c * m + k]! /= p
+      inv[c * m + k]! /= p
+    }
+    for (let r = 0; r < m; r++) {
+      if (r === c) continue
+      const f = w[r * m + c]!
+      if (f === 0) continue
+      for (let k = 0; k < m; k++) {
+        w[r * m + k]! -= f * w[c * m + k]!
+        inv[r * m + k]! -= f * inv[c * m + k]!
+      }
+    }
+  }
+  return inv
+}
