@@ -8,7 +8,7 @@ import { deserializeTrainState, serializeTrainState } from '../../../src/main/en
 import type { SerializedTrainState } from '../../../src/main/engine/train/checkpoint'
 import { bestHypothesis, priorLosses } from '../../../src/main/engine/train/image-step'
 import { continueTraining, runTraining, startTraining } from '../../../src/main/engine/train/train-category'
-import { REGRESSION_FOLDS, imageDescriptor, neighbourAzimuths, priorDisagreement, regressionAzimuths, viewpointGraph, viewpointRegression } from '../../../src/main/engine/train/viewpoint-prior'
+import { REGRESSION_FOLDS, imageDescriptor, neighbourAzimuths, priorDisagreement, regressionPriors, viewpointGraph, viewpointRegression } from '../../../src/main/engine/train/viewpoint-prior'
 import { renderView, syntheticObject } from './synthetic-views'
 
 const GRID = 16
@@ -73,7 +73,7 @@ describe('viewpoint prior: the regression', () => {
   it('predicts each image\'s azimuth from the other folds\' images, confidently where they agree', () => {
     expect(regression.parts).toHaveLength(REGRESSION_FOLDS)
     for (let row = 0; row < targets.length; row++) {
-      const prior = regressionAzimuths(regression, kept, row)
+      const prior = regressionPriors(regression, kept)(row)
       expect(Math.abs(wrapAngle(prior[0]! - kept[row]!))).toBeLessThan(1e-6)
       // Weight (1 + r) / 2 toward the prediction: r well above 0.
       expect(prior[1]).toBeGreaterThan(0.8)
@@ -86,9 +86,9 @@ describe('viewpoint prior: the regression', () => {
     const own = Float32Array.from(kept)
     own[3] = 0
     // Row 3's prediction does not move when only its own azimuth does.
-    expect(regressionAzimuths(regression, own, 3)).toEqual(regressionAzimuths(regression, kept, 3))
+    expect(regressionPriors(regression, own)(3)).toEqual(regressionPriors(regression, kept)(3))
     const unknown = keptUnknownBut(kept, [3, 8])
-    expect(regressionAzimuths(regression, unknown, 3)).toHaveLength(0)
+    expect(regressionPriors(regression, unknown)(3)).toHaveLength(0)
   })
 
   it('the pair it returns makes the disagreement (1 - r cos(difference)) / 2', () => {

@@ -76,7 +76,7 @@ export async function createGpuShardExecutor(device: GPUDevice, state: TrainStat
           for (let k = 0; k < K; k++) codes.grad[row0 + k]! += gz[k]!
           r = { bestLoss: loss, regularisers: regularisers[b]!, mirrorSwitches: switches, keptAzimuth }
         } else {
-          r = imageBackward({ ...inputs[b]!, category }, kept, gV, gQ, loss, switches, keptAzimuth, fieldInput)
+          r = { ...imageBackward({ ...inputs[b]!, category }, kept, gV, gQ, loss, switches, fieldInput), keptAzimuth }
         }
         terms.set(imageTerms(r, n), i * IMAGE_TERMS.length)
         keptAzimuths[i] = keptAzimuth

@@ -48,9 +48,9 @@ async function fitBatch(device: GPUDevice, model: CategoryModel, images: readonl
     for (let s = 0; s < fitSteps(options); s++) {
       const batch = starts.map((start, row) => ({ row, samples: chamferSamples(start.target, model.config.chamferSamples, start.rng) }))
       const done = await gpuImageSteps(engine, { model, cameras, codes }, shape, batch, weights, 1, [batch.length])
-      done.images.forEach(({ kept, loss, switches, keptAzimuth, gV, gQ, fieldInput }, row) => {
+      done.images.forEach(({ kept, loss, switches, gV, gQ, fieldInput }, row) => {
         const input = { model, shape, target: starts[row]!.target, cameras, codes, row, samples: batch[row]!.samples, weights, gradScale: 1, category: null }
-        imageBackward(input, kept, gV, gQ, loss, switches, keptAzimuth, fieldInput)
+        imageBackward(input, kept, gV, gQ, loss, switches, fieldInput)
       })
       cameras.step(rows)
       codes.step(rows)

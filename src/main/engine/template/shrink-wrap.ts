@@ -2,9 +2,9 @@ import type { TriangleMesh } from './obj-mesh'
 import type { Template } from './template'
 
 /**
- * METHOD §3's start from a category template mesh: each template vertex moves along its
- * icosphere direction from the mesh's box centre to the farthest point where that ray leaves the
- * mesh, so the vertices keep their order, mirror pairs and connectivity and take the mesh's
+ * METHOD §3's start from a category template mesh: each template vertex moves along the
+ * direction of its starting position (on the ellipsoid) from the mesh's box centre to the
+ * farthest point where that ray leaves the mesh, so the vertices keep their order, mirror pairs and connectivity and take the mesh's
  * outline. The mesh is read in the model frame (+x the object's left, +y up, +z forward), centred
  * on its box and scaled so that its forward half-length is 1, as the ellipsoids are. Exact for a
  * mesh that is star-shaped from its box centre (a car's body and cabin); a thin part off that

@@ -114,7 +114,7 @@ export function imageStep(input: ImageStepInput): ImageStepResult {
   )
   const soft = config.weights.softSilhouette
   if (soft > 0) bestLoss.total += soft * timed(profile, 'soft silhouette', () => keptSilhouette(target, kept, cameras, base + best * CAMERA_SIZE, soft, gV, gradScale))
-  return imageBackward(input, kept, gV, gQ, bestLoss, mirrorSwitches, cam[base + best * CAMERA_SIZE + AZIMUTH]!)
+  return { ...imageBackward(input, kept, gV, gQ, bestLoss, mirrorSwitches), keptAzimuth: cam[base + best * CAMERA_SIZE + AZIMUTH]! }
 }
 
 /**
@@ -191,14 +191,14 @@ export function keptInstance(model: CategoryModel, codes: Param, row0: number, s
  * `fieldInput`: dL/d(its encoded input), scaled): the instance regularisers, and the backward
  * pass into the code row and the category.
  */
-export function imageBackward(input: ImageStepInput, kept: Instance, gV: Float64Array, gQ: Float64Array, bestLoss: ViewLoss, mirrorSwitches: number, keptAzimuth: number, fieldInput?: Float64Array): ImageStepResult {
+export function imageBackward(input: ImageStepInput, kept: Instance, gV: Float64Array, gQ: Float64Array, bestLoss: ViewLoss, mirrorSwitches: number, fieldInput?: Float64Array): Omit<ImageStepResult, 'keptAzimuth'> {
   const { model, shape, codes, row, gradScale, category, profile } = input
   const row0 = row * instanceSize(model.config)
   return timed(profile, 'shape backward', () => {
     const { gD, regularisers } = instanceRegularisers(input, kept)
     for (const g of [gV, gD, gQ]) for (let q = 0; q < g.length; q++) g[q]! *= gradScale
     instanceBackward(model, shape, kept, codes.value, row0, { gV, gD, gQ, category, gz: codes.grad, gzOffset: row0, ...(fieldInput ? { fieldInput } : {}) })
-    return { bestLoss, regularisers, mirrorSwitches, keptAzimuth }
+    return { bestLoss, regularisers, mirrorSwitches }
   })
 }
 

@@ -8,7 +8,7 @@ import type { TrainState } from './checkpoint'
 import { imageStep } from './image-step'
 import type { ImageStepResult, StepProfile } from './image-step'
 import { chamferSamples } from './training-data'
-import { neighbourAzimuths, regressionAzimuths } from './viewpoint-prior'
+import { neighbourAzimuths, regressionPriors } from './viewpoint-prior'
 
 /**
  * Data-parallel steps. A step's batch is split into TRAIN_SHARDS contiguous shards; each shard's
@@ -66,7 +66,8 @@ export function planStep(state: TrainState, targets: readonly ViewTarget[]): Ste
   const featureWeight = config.weights.feature * (ramp > 0 ? Math.min(1, state.step / ramp) : 1)
   const weights = viewLossWeights(config, featureWeight)
   // Read before any image of the step keeps a new azimuth, so that shards agree however they run.
-  const priors = batch.map((row) => priorAzimuths(state, row))
+  const priorOf = priorSource(state)
+  const priors = batch.map(priorOf)
   const shards = Array.from({ length: TRAIN_SHARDS }, (_, s) => {
     const from = Math.floor((s * batch.length) / TRAIN_SHARDS)
     const to = Math.floor(((s + 1) * batch.length) / TRAIN_SHARDS)
@@ -75,12 +76,12 @@ export function planStep(state: TrainState, targets: readonly ViewTarget[]): Ste
   return { batch, shards, weights, featureWeight, gradScale: 1 / batch.length }
 }
 
-/** A row's viewpoint prior as the state stands: given azimuths, else the regression's, else the look-alikes'; none with the prior off. */
-function priorAzimuths(state: TrainState, row: number): Float64Array {
+/** Each row's viewpoint prior as the state stands: given azimuths, else the regression's, else the look-alikes'; none with the prior off. */
+function priorSource(state: TrainState): (row: number) => Float64Array {
   const { givenAzimuths, regression, graph, keptAzimuths } = state
-  if (givenAzimuths) return Float64Array.from([givenAzimuths[row]!, 1])
-  if (regression) return regressionAzimuths(regression, keptAzimuths, row)
-  return graph ? neighbourAzimuths(graph, keptAzimuths, row) : new Float64Array(0)
+  if (givenAzimuths) return (row) => Float64Array.from([givenAzimuths[row]!, 1])
+  if (regression) return regressionPriors(regression, keptAzimuths)
+  return graph ? (row) => neighbourAzimuths(graph, keptAzimuths, row) : () => new Float64Array(0)
 }
 
 export interface ShardContext {

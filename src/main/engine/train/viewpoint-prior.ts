@@ -59,7 +59,7 @@ export function imageDescriptor(t: ViewTarget): Float64Array {
   return out
 }
 
-/** The descriptor graph of a training collection (n^2 descriptor products: 0.1 s for 200 images). */
+/** The descriptor graph of a training collection (n^2 descriptor products, once per run). */
 export function viewpointGraph(targets: readonly ViewTarget[], k = PRIOR_NEIGHBOURS): ViewpointGraph {
   const n = targets.length
   const kk = Math.max(0, Math.min(k, n - 1))
@@ -110,7 +110,7 @@ export function priorDisagreement(neighbours: Float64Array, azimuth: number): nu
 
 /** Folds of the viewpoint regression: each image's prior comes from a fit on the other folds. */
 export const REGRESSION_FOLDS = 5
-/** Ridge of the regression, on unit-length descriptors (a 5-fold probe on the demo car's annotated front and back views: 81 % right at 0.1, 80 % at 0.01, 79 % at 1). */
+/** Ridge of the regression, on unit-length descriptors; fixed, not tuned (bench/experiments/viewpoint-neighbours.bench.ts reads what it predicts from annotated azimuths). */
 const RIDGE = 0.1
 
 /**
@@ -150,31 +150,46 @@ export function viewpointRegression(targets: readonly ViewTarget[]): ViewpointRe
 }
 
 /**
- * A row's prior from the regression, as [azimuth, weight] pairs whose weighted mean direction is
- * the predicted vector (length r, at most 1): (1 + r) / 2 at its azimuth and (1 - r) / 2 opposite,
- * so that priorDisagreement is (1 - r cos(difference)) / 2, indifferent as r goes to 0.
+ * The regression's prior for any row, fitted on `kept` as it stands: each fold's weights are
+ * solved once (when a row of that fold first asks), then a row's prior is one kernel row times
+ * them. A prior is [azimuth, weight] pairs whose weighted mean direction is the predicted vector
+ * (length r, at most 1): (1 + r) / 2 at its azimuth and (1 - r) / 2 opposite, so that
+ * priorDisagreement is (1 - r cos(difference)) / 2, indifferent as r goes to 0.
  */
-export function regressionAzimuths(regression: ViewpointRegression, kept: Float32Array, row: number): Float64Array {
-  const { rows, inverse, kernel } = regression.parts[regression.fold[row]!]!
-  const m = rows.length
-  let c = 0
-  let s = 0
-  for (let a = 0; a < m; a++) {
-    let alphaC = 0
-    let alphaS = 0
-    for (let b = 0; b < m; b++) {
-      const k = kept[rows[b]!]!
-      if (!Number.isFinite(k)) continue
-      alphaC += inverse[a * m + b]! * Math.cos(k)
-      alphaS += inverse[a * m + b]! * Math.sin(k)
+export function regressionPriors(regression: ViewpointRegression, kept: Float32Array): (row: number) => Float64Array {
+  const cos = Float64Array.from(kept, (k) => (Number.isFinite(k) ? Math.cos(k) : 0))
+  const sin = Float64Array.from(kept, (k) => (Number.isFinite(k) ? Math.sin(k) : 0))
+  const weights = new Map<number, { c: Float64Array; s: Float64Array }>()
+  const foldWeights = (f: number): { c: Float64Array; s: Float64Array } => {
+    const { rows, inverse } = regression.parts[f]!
+    const m = rows.length
+    const c = new Float64Array(m)
+    const s = new Float64Array(m)
+    for (let a = 0; a < m; a++) {
+      for (let b = 0; b < m; b++) {
+        c[a]! += inverse[a * m + b]! * cos[rows[b]!]!
+        s[a]! += inverse[a * m + b]! * sin[rows[b]!]!
+      }
     }
-    c += kernel[row * m + a]! * alphaC
-    s += kernel[row * m + a]! * alphaS
+    return { c, s }
   }
-  const r = Math.min(1, Math.hypot(c, s))
-  if (r === 0) return new Float64Array(0)
-  const azimuth = Math.atan2(s, c)
-  return Float64Array.from([azimuth, (1 + r) / 2, azimuth + Math.PI, (1 - r) / 2])
+  return (row) => {
+    const f = regression.fold[row]!
+    let alpha = weights.get(f)
+    if (!alpha) weights.set(f, (alpha = foldWeights(f)))
+    const { kernel, rows } = regression.parts[f]!
+    const m = rows.length
+    let c = 0
+    let s = 0
+    for (let a = 0; a < m; a++) {
+      c += kernel[row * m + a]! * alpha.c[a]!
+      s += kernel[row * m + a]! * alpha.s[a]!
+    }
+    const r = Math.min(1, Math.hypot(c, s))
+    if (r === 0) return new Float64Array(0)
+    const azimuth = Math.atan2(s, c)
+    return Float64Array.from([azimuth, (1 + r) / 2, azimuth + Math.PI, (1 - r) / 2])
+  }
 }
 
 /** The inverse of a symmetric positive definite m x m matrix (Gauss-Jordan; the ridge keeps it well conditioned). */
