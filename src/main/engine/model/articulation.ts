@@ -1,6 +1,8 @@
 import { dRotationX, dRotationY, dRotationZ, mat3Multiply, rotationX, rotationY, rotationZ } from '../render/mat3'
 import type { Mat3, Vec3 } from '../render/mat3'
 import type { Template } from '../template/template'
+import { poseSkeleton, poseSkeletonBackward } from './skeleton'
+import type { SkeletonRig, SkeletonTape } from './skeleton'
 
 /**
  * Part articulation (METHOD §3, a switch of its own): the template's vertices fall into a few
@@ -19,7 +21,8 @@ import type { Template } from '../template/template'
  * the others come in pairs), so that a posed instance has a mirror image the same rig can
  * pose: mirrorAngles, which the mirror-camera comparison needs.
  */
-export interface ArticulationRig {
+export interface ClusterRig {
+  kind: 'clusters'
   parts: number
   /** Skinning weights (vertex, part), rows summing to 1. */
   weights: Float64Array
@@ -28,6 +31,9 @@ export interface ArticulationRig {
   /** mirrorPart[p]: the part at the mirror image of part p (p itself on the midline). */
   mirrorPart: Int32Array
 }
+
+/** The clusters' rig or a skeleton's (model/skeleton): parts that turn, three angles each. */
+export type ArticulationRig = ClusterRig | SkeletonRig
 
 /** Angles per part: rotations about x, y, z in radians. */
 export const ANGLES_PER_PART = 3
@@ -41,7 +47,7 @@ const KMEANS_ROUNDS = 50
  */
 const SKIN_VARIANCE = 0.5
 
-export function articulationRig(template: Template, parts: number): ArticulationRig {
+export function articulationRig(template: Template, parts: number): ClusterRig {
   const n = template.vertexCount
   if (!Number.isInteger(parts) || parts < 1 || parts > n) throw new RangeError(`articulation parts must be an integer in [1, ${n}], got ${parts}`)
   const x = template.rest
@@ -135,7 +141,7 @@ export function articulationRig(template: Template, parts: number): Articulation
       weightSums[p]! += weights[i * parts + p]!
     }
   }
-  return { parts, weights, weightSums, mirrorPart }
+  return { kind: 'clusters', parts, weights, weightSums, mirrorPart }
 }
 
 /**
@@ -153,8 +159,9 @@ export function mirrorAngles(rig: ArticulationRig, src: ArrayLike<number>, srcOf
   }
 }
 
-/** What the backward pass needs of a forward one. */
-export interface ArticulationTape {
+/** What the clusters' backward pass needs of a forward one. */
+export interface ClusterTape {
+  kind: 'clusters'
   /** Per part, R_p - I. */
   rotation: Mat3[]
   /** Per part, dR_p/da, dR_p/db, dR_p/dc. */
@@ -164,7 +171,9 @@ export interface ArticulationTape {
 }
 
 /** Joints from V: halfway between each part's weighted centroid and the mesh's centroid. */
-function joints(rig: ArticulationRig, V: Float64Array): Float64Array {
+export type ArticulationTape = ClusterTape | SkeletonTape
+
+function joints(rig: ClusterRig, V: Float64Array): Float64Array {
   const P = rig.parts
   const n = V.length / 3
   const centroid = [0, 0, 0]
@@ -185,6 +194,7 @@ const minusIdentity = (m: Mat3): Mat3 => [m[0] - 1, m[1], m[2], m[3], m[4] - 1, 
 
 /** The posed mesh V' for angles `angles[offset ..]` (parts x [a, b, c]). */
 export function articulate(rig: ArticulationRig, V: Float64Array, angles: ArrayLike<number>, offset: number): { posed: Float64Array; tape: ArticulationTape } {
+  if (rig.kind === 'skeleton') return poseSkeleton(rig, V, angles, offset)
   const P = rig.parts
   const n = V.length / 3
   const rotation: Mat3[] = []
@@ -207,7 +217,7 @@ export function articulate(rig: ArticulationRig, V: Float64Array, angles: ArrayL
       for (let r = 0; r < 3; r++) posed[3 * i + r]! += w * (A[3 * r]! * d0 + A[3 * r + 1]! * d1 + A[3 * r + 2]! * d2)
     }
   }
-  return { posed, tape: { rotation, derivatives, joints: o } }
+  return { posed, tape: { kind: 'clusters', rotation, derivatives, joints: o } }
 }
 
 /**
@@ -215,6 +225,8 @@ export function articulate(rig: ArticulationRig, V: Float64Array, angles: ArrayL
  * given dL/dV' in `gPosed`.
  */
 export function articulateBackward(rig: ArticulationRig, V: Float64Array, tape: ArticulationTape, gPosed: Float64Array, gV: Float64Array, gAngles: Float64Array, offset: number): void {
+  if (rig.kind === 'skeleton' && tape.kind === 'skeleton') return poseSkeletonBackward(rig, V, tape, gPosed, gV, gAngles, offset)
+  if (rig.kind !== 'clusters' || tape.kind !== 'clusters') throw new Error(`articulateBackward: a ${tape.kind} tape for a ${rig.kind} rig`)
   const P = rig.parts
   const n = V.length / 3
   const { rotation, derivatives, joints: o } = tape

@@ -13,6 +13,7 @@ import { createTemplate } from '../template/template'
 import type { Ellipsoid, Template } from '../template/template'
 import { ANGLES_PER_PART, articulate, articulateBackward, articulationRig, mirrorAngles } from './articulation'
 import type { ArticulationRig, ArticulationTape } from './articulation'
+import { skeletonRig } from './skeleton'
 import { instanceSize, variantSwitches } from './config'
 import type { EngineConfig } from './config'
 
@@ -70,7 +71,8 @@ export function createCategoryModel(config: EngineConfig, channels: number, elli
         lr: config.lr.featureField,
         rng,
       })
-  const rig = config.articulation.parts > 0 ? articulationRig(template, config.articulation.parts) : null
+  const { parts, rig: kind } = config.articulation
+  const rig = parts === 0 ? null : kind === 'skeleton' ? skeletonRig(template, parts) : articulationRig(template, parts)
   return { config, ellipsoid, channels, template, shape, basis, deformationField, features, featureField, pca, rig }
 }
 

@@ -1,5 +1,6 @@
 import type { Ellipsoid } from '../template/template'
 import { ANGLES_PER_PART } from './articulation'
+import { LIMB_BONES } from './skeleton'
 
 /** METHOD §5: the four variants are two switches of one code path. */
 export type EngineVariant = 'baseline' | 'semagic-i' | 'semagic-ii' | 'semagic'
@@ -155,8 +156,10 @@ export interface EngineConfig {
    * Part articulation (METHOD §3, model/articulation): the template's vertices in `parts`
    * clusters, each rotated per image about its joint after the deformation; 0 is off. The
    * angles are per-image parameters like the code, stored after it in the image's code row.
+   * With rig 'skeleton' the parts are bones in chains (model/skeleton): `parts` spine bones
+   * (even) and LIMB_BONES more for four legs and two wings.
    */
-  articulation: { parts: number }
+  articulation: { parts: number; rig: 'clusters' | 'skeleton' }
   /**
    * Weight of the image's colour in the feature term (appearance/colour-channels): 0 is off; W > 0
    * appends the crop's standardised Lab colour, averaged onto the feature grid and scaled by
@@ -203,16 +206,22 @@ export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
   preferAbove: 0.05,
   deformationField: { frequencies: 6, hidden: [64] },
   featureField: { frequencies: 6, hidden: [64] },
-  articulation: { parts: 0 },
+  articulation: { parts: 0, rig: 'clusters' },
   appearance: 0,
 }
 
 /** Most articulated parts a configuration may ask for. */
 export const MAX_ARTICULATION_PARTS = 32
 
+/** The rig's parts: the clusters, or a skeleton's bones (its spine's and its limbs'); 0 without articulation. */
+export function articulatedParts(config: EngineConfig): number {
+  const { parts, rig } = config.articulation
+  return parts > 0 && rig === 'skeleton' ? parts + LIMB_BONES : parts
+}
+
 /** Values per image in the codes' rows: the code z, then three angles per articulated part. */
 export function instanceSize(config: EngineConfig): number {
-  return config.codeDims + ANGLES_PER_PART * config.articulation.parts
+  return config.codeDims + ANGLES_PER_PART * articulatedParts(config)
 }
 
 /** The weights of the per-view loss (losses/view-loss), the feature term's at `feature` (during its ramp, or as a probe sets it). */
@@ -251,8 +260,10 @@ export function resolveConfig(input: EngineConfigInput = {}): EngineConfig {
     ['visibility.grid', config.visibility.grid],
   ]
   for (const [name, v] of positiveInts) if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name} must be a positive integer, got ${v}`)
-  const { parts } = config.articulation
+  const { parts, rig } = config.articulation
   if (!(Number.isInteger(parts) && parts >= 0 && parts <= MAX_ARTICULATION_PARTS)) throw new RangeError(`articulation.parts must be an integer in [0, ${MAX_ARTICULATION_PARTS}] (0 is off), got ${String(parts)}`)
+  if (rig !== 'clusters' && rig !== 'skeleton') throw new RangeError(`articulation.rig must be 'clusters' or 'skeleton', got ${JSON.stringify(rig)}`)
+  if (rig === 'skeleton' && parts % 2 !== 0) throw new RangeError(`articulation.parts is a skeleton's spine bones, which must be even (a chain each way from the middle), got ${parts}`)
   const vertices = 10 * 4 ** config.templateLevel + 2
   if (parts > vertices) throw new RangeError(`articulation.parts is ${parts}, more than the ${vertices} vertices of a level-${config.templateLevel} template`)
   const e = config.ellipsoid
