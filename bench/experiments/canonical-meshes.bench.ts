@@ -10,20 +10,25 @@
  * The step-0 mesh is the run's own start: its training images prepared as the training job
  * prepares them (same split, PCA dimensions and seed) and startTraining with the checkpoint's
  * engine settings, so the ellipsoid fitted to the masks' boxes is the one the run started from.
+ * A RUN ending in .json is a model file of the experiment script (models/<name>.json); it started
+ * from its manifest's ellipsoid, which is its step-0 mesh, and DATA_DIR is not read for it.
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { PNG } from 'pngjs'
 import { createCore } from '../../src/main/core/create-core'
 import { AppError } from '../../src/main/core/app-error'
 import { toWeakPerspective } from '../../src/main/engine/camera/view-camera'
-import { categoryForward } from '../../src/main/engine/model/category-model'
+import { categoryForward, createCategoryModel } from '../../src/main/engine/model/category-model'
+import type { CategoryModel } from '../../src/main/engine/model/category-model'
+import { SeededRandom } from '../../src/main/engine/math/seeded-random'
 import { mat3Apply } from '../../src/main/engine/render/mat3'
 import type { Vec3 } from '../../src/main/engine/render/mat3'
 import { rasterise } from '../../src/main/engine/render/rasterise'
 import { startTraining } from '../../src/main/engine/train/train-category'
 import { prepareTraining } from '../../src/main/services/train/prepare-training'
 import { imageInputs } from '../../src/main/services/train/training-inputs'
+import { readModelFile } from './synthetic-category'
 
 const TILE = 220
 const DEG = Math.PI / 180
@@ -77,26 +82,37 @@ function drawView(png: PNG, left: number, top: number, vertices: Float32Array, f
   }
 }
 
-const core = createCore({ dataDir, log: () => {} })
+/** Before and after, as a PNG at `file`. */
+function drawRun(file: string, initial: CategoryModel, model: CategoryModel): void {
+  const png = new PNG({ width: VIEWS.length * TILE, height: 2 * TILE })
+  png.data.fill(40)
+  for (let i = 3; i < png.data.length; i += 4) png.data[i] = 255
+  for (const [row, m] of [initial, model].entries()) {
+    const V0 = Float32Array.from(categoryForward(m).V0)
+    for (const [col, view] of VIEWS.entries()) drawView(png, col * TILE, row * TILE, V0, m.template.faces, view)
+  }
+  writeFileSync(file, PNG.sync.write(png))
+}
+
+mkdirSync(outDir, { recursive: true })
+for (const modelFile of runIds.filter((id) => id.endsWith('.json'))) {
+  const model = readModelFile(modelFile)
+  const file = join(outDir, `canonical-${basename(modelFile, '.json')}.png`)
+  drawRun(file, createCategoryModel(model.config, model.channels, model.ellipsoid, new SeededRandom(0), null), model)
+  process.stdout.write(`${file}: ${modelFile}, ${model.template.vertexCount} vertices\n`)
+}
+const runs = runIds.filter((id) => !id.endsWith('.json'))
+const core = runs.length > 0 ? createCore({ dataDir, log: () => {} }) : null
 try {
-  mkdirSync(outDir, { recursive: true })
-  for (const runId of runIds) {
-    const { model, config } = core.services.train.loadModel(runId)
-    const { inputs } = await imageInputs(core.store.db, core.services.features, config.dataset, config.backbone, { category: config.category, split: config.split }, undefined, { colour: config.appearance > 0 })
+  for (const runId of runs) {
+    const { model, config } = core!.services.train.loadModel(runId)
+    const { inputs } = await imageInputs(core!.store.db, core!.services.features, config.dataset, config.backbone, { category: config.category, split: config.split }, undefined, { colour: config.appearance > 0 })
     // The PCA's dimensions: the model's channels less the appearance term's colour, when it has one.
-    const { data } = prepareTraining(inputs, core.services.features, model.pca?.dims ?? model.channels, config.seed)
-    const initial = startTraining(data, model.config).state.model
-    const png = new PNG({ width: VIEWS.length * TILE, height: 2 * TILE })
-    png.data.fill(40)
-    for (let i = 3; i < png.data.length; i += 4) png.data[i] = 255
-    for (const [row, m] of [initial, model].entries()) {
-      const V0 = Float32Array.from(categoryForward(m).V0)
-      for (const [col, view] of VIEWS.entries()) drawView(png, col * TILE, row * TILE, V0, m.template.faces, view)
-    }
+    const { data } = prepareTraining(inputs, core!.services.features, model.pca?.dims ?? model.channels, config.seed)
     const file = join(outDir, `canonical-${config.category}-${config.variant}-seed${config.seed}.png`)
-    writeFileSync(file, PNG.sync.write(png))
+    drawRun(file, startTraining(data, model.config).state.model, model)
     process.stdout.write(`${file}: ${runId}, ${inputs.length} ${config.split} images, ${model.template.vertexCount} vertices\n`)
   }
 } finally {
-  core.close()
+  core?.close()
 }
