@@ -6,6 +6,7 @@ import { MAX_EVALUATIONS } from '../../../src/main/engine/gpu/view-batch'
 import { DEFAULT_BATCH_SIZE, DEFAULT_HYPOTHESES, MAX_BATCH_SIZE, MAX_HYPOTHESES, MAX_ARTICULATION_PARTS as CONTRACT_MAX_PARTS, TrainConfig, modelLabel } from '../../../src/shared/ipc/channels/train'
 import { createTemplate } from '../../../src/main/engine/template/template'
 import { expectGradient } from './finite-difference'
+import { expectMirrorImage } from './mirror-pose'
 
 const template = createTemplate(2, [0.35, 0.7, 1])
 const n = template.vertexCount
@@ -36,14 +37,7 @@ describe('part articulation (METHOD §3)', () => {
     const angles = Float64Array.from({ length: 18 }, () => 0.5 * rng.normal())
     const mirrored = new Float64Array(18)
     mirrorAngles(rig, angles, 0, mirrored, 0)
-    const posed = articulate(rig, template.rest, angles, 0).posed
-    const other = articulate(rig, template.rest, mirrored, 0).posed
-    for (let i = 0; i < n; i++) {
-      const j = template.mirror[i]!
-      expect(other[3 * j]).toBeCloseTo(-posed[3 * i]!, 12)
-      expect(other[3 * j + 1]).toBeCloseTo(posed[3 * i + 1]!, 12)
-      expect(other[3 * j + 2]).toBeCloseTo(posed[3 * i + 2]!, 12)
-    }
+    expectMirrorImage(template, articulate(rig, template.rest, angles, 0).posed, articulate(rig, template.rest, mirrored, 0).posed)
     // Mirroring twice gives the angles back; without the signs only the parts swap.
     const back = new Float64Array(18)
     mirrorAngles(rig, mirrored, 0, back, 0)

@@ -47,8 +47,15 @@ describe('frame synchronisation across the training images', () => {
       const params = turned.includes(row) ? turnCamera(own) : own
       for (let h = 0; h < H; h++) state.cameras.value.set(params, (row * H + h) * CAMERA_SIZE)
     })
+    const keptBefore = Float32Array.from(state.keptAzimuths)
+    expect(keptBefore.every(Number.isFinite)).toBe(true)
     const sync = synchroniseFrames(state, targets)
     expect(sync.after).toBeGreaterThan(sync.before)
+    // The azimuths the viewpoint prior reads turn with the cameras, and only those.
+    keptBefore.forEach((a, row) => {
+      if (sync.turnedRows.includes(row)) expect(Math.abs(wrapAngle(state.keptAzimuths[row]! - a))).toBeCloseTo(Math.PI, 5)
+      else expect(state.keptAzimuths[row]).toBe(a)
+    })
     // After it every image's camera is in one frame against the truth (the model's own frame is
     // arbitrary: one offset for all), the five turned ones included; the 80 steps of training had
     // left one more image, row 4, turned against the rest, and that one is turned too.

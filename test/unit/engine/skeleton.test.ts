@@ -5,6 +5,7 @@ import { LIMB_BONES, skeletonRig } from '../../../src/main/engine/model/skeleton
 import { SeededRandom } from '../../../src/main/engine/math/seeded-random'
 import { createTemplate } from '../../../src/main/engine/template/template'
 import { expectGradient } from './finite-difference'
+import { expectMirrorImage } from './mirror-pose'
 
 const template = createTemplate(2, [0.35, 0.7, 1])
 const n = template.vertexCount
@@ -72,14 +73,7 @@ describe('skeleton rig (METHOD §3: spine bones, legs and wings as chains)', () 
     const angles = Float64Array.from({ length: m }, () => 0.4 * rng.normal())
     const mirrored = new Float64Array(m)
     mirrorAngles(rig, angles, 0, mirrored, 0)
-    const posed = articulate(rig, template.rest, angles, 0).posed
-    const other = articulate(rig, template.rest, mirrored, 0).posed
-    for (let i = 0; i < n; i++) {
-      const j = template.mirror[i]!
-      expect(other[3 * j]).toBeCloseTo(-posed[3 * i]!, 12)
-      expect(other[3 * j + 1]).toBeCloseTo(posed[3 * i + 1]!, 12)
-      expect(other[3 * j + 2]).toBeCloseTo(posed[3 * i + 2]!, 12)
-    }
+    expectMirrorImage(template, articulate(rig, template.rest, angles, 0).posed, articulate(rig, template.rest, mirrored, 0).posed)
   })
 
   it('gradients with respect to the vertices and the angles match finite differences (tolerance 1e-7 + 1e-4 relative)', () => {
