@@ -35,6 +35,23 @@ describe('skeleton rig (METHOD §3: spine bones, legs and wings as chains)', () 
     for (let b = 0; b < rig.parts; b++) expect(rig.jointWeights.subarray(b * n, (b + 1) * n).reduce((a, c) => a + c, 0)).toBeCloseTo(1, 12)
   })
 
+  it('puts each joint exactly where the layout does on the template: the spine\'s on the forward axis, evenly spaced', () => {
+    const rig = skeletonRig(template, 8)
+    let c = 0
+    for (let i = 0; i < n; i++) c = Math.max(c, Math.abs(template.rest[3 * i + 2]!))
+    const joint = (b: number): number[] => [0, 1, 2].map((k) => rig.jointWeights.subarray(b * n, (b + 1) * n).reduce((s, w, i) => s + w * template.rest[3 * i + k]!, 0))
+    // Bones 0-3 run from the middle joint (4 of 0-8) to the head, bones 4-7 from it to the tail.
+    for (let b = 0; b < 8; b++) {
+      const k = b < 4 ? 4 + b : 4 - (b - 4)
+      const [x, y, z] = joint(b)
+      expect([x, y]).toEqual([expect.closeTo(0, 12), expect.closeTo(0, 12)])
+      expect(z).toBeCloseTo(c * (-0.9 + (1.8 * k) / 8), 12)
+    }
+    // The legs hang from joints 2 and 6, the wings from joint 5, all on the axis.
+    const limbRoots = [8, 11, 14, 17, 20, 22].map((b) => joint(b)[2]! / c)
+    for (const [z, k] of limbRoots.map((z, q) => [z, [2, 2, 6, 6, 5, 5][q]!] as const)) expect(z).toBeCloseTo(-0.9 + (1.8 * k) / 8, 12)
+  })
+
   it('zero angles leave the mesh where it was', () => {
     const rig = skeletonRig(template, 8)
     const { posed } = articulate(rig, template.rest, new Float64Array(3 * rig.parts), 0)
@@ -98,7 +115,9 @@ describe('skeleton rig (METHOD §3: spine bones, legs and wings as chains)', () 
     expect(articulatedParts(resolveConfig({ articulation: { parts: 6 } }))).toBe(6)
     expect(articulatedParts(resolveConfig({ articulation: { rig: 'skeleton' } }))).toBe(0)
     expect(() => resolveConfig({ articulation: { parts: 5, rig: 'skeleton' } })).toThrow(/spine bones, which must be even/)
+    expect(() => resolveConfig({ articulation: { parts: 2, rig: 'skeleton' } })).toThrow(/and at least 4, got 2/)
     expect(() => resolveConfig({ articulation: { parts: 4, rig: 'bones' as 'skeleton' } })).toThrow(/articulation.rig must be 'clusters' or 'skeleton', got "bones"/)
-    expect(() => skeletonRig(template, 3)).toThrow(/even integer/)
+    expect(() => skeletonRig(template, 3)).toThrow(/even integer of at least 4/)
+    expect(() => skeletonRig(template, 2)).toThrow(/even integer of at least 4/)
   })
 })

@@ -1,6 +1,6 @@
 import type { Ellipsoid } from '../template/template'
 import { ANGLES_PER_PART } from './articulation'
-import { LIMB_BONES } from './skeleton'
+import { LIMB_BONES, MIN_SPINE_BONES } from './skeleton'
 
 /** METHOD §5: the four variants are two switches of one code path. */
 export type EngineVariant = 'baseline' | 'semagic-i' | 'semagic-ii' | 'semagic'
@@ -157,7 +157,7 @@ export interface EngineConfig {
    * clusters, each rotated per image about its joint after the deformation; 0 is off. The
    * angles are per-image parameters like the code, stored after it in the image's code row.
    * With rig 'skeleton' the parts are bones in chains (model/skeleton): `parts` spine bones
-   * (even) and LIMB_BONES more for four legs and two wings. Not a default: with 8 spine bones
+   * (even, at least 4) and LIMB_BONES more for four legs and two wings. Not a default: with 8 spine bones
    * val fell in every category over seeds 0-2 (mean mesh transfer 27.1 against 28.9;
    * docs/experiments/skeleton-articulation.md).
    */
@@ -265,7 +265,7 @@ export function resolveConfig(input: EngineConfigInput = {}): EngineConfig {
   const { parts, rig } = config.articulation
   if (!(Number.isInteger(parts) && parts >= 0 && parts <= MAX_ARTICULATION_PARTS)) throw new RangeError(`articulation.parts must be an integer in [0, ${MAX_ARTICULATION_PARTS}] (0 is off), got ${String(parts)}`)
   if (rig !== 'clusters' && rig !== 'skeleton') throw new RangeError(`articulation.rig must be 'clusters' or 'skeleton', got ${JSON.stringify(rig)}`)
-  if (rig === 'skeleton' && parts % 2 !== 0) throw new RangeError(`articulation.parts is a skeleton's spine bones, which must be even (a chain each way from the middle), got ${parts}`)
+  if (rig === 'skeleton' && parts > 0 && (parts % 2 !== 0 || parts < MIN_SPINE_BONES)) throw new RangeError(`articulation.parts is a skeleton's spine bones, which must be even (a chain each way from the middle) and at least ${MIN_SPINE_BONES}, got ${parts}`)
   const vertices = 10 * 4 ** config.templateLevel + 2
   if (parts > vertices) throw new RangeError(`articulation.parts is ${parts}, more than the ${vertices} vertices of a level-${config.templateLevel} template`)
   const e = config.ellipsoid

@@ -1,5 +1,6 @@
 import { IDENTITY, dRotationX, dRotationY, dRotationZ, mat3Apply, mat3Multiply, mat3Transpose, rotationX, rotationY, rotationZ } from '../render/mat3'
 import type { Mat3, Vec3 } from '../render/mat3'
+import { invertSymmetric } from '../pca/linalg'
 import type { Template } from '../template/template'
 
 /**
@@ -11,14 +12,15 @@ import type { Template } from '../template/template'
  * Laid out on the starting template (its extents a, b, c along x lateral, y up, z forward):
  * - a spine of `spineBones` bones on the forward axis from -0.9 c to 0.9 c, two chains out from
  *   the middle joint (towards the head, towards the tail);
- * - four legs of 3 bones straight down from the spine joints at a quarter and three quarters of
- *   its length, at x = +-0.3 a, to y = -0.95 b;
- * - two wings of 2 bones from the spine joint at five eighths, out sideways and up to the
- *   template's side (x = +-0.95 a, y = 0.3 b).
+ * - four legs of 3 bones straight down from the spine joints a quarter of its bones from either
+ *   end (rounded down), at x = +-0.3 a, to y = -0.95 b;
+ * - two wings of 2 bones from the spine joint an eighth of its bones (at least one) ahead of the
+ *   middle, out sideways and up to the template's side (x = +-0.95 a, y = 0.3 b).
  * The layout is mirror-symmetric (the spine is its own mirror, left and right limbs pair up),
  * which the mirror-camera comparison needs. Each vertex follows the bones by Gaussian skinning
- * weights of its distance to their segments on the template; each joint is a fixed weighted
- * centroid of the vertices near it on the template, so the joints follow the learned shape.
+ * weights of its distance to their segments on the template; each joint is a fixed combination
+ * of the vertices near it that is exactly the joint on the template (jointCombination), so the
+ * joints follow the learned shape.
  *
  * Pose: bone b's transform is G_b(x) = G_parent(o_b + R_b (x - o_b)) with R_b = Rz(c) Ry(b) Rx(a)
  * about the model's axes, G_root = identity, and V'_i = sum_b w_ib G_b(V_i). Zero angles leave
@@ -38,6 +40,8 @@ export interface SkeletonRig {
   mirrorPart: Int32Array
 }
 
+/** Fewer spine bones would hang the legs from the root and the head's tip. */
+export const MIN_SPINE_BONES = 4
 export const LEG_BONES = 3
 export const WING_BONES = 2
 /** Bones besides the spine: four legs and two wings. */
@@ -88,18 +92,51 @@ function layout(template: Template, spineBones: number): Bone[] {
     const perSide = (bones.length - first) / 2
     for (let s = 0; s < perSide; s++) [bones[first + s]!.mirror, bones[first + perSide + s]!.mirror] = [first + perSide + s, first + s]
   }
-  for (const at of [Math.round(spineBones / 4), Math.round((3 * spineBones) / 4)]) {
+  const hind = Math.floor(spineBones / 4)
+  for (const at of [hind, spineBones - hind]) {
     const z = joint(at)[2]
     chain(at, (side) => [[side * 0.3 * a, -0.35 * b, z], [side * 0.3 * a, -0.65 * b, z], [side * 0.3 * a, -0.95 * b, z]])
   }
-  const wingAt = Math.round((5 * spineBones) / 8)
+  const wingAt = root + Math.max(1, Math.floor(spineBones / 8))
   const wz = joint(wingAt)[2]
   chain(wingAt, (side) => [[side * 0.55 * a, 0.35 * b, wz], [side * 0.95 * a, 0.3 * b, wz]])
   return bones
 }
 
+/**
+ * Weights a_i (summing to 1) whose combination of the template's vertices is exactly `o`, and
+ * stay local to it. A joint inside the body has no vertex of its own: start from a Gaussian
+ * centroid of the surface around it (as wide as its nearest vertex is far), which a body's ends
+ * and its nearest side pull off the joint, and correct it in proportion to the Gaussian,
+ * a_i = g_i (1 + mu . [x_i, 1]), with mu solving the four constraints (sum a_i x_i = o, sum a_i = 1).
+ * As the shape deforms the joint then moves as the vertices around it do.
+ */
+function jointCombination(x: Float64Array, o: Vec3): Float64Array {
+  const n = x.length / 3
+  const d = Array.from({ length: n }, (_, i) => (x[3 * i]! - o[0]) ** 2 + (x[3 * i + 1]! - o[1]) ** 2 + (x[3 * i + 2]! - o[2]) ** 2)
+  const d0 = Math.min(...d)
+  const width = 2 * Math.max(d0, 1e-12)
+  const g = Float64Array.from(d, (di) => Math.exp(-(di - d0) / width))
+  const total = g.reduce((s, w) => s + w, 0)
+  const row = (i: number): number[] => [x[3 * i]!, x[3 * i + 1]!, x[3 * i + 2]!, 1]
+  // M = C diag(g) C^T and the residual o - C g, with C's columns the rows [x_i, 1].
+  const M = new Float64Array(16)
+  const residual = [o[0], o[1], o[2], 1]
+  for (let i = 0; i < n; i++) {
+    g[i]! /= total
+    const r = row(i)
+    for (let a = 0; a < 4; a++) {
+      residual[a]! -= g[i]! * r[a]!
+      for (let b = 0; b < 4; b++) M[4 * a + b]! += g[i]! * r[a]! * r[b]!
+    }
+  }
+  const inverse = invertSymmetric(M, 4)
+  const mu = [0, 1, 2, 3].map((a) => [0, 1, 2, 3].reduce((s, b) => s + inverse[4 * a + b]! * residual[b]!, 0))
+  return Float64Array.from(g, (gi, i) => gi * (1 + row(i).reduce((s, v, k) => s + mu[k]! * v, 0)))
+}
+
 export function skeletonRig(template: Template, spineBones: number): SkeletonRig {
-  if (!(Number.isInteger(spineBones) && spineBones >= 2 && spineBones % 2 === 0)) throw new RangeError(`skeleton spine bones must be an even integer of at least 2, got ${spineBones}`)
+  if (!(Number.isInteger(spineBones) && spineBones >= MIN_SPINE_BONES && spineBones % 2 === 0)) throw new RangeError(`skeleton spine bones must be an even integer of at least ${MIN_SPINE_BONES}, got ${spineBones}`)
   const n = template.vertexCount
   const x = template.rest
   const bones = layout(template, spineBones)
@@ -124,18 +161,8 @@ export function skeletonRig(template: Template, spineBones: number): SkeletonRig
     for (let p = 0; p < P; p++) total += weights[i * P + p] = Math.exp(-(row[p]! - d0) / (2 * variance))
     for (let p = 0; p < P; p++) weights[i * P + p]! /= total
   }
-  // A joint inside the body has no vertex of its own: a Gaussian centroid of the surface around
-  // it, as wide as its nearest vertex is far, sits on it for a centred ring and follows the ring.
   const jointWeights = new Float64Array(P * n)
-  for (let p = 0; p < P; p++) {
-    const o = bones[p]!.from
-    const d = Array.from({ length: n }, (_, i) => (x[3 * i]! - o[0]) ** 2 + (x[3 * i + 1]! - o[1]) ** 2 + (x[3 * i + 2]! - o[2]) ** 2)
-    const d0 = Math.min(...d)
-    const width = 2 * Math.max(d0, 1e-12)
-    let total = 0
-    for (let i = 0; i < n; i++) total += jointWeights[p * n + i] = Math.exp(-(d[i]! - d0) / width)
-    for (let i = 0; i < n; i++) jointWeights[p * n + i]! /= total
-  }
+  for (let p = 0; p < P; p++) jointWeights.set(jointCombination(x, bones[p]!.from), p * n)
   return { kind: 'skeleton', parts: P, weights, parent: Int32Array.from(bones, (bone) => bone.parent), jointWeights, mirrorPart: Int32Array.from(bones, (bone) => bone.mirror) }
 }
 

@@ -1,6 +1,7 @@
 /**
- * Small dense linear algebra for the PCA: rows of a row-major matrix are contiguous, so the
- * tall-and-skinny factors are stored transposed (one row per column vector).
+ * Small dense linear algebra for the engine (the PCA, the viewpoint regression, the skeleton's
+ * joints): rows of a row-major matrix are contiguous, so the PCA's tall-and-skinny factors are
+ * stored transposed (one row per column vector).
  */
 
 /** Modified Gram-Schmidt on the rows of a (rows x len) matrix, twice for orthogonality to rounding. */
@@ -78,4 +79,28 @@ export function symmetricEigen(a: Float64Array, n: number): { values: Float64Arr
     vectors.set(v.subarray(src * n, src * n + n), dst * n)
   })
   return { values, vectors }
+}
+
+/** The inverse of a symmetric positive definite m x m matrix (Gauss-Jordan, no pivoting: the callers' matrices are well conditioned). */
+export function invertSymmetric(a: Float64Array, m: number): Float64Array {
+  const w = Float64Array.from(a)
+  const inv = new Float64Array(m * m)
+  for (let i = 0; i < m; i++) inv[i * m + i] = 1
+  for (let c = 0; c < m; c++) {
+    const p = w[c * m + c]!
+    for (let k = 0; k < m; k++) {
+      w[c * m + k]! /= p
+      inv[c * m + k]! /= p
+    }
+    for (let r = 0; r < m; r++) {
+      if (r === c) continue
+      const f = w[r * m + c]!
+      if (f === 0) continue
+      for (let k = 0; k < m; k++) {
+        w[r * m + k]! -= f * w[c * m + k]!
+        inv[r * m + k]! -= f * inv[c * m + k]!
+      }
+    }
+  }
+  return inv
 }

@@ -1,4 +1,5 @@
 import type { ViewTarget } from '../losses/view-target'
+import { invertSymmetric } from '../pca/linalg'
 
 /**
  * Issue 23's camera choice for near-symmetric objects, made consistent across the collection
@@ -190,28 +191,4 @@ export function regressionPriors(regression: ViewpointRegression, kept: Float32A
     const azimuth = Math.atan2(s, c)
     return Float64Array.from([azimuth, (1 + r) / 2, azimuth + Math.PI, (1 - r) / 2])
   }
-}
-
-/** The inverse of a symmetric positive definite m x m matrix (Gauss-Jordan; the ridge keeps it well conditioned). */
-function invertSymmetric(a: Float64Array, m: number): Float64Array {
-  const w = Float64Array.from(a)
-  const inv = new Float64Array(m * m)
-  for (let i = 0; i < m; i++) inv[i * m + i] = 1
-  for (let c = 0; c < m; c++) {
-    const p = w[c * m + c]!
-    for (let k = 0; k < m; k++) {
-      w[c * m + k]! /= p
-      inv[c * m + k]! /= p
-    }
-    for (let r = 0; r < m; r++) {
-      if (r === c) continue
-      const f = w[r * m + c]!
-      if (f === 0) continue
-      for (let k = 0; k < m; k++) {
-        w[r * m + k]! -= f * w[c * m + k]!
-        inv[r * m + k]! -= f * inv[c * m + k]!
-      }
-    }
-  }
-  return inv
 }
