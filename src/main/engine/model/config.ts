@@ -158,8 +158,8 @@ export interface EngineConfig {
    * angles are per-image parameters like the code, stored after it in the image's code row.
    * With rig 'skeleton' the parts are bones in chains (model/skeleton): `parts` spine bones
    * (even, at least 4) and LIMB_BONES more for four legs and two wings. Not a default: with 8 spine bones
-   * val fell in every category over seeds 0-2 (mean mesh transfer 27.1 against 28.9;
-   * docs/experiments/skeleton-articulation.md).
+   * val fell on the mean of categories over seeds 0-2 (mesh transfer 27.2 against 28.9, the bird
+   * level; docs/experiments/skeleton-articulation.md).
    */
   articulation: { parts: number; rig: 'clusters' | 'skeleton' }
   /**
