@@ -1,8 +1,8 @@
-import { dRotationX, dRotationY, dRotationZ, mat3Multiply, rotationX, rotationY, rotationZ } from '../render/mat3'
 import type { Mat3, Vec3 } from '../render/mat3'
 import type { Template } from '../template/template'
 import { poseSkeleton, poseSkeletonBackward } from './skeleton'
 import type { SkeletonRig, SkeletonTape } from './skeleton'
+import { ANGLES_PER_PART, partRotation, skinningWeights } from './rig'
 
 /**
  * Part articulation (METHOD §3, a switch of its own): the template's vertices fall into a few
@@ -35,17 +35,7 @@ export interface ClusterRig {
 /** The clusters' rig or a skeleton's (model/skeleton): parts that turn, three angles each. */
 export type ArticulationRig = ClusterRig | SkeletonRig
 
-/** Angles per part: rotations about x, y, z in radians. */
-export const ANGLES_PER_PART = 3
-
 const KMEANS_ROUNDS = 50
-
-/**
- * Softness of the skinning: the Gaussian's variance is this fraction of the mean squared
- * distance from a vertex to its nearest centre, so that a vertex halfway between two centres
- * follows both and one near a centre follows its own part almost alone.
- */
-const SKIN_VARIANCE = 0.5
 
 export function articulationRig(template: Template, parts: number): ClusterRig {
   const n = template.vertexCount
@@ -117,30 +107,11 @@ export function articulationRig(template: Template, parts: number): ClusterRig {
     }
     centres.set(next)
   }
-  let spread = 0
-  for (let i = 0; i < n; i++) {
-    let d = Infinity
-    for (let p = 0; p < parts; p++) d = Math.min(d, dist2(i, p))
-    spread += d / n
-  }
-  const variance = SKIN_VARIANCE * Math.max(spread, 1e-12)
-  const weights = new Float64Array(n * parts)
+  const distances = new Float64Array(n * parts)
+  for (let i = 0; i < n; i++) for (let p = 0; p < parts; p++) distances[i * parts + p] = dist2(i, p)
+  const weights = skinningWeights(distances, n, parts)
   const weightSums = new Float64Array(parts)
-  for (let i = 0; i < n; i++) {
-    let d0 = Infinity
-    for (let p = 0; p < parts; p++) d0 = Math.min(d0, dist2(i, p))
-    let total = 0
-    for (let p = 0; p < parts; p++) {
-      // Relative to the nearest centre, so that the exponent never underflows every part at once.
-      const w = Math.exp(-(dist2(i, p) - d0) / (2 * variance))
-      weights[i * parts + p] = w
-      total += w
-    }
-    for (let p = 0; p < parts; p++) {
-      weights[i * parts + p]! /= total
-      weightSums[p]! += weights[i * parts + p]!
-    }
-  }
+  for (let i = 0; i < n; i++) for (let p = 0; p < parts; p++) weightSums[p]! += weights[i * parts + p]!
   return { kind: 'clusters', parts, weights, weightSums, mirrorPart }
 }
 
@@ -170,9 +141,9 @@ export interface ClusterTape {
   joints: Float64Array
 }
 
-/** Joints from V: halfway between each part's weighted centroid and the mesh's centroid. */
 export type ArticulationTape = ClusterTape | SkeletonTape
 
+/** Joints from V: halfway between each part's weighted centroid and the mesh's centroid. */
 function joints(rig: ClusterRig, V: Float64Array): Float64Array {
   const P = rig.parts
   const n = V.length / 3
@@ -200,10 +171,9 @@ export function articulate(rig: ArticulationRig, V: Float64Array, angles: ArrayL
   const rotation: Mat3[] = []
   const derivatives: [Mat3, Mat3, Mat3][] = []
   for (let p = 0; p < P; p++) {
-    const [a, b, c] = [0, 1, 2].map((k) => angles[offset + ANGLES_PER_PART * p + k]!) as [number, number, number]
-    const [rx, ry, rz] = [rotationX(a), rotationY(b), rotationZ(c)]
-    rotation.push(minusIdentity(mat3Multiply(rz, mat3Multiply(ry, rx))))
-    derivatives.push([mat3Multiply(rz, mat3Multiply(ry, dRotationX(a))), mat3Multiply(rz, mat3Multiply(dRotationY(b), rx)), mat3Multiply(dRotationZ(c), mat3Multiply(ry, rx))])
+    const part = partRotation(angles, offset, p)
+    rotation.push(minusIdentity(part.rotation))
+    derivatives.push(part.derivatives)
   }
   const o = joints(rig, V)
   const posed = Float64Array.from(V)

@@ -1,5 +1,5 @@
 import type { Ellipsoid } from '../template/template'
-import { ANGLES_PER_PART } from './articulation'
+import { ANGLES_PER_PART } from './rig'
 import { LIMB_BONES, MIN_SPINE_BONES } from './skeleton'
 
 /** METHOD §5: the four variants are two switches of one code path. */

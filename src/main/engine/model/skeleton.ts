@@ -1,7 +1,8 @@
-import { IDENTITY, dRotationX, dRotationY, dRotationZ, mat3Apply, mat3Multiply, mat3Transpose, rotationX, rotationY, rotationZ } from '../render/mat3'
+import { IDENTITY, mat3Apply, mat3Multiply, mat3Transpose } from '../render/mat3'
 import type { Mat3, Vec3 } from '../render/mat3'
 import { invertSymmetric } from '../pca/linalg'
 import type { Template } from '../template/template'
+import { ANGLES_PER_PART, partRotation, skinningWeights } from './rig'
 
 /**
  * A skeleton rig (METHOD §3's "skeleton as MagicPony's 8 body bones + 3 per leg", issue 23's
@@ -46,9 +47,6 @@ export const LEG_BONES = 3
 export const WING_BONES = 2
 /** Bones besides the spine: four legs and two wings. */
 export const LIMB_BONES = 4 * LEG_BONES + 2 * WING_BONES
-
-/** As the clusters' rig: the Gaussian's variance is this fraction of the mean squared distance from a vertex to its nearest bone. */
-const SKIN_VARIANCE = 0.5
 
 interface Bone {
   from: Vec3
@@ -142,25 +140,8 @@ export function skeletonRig(template: Template, spineBones: number): SkeletonRig
   const bones = layout(template, spineBones)
   const P = bones.length
   const dist2 = new Float64Array(n * P)
-  let spread = 0
-  for (let i = 0; i < n; i++) {
-    let nearest = Infinity
-    for (let p = 0; p < P; p++) {
-      dist2[i * P + p] = segmentDistance2(x, 3 * i, bones[p]!.from, bones[p]!.to)
-      nearest = Math.min(nearest, dist2[i * P + p]!)
-    }
-    spread += nearest / n
-  }
-  const variance = SKIN_VARIANCE * Math.max(spread, 1e-12)
-  const weights = new Float64Array(n * P)
-  for (let i = 0; i < n; i++) {
-    const row = dist2.subarray(i * P, (i + 1) * P)
-    const d0 = Math.min(...row)
-    let total = 0
-    // Relative to the nearest bone, so that the exponent never underflows every bone at once.
-    for (let p = 0; p < P; p++) total += weights[i * P + p] = Math.exp(-(row[p]! - d0) / (2 * variance))
-    for (let p = 0; p < P; p++) weights[i * P + p]! /= total
-  }
+  for (let i = 0; i < n; i++) for (let p = 0; p < P; p++) dist2[i * P + p] = segmentDistance2(x, 3 * i, bones[p]!.from, bones[p]!.to)
+  const weights = skinningWeights(dist2, n, P)
   const jointWeights = new Float64Array(P * n)
   for (let p = 0; p < P; p++) jointWeights.set(jointCombination(x, bones[p]!.from), p * n)
   return { kind: 'skeleton', parts: P, weights, parent: Int32Array.from(bones, (bone) => bone.parent), jointWeights, mirrorPart: Int32Array.from(bones, (bone) => bone.mirror) }
@@ -169,11 +150,10 @@ export function skeletonRig(template: Template, spineBones: number): SkeletonRig
 /** What the backward pass needs of a forward one. */
 export interface SkeletonTape {
   kind: 'skeleton'
-  /** Per bone: its local rotation R_b, dR_b/da, dR_b/db, dR_b/dc, its world transform (A_b, t_b). */
+  /** Per bone: its local rotation R_b, dR_b/da, dR_b/db, dR_b/dc, its world rotation A_b. */
   rotation: Mat3[]
   derivatives: [Mat3, Mat3, Mat3][]
   world: Mat3[]
-  offset: Vec3[]
   /** Per bone, the joint o_b. */
   joints: Vec3[]
 }
@@ -204,11 +184,9 @@ export function poseSkeleton(rig: SkeletonRig, V: Float64Array, angles: ArrayLik
   const world: Mat3[] = []
   const worldOffset: Vec3[] = []
   for (let p = 0; p < P; p++) {
-    const [a, b, c] = [0, 1, 2].map((k) => angles[offset + 3 * p + k]!) as [number, number, number]
-    const [rx, ry, rz] = [rotationX(a), rotationY(b), rotationZ(c)]
-    const R = mat3Multiply(rz, mat3Multiply(ry, rx))
+    const { rotation: R, derivatives: dR } = partRotation(angles, offset, p)
     rotation.push(R)
-    derivatives.push([mat3Multiply(rz, mat3Multiply(ry, dRotationX(a))), mat3Multiply(rz, mat3Multiply(dRotationY(b), rx)), mat3Multiply(dRotationZ(c), mat3Multiply(ry, rx))])
+    derivatives.push(dR)
     const q = rig.parent[p]!
     const [Ap, tp] = q < 0 ? [IDENTITY, ZERO] : [world[q]!, worldOffset[q]!]
     const o = joints[p]!
@@ -226,7 +204,7 @@ export function poseSkeleton(rig: SkeletonRig, V: Float64Array, angles: ArrayLik
       for (let k = 0; k < 3; k++) posed[3 * i + k]! += w * (Av[k]! + worldOffset[p]![k]!)
     }
   }
-  return { posed, tape: { kind: 'skeleton', rotation, derivatives, world, offset: worldOffset, joints } }
+  return { posed, tape: { kind: 'skeleton', rotation, derivatives, world, joints } }
 }
 
 /** Back through poseSkeleton: adds dL/dV into `gV` and dL/d(angles) into `gAngles[offset ..]`, given dL/dV' in `gPosed`. */
@@ -275,7 +253,7 @@ export function poseSkeletonBackward(rig: SkeletonRig, V: Float64Array, tape: Sk
     derivatives[p]!.forEach((dR, k) => {
       let s = 0
       for (let e = 0; e < 9; e++) s += gR[e]! * dR[e]!
-      gAngles[offset + 3 * p + k]! += s
+      gAngles[offset + ANGLES_PER_PART * p + k]! += s
     })
     for (let i = 0; i < n; i++) {
       const w = rig.jointWeights[p * n + i]!

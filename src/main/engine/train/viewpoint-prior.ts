@@ -132,11 +132,16 @@ export interface ViewpointRegression {
 export function viewpointRegression(targets: readonly ViewTarget[]): ViewpointRegression {
   const n = targets.length
   const d = targets.map(imageDescriptor)
-  const dot = (i: number, j: number): number => {
-    let s = 0
-    for (let q = 0; q < d[i]!.length; q++) s += d[i]![q]! * d[j]![q]!
-    return s
+  // Every fold reads the same products: made once (symmetric, each pair's sum in one order).
+  const gram = new Float64Array(n * n)
+  for (let i = 0; i < n; i++) {
+    for (let j = i; j < n; j++) {
+      let s = 0
+      for (let q = 0; q < d[i]!.length; q++) s += d[i]![q]! * d[j]![q]!
+      gram[i * n + j] = gram[j * n + i] = s
+    }
   }
+  const dot = (i: number, j: number): number => gram[i * n + j]!
   const fold = Int32Array.from({ length: n }, (_, i) => i % REGRESSION_FOLDS)
   const parts = Array.from({ length: REGRESSION_FOLDS }, (_, f) => {
     const rows = Int32Array.from([...fold.keys()].filter((i) => fold[i] !== f))

@@ -9,7 +9,7 @@ import { AppError, notFound } from '../../core/app-error'
 import { writeFileAtomic } from '../../core/atomic-write'
 import { APP_VERSION } from '../../core/version'
 import type { CategoryModel } from '../../engine/model/category-model'
-import { resolveConfig } from '../../engine/model/config'
+import { DEFAULT_ENGINE_CONFIG, resolveConfig } from '../../engine/model/config'
 import type { EngineConfig, EngineConfigInput } from '../../engine/model/config'
 import { deserializeTrainState, manifestConfig } from '../../engine/train/checkpoint'
 import type { SerializedTrainState, TrainState } from '../../engine/train/checkpoint'
@@ -100,8 +100,9 @@ function trainedWith(runDir: string, steps: number): EngineConfig | null {
 
 type HashedSettings = Parameters<typeof settingsHash>[0]
 
-/** The settings that shape a run's result: the angles' weight does nothing without articulated parts. */
-const effective = (c: EngineConfig): HashedSettings => (c.articulation.parts > 0 ? c : { ...c, weights: { ...c.weights, articulation: 0 } }) as unknown as HashedSettings
+/** The settings that shape a run's result: the angles' weight and the rig's kind do nothing without articulated parts. */
+const effective = (c: EngineConfig): HashedSettings =>
+  (c.articulation.parts > 0 ? c : { ...c, weights: { ...c.weights, articulation: 0 }, articulation: DEFAULT_ENGINE_CONFIG.articulation }) as unknown as HashedSettings
 
 const sameSettings = (a: EngineConfig, b: EngineConfig): boolean => settingsHash(effective(a)) === settingsHash(effective(b))
 
