@@ -143,6 +143,12 @@ export interface EngineConfig {
   /** Score each hypothesis against its mirror camera and switch to the mirror when it fits better. */
   mirrorScoring: boolean
   /**
+   * Lambda of the large-steps update of the canonical shape (train/large-steps: Nicolet et al.
+   * 2021, the shape optimised as (I + lambda L) x with uniform Adam), 0 for the per-vertex Adam
+   * of the other parameters: issue 23's lever for a template that grows thin parts and stays smooth.
+   */
+  largeSteps: number
+  /**
    * Photographs look at objects from above far more often than from below. A hypothesis and its
    * mirror camera project the same silhouette with opposite elevations (camera/view-camera), and
    * the backbone's features do not tell left from right, so without a cue the pair is a coin
@@ -205,6 +211,7 @@ export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
   viewpointPrior: 0,
   viewpointSource: 'look-alikes',
   mirrorScoring: true,
+  largeSteps: 0,
   preferAbove: 0.05,
   deformationField: { frequencies: 6, hidden: [64] },
   featureField: { frequencies: 6, hidden: [64] },
@@ -277,6 +284,7 @@ export function resolveConfig(input: EngineConfigInput = {}): EngineConfig {
   if (!Number.isSafeInteger(config.seed)) throw new RangeError(`seed must be an integer, got ${config.seed}`)
   if (!(typeof config.appearance === 'number' && Number.isFinite(config.appearance) && config.appearance >= 0)) throw new RangeError(`appearance must be a non-negative number (0 is off), got ${String(config.appearance)}`)
   if (!(typeof config.viewpointPrior === 'number' && Number.isFinite(config.viewpointPrior) && config.viewpointPrior >= 0)) throw new RangeError(`viewpointPrior must be a non-negative number (0 is off), got ${String(config.viewpointPrior)}`)
+  if (!(typeof config.largeSteps === 'number' && Number.isFinite(config.largeSteps) && config.largeSteps >= 0)) throw new RangeError(`largeSteps must be a non-negative number (0 is off), got ${String(config.largeSteps)}`)
   if (config.viewpointSource !== 'look-alikes' && config.viewpointSource !== 'regression') throw new RangeError(`viewpointSource must be 'look-alikes' or 'regression', got ${JSON.stringify(config.viewpointSource)}`)
   if (config.preferAbove !== null && !(typeof config.preferAbove === 'number' && config.preferAbove >= 0 && config.preferAbove < Math.PI / 2)) throw new RangeError(`preferAbove must be null or an angle in [0, pi/2) radians, got ${config.preferAbove}`)
   // A negative weight would reward what the term penalises (and the optional terms read <= 0 as off).

@@ -44,6 +44,7 @@ import type { SerializedTrainState, TrainState } from './checkpoint'
 import { timed } from './image-step'
 import type { StepProfile } from './image-step'
 import { frameSyncSteps, synchroniseFrames } from './frame-sync'
+import { largeStep } from './large-steps'
 import type { FrameSync } from './frame-sync'
 import { combineShards, planStep, runShard } from './shards'
 import type { ShardResult, StepPlan } from './shards'
@@ -150,7 +151,10 @@ function finishStep(state: TrainState, shape: CategoryShape, plan: StepPlan, res
     return { laplacianShape, edgeShape, normalShape }
   })
   timed(profile, 'optimiser', () => {
-    for (const p of categoryParams(model)) p.step()
+    for (const p of categoryParams(model)) {
+      if (p === model.shape && config.largeSteps > 0) largeStep(p, model.template, config.largeSteps)
+      else p.step()
+    }
     cameras.step(plan.batch)
     codes.step(plan.batch)
   })

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest'
+import { Param } from '../../../src/main/engine/math/adam'
+import { largeStep, smoothingProduct, solveSmoothing } from '../../../src/main/engine/train/large-steps'
+import { createTemplate } from '../../../src/main/engine/template/template'
+import { engineDeviceChoice } from '../../../src/main/engine/gpu/engine-support'
+import { resolveConfig } from '../../../src/main/engine/model/config'
+
+const template = createTemplate(3)
+const n = template.vertexCount
+
+function spike(vertex: number): Float64Array {
+  const g = new Float64Array(3 * n)
+  g[3 * vertex + 1] = 1
+  return g
+}
+
+describe('the large-steps update of the canonical shape', () => {
+  it('the solve inverts I + lambda L to the tolerance', () => {
+    const b = Float64Array.from({ length: 3 * n }, (_, i) => Math.sin(1.7 * i) + 0.3 * Math.cos(0.11 * i))
+    const x = solveSmoothing(template, 30, b)
+    const back = smoothingProduct(template, 30, x)
+    let worst = 0
+    for (let i = 0; i < b.length; i++) worst = Math.max(worst, Math.abs(back[i]! - b[i]!))
+    expect(worst).toBeLessThan(1e-9)
+  })
+
+  it('the product is I + lambda (D - A) by hand at one vertex', () => {
+    const x = Float64Array.from({ length: 3 * n }, (_, i) => i % 7)
+    const i = 5
+    const s = template.neighbourStart[i]!
+    const e = template.neighbourStart[i + 1]!
+    let sum = 0
+    for (let k = s; k < e; k++) sum += x[3 * template.neighbours[k]! + 2]!
+    expect(smoothingProduct(template, 2, x)[3 * i + 2]).toBeCloseTo(x[3 * i + 2]! + 2 * ((e - s) * x[3 * i + 2]! - sum), 12)
+  })
+
+  it('with lambda 0 it is uniform Adam: the first step moves each entry by lr x its gradient over the largest', () => {
+    const p = new Param('shape', Float32Array.from(template.rest), 0.01)
+    const g = Float64Array.from({ length: 3 * n }, (_, i) => ((i * 37) % 11) - 5)
+    p.grad.set(g)
+    largeStep(p, template, 0)
+    for (let i = 0; i < 3 * n; i++) expect(p.value[i]! - template.rest[i]!).toBeCloseTo((-0.01 * g[i]!) / 5, 6)
+    expect(p.grad.every((x) => x === 0)).toBe(true)
+    expect(p.steps[0]).toBe(1)
+  })
+
+  it('a gradient on one vertex moves its neighbours with it, where per-vertex Adam moves it alone', () => {
+    const vertex = 100
+    const neighbour = template.neighbours[template.neighbourStart[vertex]!]!
+    const moved = (lambda: number | null): [number, number] => {
+      const p = new Param('shape', Float32Array.from(template.rest), 0.01)
+      const start = Float32Array.from(p.value)
+      p.grad.set(spike(vertex))
+      if (lambda === null) p.step()
+      else largeStep(p, template, lambda)
+      return [p.value[3 * vertex + 1]! - start[3 * vertex + 1]!, p.value[3 * neighbour + 1]! - start[3 * neighbour + 1]!]
+    }
+    const [ownAdam, neighbourAdam] = moved(null)
+    expect(ownAdam).toBeCloseTo(-0.01, 6)
+    expect(neighbourAdam).toBe(0)
+    const [own, near] = moved(30)
+    expect(own).toBeLessThan(0)
+    expect(near).toBeLessThan(0)
+    expect(near / own).toBeGreaterThan(0.5)
+  })
+
+  it('a smooth gradient passes nearly whole: a uniform push moves every vertex by the learning rate', () => {
+    const p = new Param('shape', Float32Array.from(template.rest), 0.01)
+    for (let i = 0; i < n; i++) p.grad[3 * i] = 1
+    largeStep(p, template, 30)
+    for (let i = 0; i < n; i++) expect(p.value[3 * i]! - template.rest[3 * i]!).toBeCloseTo(-0.01, 6)
+  })
+
+  it('is refused by name on the GPU engine, and a negative lambda by the configuration', () => {
+    expect(() => engineDeviceChoice('gpu', resolveConfig({ largeSteps: 10 }))).toThrow(/large-steps shape update \(largeSteps 10\)/)
+    expect(engineDeviceChoice('auto', resolveConfig({ largeSteps: 10 }))).toBe('cpu')
+    expect(() => resolveConfig({ largeSteps: -1 })).toThrow(/largeSteps must be a non-negative number/)
+  })
+})
