@@ -146,6 +146,8 @@ export interface EngineConfig {
    * Lambda of the large-steps update of the canonical shape (train/large-steps: Nicolet et al.
    * 2021, the shape optimised as (I + lambda L) x with uniform Adam), 0 for the per-vertex Adam
    * of the other parameters: issue 23's lever for a template that grows thin parts and stays smooth.
+   * Off: over seeds 0-2 at lambda 1 with lr.shape 0.15 val stayed level on the mean of categories
+   * (mesh 28.8 against 28.9) and fell on the car (docs/experiments/large-steps.md).
    */
   largeSteps: number
   /**
