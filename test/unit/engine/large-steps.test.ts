@@ -34,6 +34,22 @@ describe('the large-steps update of the canonical shape', () => {
     expect(smoothingProduct(template, 2, x)[3 * i + 2]).toBeCloseTo(x[3 * i + 2]! + 2 * ((e - s) * x[3 * i + 2]! - sum), 12)
   })
 
+  it('on the basis\'s rows (vertex, xyz, k) it smooths each column as it smooths a shape', () => {
+    const K = 2
+    const basis = Float64Array.from({ length: 3 * n * K }, (_, i) => Math.cos(0.37 * i))
+    const product = smoothingProduct(template, 3, basis)
+    const solved = solveSmoothing(template, 3, basis)
+    for (let k = 0; k < K; k++) {
+      const column = Float64Array.from({ length: 3 * n }, (_, q) => basis[q * K + k]!)
+      const columnProduct = smoothingProduct(template, 3, column)
+      const columnSolved = solveSmoothing(template, 3, column)
+      for (let q = 0; q < 3 * n; q++) {
+        expect(product[q * K + k]).toBeCloseTo(columnProduct[q]!, 12)
+        expect(solved[q * K + k]).toBeCloseTo(columnSolved[q]!, 9)
+      }
+    }
+  })
+
   it('with lambda 0 it is uniform Adam: the first step moves each entry by lr x its gradient over the largest', () => {
     const p = new Param('shape', Float32Array.from(template.rest), 0.01)
     const g = Float64Array.from({ length: 3 * n }, (_, i) => ((i * 37) % 11) - 5)
@@ -72,8 +88,10 @@ describe('the large-steps update of the canonical shape', () => {
   })
 
   it('is refused by name on the GPU engine, and a negative lambda by the configuration', () => {
-    expect(() => engineDeviceChoice('gpu', resolveConfig({ largeSteps: 10 }))).toThrow(/large-steps shape update \(largeSteps 10\)/)
+    expect(() => engineDeviceChoice('gpu', resolveConfig({ largeSteps: 10 }))).toThrow(/large-steps update \(largeSteps 10, largeStepsBasis 0\)/)
+    expect(() => engineDeviceChoice('gpu', resolveConfig({ largeStepsBasis: 3 }))).toThrow(/largeStepsBasis 3\) runs on the CPU engine only/)
     expect(engineDeviceChoice('auto', resolveConfig({ largeSteps: 10 }))).toBe('cpu')
     expect(() => resolveConfig({ largeSteps: -1 })).toThrow(/largeSteps must be a non-negative number/)
+    expect(() => resolveConfig({ largeStepsBasis: Number.NaN })).toThrow(/largeStepsBasis must be a non-negative number/)
   })
 })

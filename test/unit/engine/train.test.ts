@@ -83,9 +83,9 @@ describe('trainCategory on a synthetic object', () => {
     }
   })
 
-  it.each([[0, 'clusters', 0], [4, 'clusters', 0], [4, 'skeleton', 0], [0, 'clusters', 10]] as const)('resumes bit for bit with %i articulated parts (%s rig), large steps %i: 10 steps, serialise, resume, 10 steps equals 20 steps', async (parts, rig, largeSteps) => {
+  it.each([[0, 'clusters', 0], [4, 'clusters', 0], [4, 'skeleton', 0], [0, 'clusters', 10]] as const)('resumes bit for bit with %i articulated parts (%s rig), large steps on the shape and the basis %i: 10 steps, serialise, resume, 10 steps equals 20 steps', async (parts, rig, largeSteps) => {
     const { data } = dataset(6, 2)
-    const config: EngineConfigInput = { steps: 20, batchSize: 4, seed: 5, templateLevel: 2, articulation: { parts, rig }, largeSteps }
+    const config: EngineConfigInput = { steps: 20, batchSize: 4, seed: 5, templateLevel: 2, articulation: { parts, rig }, largeSteps, largeStepsBasis: largeSteps }
     const straight = await trainCategory(data, config)
     let checkpoint: SerializedTrainState | null = null
     let steps = 0

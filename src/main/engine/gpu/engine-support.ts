@@ -6,7 +6,7 @@ import { GpuUnavailableError } from './adapter'
 function gpuEngineGap(config: EngineConfig): string | null {
   const soft = config.weights.softSilhouette
   if (soft > 0) return `the face-based silhouette (weights.softSilhouette ${soft}) runs on the CPU engine only`
-  if (config.largeSteps > 0) return `the large-steps shape update (largeSteps ${config.largeSteps}) runs on the CPU engine only`
+  if (config.largeSteps > 0 || config.largeStepsBasis > 0) return `the large-steps update (largeSteps ${config.largeSteps}, largeStepsBasis ${config.largeStepsBasis}) runs on the CPU engine only`
   return config.frameSync ? 'frame synchronisation (frameSync) runs on the CPU engine only' : null
 }
 

@@ -150,6 +150,8 @@ export interface EngineConfig {
    * (mesh 28.8 against 28.9) and fell on the car (docs/experiments/large-steps.md).
    */
   largeSteps: number
+  /** The same update's lambda for the per-vertex deformation basis (each of its K columns a field like the shape), 0 off. */
+  largeStepsBasis: number
   /**
    * Photographs look at objects from above far more often than from below. A hypothesis and its
    * mirror camera project the same silhouette with opposite elevations (camera/view-camera), and
@@ -214,6 +216,7 @@ export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
   viewpointSource: 'look-alikes',
   mirrorScoring: true,
   largeSteps: 0,
+  largeStepsBasis: 0,
   preferAbove: 0.05,
   deformationField: { frequencies: 6, hidden: [64] },
   featureField: { frequencies: 6, hidden: [64] },
@@ -286,7 +289,10 @@ export function resolveConfig(input: EngineConfigInput = {}): EngineConfig {
   if (!Number.isSafeInteger(config.seed)) throw new RangeError(`seed must be an integer, got ${config.seed}`)
   if (!(typeof config.appearance === 'number' && Number.isFinite(config.appearance) && config.appearance >= 0)) throw new RangeError(`appearance must be a non-negative number (0 is off), got ${String(config.appearance)}`)
   if (!(typeof config.viewpointPrior === 'number' && Number.isFinite(config.viewpointPrior) && config.viewpointPrior >= 0)) throw new RangeError(`viewpointPrior must be a non-negative number (0 is off), got ${String(config.viewpointPrior)}`)
-  if (!(typeof config.largeSteps === 'number' && Number.isFinite(config.largeSteps) && config.largeSteps >= 0)) throw new RangeError(`largeSteps must be a non-negative number (0 is off), got ${String(config.largeSteps)}`)
+  for (const key of ['largeSteps', 'largeStepsBasis'] as const) {
+    const v = config[key]
+    if (!(typeof v === 'number' && Number.isFinite(v) && v >= 0)) throw new RangeError(`${key} must be a non-negative number (0 is off), got ${String(v)}`)
+  }
   if (config.viewpointSource !== 'look-alikes' && config.viewpointSource !== 'regression') throw new RangeError(`viewpointSource must be 'look-alikes' or 'regression', got ${JSON.stringify(config.viewpointSource)}`)
   if (config.preferAbove !== null && !(typeof config.preferAbove === 'number' && config.preferAbove >= 0 && config.preferAbove < Math.PI / 2)) throw new RangeError(`preferAbove must be null or an angle in [0, pi/2) radians, got ${config.preferAbove}`)
   // A negative weight would reward what the term penalises (and the optional terms read <= 0 as off).

@@ -4,7 +4,7 @@ import type { Template } from '../template/template'
 
 /**
  * Nicolet, Jacobson and Jakob, "Large Steps in Inverse Rendering of Geometry" (SIGGRAPH Asia
- * 2021): the canonical shape x is optimised as u = (I + lambda L) x, L the template's
+ * 2021): the canonical shape x (or the deformation basis, column by column) is optimised as u = (I + lambda L) x, L the template's
  * combinatorial Laplacian, with their uniform Adam (each entry's first moment over the largest
  * second moment). Per-vertex Adam moves every vertex by about the learning rate whatever its
  * gradient's size, which folds the surface (docs/experiments/smooth-shape.md); here a step's
@@ -18,6 +18,7 @@ import type { Template } from '../template/template'
 export function largeStep(param: Param, template: Template, lambda: number): void {
   const solve = (b: Float64Array): Float64Array => solveSmoothing(template, lambda, b)
   const { value, grad, m, v, steps } = param
+  if (value.length % template.vertexCount !== 0) throw new RangeError(`${param.name}: ${value.length} values are not rows of the template's ${template.vertexCount} vertices`)
   if (param.rows !== 1) throw new RangeError(`${param.name}: the large-steps update takes one row, not ${param.rows}`)
   const t = steps[0]! + 1
   steps[0] = t
@@ -36,17 +37,21 @@ export function largeStep(param: Param, template: Template, lambda: number): voi
   grad.fill(0)
 }
 
-/** (M X)_i = X_i + lambda (deg(i) X_i - sum of X over i's neighbours), per coordinate of xyz triples. */
+/**
+ * (M X)_i = X_i + lambda (deg(i) X_i - sum of X over i's neighbours), per value of each vertex's
+ * row: xyz for the shape, xyz x K for the deformation basis.
+ */
 export function smoothingProduct(template: Template, lambda: number, x: Float64Array): Float64Array {
   const { vertexCount: n, neighbourStart, neighbours } = template
-  const out = new Float64Array(3 * n)
+  const width = x.length / n
+  const out = new Float64Array(x.length)
   for (let i = 0; i < n; i++) {
     const s = neighbourStart[i]!
     const e = neighbourStart[i + 1]!
-    for (let c = 0; c < 3; c++) {
+    for (let c = 0; c < width; c++) {
       let sum = 0
-      for (let k = s; k < e; k++) sum += x[3 * neighbours[k]! + c]!
-      out[3 * i + c] = x[3 * i + c]! + lambda * ((e - s) * x[3 * i + c]! - sum)
+      for (let k = s; k < e; k++) sum += x[width * neighbours[k]! + c]!
+      out[width * i + c] = x[width * i + c]! + lambda * ((e - s) * x[width * i + c]! - sum)
     }
   }
   return out

@@ -152,7 +152,8 @@ function finishStep(state: TrainState, shape: CategoryShape, plan: StepPlan, res
   })
   timed(profile, 'optimiser', () => {
     for (const p of categoryParams(model)) {
-      if (p === model.shape && config.largeSteps > 0) largeStep(p, model.template, config.largeSteps)
+      const lambda = p === model.shape ? config.largeSteps : p === model.basis ? config.largeStepsBasis : 0
+      if (lambda > 0) largeStep(p, model.template, lambda)
       else p.step()
     }
     cameras.step(plan.batch)
