@@ -150,7 +150,11 @@ export interface EngineConfig {
    * (mesh 28.8 against 28.9) and fell on the car (docs/experiments/large-steps.md).
    */
   largeSteps: number
-  /** The same update's lambda for the per-vertex deformation basis (each of its K columns a field like the shape), 0 off. */
+  /**
+   * The same update's lambda for the per-vertex deformation basis (each of its K columns a field
+   * like the shape), 0 off. Off: with the shape's at lambda 1 it lowered val at seed 0 (bird mesh
+   * 27.7-30.0 against 33.2; docs/experiments/large-steps.md).
+   */
   largeStepsBasis: number
   /**
    * Photographs look at objects from above far more often than from below. A hypothesis and its
