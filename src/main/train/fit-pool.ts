@@ -44,7 +44,7 @@ const HELPER = 'mesh fitting helper'
  */
 export async function fitImages(model: CategoryModel, keys: readonly string[], load: (key: string) => FitTask, options: FitPoolOptions, hooks: FitHooks): Promise<void> {
   if (keys.length === 0) return
-  const choice = engineDeviceChoice(options.device?.() ?? 'cpu', model.config)
+  const choice = engineDeviceChoice(options.device?.() ?? 'cpu', model.config, 'fitting')
   if (choice !== 'cpu' && (await fitOnGpu(model, keys, load, options, hooks, choice))) return
   hooks.onDevice?.({ device: 'cpu', adapter: null })
   if (options.workerFile === null) {

@@ -29,7 +29,7 @@ export async function runTrainJob(job: TrainJob, emit: (event: TrainEvent) => vo
   const { data } = prepareTraining(inputs, { load: (file: string) => readFeatureFile(file) }, job.pcaDims, job.pcaSeed)
   const { state, targets } = job.resumeFrom ? resumeTraining(job.resumeFrom, data) : startTraining(data, job.engineConfig)
   emit({ type: 'prepared', images: targets.length, step: state.step, seconds: (performance.now() - started) / 1000 })
-  const device = await openEngineDevice(engineDeviceChoice(job.device, state.config))
+  const device = await openEngineDevice(engineDeviceChoice(job.device, state.config, 'training'))
   let threads = jobThreads(job)
   let engine: EngineExecutor | null = null
   let checkpoint: string | null = null

@@ -4,9 +4,37 @@ import { largeStep, smoothingProduct, solveSmoothing } from '../../../src/main/e
 import { createTemplate } from '../../../src/main/engine/template/template'
 import { engineDeviceChoice } from '../../../src/main/engine/gpu/engine-support'
 import { resolveConfig } from '../../../src/main/engine/model/config'
+import { SeededRandom } from '../../../src/main/engine/math/seeded-random'
+import { runTraining, startTraining, trainStep } from '../../../src/main/engine/train/train-category'
+import type { EngineConfigInput } from '../../../src/main/engine/model/config'
+import { renderView, syntheticObject } from './synthetic-views'
 
 const template = createTemplate(3)
 const n = template.vertexCount
+
+/** |L d|^2 / |d|^2 of a per-vertex field: how much of a displacement is high frequency. */
+function roughness(d: Float64Array): number {
+  const l = smoothingProduct(template, 1, d)
+  let num = 0
+  let den = 0
+  for (let i = 0; i < d.length; i++) {
+    num += (l[i]! - d[i]!) ** 2
+    den += d[i]! ** 2
+  }
+  return num / den
+}
+
+/** The shape's and the basis's change over one training step on rendered views, from one start. */
+function oneStep(config: EngineConfigInput): { shape: Float64Array; basis: Float64Array } {
+  const object = syntheticObject(3, true)
+  const rng = new SeededRandom(4)
+  const images = Array.from({ length: 4 }, (_, k) => ({ key: `view-${k}`, ...renderView(object, [(2 * rng.next() - 1) * Math.PI, 0.25, 0, Math.log(0.6), 0, 0]) }))
+  const { state, targets } = startTraining({ images }, { steps: 1, batchSize: 4, hypotheses: 2, templateLevel: 3, ...config })
+  const shape0 = Float64Array.from(state.model.shape.value)
+  const basis0 = Float64Array.from(state.model.basis!.value)
+  trainStep(state, targets)
+  return { shape: Float64Array.from(state.model.shape.value, (x, i) => x - shape0[i]!), basis: Float64Array.from(state.model.basis!.value, (x, i) => x - basis0[i]!) }
+}
 
 function spike(vertex: number): Float64Array {
   const g = new Float64Array(3 * n)
@@ -14,7 +42,7 @@ function spike(vertex: number): Float64Array {
   return g
 }
 
-describe('the large-steps update of the canonical shape', () => {
+describe('the large-steps update of the canonical shape and the deformation basis', () => {
   it('the solve inverts I + lambda L to the tolerance', () => {
     const b = Float64Array.from({ length: 3 * n }, (_, i) => Math.sin(1.7 * i) + 0.3 * Math.cos(0.11 * i))
     const x = solveSmoothing(template, 30, b)
@@ -87,10 +115,48 @@ describe('the large-steps update of the canonical shape', () => {
     for (let i = 0; i < n; i++) expect(p.value[3 * i]! - template.rest[3 * i]!).toBeCloseTo(-0.01, 6)
   })
 
+  it('a high-frequency push is damped: alternating signs move the vertices far less than the learning rate', () => {
+    const p = new Param('shape', Float32Array.from(template.rest), 0.01)
+    const start = Float32Array.from(p.value)
+    for (let i = 0; i < n; i++) p.grad[3 * i] = i % 2 ? 1 : -1
+    largeStep(p, template, 30)
+    let moved = 0
+    for (let i = 0; i < n; i++) moved += Math.abs(p.value[3 * i]! - start[3 * i]!)
+    expect(moved / n).toBeLessThan(0.002)
+  })
+
+  it('a gradient with NaN poisons the shape as per-vertex Adam does, rather than being dropped', () => {
+    const p = new Param('shape', Float32Array.from(template.rest), 0.01)
+    p.grad[7] = Number.NaN
+    largeStep(p, template, 1)
+    expect(p.value.some(Number.isNaN)).toBe(true)
+  })
+
+  it('a training step with the settings moves the shape and the basis smoothly, and without them does not', () => {
+    const plain = oneStep({})
+    const large = oneStep({ largeSteps: 10, largeStepsBasis: 10 })
+    expect(roughness(large.shape)).toBeLessThan(0.2 * roughness(plain.shape))
+    const basisColumn = (d: Float64Array, k: number): Float64Array => Float64Array.from({ length: 3 * n }, (_, q) => d[q * 8 + k]!)
+    expect(roughness(basisColumn(large.basis, 0))).toBeLessThan(0.2 * roughness(basisColumn(plain.basis, 0)))
+  })
+
+  it('the resident GPU trainer, which steps every parameter with per-vertex Adam, is refused', async () => {
+    const object = syntheticObject(3, true)
+    const images = [0, 1].map((k) => ({ key: `view-${k}`, ...renderView(object, [k, 0.25, 0, Math.log(0.6), 0, 0]) }))
+    const { state, targets } = startTraining({ images }, { steps: 1, batchSize: 2, hypotheses: 2, templateLevel: 2, largeSteps: 1 })
+    const resident = { step: async () => ({}), sync: async () => {} }
+    await expect(runTraining(state, targets, { resident })).rejects.toThrow(/large-steps update runs on the CPU engine only/)
+  })
+
+  it('largeStepsBasis is refused for a variant whose deformation is a field', () => {
+    expect(() => resolveConfig({ variant: 'baseline', largeStepsBasis: 1 })).toThrow(/variant 'baseline' does not have/)
+    expect(resolveConfig({ variant: 'semagic-ii', largeStepsBasis: 1 }).largeStepsBasis).toBe(1)
+  })
+
   it('is refused by name on the GPU engine, and a negative lambda by the configuration', () => {
-    expect(() => engineDeviceChoice('gpu', resolveConfig({ largeSteps: 10 }))).toThrow(/large-steps update \(largeSteps 10, largeStepsBasis 0\)/)
-    expect(() => engineDeviceChoice('gpu', resolveConfig({ largeStepsBasis: 3 }))).toThrow(/largeStepsBasis 3\) runs on the CPU engine only/)
-    expect(engineDeviceChoice('auto', resolveConfig({ largeSteps: 10 }))).toBe('cpu')
+    expect(() => engineDeviceChoice('gpu', resolveConfig({ largeSteps: 10 }), 'training')).toThrow(/large-steps update \(largeSteps 10, largeStepsBasis 0\)/)
+    expect(() => engineDeviceChoice('gpu', resolveConfig({ largeStepsBasis: 3 }), 'training')).toThrow(/largeStepsBasis 3\) runs on the CPU engine only/)
+    expect(engineDeviceChoice('auto', resolveConfig({ largeSteps: 10 }), 'training')).toBe('cpu')
     expect(() => resolveConfig({ largeSteps: -1 })).toThrow(/largeSteps must be a non-negative number/)
     expect(() => resolveConfig({ largeStepsBasis: Number.NaN })).toThrow(/largeStepsBasis must be a non-negative number/)
   })

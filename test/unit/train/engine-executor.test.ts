@@ -58,11 +58,16 @@ describe('the choice of executor', () => {
 describe('a configuration the GPU engine has no kernels for (the face-based silhouette, frame synchronisation)', () => {
   const soft = resolveConfig({ weights: { softSilhouette: 10 } })
   it('trains and fits on the CPU when the choice is auto, is refused by name when it is gpu, and leaves other configurations alone', () => {
-    expect(engineDeviceChoice('auto', soft)).toBe('cpu')
-    expect(engineDeviceChoice('cpu', soft)).toBe('cpu')
-    expect(() => engineDeviceChoice('gpu', soft)).toThrow(/weights\.softSilhouette 10.*CPU engine only.*--device cpu or auto/)
-    expect(() => engineDeviceChoice('gpu', resolveConfig({ frameSync: true }))).toThrow(/frame synchronisation \(frameSync\) runs on the CPU engine only/)
-    expect(engineDeviceChoice('gpu', resolveConfig())).toBe('gpu')
-    expect(engineDeviceChoice('auto', resolveConfig())).toBe('auto')
+    expect(engineDeviceChoice('auto', soft, 'training')).toBe('cpu')
+    expect(engineDeviceChoice('cpu', soft, 'training')).toBe('cpu')
+    expect(() => engineDeviceChoice('gpu', soft, 'training')).toThrow(/weights\.softSilhouette 10.*CPU engine only.*--device cpu or auto/)
+    expect(() => engineDeviceChoice('gpu', resolveConfig({ frameSync: true }), 'training')).toThrow(/frame synchronisation \(frameSync\) runs on the CPU engine only/)
+    expect(engineDeviceChoice('gpu', resolveConfig(), 'training')).toBe('gpu')
+    expect(engineDeviceChoice('auto', resolveConfig(), 'training')).toBe('auto')
+  })
+
+  it('fits with a model trained by the CPU-only category updates on the GPU, but not with the face-based silhouette, which a fit uses', () => {
+    expect(engineDeviceChoice('gpu', resolveConfig({ frameSync: true, largeSteps: 1, largeStepsBasis: 1 }), 'fitting')).toBe('gpu')
+    expect(() => engineDeviceChoice('gpu', soft, 'fitting')).toThrow(/weights\.softSilhouette 10/)
   })
 })

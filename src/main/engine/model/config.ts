@@ -297,6 +297,7 @@ export function resolveConfig(input: EngineConfigInput = {}): EngineConfig {
     const v = config[key]
     if (!(typeof v === 'number' && Number.isFinite(v) && v >= 0)) throw new RangeError(`${key} must be a non-negative number (0 is off), got ${String(v)}`)
   }
+  if (config.largeStepsBasis > 0 && !variantSwitches(config.variant).vertexDeformation) throw new RangeError(`largeStepsBasis smooths the per-vertex deformation basis, which variant '${config.variant}' does not have (its deformation is a field)`)
   if (config.viewpointSource !== 'look-alikes' && config.viewpointSource !== 'regression') throw new RangeError(`viewpointSource must be 'look-alikes' or 'regression', got ${JSON.stringify(config.viewpointSource)}`)
   if (config.preferAbove !== null && !(typeof config.preferAbove === 'number' && config.preferAbove >= 0 && config.preferAbove < Math.PI / 2)) throw new RangeError(`preferAbove must be null or an angle in [0, pi/2) radians, got ${config.preferAbove}`)
   // A negative weight would reward what the term penalises (and the optional terms read <= 0 as off).

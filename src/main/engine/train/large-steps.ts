@@ -4,12 +4,12 @@ import type { Template } from '../template/template'
 
 /**
  * Nicolet, Jacobson and Jakob, "Large Steps in Inverse Rendering of Geometry" (SIGGRAPH Asia
- * 2021): the canonical shape x (or the deformation basis, column by column) is optimised as u = (I + lambda L) x, L the template's
- * combinatorial Laplacian, with their uniform Adam (each entry's first moment over the largest
- * second moment). Per-vertex Adam moves every vertex by about the learning rate whatever its
- * gradient's size, which folds the surface (docs/experiments/smooth-shape.md); here a step's
- * high frequencies are damped by 1 / (1 + lambda mu) while the smooth ones pass whole, so the
- * shape can move far and stay smooth.
+ * 2021): the canonical shape x (or the deformation basis, column by column) is optimised
+ * as u = (I + lambda L) x, L the template's combinatorial Laplacian, with their uniform Adam
+ * (each entry's first moment over the largest second moment). Per-vertex Adam moves every
+ * vertex by about the learning rate whatever its gradient's size, which folds the surface
+ * (docs/experiments/smooth-shape.md); here a step's high frequencies are damped by
+ * 1 / (1 + lambda mu) while the smooth ones pass whole, so the shape can move far and stay smooth.
  *
  * x stays the parameter's value (what every reader of the shape and the checkpoint see), the
  * moments live in u's coordinates: dL/du = M^-1 dL/dx and a step du moves x by M^-1 du, M
@@ -57,7 +57,11 @@ export function smoothingProduct(template: Template, lambda: number, x: Float64A
   return out
 }
 
-/** Relative residual at which the solve stops; M's condition number is below 1 + 4 lambda max degree. */
+/**
+ * Relative residual at which the solve stops. M's condition number is at most 1 + 2 lambda x the
+ * largest degree, 1 + 12 lambda on the icosphere, so at lambda up to 30 x's relative error stays
+ * below 4e-10, far under the float32 the shape is stored in.
+ */
 const TOLERANCE = 1e-12
 
 /**
@@ -69,6 +73,8 @@ export function solveSmoothing(template: Template, lambda: number, b: Float64Arr
   const r = Float64Array.from(b)
   const p = Float64Array.from(b)
   let rr = dot(r, r)
+  // A gradient with NaN or infinity must poison the shape, as Adam's step would, not vanish as a zero step.
+  if (!Number.isFinite(rr)) return new Float64Array(b.length).fill(Number.NaN)
   const stop = TOLERANCE * TOLERANCE * rr
   for (let iteration = 0; iteration < b.length && rr > stop; iteration++) {
     const mp = smoothingProduct(template, lambda, p)

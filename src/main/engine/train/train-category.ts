@@ -192,6 +192,8 @@ export async function trainStepWith(executor: ShardExecutor, state: TrainState, 
 
 /** Trains a started or resumed state to its configured steps (or until shouldStop). */
 export async function runTraining(state: TrainState, targets: ViewTarget[], hooks: TrainHooks = {}): Promise<TrainResult> {
+  // The resident trainer steps every parameter on the device with per-vertex Adam.
+  if (hooks.resident && (state.config.largeSteps > 0 || state.config.largeStepsBasis > 0)) throw new Error('the large-steps update runs on the CPU engine only')
   let stopped = false
   while (state.step < state.config.steps) {
     if (hooks.shouldStop?.()) {
