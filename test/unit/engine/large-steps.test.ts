@@ -136,16 +136,23 @@ describe('the large-steps update of the canonical shape and the deformation basi
     const plain = oneStep({})
     const large = oneStep({ largeSteps: 10, largeStepsBasis: 10 })
     expect(roughness(large.shape)).toBeLessThan(0.2 * roughness(plain.shape))
-    const basisColumn = (d: Float64Array, k: number): Float64Array => Float64Array.from({ length: 3 * n }, (_, q) => d[q * 8 + k]!)
+    const K = resolveConfig().codeDims
+    const basisColumn = (d: Float64Array, k: number): Float64Array => Float64Array.from({ length: 3 * n }, (_, q) => d[q * K + k]!)
     expect(roughness(basisColumn(large.basis, 0))).toBeLessThan(0.2 * roughness(basisColumn(plain.basis, 0)))
   })
 
-  it('the resident GPU trainer, which steps every parameter with per-vertex Adam, is refused', async () => {
+  it.each([
+    [{ largeSteps: 1 }, /large-steps update \(largeSteps 1, largeStepsBasis 0\) runs on the CPU engine only/],
+    [{ frameSync: true }, /frame synchronisation \(frameSync\) runs on the CPU engine only/],
+    [{ weights: { softSilhouette: 3 } }, /face-based silhouette \(weights\.softSilhouette 3\) runs on the CPU engine only/],
+  ] as const)('the resident GPU trainer, which runs whole steps on the device, is refused for a CPU-only setting (%o)', async (setting, message) => {
     const object = syntheticObject(3, true)
     const images = [0, 1].map((k) => ({ key: `view-${k}`, ...renderView(object, [k, 0.25, 0, Math.log(0.6), 0, 0]) }))
-    const { state, targets } = startTraining({ images }, { steps: 1, batchSize: 2, hypotheses: 2, templateLevel: 2, largeSteps: 1 })
-    const resident = { step: async () => ({}), sync: async () => {} }
-    await expect(runTraining(state, targets, { resident })).rejects.toThrow(/large-steps update runs on the CPU engine only/)
+    const { state, targets } = startTraining({ images }, { steps: 1, batchSize: 2, hypotheses: 2, templateLevel: 2, ...setting })
+    let stepped = false
+    const resident = { step: async () => ((stepped = true), {}), sync: async () => {} }
+    await expect(runTraining(state, targets, { resident })).rejects.toThrow(message)
+    expect(stepped).toBe(false)
   })
 
   it('largeStepsBasis is refused for a variant whose deformation is a field', () => {

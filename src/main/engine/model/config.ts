@@ -228,6 +228,23 @@ export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
   appearance: 0,
 }
 
+/** Training a category, or fitting images with a trained one (which uses only the per-image loss). */
+export type EngineWork = 'training' | 'fitting'
+
+/**
+ * The first setting of `config` that `work` needs and the GPU engine has no kernels for, said
+ * for a message, or null when the GPU engine runs all of it (gpu/engine-support chooses the
+ * device by it, and the training loop refuses the resident trainer by it).
+ */
+export function cpuOnlySetting(config: EngineConfig, work: EngineWork): string | null {
+  const soft = config.weights.softSilhouette
+  if (soft > 0) return `the face-based silhouette (weights.softSilhouette ${soft}) runs on the CPU engine only`
+  // A fit steps only its image's camera and code: the category's updates and frames are training's.
+  if (work === 'fitting') return null
+  if (config.largeSteps > 0 || config.largeStepsBasis > 0) return `the large-steps update (largeSteps ${config.largeSteps}, largeStepsBasis ${config.largeStepsBasis}) runs on the CPU engine only`
+  return config.frameSync ? 'frame synchronisation (frameSync) runs on the CPU engine only' : null
+}
+
 /** Most articulated parts a configuration may ask for. */
 export const MAX_ARTICULATION_PARTS = 32
 

@@ -66,7 +66,7 @@ const TOLERANCE = 1e-12
 
 /**
  * M^-1 b by conjugate gradients: M is symmetric positive definite and sparse, and a dense
- * factor of a level-4 template would take 50 MB.
+ * factor of a level-4 template would take 52 MB.
  */
 export function solveSmoothing(template: Template, lambda: number, b: Float64Array): Float64Array {
   const x = new Float64Array(b.length)

@@ -29,7 +29,7 @@ import { CAMERA_SIZE } from '../camera/view-camera'
 import { SeededRandom } from '../math/seeded-random'
 import { categoryBackward, categoryForward, categoryParams, createCategoryModel } from '../model/category-model'
 import type { CategoryModel, CategoryShape } from '../model/category-model'
-import { resolveConfig } from '../model/config'
+import { cpuOnlySetting, resolveConfig } from '../model/config'
 import type { EngineConfigInput } from '../model/config'
 import { ellipsoidFromBoxes, initialCameras } from '../model/initialisation'
 import { edgeUniformityEnergy } from '../template/edge-lengths'
@@ -192,8 +192,9 @@ export async function trainStepWith(executor: ShardExecutor, state: TrainState, 
 
 /** Trains a started or resumed state to its configured steps (or until shouldStop). */
 export async function runTraining(state: TrainState, targets: ViewTarget[], hooks: TrainHooks = {}): Promise<TrainResult> {
-  // The resident trainer steps every parameter on the device with per-vertex Adam.
-  if (hooks.resident && (state.config.largeSteps > 0 || state.config.largeStepsBasis > 0)) throw new Error('the large-steps update runs on the CPU engine only')
+  // The resident trainer runs whole steps on the device, without what it has no kernels for.
+  const gap = hooks.resident ? cpuOnlySetting(state.config, 'training') : null
+  if (gap) throw new Error(gap)
   let stopped = false
   while (state.step < state.config.steps) {
     if (hooks.shouldStop?.()) {
@@ -205,10 +206,7 @@ export async function runTraining(state: TrainState, targets: ViewTarget[], hook
       : hooks.executor
         ? await trainStepWith(hooks.executor, state, targets, hooks.profile)
         : trainStep(state, targets, hooks.profile)
-    if (state.config.frameSync && frameSyncSteps(state.config.steps).includes(state.step)) {
-      if (hooks.resident) throw new Error('frame synchronisation runs on the CPU engine only')
-      hooks.onFrameSync?.(state.step, synchroniseFrames(state, targets))
-    }
+    if (state.config.frameSync && frameSyncSteps(state.config.steps).includes(state.step)) hooks.onFrameSync?.(state.step, synchroniseFrames(state, targets))
     hooks.onStep?.(state.step, losses)
     if (hooks.checkpointEvery && state.step % hooks.checkpointEvery === 0 && state.step < state.config.steps && hooks.onCheckpoint) {
       await hooks.resident?.sync(state)
