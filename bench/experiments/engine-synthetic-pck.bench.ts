@@ -6,9 +6,11 @@
  *
  * $ENGINE_CONFIG (JSON) overrides the engine's defaults, e.g. '{"preferAbove":null}'; models are saved under a name
  * tagged with a hash of the settings they trained with (synthetic-category modelName). $ENGINE_ORACLE=azimuth
- * trains with the annotated azimuths as the viewpoint prior's (synthetic-category ORACLE).
+ * trains with the annotated azimuths as the viewpoint prior's (synthetic-category ORACLE). $ENGINE_MODEL=FILE
+ * scores a model this script saved (its seed and variant as given) instead of training one: the same runs scored
+ * on another val or test split (trn and the PCA must be the ones it trained on).
  *
- * Generates the full synthetic category (seed 1: 200/25/50 images) once, extracts the default
+ * Generates the full synthetic category (seed 1: 200/100/50 images; 200/25/50 before 2026-12-07, the same trn and test) once, extracts the default
  * pretrained features (InceptionV3 hypercolumns, square box crop with 10 % margin, 299 px) into
  * a float16 cache, fits the PCA (64 dims) on the training images' foreground cells, then per
  * variant and seed: trains on trn (masks and features only), fits val and test images with the
@@ -19,19 +21,20 @@
  * $ENGINE_EXPERIMENT_DIR or /tmp/semagic-engine-experiment.
  */
 import { appendFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { hybridRefine } from '../../src/main/engine/correspondence/hybrid-refine'
 import { meshTransfer } from '../../src/main/engine/correspondence/mesh-transfer'
 import { wrapAngle } from '../../src/main/engine/camera/view-camera'
 import { fitImage, trainingFits } from '../../src/main/engine/infer/fit-image'
 import type { MeshFit } from '../../src/main/engine/infer/fit-image'
+import type { CategoryModel } from '../../src/main/engine/model/category-model'
 import type { EngineVariant } from '../../src/main/engine/model/config'
 import { projectPca } from '../../src/main/engine/pca/pca'
 import { runTraining, startTraining } from '../../src/main/engine/train/train-category'
 import { trainingTargets } from '../../src/main/engine/train/training-data'
 import type { FeatureMap } from '../../src/main/features/backbones/types'
 import { nnMatch } from '../../src/main/transfer/nn-match'
-import { AZIMUTH_FRAMES, CATEGORY, CONFIG, DIR, ORACLE, azimuthBin, experimentPca, features, mean, pairPck, prepare, saveModel, saveTrainingAzimuths } from './synthetic-category'
+import { AZIMUTH_FRAMES, CATEGORY, CONFIG, DIR, MODEL_FILE, ORACLE, azimuthBin, experimentPca, features, mean, pairPck, prepare, readModelFile, readTrainingAzimuths, saveModel, saveTrainingAzimuths } from './synthetic-category'
 import type { ImageInfo, Pair } from './synthetic-category'
 
 const LAMBDAS = [0, 0.01, 0.03, 0.1, 0.3, 1]
@@ -77,8 +80,57 @@ async function main(): Promise<void> {
   const trainImages = trn.map((im) => ({ key: im.stem, features: projectPca(pca, features(im.stem)), mask: im.mask, colour: im.colour }))
   const raw = new Map(evalImages.map((im) => [im.stem, features(im.stem)]))
   const projected = new Map([...raw].map(([k, m]) => [k, projectPca(pca, m)]))
+  /** Fits val and test with the frozen category, transfers every pair and appends the result. */
+  const score = (model: CategoryModel, variant: EngineVariant, seed: number, trainS: number, trainAzimuths: Record<string, number>): void => {
+    const t2 = performance.now()
+    const fits = new Map(evalImages.map((im) => [im.stem, fitImage(model, { features: projected.get(im.stem)!, mask: im.mask, colour: im.colour })]))
+    const fitS = (performance.now() - t2) / 1000
+    // Azimuth bin as SPair counts it, in the model's own frame (it may have learned a turned or mirrored one).
+    const bins = (frame: (a: number) => number, split: 'trn' | 'test' = 'test'): number =>
+      mean(
+        [...images.values()]
+          .filter((im) => im.split === split)
+          .map((im) => (azimuthBin(wrapAngle(frame(split === 'trn' ? trainAzimuths[im.stem]! : fits.get(im.stem)!.pose.azimuth))) === im.azimuthBin ? 1 : 0)),
+      )
+    const val = transferAll(pairs.val, images, fits, raw)
+    const test = transferAll(pairs.test, images, fits, raw)
+    const lambda = LAMBDAS.reduce((best, l) => (mean(val.hybrid.get(l)!) > mean(val.hybrid.get(best)!) ? l : best), 0)
+    const vp = (m: number[], v: number): number => mean(m.filter((_, k) => test.viewpoint[k] === v))
+    const result = {
+      category: CATEGORY,
+      variant,
+      seed,
+      steps,
+      lr: model.config.lr,
+      config: CONFIG,
+      ...(ORACLE ? { oracle: 'azimuth' } : {}),
+      ...(MODEL_FILE ? { model: basename(MODEL_FILE) } : {}),
+      trainS: Math.round(trainS),
+      fitS: Math.round(fitS),
+      test: {
+        face: mean(test.face),
+        idw: mean(test.idw),
+        nn: mean(test.nn),
+        hybrid: mean(test.hybrid.get(lambda)!),
+        lambda,
+        faceByViewpoint: [0, 1, 2].map((v) => vp(test.face, v)),
+        hybridByViewpoint: [0, 1, 2].map((v) => vp(test.hybrid.get(lambda)!, v)),
+        nnByViewpoint: [0, 1, 2].map((v) => vp(test.nn, v)),
+        pairs: test.face.length,
+      },
+      val: { face: mean(val.face), idw: mean(val.idw), nn: mean(val.nn), hybrid: Object.fromEntries(LAMBDAS.map((l) => [l, mean(val.hybrid.get(l)!)])) },
+      azimuthExactBin: Object.fromEntries(Object.entries(AZIMUTH_FRAMES).map(([k, f]) => [k, bins(f)])),
+      trainAzimuthExactBin: Object.fromEntries(Object.entries(AZIMUTH_FRAMES).map(([k, f]) => [k, bins(f, 'trn')])),
+    }
+    console.log(JSON.stringify(result))
+    appendFileSync(join(DIR, 'results.jsonl'), `${JSON.stringify(result)}\n`)
+  }
   for (const seed of seeds) {
     for (const variant of variants) {
+      if (MODEL_FILE) {
+        score(readModelFile(MODEL_FILE), variant, seed, 0, readTrainingAzimuths(MODEL_FILE))
+        continue
+      }
       const t1 = performance.now()
       const started = startTraining({ images: trainImages }, { ...CONFIG, variant, seed, steps })
       if (ORACLE) started.state.givenAzimuths = Float32Array.from(trn, (im) => wrapAngle((im.azimuthBin * Math.PI) / 4))
@@ -105,47 +157,7 @@ async function main(): Promise<void> {
       const trainFits = trainingFits(state, trainingTargets({ images: trainImages }, model.config.appearance))
       const trainAzimuths = Object.fromEntries(trn.map((im, k) => [im.stem, trainFits[k]!.pose.azimuth]))
       saveTrainingAzimuths(trainAzimuths, variant, seed)
-      const t2 = performance.now()
-      const fits = new Map(evalImages.map((im) => [im.stem, fitImage(model, { features: projected.get(im.stem)!, mask: im.mask, colour: im.colour })]))
-      const fitS = (performance.now() - t2) / 1000
-      // Azimuth bin as SPair counts it, in the model's own frame (it may have learned a turned or mirrored one).
-      const bins = (frame: (a: number) => number, split: 'trn' | 'test' = 'test'): number =>
-        mean(
-          [...images.values()]
-            .filter((im) => im.split === split)
-            .map((im) => (azimuthBin(wrapAngle(frame(split === 'trn' ? trainAzimuths[im.stem]! : fits.get(im.stem)!.pose.azimuth))) === im.azimuthBin ? 1 : 0)),
-        )
-      const val = transferAll(pairs.val, images, fits, raw)
-      const test = transferAll(pairs.test, images, fits, raw)
-      const lambda = LAMBDAS.reduce((best, l) => (mean(val.hybrid.get(l)!) > mean(val.hybrid.get(best)!) ? l : best), 0)
-      const vp = (m: number[], v: number): number => mean(m.filter((_, k) => test.viewpoint[k] === v))
-      const result = {
-        category: CATEGORY,
-        variant,
-        seed,
-        steps,
-        lr: model.config.lr,
-        config: CONFIG,
-        ...(ORACLE ? { oracle: 'azimuth' } : {}),
-        trainS: Math.round(trainS),
-        fitS: Math.round(fitS),
-        test: {
-          face: mean(test.face),
-          idw: mean(test.idw),
-          nn: mean(test.nn),
-          hybrid: mean(test.hybrid.get(lambda)!),
-          lambda,
-          faceByViewpoint: [0, 1, 2].map((v) => vp(test.face, v)),
-          hybridByViewpoint: [0, 1, 2].map((v) => vp(test.hybrid.get(lambda)!, v)),
-          nnByViewpoint: [0, 1, 2].map((v) => vp(test.nn, v)),
-          pairs: test.face.length,
-        },
-        val: { face: mean(val.face), idw: mean(val.idw), nn: mean(val.nn), hybrid: Object.fromEntries(LAMBDAS.map((l) => [l, mean(val.hybrid.get(l)!)])) },
-        azimuthExactBin: Object.fromEntries(Object.entries(AZIMUTH_FRAMES).map(([k, f]) => [k, bins(f)])),
-        trainAzimuthExactBin: Object.fromEntries(Object.entries(AZIMUTH_FRAMES).map(([k, f]) => [k, bins(f, 'trn')])),
-      }
-      console.log(JSON.stringify(result))
-      appendFileSync(join(DIR, 'results.jsonl'), `${JSON.stringify(result)}\n`)
+      score(model, variant, seed, trainS, trainAzimuths)
     }
   }
 }

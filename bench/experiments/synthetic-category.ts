@@ -33,6 +33,8 @@ export const CONFIG: EngineConfigInput = JSON.parse(process.env.ENGINE_CONFIG ??
  * $ENGINE_CONFIG's viewpointPrior): how the engine does when training keeps right cameras.
  */
 export const ORACLE = process.env.ENGINE_ORACLE === 'azimuth'
+/** $ENGINE_MODEL: a saved model file to score instead of training one (engine-synthetic-pck). */
+export const MODEL_FILE = process.env.ENGINE_MODEL
 export const DIR = process.env.ENGINE_EXPERIMENT_DIR ?? `/tmp/semagic-engine-experiment${CATEGORY === 'quadruped' ? '' : `-${CATEGORY}`}`
 const MARGIN = 0.1
 const SIZE = 299
@@ -186,6 +188,13 @@ export function saveTrainingAzimuths(azimuths: Record<string, number>, variant: 
 }
 
 export function loadTrainingAzimuths(variant: EngineVariant, seed: number): Record<string, number> | null {
-  const file = join(DIR, 'models', `${modelName(variant, seed)}.train-azimuths.json`)
-  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, number>) : null
+  const file = join(DIR, 'models', `${modelName(variant, seed)}.json`)
+  return existsSync(trainingAzimuthsFile(file)) ? readTrainingAzimuths(file) : null
+}
+
+const trainingAzimuthsFile = (modelFile: string): string => modelFile.replace(/\.json$/, '.train-azimuths.json')
+
+/** The training azimuths saved beside a model file (saveTrainingAzimuths). */
+export function readTrainingAzimuths(modelFile: string): Record<string, number> {
+  return JSON.parse(readFileSync(trainingAzimuthsFile(modelFile), 'utf8')) as Record<string, number>
 }
