@@ -15,7 +15,7 @@ export interface HybridChoices {
   /**
    * Keep the chosen weight only when its val gain over plain NN is above 0 at one-sided 95 %
    * (per-pair differences, standard error clustered by target image; shared/eval/val-gain), else
-   * plain NN: a best-of-many choice on 200 val pairs can pick a weight whose val lead is noise.
+   * plain NN: a best-of-many choice on a few hundred val pairs can pick a weight whose val lead is noise.
    */
   guard: boolean
   /**

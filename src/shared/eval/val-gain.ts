@@ -14,7 +14,7 @@ export interface ValGain {
  * The mean of per-pair score differences (a method's PCK of a pair minus the reference's) and
  * a one-sided 95 % lower bound on it, with the standard error clustered by `cluster` (the
  * sandwich estimate: the sum over clusters of their residuals' squared sums, over n^2), because
- * a val set's pairs reuse its images: 200 pairs of 25 images are not 200 independent draws.
+ * a val set's pairs reuse its images: the demo's 800 val pairs of 100 images a category are not 800 independent draws.
  */
 export function valGain(differences: readonly number[], cluster: readonly string[]): ValGain {
   const n = differences.length

@@ -1,6 +1,5 @@
 import { basename, extname } from 'node:path'
 import type { Split } from '../spair/types'
-import { SIZE_PRESETS } from '../synthetic/generate'
 import { writeSyntheticTree } from '../synthetic/write-tree'
 import type { SyntheticSummary } from '../synthetic/write-tree'
 import { assetCategory } from './asset-category'
@@ -13,7 +12,7 @@ export interface MakeAssetDatasetOptions {
   asset?: string
   /** Folder to create; it must not exist or be empty. */
   out: string
-  /** Images over all splits, divided as the demo divides its 275 (200/25/50); default 275. */
+  /** Images over all splits, divided 200/25/50 (splitCounts); default 275. */
   images?: number
   seed?: number
   onProgress?: (done: number, total: number) => void
@@ -32,17 +31,21 @@ export const DEFAULT_ASSET_SEED = 1
 export const ASSET_STEM_YEAR = 2020
 
 /**
- * Splits `images` in the demo's proportions, with at least 2 images in val and test so that
- * every split has a pair.
+ * The demo's proportions before its val grew (SIZE_PRESETS): an asset's images are one total, so a larger val would
+ * take images from trn and test, and change the benchmarks already made from assets.
+ */
+const PROPORTIONS: Record<Split, number> = { trn: 200, val: 25, test: 50 }
+
+/**
+ * Splits `images` in PROPORTIONS, with at least 2 images in val and test so that every split has a pair.
  */
 export function splitCounts(images: number): Record<Split, number> {
   if (!Number.isInteger(images) || images < MIN_ASSET_IMAGES || images > 99999) {
     throw new RangeError(`images must be an integer in ${MIN_ASSET_IMAGES}..99999, got ${images}`)
   }
-  const full = SIZE_PRESETS.full
-  const all = full.trn + full.val + full.test
-  const val = Math.max(2, Math.round((images * full.val) / all))
-  const test = Math.max(2, Math.round((images * full.test) / all))
+  const all = PROPORTIONS.trn + PROPORTIONS.val + PROPORTIONS.test
+  const val = Math.max(2, Math.round((images * PROPORTIONS.val) / all))
+  const test = Math.max(2, Math.round((images * PROPORTIONS.test) / all))
   return { trn: images - val - test, val, test }
 }
 

@@ -206,6 +206,18 @@ describe('generateSynthetic', () => {
     expect(jpegs.filter((p) => c!.get(p)?.equals(a!.get(p)!)).length).toBe(0)
   })
 
+  it('draws each image from its own seed, so a larger val leaves trn, test and the first val images byte for byte', async () => {
+    await generateSynthetic({ ...tiny, out: join(work, 'val1'), seed: 5 })
+    await generateSynthetic({ ...tiny, valImages: 3, out: join(work, 'val3'), seed: 5 })
+    const [small, large] = await Promise.all(['val1', 'val3'].map((d) => snapshot(join(work, d))))
+    const images = (tree: Map<string, Buffer>): string[] => [...tree.keys()].filter((p) => /^(JPEGImages|ImageAnnotation|Segmentation)\//.test(p)).sort()
+    expect(images(large!).length).toBe(images(small!).length + 3 * 2 * 2)
+    for (const path of images(small!)) expect(large!.get(path)?.equals(small!.get(path)!), path).toBe(true)
+    const testPairs = (tree: Map<string, Buffer>): string => tree.get(join('Layout', 'large', 'test.txt'))!.toString()
+    expect(testPairs(large!)).toBe(testPairs(small!))
+    expect(large!.get(join('Layout', 'large', 'val.txt'))!.length).toBeGreaterThan(small!.get(join('Layout', 'large', 'val.txt'))!.length)
+  })
+
   it('leaves nothing behind when cancelled', async () => {
     const controller = new AbortController()
     const out = join(work, 'cancelled')
