@@ -32,6 +32,7 @@ import type { EngineVariant } from '../../src/main/engine/model/config'
 import { projectPca } from '../../src/main/engine/pca/pca'
 import { runTraining, startTraining } from '../../src/main/engine/train/train-category'
 import { trainingTargets } from '../../src/main/engine/train/training-data'
+import { givenPrior } from '../../src/main/engine/train/viewpoint-prior'
 import type { FeatureMap } from '../../src/main/features/backbones/types'
 import { nnMatch } from '../../src/main/transfer/nn-match'
 import { AZIMUTH_FRAMES, CATEGORY, CONFIG, DIR, MODEL_FILE, ORACLE, azimuthBin, experimentPca, features, mean, pairPck, prepare, readModelFile, readTrainingAzimuths, saveModel, saveTrainingAzimuths } from './synthetic-category'
@@ -133,7 +134,7 @@ async function main(): Promise<void> {
       }
       const t1 = performance.now()
       const started = startTraining({ images: trainImages }, { ...CONFIG, variant, seed, steps })
-      if (ORACLE) started.state.givenAzimuths = Float32Array.from(trn, (im) => wrapAngle((im.azimuthBin * Math.PI) / 4))
+      if (ORACLE) started.state.viewpointPrior = givenPrior(Float32Array.from(trn, (im) => wrapAngle((im.azimuthBin * Math.PI) / 4)))
       const { model, state } = await runTraining(started.state, started.targets, {
         onStep: (s, l) => {
           if (s % 100 === 0) console.log(`  ${variant} seed ${seed} step ${s}: view ${l.view!.toFixed(3)} feature ${l.feature!.toFixed(3)} chamfer ${l.chamfer!.toFixed(3)}`)

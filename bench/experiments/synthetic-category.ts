@@ -29,7 +29,7 @@ export const CATEGORY = process.env.ENGINE_CATEGORY ?? 'quadruped'
 export const CONFIG: EngineConfigInput = JSON.parse(process.env.ENGINE_CONFIG ?? '{}') as EngineConfigInput
 /**
  * $ENGINE_ORACLE=azimuth trains with each image's annotated azimuth bin (its centre) as the
- * viewpoint prior's azimuth in place of its neighbours' (TrainState.givenAzimuths; the weight is
+ * viewpoint prior's azimuth in place of its neighbours' (viewpoint-prior givenPrior; the weight is
  * $ENGINE_CONFIG's viewpointPrior): how the engine does when training keeps right cameras.
  */
 export const ORACLE = process.env.ENGINE_ORACLE === 'azimuth'

@@ -8,7 +8,7 @@ import { deserializeTrainState, serializeTrainState } from '../../../src/main/en
 import type { SerializedTrainState } from '../../../src/main/engine/train/checkpoint'
 import { bestHypothesis, priorLosses } from '../../../src/main/engine/train/image-step'
 import { continueTraining, runTraining, startTraining } from '../../../src/main/engine/train/train-category'
-import { REGRESSION_FOLDS, imageDescriptor, neighbourAzimuths, priorDisagreement, regressionPriors, viewpointGraph, viewpointRegression } from '../../../src/main/engine/train/viewpoint-prior'
+import { REGRESSION_FOLDS, givenPrior, imageDescriptor, neighbourAzimuths, priorDisagreement, regressionPriors, viewpointGraph, viewpointRegression } from '../../../src/main/engine/train/viewpoint-prior'
 import { renderView, syntheticObject } from './synthetic-views'
 
 const GRID = 16
@@ -145,8 +145,8 @@ describe('viewpoint prior in training', () => {
 
   it.each(['look-alikes', 'regression'] as const)('records each trained image\'s kept azimuth, one of its hypotheses\', and resumes from a checkpoint bit for bit (%s)', async (source) => {
     const { state, targets } = startTraining({ images }, { ...config, viewpointSource: source })
-    if (source === 'regression') expect(state.regression?.parts).toHaveLength(REGRESSION_FOLDS)
-    else expect(state.graph?.k).toBe(7)
+    // All rows known: the regression's prior is one [azimuth, weight] pair and its opposite, the graph's one pair for each of 7 neighbours.
+    expect(state.viewpointPrior!(new Float32Array(images.length).fill(0.5))(0)).toHaveLength(source === 'regression' ? 4 : 14)
     let middle: SerializedTrainState | null = null
     await runTraining(state, targets, { checkpointEvery: 3, onCheckpoint: (s) => (middle ??= s) })
     const H = config.hypotheses
@@ -167,7 +167,8 @@ describe('viewpoint prior in training', () => {
 
   it('given azimuths take the neighbours\' place: with a large weight every image keeps its hypothesis nearest its given azimuth', async () => {
     const { state, targets } = startTraining({ images }, { ...config, viewpointPrior: 100 })
-    state.givenAzimuths = Float32Array.from(images, (_, k) => (k % 2 ? 2 : -1))
+    const given = Float32Array.from(images, (_, k) => (k % 2 ? 2 : -1))
+    state.viewpointPrior = givenPrior(given)
     await runTraining(state, targets)
     const H = config.hypotheses
     const off = (a: number, b: number): number => Math.abs(wrapAngle(a - b))
@@ -175,11 +176,10 @@ describe('viewpoint prior in training', () => {
     state.keptAzimuths.forEach((a, row) => {
       if (!Number.isFinite(a)) return
       known++
-      const given = state.givenAzimuths![row]!
-      const nearest = Math.min(...Array.from({ length: H }, (_, h) => off(state.cameras.value[(row * H + h) * CAMERA_SIZE + AZIMUTH]!, given)))
+      const nearest = Math.min(...Array.from({ length: H }, (_, h) => off(state.cameras.value[(row * H + h) * CAMERA_SIZE + AZIMUTH]!, given[row]!)))
       // The kept hypothesis' azimuth as it was chosen; the step's camera update moves it a little since.
-      expect(off(a, given)).toBeLessThan(nearest + 0.1)
-      expect(off(a, given)).toBeLessThan(Math.PI / 2)
+      expect(off(a, given[row]!)).toBeLessThan(nearest + 0.1)
+      expect(off(a, given[row]!)).toBeLessThan(Math.PI / 2)
     })
     expect(known).toBeGreaterThan(4)
   })
@@ -187,7 +187,7 @@ describe('viewpoint prior in training', () => {
   it('changes which hypotheses the run keeps, against the same run without it', async () => {
     const on = startTraining({ images }, { ...config, viewpointPrior: 3 })
     const off = startTraining({ images }, { ...config, viewpointPrior: 0 })
-    expect(off.state.graph).toBeNull()
+    expect(off.state.viewpointPrior).toBeNull()
     await runTraining(on.state, on.targets)
     await runTraining(off.state, off.targets)
     expect(on.state.keptAzimuths).not.toEqual(off.state.keptAzimuths)

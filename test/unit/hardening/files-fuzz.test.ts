@@ -129,7 +129,7 @@ describe('checkpoints under malformed manifests and weights (property-based)', (
   const config = resolveConfig({ templateLevel: 1, codeDims: 2, hypotheses: 2, steps: 100 })
   const model = createCategoryModel(config, 4, [0.35, 0.7, 1], new SeededRandom(3), null)
   const { cameras, codes } = perImageParams(config, 3)
-  const state = serializeTrainState({ config, model, keys: ['cat/a', 'cat/b', 'cat/c'], cameras, codes, step: 50, rng: new SeededRandom(4), keptAzimuths: keptAzimuthsUnknown(3), graph: null, regression: null })
+  const state = serializeTrainState({ config, model, keys: ['cat/a', 'cat/b', 'cat/c'], cameras, codes, step: 50, rng: new SeededRandom(4), keptAzimuths: keptAzimuthsUnknown(3), viewpointPrior: null })
   const runDir = join(dir.path, 'run')
   const good = writeCheckpoint(runDir, { step: 50, state: state.manifest as unknown as Record<string, unknown>, tensors: state.weights })
   const manifestText = readFileSync(join(good, 'manifest.json'))

@@ -9,7 +9,7 @@ import { instanceSize, resolveConfig, variantSwitches } from '../model/config'
 import type { EngineConfig, EngineConfigInput } from '../model/config'
 import { fourierSize } from '../math/fourier'
 import type { Ellipsoid } from '../template/template'
-import type { ViewpointGraph, ViewpointRegression } from './viewpoint-prior'
+import type { ViewpointPriorSource } from './viewpoint-prior'
 
 /** Everything a training run needs to continue exactly where it stopped. */
 export interface TrainState {
@@ -26,15 +26,11 @@ export interface TrainState {
   rng: SeededRandom
   /** Per image: the azimuth of the hypothesis it kept at its last step (NaN before its first), which the viewpoint prior reads. */
   keptAzimuths: Float32Array
-  /** The training images' look-alike graph (train/viewpoint-prior), with the prior on; made from the images, never stored. */
-  graph: ViewpointGraph | null
-  /** The same prior's regression (viewpointSource 'regression') in place of the graph; made from the images, never stored. */
-  regression: ViewpointRegression | null
   /**
-   * Per image, an azimuth given from outside that the viewpoint prior reads in place of the
-   * neighbours' (the experiments' oracle: the annotated bins, bench/experiments); never stored.
+   * With the prior on, where each row's prior comes from: the training images' look-alike graph or their regression
+   * (made from the images at the start), or azimuths given from outside (the experiments' oracle); never stored.
    */
-  givenAzimuths?: Float32Array
+  viewpointPrior: ViewpointPriorSource | null
 }
 
 /** A JSON manifest and named float32 blobs: what a store writes to disk as it is. */
@@ -269,5 +265,5 @@ export function deserializeTrainState(serialized: SerializedTrainState): TrainSt
   restoreParams([cameras, codes], weights, true)
   // Checkpoints written before the viewpoint prior have none: every image starts unknown.
   const keptAzimuths = weights.keptAzimuths ? blob(weights, 'keptAzimuths', manifest.keys.length).slice() : keptAzimuthsUnknown(manifest.keys.length)
-  return { config: model.config, model, keys: [...manifest.keys], cameras, codes, step: manifest.step, rng: new SeededRandom(manifest.rng), keptAzimuths, graph: null, regression: null }
+  return { config: model.config, model, keys: [...manifest.keys], cameras, codes, step: manifest.step, rng: new SeededRandom(manifest.rng), keptAzimuths, viewpointPrior: null }
 }

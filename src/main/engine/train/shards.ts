@@ -8,7 +8,6 @@ import type { TrainState } from './checkpoint'
 import { imageStep } from './image-step'
 import type { ImageStepResult, StepProfile } from './image-step'
 import { chamferSamples } from './training-data'
-import { neighbourAzimuths, regressionPriors } from './viewpoint-prior'
 
 /**
  * Data-parallel steps. A step's batch is split into TRAIN_SHARDS contiguous shards; each shard's
@@ -76,12 +75,9 @@ export function planStep(state: TrainState, targets: readonly ViewTarget[]): Ste
   return { batch, shards, weights, featureWeight, gradScale: 1 / batch.length }
 }
 
-/** Each row's viewpoint prior as the state stands: given azimuths, else the regression's, else the look-alikes'; none with the prior off. */
+/** Each row's viewpoint prior as the state stands; none with the prior off. */
 function priorSource(state: TrainState): (row: number) => Float64Array {
-  const { givenAzimuths, regression, graph, keptAzimuths } = state
-  if (givenAzimuths) return (row) => Float64Array.from([givenAzimuths[row]!, 1])
-  if (regression) return regressionPriors(regression, keptAzimuths)
-  return graph ? (row) => neighbourAzimuths(graph, keptAzimuths, row) : () => new Float64Array(0)
+  return state.viewpointPrior ? state.viewpointPrior(state.keptAzimuths) : () => new Float64Array(0)
 }
 
 export interface ShardContext {

@@ -49,7 +49,7 @@ import type { FrameSync } from './frame-sync'
 import { combineShards, planStep, runShard } from './shards'
 import type { ShardResult, StepPlan } from './shards'
 import { trainingTargets } from './training-data'
-import { viewpointGraph, viewpointRegression } from './viewpoint-prior'
+import { graphPrior, regressionPrior, viewpointGraph, viewpointRegression } from './viewpoint-prior'
 import type { TrainingData } from './training-data'
 
 export interface TrainHooks {
@@ -91,7 +91,7 @@ export function startTraining(data: TrainingData, input: EngineConfigInput = {})
   // Small random codes: with B = 0 at the start, zero codes would leave B without a gradient.
   // Part angles start at 0, the unposed mesh.
   for (let row = 0; row < targets.length; row++) for (let k = 0; k < config.codeDims; k++) codes.value[row * codes.rowSize + k] = 0.1 * rng.normal()
-  const state: TrainState = { config, model, keys: data.images.map((im) => im.key), cameras, codes, step: 0, rng, keptAzimuths: keptAzimuthsUnknown(targets.length), graph: null, regression: null }
+  const state: TrainState = { config, model, keys: data.images.map((im) => im.key), cameras, codes, step: 0, rng, keptAzimuths: keptAzimuthsUnknown(targets.length), viewpointPrior: null }
   attachViewpointPrior(state, targets)
   return { state, targets }
 }
@@ -111,8 +111,7 @@ export function resumeTraining(serialized: SerializedTrainState, data: TrainingD
 /** With the viewpoint prior on, what it reads from the images: the look-alike graph or the regression. */
 function attachViewpointPrior(state: TrainState, targets: readonly ViewTarget[]): void {
   if (state.config.viewpointPrior <= 0) return
-  if (state.config.viewpointSource === 'regression') state.regression = viewpointRegression(targets)
-  else state.graph = viewpointGraph(targets)
+  state.viewpointPrior = state.config.viewpointSource === 'regression' ? regressionPrior(viewpointRegression(targets)) : graphPrior(viewpointGraph(targets))
 }
 
 /**

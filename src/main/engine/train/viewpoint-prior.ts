@@ -197,3 +197,16 @@ export function regressionPriors(regression: ViewpointRegression, kept: Float32A
     return Float64Array.from([azimuth, (1 + r) / 2, azimuth + Math.PI, (1 - r) / 2])
   }
 }
+
+/**
+ * What the training loop asks for a viewpoint prior: given the azimuths the rows kept so far, each row's prior as
+ * [azimuth, weight] pairs (priorDisagreement reads them).
+ */
+export type ViewpointPriorSource = (kept: Float32Array) => (row: number) => Float64Array
+
+export const graphPrior = (graph: ViewpointGraph): ViewpointPriorSource => (kept) => (row) => neighbourAzimuths(graph, kept, row)
+
+export const regressionPrior = (regression: ViewpointRegression): ViewpointPriorSource => (kept) => regressionPriors(regression, kept)
+
+/** Azimuths given from outside in place of the images' own (the experiments' oracle: the annotated bins). */
+export const givenPrior = (azimuths: Float32Array): ViewpointPriorSource => () => (row) => Float64Array.from([azimuths[row]!, 1])
