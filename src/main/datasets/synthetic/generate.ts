@@ -24,7 +24,7 @@ export interface GenerateSyntheticOptions {
 
 /**
  * Every image is drawn from its own seed (category, split, index), so a count changes only its split. Val was 25
- * until session 19: too few to resolve the 2-4 point differences between settings that test showed (BENCHMARKS).
+ * until 2026-12-07: too few to resolve the 1-3 point differences between settings (docs/experiments/larger-val.md).
  */
 export const SIZE_PRESETS: Record<'small' | 'full', Record<Split, number>> = {
   full: { trn: 200, val: 100, test: 50 },
