@@ -211,7 +211,8 @@ describe('generateSynthetic', () => {
     await generateSynthetic({ ...tiny, valImages: 3, out: join(work, 'val3'), seed: 5 })
     const [small, large] = await Promise.all(['val1', 'val3'].map((d) => snapshot(join(work, d))))
     const images = (tree: Map<string, Buffer>): string[] => [...tree.keys()].filter((p) => /^(JPEGImages|ImageAnnotation|Segmentation)\//.test(p)).sort()
-    expect(images(large!).length).toBe(images(small!).length + 3 * 2 * 2)
+    // 2 more val images in each of 2 categories, 3 files each (JPEG, annotation, mask).
+    expect(images(large!).length).toBe(images(small!).length + 2 * 2 * 3)
     for (const path of images(small!)) expect(large!.get(path)?.equals(small!.get(path)!), path).toBe(true)
     const testPairs = (tree: Map<string, Buffer>): string => tree.get(join('Layout', 'large', 'test.txt'))!.toString()
     expect(testPairs(large!)).toBe(testPairs(small!))
