@@ -7,8 +7,9 @@
  * $ENGINE_CONFIG (JSON) overrides the engine's defaults, e.g. '{"preferAbove":null}'; models are saved under a name
  * tagged with a hash of the settings they trained with (synthetic-category modelName). $ENGINE_ORACLE=azimuth
  * trains with the annotated azimuths as the viewpoint prior's (synthetic-category ORACLE). $ENGINE_MODEL=FILE
- * scores a model this script saved (its seed and variant as given) instead of training one: the same runs scored
- * on another val or test split (trn and the PCA must be the ones it trained on).
+ * scores a model this script saved instead of training one (its variant, seed, steps and settings are the model's;
+ * the arguments are ignored): the same runs scored on another val or test split (trn and the PCA must be the ones it
+ * trained on).
  *
  * Generates the full synthetic category (seed 1: 200/100/50 images; 200/25/50 before 2026-12-07, the same trn and test) once, extracts the default
  * pretrained features (InceptionV3 hypercolumns, square box crop with 10 % margin, 299 px) into
@@ -82,7 +83,8 @@ async function main(): Promise<void> {
   const raw = new Map(evalImages.map((im) => [im.stem, features(im.stem)]))
   const projected = new Map([...raw].map(([k, m]) => [k, projectPca(pca, m)]))
   /** Fits val and test with the frozen category, transfers every pair and appends the result. */
-  const score = (model: CategoryModel, variant: EngineVariant, seed: number, trainS: number, trainAzimuths: Record<string, number>): void => {
+  const score = (model: CategoryModel, trainS: number, trainAzimuths: Record<string, number>): void => {
+    const { variant, seed, steps } = model.config
     const t2 = performance.now()
     const fits = new Map(evalImages.map((im) => [im.stem, fitImage(model, { features: projected.get(im.stem)!, mask: im.mask, colour: im.colour })]))
     const fitS = (performance.now() - t2) / 1000
@@ -103,7 +105,7 @@ async function main(): Promise<void> {
       seed,
       steps,
       lr: model.config.lr,
-      config: CONFIG,
+      config: MODEL_FILE ? model.config : CONFIG,
       ...(ORACLE ? { oracle: 'azimuth' } : {}),
       ...(MODEL_FILE ? { model: basename(MODEL_FILE) } : {}),
       trainS: Math.round(trainS),
@@ -126,12 +128,13 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(result))
     appendFileSync(join(DIR, 'results.jsonl'), `${JSON.stringify(result)}\n`)
   }
+  if (MODEL_FILE) {
+    // The model says what it is; the variants, seeds and steps given are for training.
+    score(readModelFile(MODEL_FILE), 0, readTrainingAzimuths(MODEL_FILE))
+    return
+  }
   for (const seed of seeds) {
     for (const variant of variants) {
-      if (MODEL_FILE) {
-        score(readModelFile(MODEL_FILE), variant, seed, 0, readTrainingAzimuths(MODEL_FILE))
-        continue
-      }
       const t1 = performance.now()
       const started = startTraining({ images: trainImages }, { ...CONFIG, variant, seed, steps })
       if (ORACLE) started.state.viewpointPrior = givenPrior(Float32Array.from(trn, (im) => wrapAngle((im.azimuthBin * Math.PI) / 4)))
@@ -158,7 +161,7 @@ async function main(): Promise<void> {
       const trainFits = trainingFits(state, trainingTargets({ images: trainImages }, model.config.appearance))
       const trainAzimuths = Object.fromEntries(trn.map((im, k) => [im.stem, trainFits[k]!.pose.azimuth]))
       saveTrainingAzimuths(trainAzimuths, variant, seed)
-      score(model, variant, seed, trainS, trainAzimuths)
+      score(model, trainS, trainAzimuths)
     }
   }
 }
