@@ -15,6 +15,7 @@ export interface DemoRunOptions {
   batchSize?: number
   hypotheses?: number
   appearance?: number
+  largeSteps?: number
 }
 
 /**
@@ -23,7 +24,7 @@ export interface DemoRunOptions {
  * the background at start, so the form is reloaded until datasets.list has it. No Vitest here:
  * bench/ui-frames.bench.ts starts its runs with it too.
  */
-export async function startDemoRun(s: StudioNav, steps: number, { seed = 0, articulation = 0, batchSize = 24, hypotheses = 8, appearance = 0 }: DemoRunOptions = {}): Promise<string> {
+export async function startDemoRun(s: StudioNav, steps: number, { seed = 0, articulation = 0, batchSize = 24, hypotheses = 8, appearance = 0, largeSteps = 0 }: DemoRunOptions = {}): Promise<string> {
   const { page } = s
   await s.goto('#/training')
   const form = page.getByRole('form', { name: 'Start training' })
@@ -37,12 +38,13 @@ export async function startDemoRun(s: StudioNav, steps: number, { seed = 0, arti
   await form.getByLabel('Category').locator('option', { hasText: /^quadruped$/ }).waitFor({ state: 'attached' })
   await form.getByLabel('Category').selectOption('quadruped')
   await form.getByLabel('Backbone').fill('handmade')
-  await form.getByLabel('Steps').fill(String(steps))
+  await form.getByLabel('Steps', { exact: true }).fill(String(steps))
   await form.getByLabel('Seed').fill(String(seed))
   await form.getByLabel('Articulated parts').fill(String(articulation))
   await form.getByLabel('Batch size').fill(String(batchSize))
   await form.getByLabel('Camera hypotheses').fill(String(hypotheses))
   await form.getByLabel('Appearance weight').fill(String(appearance))
+  await form.getByLabel('Large steps').fill(String(largeSteps))
   const before = runParam(page.url())
   await form.getByRole('button', { name: 'Train' }).click()
   // The view selects the new run in the route as soon as train.start answers.

@@ -68,10 +68,10 @@ describe('Training view', () => {
     await s.screenshot('training')
   })
 
-  it('overlays two runs\' loss curves in one chart, each named in the legend (the second articulated, with a batch, hypotheses and appearance weight of its own)', { timeout: 240_000 }, async () => {
+  it('overlays two runs\' loss curves in one chart, each named in the legend (the second articulated, with a batch, hypotheses, appearance weight and large steps of its own)', { timeout: 240_000 }, async () => {
     expect(firstRun).not.toBe('')
-    const secondRun = await trainDemoRun(s, 30, { seed: 1, articulation: 2, batchSize: 6, hypotheses: 4, appearance: 0.5 })
-    expect(secondRun).toMatch(/^quadruped-semagic-art2-b6-h4-app0\.5-seed1-/)
+    const secondRun = await trainDemoRun(s, 30, { seed: 1, articulation: 2, batchSize: 6, hypotheses: 4, appearance: 0.5, largeSteps: 1 })
+    expect(secondRun).toMatch(/^quadruped-semagic-art2-b6-h4-app0\.5-ls1-seed1-/)
     for (const id of [firstRun, secondRun]) await page.getByRole('checkbox', { name: `Compare run ${id}` }).check()
     // The pair is in the route, so a reload or a shared link shows the same comparison.
     expect(new URL(page.url()).hash).toContain(`compare=${encodeURIComponent(`${firstRun},${secondRun}`)}`)
@@ -80,7 +80,7 @@ describe('Training view', () => {
     const chart = panel.getByTestId('compare-chart')
     await chart.locator('canvas').waitFor()
     const legend = await chart.locator('.u-legend .u-series .u-label').allTextContents()
-    expect(legend.slice(1)).toEqual([`${firstRun} (semagic, seed 0)`, `${secondRun} (semagic+art2+b6+h4+app0.5, seed 1)`])
+    expect(legend.slice(1)).toEqual([`${firstRun} (semagic, seed 0)`, `${secondRun} (semagic+art2+b6+h4+app0.5+ls1, seed 1)`])
     await expect.poll(curvePixels('compare-chart', BLUE), { timeout: 10_000 }).toBeGreaterThan(100)
     await expect.poll(curvePixels('compare-chart', VERMILION), { timeout: 10_000 }).toBeGreaterThan(100)
 

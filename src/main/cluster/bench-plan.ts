@@ -12,6 +12,8 @@ export interface PlannedTask {
   articulation: number
   /** The appearance weight (absent in plans written before it existed: 0, off). */
   appearance?: number
+  /** The large-steps lambda (absent in plans written before it existed: 0, off). */
+  largeSteps?: number
   seed: number
   steps: number
   /** Absent in plans from before the option: the default batch. */

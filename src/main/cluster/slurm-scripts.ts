@@ -69,7 +69,7 @@ export function benchScripts(
     .map(
       (t) =>
         `  ${t.index}) RUN=${shq(t.runId)}; ARGS=(--dataset ${shq(t.dataset)} --category ${shq(t.category)} --variant ${t.variant} ` +
-        `--articulation ${t.articulation} --appearance ${t.appearance ?? 0} --seed ${t.seed} --steps ${t.steps}${t.batchSize !== undefined ? ` --batch-size ${t.batchSize}` : ''}${t.hypotheses !== undefined ? ` --hypotheses ${t.hypotheses}` : ''} --backbone ${shq(t.backbone)}) ;;`,
+        `--articulation ${t.articulation} --appearance ${t.appearance ?? 0} --large-steps ${t.largeSteps ?? 0} --seed ${t.seed} --steps ${t.steps}${t.batchSize !== undefined ? ` --batch-size ${t.batchSize}` : ''}${t.hypotheses !== undefined ? ` --hypotheses ${t.hypotheses}` : ''} --backbone ${shq(t.backbone)}) ;;`,
     )
     .join('\n')
   const gpus = settings.gpusPerTask ? [`#SBATCH --gpus-per-task=${settings.gpusPerTask}`] : []

@@ -81,12 +81,13 @@ describe('semagic bench', () => {
     expect(gainLines[gainHeader]!.split(/\s{2,}/)).toEqual(['minus nn-handmade', 'quadruped', 'mean', ...Object.keys(gains.methods['hybrid-semagic']!).filter((c) => c.startsWith('vp='))])
     expect(gainLines[gainHeader + 2]).toMatch(/^hybrid-semagic\s+[+-]\d+\.\d/)
 
-    // Runs stored before articulation and the appearance term existed have no such settings; they trained without them, the defaults, and are reused.
+    // Runs stored before articulation, the appearance term and large steps existed have no such settings; they trained without them, the defaults, and are reused.
     const db = new Database(join(dir, 'ws', DB_FILE))
     for (const row of db.prepare(`SELECT id, config FROM runs`).all() as { id: string; config: string }[]) {
-      const { articulation, appearance, ...older } = JSON.parse(row.config) as Record<string, unknown>
+      const { articulation, appearance, largeSteps, ...older } = JSON.parse(row.config) as Record<string, unknown>
       expect(articulation).toBe(0)
       expect(appearance).toBe(0)
+      expect(largeSteps).toBe(0)
       db.prepare(`UPDATE runs SET config = ? WHERE id = ?`).run(JSON.stringify(older), row.id)
     }
     db.close()

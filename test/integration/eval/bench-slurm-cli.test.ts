@@ -11,7 +11,7 @@ describe('semagic bench --on slurm --dry-run and --from-runs', () => {
     const dry = await runCli(...base, '--on', 'slurm', '--dry-run', '--time', '30', '--requeue-max', '1')
     expect(dry.code, dry.stderr).toBe(0)
     expect(dry.stdout).toContain('#SBATCH --array=0-3')
-    expect(dry.stdout).toMatch(/3\) RUN='bicycle-semagic-seed1-\d{8}T\d{6}-[0-9a-f]{6}'; ARGS=\(--dataset 'SPair-71k' --category 'bicycle' --variant semagic --articulation 0 --appearance 0 --seed 1 --steps 5 --batch-size 24 --hypotheses 8 --backbone 'handmade'\)/)
+    expect(dry.stdout).toMatch(/3\) RUN='bicycle-semagic-seed1-\d{8}T\d{6}-[0-9a-f]{6}'; ARGS=\(--dataset 'SPair-71k' --category 'bicycle' --variant semagic --articulation 0 --appearance 0 --large-steps 0 --seed 1 --steps 5 --batch-size 24 --hypotheses 8 --backbone 'handmade'\)/)
     expect(dry.stdout).toContain("bench --from-runs '--dataset' 'SPair-71k' '--categories' 'cat,bicycle' '--methods' 'nn-handmade' '--variants' 'semagic'")
     // The collecting job prints the same rows, the hybrid kinds included.
     expect(dry.stdout).toContain("'--backbone' 'handmade' '--hybrids' 'hybrid'")
@@ -24,8 +24,13 @@ describe('semagic bench --on slurm --dry-run and --from-runs', () => {
     // The appearance weight reaches each task's train and the collecting job's table, and names the run.
     const coloured = await runCli(...base, '--appearance', '0.5', '--on', 'slurm', '--dry-run')
     expect(coloured.code, coloured.stderr).toBe(0)
-    expect(coloured.stdout).toMatch(/3\) RUN='bicycle-semagic-app0\.5-seed1-\d{8}T\d{6}-[0-9a-f]{6}'; ARGS=\(--dataset 'SPair-71k' --category 'bicycle' --variant semagic --articulation 0 --appearance 0\.5 --seed 1 /)
-    expect(coloured.stdout).toContain("'--articulation' '0' '--appearance' '0.5' '--seeds' '2'")
+    expect(coloured.stdout).toMatch(/3\) RUN='bicycle-semagic-app0\.5-seed1-\d{8}T\d{6}-[0-9a-f]{6}'; ARGS=\(--dataset 'SPair-71k' --category 'bicycle' --variant semagic --articulation 0 --appearance 0\.5 --large-steps 0 --seed 1 /)
+    expect(coloured.stdout).toContain("'--articulation' '0' '--appearance' '0.5' '--large-steps' '0' '--seeds' '2'")
+    // So does the large-steps lambda.
+    const large = await runCli(...base, '--large-steps', '1', '--on', 'slurm', '--dry-run')
+    expect(large.code, large.stderr).toBe(0)
+    expect(large.stdout).toMatch(/3\) RUN='bicycle-semagic-ls1-seed1-\d{8}T\d{6}-[0-9a-f]{6}'; ARGS=\(--dataset 'SPair-71k' --category 'bicycle' --variant semagic --articulation 0 --appearance 0 --large-steps 1 --seed 1 /)
+    expect(large.stdout).toContain("'--appearance' '0' '--large-steps' '1' '--seeds' '2'")
 
     const fromRuns = await runCli(...base, '--from-runs')
     expect(fromRuns.code).toBe(1)

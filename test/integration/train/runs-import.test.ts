@@ -10,7 +10,7 @@ import { call, openCore } from '../datasets/helpers'
 
 process.env.SEMAGIC_DEMO_SIZE = 'small'
 
-const CONFIG = { dataset: 'demo', split: 'trn', category: 'bird', variant: 'semagic', steps: 6, batchSize: 24, hypotheses: 8, seed: 1, templateLevel: 3, articulation: 0, backbone: 'handmade', appearance: 0 } as const
+const CONFIG = { dataset: 'demo', split: 'trn', category: 'bird', variant: 'semagic', steps: 6, batchSize: 24, hypotheses: 8, seed: 1, templateLevel: 3, articulation: 0, backbone: 'handmade', appearance: 0, largeSteps: 0 } as const
 
 /** A cluster task's view of a workspace: the shared folder, and a private copy of its index. */
 function taskCore(workspace: Core, scratch: string, name: string): Core {

@@ -22,9 +22,9 @@ describe('the scripts of a bench on Slurm', () => {
   it('asks for an array of one task per run, requeueable, with the resources asked', () => {
     expect(scripts.train).toContain('#SBATCH --array=0-1\n#SBATCH --requeue\n#SBATCH --gpus-per-task=1')
     for (const s of Object.values(scripts)) expect(s).toMatch(/#SBATCH --partition=gpu\n#SBATCH --time=1:00:00\n#SBATCH --cpus-per-task=4/)
-    expect(scripts.train).toContain("1) RUN='bird-semagic-seed1-x'; ARGS=(--dataset 'demo' --category 'bird' --variant semagic --articulation 0 --appearance 0 --seed 1 --steps 20 --batch-size 48 --hypotheses 12 --backbone")
+    expect(scripts.train).toContain("1) RUN='bird-semagic-seed1-x'; ARGS=(--dataset 'demo' --category 'bird' --variant semagic --articulation 0 --appearance 0 --large-steps 0 --seed 1 --steps 20 --batch-size 48 --hypotheses 12 --backbone")
     // A plan from before the batch option trains at the default batch.
-    expect(scripts.train).toContain("0) RUN='bird-semagic-seed0-x'; ARGS=(--dataset 'demo' --category 'bird' --variant semagic --articulation 0 --appearance 0 --seed 0 --steps 20 --backbone")
+    expect(scripts.train).toContain("0) RUN='bird-semagic-seed0-x'; ARGS=(--dataset 'demo' --category 'bird' --variant semagic --articulation 0 --appearance 0 --large-steps 0 --seed 0 --steps 20 --backbone")
     expect(scripts.train).toContain('if [ "$RESTARTS" -lt 2 ]; then')
     expect(scripts.train).toContain('--checkpoint-every 25')
   })

@@ -3,7 +3,6 @@ import { copyFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { DeviceChoice } from '../../../shared/device'
 import { modelLabel } from '../../../shared/ipc/channels/train'
-import type { Variant } from '../../../shared/ipc/channels/train'
 import { builtMainDir } from '../../build-paths'
 import type { Core } from '../../core/create-core'
 import { TABLE_JSON, benchDir, writePlan } from '../../cluster/bench-plan'
@@ -15,7 +14,7 @@ import type { SlurmSettings } from '../../cluster/slurm-scripts'
 import { sbatch } from '../../cluster/slurm-control'
 import { CliUsageError } from '../cli-error'
 import type { CliIo, Options, Values } from '../command'
-import type { BenchRun, BenchSpec } from './bench'
+import type { BenchGroup, BenchSpec } from './bench'
 
 export const SLURM_OPTIONS: Options = {
   on: { type: 'string' },
@@ -74,6 +73,7 @@ function fromRunsArgs(spec: BenchSpec, dataset: string, categories: string[]): s
     '--variants', spec.variants.join(','),
     '--articulation', spec.articulations.join(','),
     '--appearance', spec.appearances.join(','),
+    '--large-steps', spec.largeSteps.join(','),
     '--seeds', String(spec.seeds),
     '--steps', String(spec.steps),
     '--batch-size', String(spec.batchSize),
@@ -104,7 +104,7 @@ function progressLine(p: BenchProgress): string {
 export async function runOnSlurm(
   core: Core,
   io: CliIo,
-  job: { spec: BenchSpec; dataset: string; groups: { variant: Variant; articulation: number; appearance: number; runs: BenchRun[] }[]; slurm: SlurmSettings & { dryRun: boolean; wait: boolean }; json: string | null; device: DeviceChoice | null },
+  job: { spec: BenchSpec; dataset: string; groups: BenchGroup[]; slurm: SlurmSettings & { dryRun: boolean; wait: boolean }; json: string | null; device: DeviceChoice | null },
 ): Promise<number | null> {
   const { spec, dataset, groups, slurm } = job
   const all = groups.flatMap((g) => g.runs)
@@ -125,6 +125,7 @@ export async function runOnSlurm(
     variant: r.config.variant,
     articulation: r.config.articulation,
     appearance: r.config.appearance,
+    largeSteps: r.config.largeSteps,
     seed: r.seed,
     steps: r.config.steps,
     batchSize: r.config.batchSize,

@@ -2,7 +2,7 @@ import { basename, resolve } from 'node:path'
 import type { PckReport } from '../../../shared/eval/pck-types'
 import type { ImportResult } from '../../../shared/ipc/channels/datasets'
 import { ranOnLabel } from '../../../shared/device'
-import { DEFAULT_BATCH_SIZE, DEFAULT_HYPOTHESES, MAX_ARTICULATION_PARTS, MAX_BATCH_SIZE, MAX_HYPOTHESES, TrainConfig, Variant, modelLabel } from '../../../shared/ipc/channels/train'
+import { DEFAULT_BATCH_SIZE, DEFAULT_HYPOTHESES, MAX_APPEARANCE, MAX_ARTICULATION_PARTS, MAX_BATCH_SIZE, MAX_HYPOTHESES, MAX_LARGE_STEPS, TrainConfig, Variant, modelLabel } from '../../../shared/ipc/channels/train'
 import { AppError } from '../../core/app-error'
 import { writeFileAtomic } from '../../core/atomic-write'
 import { createCore } from '../../core/create-core'
@@ -11,7 +11,6 @@ import type { EvalResult } from '../../services/eval/eval-service'
 import { benchTable, combineCategoryReports, gainOver, gainTable, summarizeMethod } from '../../services/bench/bench-summary'
 import type { MethodSummary } from '../../services/bench/bench-summary'
 import { defaultDataDir } from '../../paths'
-import { parseAppearance } from '../appearance-option'
 import { CliUsageError } from '../cli-error'
 import type { CliIo, Command, Values } from '../command'
 import { DEVICE_OPTIONS, DEVICE_USAGE, checkFitsDevice, parseDevice, sayWhereFitsRan } from '../device-option'
@@ -19,11 +18,12 @@ import { followJob } from '../follow-job'
 import { HYBRID_KINDS } from '../../../shared/eval/hybrid-kinds'
 import { absoluteMethod } from '../method-name'
 import { prepareDataset } from '../prepare-dataset'
+import { parseSwitchWeights } from '../switch-weights'
 import { SLURM_OPTIONS, parseSlurmOptions, runOnSlurm } from './bench-slurm'
 
 const USAGE =
   'semagic bench (--dataset NAME | --spair ROOT) [--train-dataset NAME] [--categories a,b] [--methods nn-pretrained,...] ' +
-  '[--variants semagic,baseline,semagic-i,semagic-ii] [--articulation PARTS[,PARTS...]] [--appearance W[,W...]] [--seeds 3] [--steps N] [--batch-size 24] [--hypotheses 8] [--backbone pretrained] [--hybrids hybrid[,hybrid-fitted,hybrid-open,hybrid-topk,hybrid-topk-apart,hybrid-guarded]] [--quick] ' +
+  '[--variants semagic,baseline,semagic-i,semagic-ii] [--articulation PARTS[,PARTS...]] [--appearance W[,W...]] [--large-steps L[,L...]] [--seeds 3] [--steps N] [--batch-size 24] [--hypotheses 8] [--backbone pretrained] [--hybrids hybrid[,hybrid-fitted,hybrid-open,hybrid-topk,hybrid-topk-apart,hybrid-guarded]] [--quick] ' +
   `${DEVICE_USAGE} [--json FILE] [--data-dir DIR]\n` +
   '       ... [--from-runs]: the table from imported finished runs only (semagic runs import), training nothing\n' +
   '       ... --on slurm [--partition P] [--time T] [--cpus-per-task N] [--gpus-per-task N] [--requeue-max 3] [--checkpoint-every 50] [--dry-run] [--wait]'
@@ -41,6 +41,8 @@ export interface BenchSpec {
   articulations: number[]
   /** Appearance weights (the image's colour in the feature term), a row each; 0 is off. */
   appearances: number[]
+  /** Large-steps lambdas (the canonical shape's update), a row each; 0 is off. */
+  largeSteps: number[]
   seeds: number
   steps: number
   batchSize: number
@@ -97,7 +99,8 @@ function parseSpec(values: Values): BenchSpec {
     methods,
     variants: variants as Variant[],
     articulations,
-    appearances: parseAppearance(values.appearance),
+    appearances: parseSwitchWeights('--appearance', values.appearance, MAX_APPEARANCE),
+    largeSteps: parseSwitchWeights('--large-steps', values['large-steps'], MAX_LARGE_STEPS),
     seeds,
     steps,
     batchSize,
@@ -119,26 +122,28 @@ async function prepareData(core: Core, io: CliIo, spec: BenchSpec): Promise<stri
   return dataset
 }
 
-/** Every model of the bench, in table order: variant, articulation and appearance, then seed, then category. */
-function benchRuns(spec: BenchSpec, dataset: string, allCategories: string[]): { label: string; variant: Variant; articulation: number; appearance: number; runs: BenchRun[] }[] {
+/** One row of trained models: its label and a run per seed and category. */
+export interface BenchGroup {
+  label: string
+  runs: BenchRun[]
+}
+
+/** Every model of the bench, in table order: variant, articulation, appearance and large steps, then seed, then category. */
+function benchRuns(spec: BenchSpec, dataset: string, allCategories: string[]): BenchGroup[] {
   const cats = spec.categories ?? allCategories
-  return spec.variants.flatMap((variant) =>
-    spec.articulations.flatMap((articulation) =>
-      spec.appearances.map((appearance) => ({
-        label: modelLabel({ variant, articulation, batchSize: spec.batchSize, hypotheses: spec.hypotheses, appearance }),
-        variant,
-        articulation,
-        appearance,
-        runs: Array.from({ length: spec.seeds }, (_, seed) => seed).flatMap((seed) =>
-          cats.map((category) => ({
-            category,
-            seed,
-            config: TrainConfig.parse({ dataset: spec.trainDataset ?? dataset, category, variant, articulation, steps: spec.steps, batchSize: spec.batchSize, hypotheses: spec.hypotheses, seed, backbone: spec.backbone, appearance }),
-          })),
-        ),
+  const rows = spec.variants.flatMap((variant) =>
+    spec.articulations.flatMap((articulation) => spec.appearances.flatMap((appearance) => spec.largeSteps.map((largeSteps) => ({ variant, articulation, appearance, largeSteps })))),
+  )
+  return rows.map((row) => ({
+    label: modelLabel({ ...row, batchSize: spec.batchSize, hypotheses: spec.hypotheses }),
+    runs: Array.from({ length: spec.seeds }, (_, seed) => seed).flatMap((seed) =>
+      cats.map((category) => ({
+        category,
+        seed,
+        config: TrainConfig.parse({ dataset: spec.trainDataset ?? dataset, category, ...row, steps: spec.steps, batchSize: spec.batchSize, hypotheses: spec.hypotheses, seed, backbone: spec.backbone }),
       })),
     ),
-  )
+  }))
 }
 
 /**
@@ -167,6 +172,7 @@ export const benchCommand: Command = {
     'train-dataset': { type: 'string' },
     articulation: { type: 'string', default: '0' },
     appearance: { type: 'string', default: '0' },
+    'large-steps': { type: 'string', default: '0' },
     seeds: { type: 'string', default: '3' },
     steps: { type: 'string' },
     'batch-size': { type: 'string', default: String(DEFAULT_BATCH_SIZE) },

@@ -1,20 +1,21 @@
 import { ranOnLabel } from '../../../shared/device'
-import { TrainConfig } from '../../../shared/ipc/channels/train'
+import { MAX_APPEARANCE, MAX_LARGE_STEPS, TrainConfig } from '../../../shared/ipc/channels/train'
 import type { RunSummary } from '../../../shared/ipc/channels/train'
 import { createCore } from '../../core/create-core'
 import { defaultDataDir } from '../../paths'
 import { CliUsageError } from '../cli-error'
 import type { Command } from '../command'
-import { parseAppearance } from '../appearance-option'
 import { DEVICE_OPTIONS, DEVICE_USAGE, parseDevice } from '../device-option'
 import { followJob } from '../follow-job'
 import { prepareDataset } from '../prepare-dataset'
+import { parseOneSwitchWeight } from '../switch-weights'
 
 const USAGE =
   'semagic train --dataset NAME --category CAT [--split trn] [--variant semagic|baseline|semagic-i|semagic-ii] [--steps N] [--batch-size 24] [--hypotheses 8] [--seed N] ' +
-  `[--template-level 3|4] [--articulation PARTS] [--appearance W] [--backbone pretrained] ${DEVICE_USAGE} [--run-id ID] [--checkpoint-every 50] [--db FILE] [--json] [--data-dir DIR]\n` +
+  `[--template-level 3|4] [--articulation PARTS] [--appearance W] [--large-steps L] [--backbone pretrained] ${DEVICE_USAGE} [--run-id ID] [--checkpoint-every 50] [--db FILE] [--json] [--data-dir DIR]\n` +
   `       semagic train --resume RUN_ID ${DEVICE_USAGE} [--checkpoint-every 50] [--db FILE] [--json] [--data-dir DIR]\n` +
   '  --appearance W: weight of the image\'s colour in the feature term (default 0, off)\n' +
+  '  --large-steps L: lambda of the large-steps update of the canonical shape, with its shape rate (default 0: per-vertex Adam)\n' +
   '  --device:    auto (default: the workspace setting engine.device, else auto) takes a hardware GPU when there is one, else the CPU; gpu fails when none can run\n' +
   '  --run-id ID: train into runs/ID, resuming it from its newest checkpoint if a killed process left one (nothing to do if it finished)\n' +
   '  --db FILE:   use this copy of the workspace index (a cluster task\'s); the workspace then only gets the run folder and cache files'
@@ -35,6 +36,7 @@ export const trainCommand: Command = {
     'template-level': { type: 'string' },
     articulation: { type: 'string' },
     appearance: { type: 'string' },
+    'large-steps': { type: 'string' },
     backbone: { type: 'string' },
     resume: { type: 'string' },
     'run-id': { type: 'string' },
@@ -50,11 +52,11 @@ export const trainCommand: Command = {
       throw new CliUsageError(`--checkpoint-every must be a positive integer, got ${String(values['checkpoint-every'])}`)
     }
     if (typeof values.resume === 'string' && values['run-id'] !== undefined) throw new CliUsageError(`give --resume RUN_ID or --run-id ID, not both\nusage: ${USAGE}`)
-    const setting = ['dataset', 'category', 'split', 'variant', 'steps', 'batch-size', 'hypotheses', 'seed', 'template-level', 'articulation', 'appearance', 'backbone'].find((k) => values[k] !== undefined)
+    const setting = ['dataset', 'category', 'split', 'variant', 'steps', 'batch-size', 'hypotheses', 'seed', 'template-level', 'articulation', 'appearance', 'large-steps', 'backbone'].find((k) => values[k] !== undefined)
     if (typeof values.resume === 'string' && setting) throw new CliUsageError(`--resume continues a run with the settings it started with: drop --${setting}`)
     const device = parseDevice(values)
-    const appearance = values.appearance === undefined ? undefined : parseAppearance(values.appearance)
-    if (appearance && appearance.length !== 1) throw new CliUsageError(`--appearance takes one weight when training one run, got "${String(values.appearance)}"`)
+    const appearance = parseOneSwitchWeight('--appearance', values.appearance, MAX_APPEARANCE)
+    const largeSteps = parseOneSwitchWeight('--large-steps', values['large-steps'], MAX_LARGE_STEPS)
     const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : defaultDataDir()
     const core = createCore({
       dataDir,
@@ -84,7 +86,8 @@ export const trainCommand: Command = {
               templateLevel: num(values['template-level']),
               articulation: num(values.articulation),
               backbone: values.backbone,
-              appearance: appearance?.[0],
+              appearance,
+              largeSteps,
             }).filter(([, v]) => v !== undefined),
           ),
         )

@@ -229,6 +229,13 @@ export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
   appearance: 0,
 }
 
+/**
+ * The canonical shape's learning rate that goes with the large-steps update. Uniform Adam moves
+ * the shape by about its rate a step, and at the per-vertex default (0.005) lambda 1 barely moves
+ * it; 0.15 was chosen with lambda 1 on the bird's val at seed 0 (docs/experiments/large-steps.md).
+ */
+export const LARGE_STEPS_SHAPE_RATE = 0.15
+
 /** Training a category, or fitting images with a trained one (which uses only the per-image loss). */
 export type EngineWork = 'training' | 'fitting'
 

@@ -9,7 +9,7 @@ import { AppError, notFound } from '../../core/app-error'
 import { writeFileAtomic } from '../../core/atomic-write'
 import { APP_VERSION } from '../../core/version'
 import type { CategoryModel } from '../../engine/model/category-model'
-import { DEFAULT_ENGINE_CONFIG, resolveConfig } from '../../engine/model/config'
+import { DEFAULT_ENGINE_CONFIG, LARGE_STEPS_SHAPE_RATE, resolveConfig } from '../../engine/model/config'
 import type { EngineConfig, EngineConfigInput } from '../../engine/model/config'
 import { deserializeTrainState, manifestConfig } from '../../engine/train/checkpoint'
 import type { SerializedTrainState, TrainState } from '../../engine/train/checkpoint'
@@ -69,9 +69,13 @@ function restoreTrainState(ckpt: StoredCheckpoint): TrainState {
   }
 }
 
-/** What the engine is asked for; everything else is the engine's default of the day. */
+/**
+ * What the engine is asked for; everything else is the engine's default of the day. Large steps
+ * bring the shape's rate they were chosen with; off, the engine's own rate and update stand.
+ */
 function engineInput(config: TrainConfig): EngineConfigInput {
-  return { variant: config.variant, steps: config.steps, batchSize: config.batchSize, hypotheses: config.hypotheses, seed: config.seed, templateLevel: config.templateLevel, articulation: { parts: config.articulation }, appearance: config.appearance }
+  const largeSteps = config.largeSteps > 0 ? { largeSteps: config.largeSteps, lr: { shape: LARGE_STEPS_SHAPE_RATE } } : {}
+  return { variant: config.variant, steps: config.steps, batchSize: config.batchSize, hypotheses: config.hypotheses, seed: config.seed, templateLevel: config.templateLevel, articulation: { parts: config.articulation }, appearance: config.appearance, ...largeSteps }
 }
 
 /**

@@ -20,6 +20,8 @@ export const DEFAULT_HYPOTHESES = 8
 export const MAX_HYPOTHESES = 32
 /** The largest appearance weight a run may ask for: at 100 the colour already outweighs the features tenfold. */
 export const MAX_APPEARANCE = 100
+/** The largest lambda of the large-steps shape update a run may ask for: at 100 a step moves little but the shape's lowest modes. */
+export const MAX_LARGE_STEPS = 100
 
 export const TrainConfig = z
   .object({
@@ -39,21 +41,27 @@ export const TrainConfig = z
     backbone: z.string().min(1).max(4096).default('pretrained'),
     /** Weight of the image's colour in the feature term (the engine's `appearance`); 0, the default, trains without it. */
     appearance: z.number().min(0).max(MAX_APPEARANCE).default(0),
+    /**
+     * Lambda of the large-steps update of the canonical shape (the engine's `largeSteps`, with the
+     * shape's rate it was chosen with); 0, the default, trains with per-vertex Adam.
+     */
+    largeSteps: z.number().min(0).max(MAX_LARGE_STEPS).default(0),
   })
   .strict()
 export type TrainConfig = z.infer<typeof TrainConfig>
 
 /**
- * How tables and legends name what a run trained: the variant, its articulation and appearance
- * weight when on (`semagic+art6`, `semagic+app1`), and its batch and camera hypotheses when not
- * the defaults (`semagic+b64+h16`).
+ * How tables and legends name what a run trained: the variant, its articulation, appearance
+ * weight and large-steps lambda when on (`semagic+art6`, `semagic+app1`, `semagic+ls1`), and its
+ * batch and camera hypotheses when not the defaults (`semagic+b64+h16`).
  */
-export function modelLabel(config: { variant: string; articulation: number; batchSize?: number; hypotheses?: number; appearance?: number }): string {
+export function modelLabel(config: { variant: string; articulation: number; batchSize?: number; hypotheses?: number; appearance?: number; largeSteps?: number }): string {
   const art = config.articulation > 0 ? `+art${config.articulation}` : ''
   const batch = config.batchSize !== undefined && config.batchSize !== DEFAULT_BATCH_SIZE ? `+b${config.batchSize}` : ''
   const hyp = config.hypotheses !== undefined && config.hypotheses !== DEFAULT_HYPOTHESES ? `+h${config.hypotheses}` : ''
   const app = config.appearance !== undefined && config.appearance > 0 ? `+app${config.appearance}` : ''
-  return `${config.variant}${art}${batch}${hyp}${app}`
+  const ls = config.largeSteps !== undefined && config.largeSteps > 0 ? `+ls${config.largeSteps}` : ''
+  return `${config.variant}${art}${batch}${hyp}${app}${ls}`
 }
 
 /** How a run ended: kept in the index and, for a run that ended well, as `summary.json` in its folder. */

@@ -1,6 +1,6 @@
 import { useState } from 'react'
 import { DEFAULT_DEVICE, DEVICE_CHOICES, DEVICE_SETTING, DeviceChoice } from '../../../../shared/device'
-import { DEFAULT_BATCH_SIZE, DEFAULT_HYPOTHESES, MAX_APPEARANCE, MAX_ARTICULATION_PARTS, MAX_BATCH_SIZE, MAX_HYPOTHESES } from '../../../../shared/ipc/channels/train'
+import { DEFAULT_BATCH_SIZE, DEFAULT_HYPOTHESES, MAX_APPEARANCE, MAX_ARTICULATION_PARTS, MAX_BATCH_SIZE, MAX_HYPOTHESES, MAX_LARGE_STEPS } from '../../../../shared/ipc/channels/train'
 import type { Variant } from '../../../../shared/ipc/channels/train'
 import type { Job } from '../../../../shared/ipc/channels/jobs'
 import { useClient } from '../../client'
@@ -23,6 +23,7 @@ const BOUNDS = {
   seed: { min: 0 },
   articulation: { min: 0, max: MAX_ARTICULATION_PARTS },
   appearance: { min: 0, max: MAX_APPEARANCE, integer: false },
+  largeSteps: { min: 0, max: MAX_LARGE_STEPS, integer: false },
 } satisfies Record<string, NumberBounds>
 
 /**
@@ -48,6 +49,7 @@ export function TrainForm({
   const [seed, setSeed] = useState(0)
   const [articulation, setArticulation] = useState(0)
   const [appearance, setAppearance] = useState(0)
+  const [largeSteps, setLargeSteps] = useState(0)
   const [backbone, setBackbone] = useState('pretrained')
   // The workspace's device setting (Health) until the form picks another.
   const setting = useQuery('settings.get', { key: DEVICE_SETTING })
@@ -57,7 +59,7 @@ export function TrainForm({
   const [jobId, setJobId] = useState<string | null>(null)
   const [error, setError] = useState<Error | null>(null)
 
-  const numbersValid = ([[steps, BOUNDS.steps], [batchSize, BOUNDS.batchSize], [hypotheses, BOUNDS.hypotheses], [seed, BOUNDS.seed], [articulation, BOUNDS.articulation], [appearance, BOUNDS.appearance]] as const).every(([v, b]) => inBounds(v, b))
+  const numbersValid = ([[steps, BOUNDS.steps], [batchSize, BOUNDS.batchSize], [hypotheses, BOUNDS.hypotheses], [seed, BOUNDS.seed], [articulation, BOUNDS.articulation], [appearance, BOUNDS.appearance], [largeSteps, BOUNDS.largeSteps]] as const).every(([v, b]) => inBounds(v, b))
 
   const chosen = dataset ?? datasets[0] ?? ''
   // Categories come from the chosen data set itself, so only trainable names can be picked.
@@ -69,7 +71,7 @@ export function TrainForm({
     e.preventDefault()
     setError(null)
     setJobId(null)
-    client.call('train.start', { dataset: chosen, category: cat, variant, articulation, appearance, steps, batchSize, hypotheses, seed, backbone: backbone.trim(), device: chosenDevice }).then(
+    client.call('train.start', { dataset: chosen, category: cat, variant, articulation, appearance, largeSteps, steps, batchSize, hypotheses, seed, backbone: backbone.trim(), device: chosenDevice }).then(
       (r) => {
         setJobId(r.jobId)
         onStarted(r.runId)
@@ -91,6 +93,7 @@ export function TrainForm({
         <NumberField label="Seed" name="seed" value={seed} bounds={BOUNDS.seed} onChange={setSeed} />
         <NumberField label="Articulated parts" name="articulation" value={articulation} bounds={BOUNDS.articulation} onChange={setArticulation} title="Parts of the template rotated per image (METHOD §3); 0 trains without articulation" />
         <NumberField label="Appearance weight" name="appearance" value={appearance} bounds={BOUNDS.appearance} onChange={setAppearance} title="Weight of the image's colour in the feature term; 0 trains without it (docs/experiments/appearance-term.md)" />
+        <NumberField label="Large steps" name="largeSteps" value={largeSteps} bounds={BOUNDS.largeSteps} onChange={setLargeSteps} title="Lambda of the large-steps update of the canonical shape (smooth steps that can travel far); 0 trains with per-vertex Adam (docs/experiments/large-steps.md)" />
         <label>
           Backbone
           <input value={backbone} onChange={(e) => setBackbone(e.target.value)} list="train-backbones" name="backbone" required spellCheck={false} />
