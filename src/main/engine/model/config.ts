@@ -146,9 +146,10 @@ export interface EngineConfig {
    * Lambda of the large-steps update of the canonical shape (train/large-steps: Nicolet et al.
    * 2021, the shape optimised as (I + lambda L) x with uniform Adam), 0 for the per-vertex Adam
    * of the other parameters: issue 23's lever for a template that grows thin parts and stays smooth.
-   * Off so far: over seeds 0-2 at lambda 1 with lr.shape 0.15, the 100-image val keeps the mean of
-   * categories' mesh transfer level (29.7 against 29.5) and lifts the hybrid a little (38.7 against
-   * 38.1); a default still has to be measured through `semagic bench` (docs/experiments/larger-val.md).
+   * Off: through `semagic bench` over seeds 0-2 at lambda 1 with lr.shape 0.15 (a run's `largeSteps`),
+   * the mean of categories stays level within the seeds' spread on val (hybrid 39.4 against 39.0)
+   * and on test (33.7 against 34.0), and one bird seed of three falls far below the default
+   * (docs/experiments/large-steps.md).
    */
   largeSteps: number
   /**
