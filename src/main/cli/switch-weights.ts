@@ -9,7 +9,7 @@ export function parseSwitchWeights(flag: string, value: unknown, max: number): n
     .split(',')
     .map((v) => v.trim())
   const weights = items.map((v) => (v === '' ? NaN : Number(v)))
-  if (items.length === 0 || weights.some((w) => !(Number.isFinite(w) && w >= 0 && w <= max))) {
+  if (weights.some((w) => !(Number.isFinite(w) && w >= 0 && w <= max))) {
     throw new CliUsageError(`${flag} takes weights in [0, ${max}] (0 is off), got "${String(value)}"`)
   }
   return weights
